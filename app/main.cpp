@@ -1,0 +1,42 @@
+#include "application.h"
+#include "options.h"
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QStringList>
+
+#include <cstdio>
+#include <memory>
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const auto parsed = switchyard::app::parseCommandLine(arguments);
+    using Action = switchyard::app::ParseResult::Action;
+    switch (parsed.action) {
+    case Action::ShowHelp:
+    case Action::ShowVersion:
+        std::fputs(qPrintable(parsed.text), stdout);
+        return 0;
+    case Action::Fail:
+        std::fprintf(stderr, "switchyard: %s\nTry 'switchyard --help'.\n", qPrintable(parsed.text));
+        return 2;
+    case Action::Run:
+        break;
+    }
+
+    std::unique_ptr<QCoreApplication> qapp;
+    if (parsed.options.headless)
+        qapp = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        qapp = std::make_unique<QGuiApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("switchyard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHYARD_VERSION));
+
+    switchyard::app::Application application(parsed.options);
+    if (!application.start())
+        return 1;
+    return qapp->exec();
+}

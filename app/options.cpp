@@ -1,0 +1,128 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+
+namespace switchyard::app {
+
+std::optional<Endpoint> parseEndpoint(const QString &text, QString *error)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0) {
+        *error = QStringLiteral("\"%1\" is not HOST:PORT").arg(text);
+        return std::nullopt;
+    }
+    QString host = text.left(colon);
+    const QString portText = text.mid(colon + 1);
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535) {
+        *error = QStringLiteral("\"%1\" in \"%2\" is not a port (0-65535)").arg(portText, text);
+        return std::nullopt;
+    }
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address;
+    if (host.isEmpty() || host == u"localhost")
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(host)) {
+        *error = QStringLiteral("\"%1\" in \"%2\" is not an IP address").arg(host, text);
+        return std::nullopt;
+    }
+    return Endpoint {address, quint16(port)};
+}
+
+QString defaultDataDir()
+{
+    QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (base.isEmpty())
+        base = QDir::homePath() + QStringLiteral("/.local/share");
+    return base + QStringLiteral("/switchyard");
+}
+
+ParseResult parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Switchyard: Cloudflare Workers for Platforms on your own machine.\n"
+            "A dispatch Worker routes every request on --listen to user Workers in dispatch "
+            "namespaces, under per-invocation CPU and subrequest limits."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Run without a window (no display needed)."));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Dispatch listener address (default "
+                                                   "127.0.0.1:8787)."),
+                                    QStringLiteral("host:port"));
+    const QCommandLineOption admin(QStringLiteral("admin"),
+                                   QStringLiteral("Admin API address (default 127.0.0.1:8788)."),
+                                   QStringLiteral("host:port"));
+    const QCommandLineOption adminToken(QStringLiteral("admin-token"),
+                                        QStringLiteral("Bearer token the admin API accepts "
+                                                       "(default: generated into the data dir)."),
+                                        QStringLiteral("token"));
+    const QCommandLineOption dataDir(
+            QStringLiteral("data-dir"),
+            QStringLiteral("Where the database lives (default %1).").arg(defaultDataDir()),
+            QStringLiteral("dir"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Seed the demo platform into an empty store."));
+    const QCommandLineOption dispatcher(QStringLiteral("dispatcher"),
+                                        QStringLiteral("Install the dispatch Worker described by "
+                                                       "this wrangler.jsonc, .json or .toml."),
+                                        QStringLiteral("path"));
+    parser.addOptions(
+            {help, version, headless, listen, admin, adminToken, dataDir, demo, dispatcher});
+
+    ParseResult result;
+    if (!parser.parse(arguments)) {
+        result.action = ParseResult::Action::Fail;
+        result.text = parser.errorText();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.action = ParseResult::Action::Fail;
+        result.text = QStringLiteral("Unexpected argument \"%1\"")
+                              .arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.action = ParseResult::Action::ShowHelp;
+        // Without a QCoreApplication Qt cannot name the program; the binary is always switchyard.
+        result.text = parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                                QStringLiteral("switchyard"));
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = ParseResult::Action::ShowVersion;
+        result.text = QStringLiteral("switchyard %1\n").arg(QStringLiteral(SWITCHYARD_VERSION));
+        return result;
+    }
+
+    Options &o = result.options;
+    o.headless = parser.isSet(headless);
+    o.demo = parser.isSet(demo);
+    o.adminToken = parser.value(adminToken);
+    o.dispatcherConfig = parser.value(dispatcher);
+    o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
+    for (const auto &[option, target] :
+         {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {
+        if (!parser.isSet(*option))
+            continue;
+        QString error;
+        const auto endpoint = parseEndpoint(parser.value(*option), &error);
+        if (!endpoint) {
+            result.action = ParseResult::Action::Fail;
+            result.text = QStringLiteral("--%1: %2").arg(option->names().constFirst(), error);
+            return result;
+        }
+        *target = *endpoint;
+    }
+    return result;
+}
+
+} // namespace switchyard::app

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace switchyard::app {
+
+struct Endpoint
+{
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+// Everything the command line can say. Defaults are what `switchyard` with no options does.
+struct Options
+{
+    bool headless = false;
+    Endpoint listen {QHostAddress::LocalHost, 8787};
+    Endpoint admin {QHostAddress::LocalHost, 8788};
+    QString adminToken;
+    QString dataDir;
+    bool demo = false;
+    QString dispatcherConfig;
+};
+
+struct ParseResult
+{
+    enum class Action { Run, ShowHelp, ShowVersion, Fail };
+    Action action = Action::Run;
+    Options options;
+    QString text; // help or version text, or the error
+};
+
+// Parses `arguments` (argv including the program name). Pure: prints nothing, exits nothing.
+ParseResult parseCommandLine(const QStringList &arguments);
+
+// "HOST:PORT", "[::1]:PORT" or ":PORT"; port 0 lets the OS pick.
+std::optional<Endpoint> parseEndpoint(const QString &text, QString *error);
+
+QString defaultDataDir();
+
+} // namespace switchyard::app

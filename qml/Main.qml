@@ -1,0 +1,97 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Switchyard.Models
+
+ApplicationWindow {
+    id: window
+    required property ServerStatus status
+
+    width: 1200
+    height: 760
+    visible: true
+    title: qsTr("Switchyard")
+
+    readonly property var views: [
+        { name: qsTr("Overview"), plan: qsTr("Listening address, requests per second, error rate, violations in the last minute, top Workers.") },
+        { name: qsTr("Namespaces"), plan: qsTr("Dispatch namespaces and their user Workers, with a code editor that applies on save.") },
+        { name: qsTr("Dispatcher"), plan: qsTr("The dispatch Worker's code, templates and bindings.") },
+        { name: qsTr("Routing"), plan: qsTr("Routing KV (host or path to Worker) and custom hostnames with metadata.") },
+        { name: qsTr("Plans & customers"), plan: qsTr("Plans (cpuMs, subRequests) and which customer is on which plan.") },
+        { name: qsTr("Analytics"), plan: qsTr("Live limit violations, counts per Worker and kind, and Analytics Engine SQL.") },
+        { name: qsTr("Tail"), plan: qsTr("Live trace stream: outcome, status, CPU and wall time, logs, exceptions.") },
+        { name: qsTr("Playground"), plan: qsTr("Send a request through the dispatcher and see the response and its traces.") }
+    ]
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 12
+            anchors.rightMargin: 12
+            Label {
+                text: qsTr("Switchyard")
+                font.bold: true
+                font.pixelSize: 16
+            }
+            Item { Layout.fillWidth: true }
+            Label {
+                objectName: "listenLabel"
+                text: window.status.listenUrl.toString() !== ""
+                      ? qsTr("Dispatching on <a href=\"%1\">%1</a>").arg(window.status.listenUrl)
+                      : qsTr("Not listening")
+                textFormat: Text.RichText
+                onLinkActivated: link => Qt.openUrlExternally(link)
+            }
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ListView {
+            id: navigation
+            objectName: "navigation"
+            Layout.preferredWidth: 200
+            Layout.fillHeight: true
+            model: window.views
+            currentIndex: 0
+            delegate: ItemDelegate {
+                required property var modelData
+                required property int index
+                width: ListView.view.width
+                text: modelData.name
+                highlighted: ListView.isCurrentItem
+                onClicked: navigation.currentIndex = index
+            }
+        }
+
+        ToolSeparator {
+            orientation: Qt.Vertical
+            Layout.fillHeight: true
+        }
+
+        StackLayout {
+            id: pages
+            objectName: "pages"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: navigation.currentIndex
+
+            Repeater {
+                model: window.views
+                ViewPlaceholder {
+                    required property var modelData
+                    title: modelData.name
+                    plan: modelData.plan
+                }
+            }
+        }
+    }
+
+    footer: Label {
+        padding: 6
+        text: qsTr("Switchyard %1 · V8 %2").arg(window.status.version).arg(window.status.engineVersion)
+        opacity: 0.7
+    }
+}

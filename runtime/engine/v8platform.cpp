@@ -1,0 +1,39 @@
+#include "v8platform.h"
+
+#include "logging.h"
+
+#include <libplatform/libplatform.h>
+#include <v8-initialization.h>
+
+#include <atomic>
+
+namespace switchyard::engine {
+
+namespace {
+std::atomic_bool s_initialised = false;
+}
+
+V8Platform::V8Platform(int workerThreads)
+{
+    if (s_initialised.exchange(true))
+        qFatal("V8Platform: V8 can be initialised only once per process");
+    // Workers share V8's background threads for GC and compilation; keep them few so a 2-core
+    // machine still has cores for the executors.
+    m_platform = v8::platform::NewDefaultPlatform(workerThreads > 0 ? workerThreads : 1);
+    v8::V8::InitializePlatform(m_platform.get());
+    v8::V8::Initialize();
+    qCDebug(lcEngine) << "V8" << version() << "initialised";
+}
+
+V8Platform::~V8Platform()
+{
+    v8::V8::Dispose();
+    v8::V8::DisposePlatform();
+}
+
+const char *V8Platform::version()
+{
+    return v8::V8::GetVersion();
+}
+
+} // namespace switchyard::engine

@@ -1,0 +1,116 @@
+#include "httplistener.h"
+
+#include "logging.h"
+
+#include <QHttpServerRequest>
+#include <QMetaEnum>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+namespace switchyard::http {
+
+HttpListener::HttpListener(Handler handler, QObject *parent)
+    : QAbstractHttpServer(parent), m_handler(std::move(handler))
+{ }
+
+quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QString *error)
+{
+    auto server = new QTcpServer(this);
+    if (!server->listen(address, port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(address.toString())
+                         .arg(port)
+                         .arg(server->errorString());
+        delete server;
+        return 0;
+    }
+    bind(server);
+    return server->serverPort();
+}
+
+static QByteArray methodName(QHttpServerRequest::Method method)
+{
+    const QMetaEnum e = QMetaEnum::fromType<QHttpServerRequest::Method>();
+    return QByteArray(e.valueToKey(int(method))).toUpper();
+}
+
+bool HttpListener::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    HttpRequest r;
+    r.method = methodName(request.method());
+    r.url = request.url();
+    r.headers = request.headers();
+    r.body = request.body();
+    r.remoteAddress = request.remoteAddress();
+    const bool head = r.method == "HEAD";
+
+    // The answer may come from another thread, late, or never; the state below makes sure exactly
+    // one answer is written, on this thread, to a socket that still exists.
+    struct Pending
+    {
+        QPointer<QTcpSocket> socket;
+        bool answered = false;
+        QTimer timer;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->socket = socket;
+    QPointer<HttpListener> self = this;
+    auto answer = [self, pending, head](HttpResponse response) {
+        if (!self || pending->answered)
+            return;
+        pending->answered = true;
+        pending->timer.stop();
+        if (pending->socket)
+            self->writeResponse(pending->socket, response, head);
+    };
+    pending->timer.setSingleShot(true);
+    connect(&pending->timer, &QTimer::timeout, this, [answer] {
+        answer({504,
+                {{"content-type", "text/plain;charset=UTF-8"}},
+                "The dispatch Worker did not answer in time.\n"});
+    });
+    pending->timer.start(m_timeout);
+
+    Reply reply = [self, answer](HttpResponse response) {
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+                self.data(), [answer, response = std::move(response)] { answer(response); },
+                Qt::AutoConnection);
+    };
+    m_handler(std::move(r), std::move(reply));
+    return true;
+}
+
+void HttpListener::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
+{
+    writeResponse(socket, {404, {}, {}}, false);
+}
+
+void HttpListener::writeResponse(QTcpSocket *socket, const HttpResponse &response, bool head)
+{
+    QByteArray out;
+    out.reserve(128 + response.body.size());
+    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
+            + "\r\n";
+    bool hasType = false;
+    for (const auto &[name, value] : response.headers) {
+        const QByteArray lower = name.toLower();
+        if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
+            continue;
+        hasType = hasType || lower == "content-type";
+        out += name + ": " + value + "\r\n";
+    }
+    if (!hasType && !response.body.isEmpty())
+        out += "content-type: text/plain;charset=UTF-8\r\n";
+    out += "content-length: " + QByteArray::number(response.body.size()) + "\r\n\r\n";
+    if (!head)
+        out += response.body;
+    socket->write(out);
+}
+
+} // namespace switchyard::http

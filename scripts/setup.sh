@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine needs to build and test Switchyard, then configures and
+# builds into build/. Idempotent: when nothing is missing it only runs an incremental build.
+#
+# V8 comes from Debian's libnode-dev (Node 18, V8 10.2). Where a nodejs from another repository
+# blocks that package, Debian's libnode108 + libnode-dev are downloaded and unpacked into
+# .deps/libnode, and CMake is pointed there.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config clang-format
+  qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
+  libgl-dev xvfb xauth
+  # runtime libraries of libnode108, for the unpacked fallback
+  libbrotli1 libc-ares2 libicu72 libnghttp2-14 libssl3 libuv1 zlib1g
+  # benchmarks
+  wrk hyperfine
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+apt_updated=0
+apt_update() { [ $apt_updated = 1 ] || { sudo_ apt-get update -qq; apt_updated=1; }; }
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt_update
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# V8: the system libnode-dev when it is (or can be) installed, else a project-local prefix.
+v8_prefix=""
+if dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed"; then
+  v8_prefix=/usr
+elif [ -f .deps/libnode/usr/include/node/v8-version.h ]; then
+  v8_prefix="$top/.deps/libnode/usr"
+else
+  apt_update
+  if sudo_ apt-get install -s -qq libnode-dev >/dev/null 2>&1; then
+    sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libnode-dev
+    v8_prefix=/usr
+  else
+    echo "setup: libnode-dev conflicts with the installed nodejs; unpacking Debian's into .deps/libnode"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && chmod 777 . && apt-get download libnode108 libnode-dev)
+    rm -rf .deps/libnode && mkdir -p .deps/libnode
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" .deps/libnode; done
+    rm -rf "$tmp"
+    v8_prefix="$top/.deps/libnode/usr"
+  fi
+fi
+
+generator=()
+[ -f build/CMakeCache.txt ] || generator=(-G Ninja)
+cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DV8_PREFIX="$v8_prefix" >/dev/null
+cmake --build build

@@ -1,0 +1,123 @@
+#include "options.h"
+
+#include <QTest>
+
+using namespace switchyard::app;
+using Action = ParseResult::Action;
+
+class tst_Options : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void parse_data();
+    void parse();
+    void endpoint_data();
+    void endpoint();
+};
+
+void tst_Options::defaults()
+{
+    const auto r = parseCommandLine({QStringLiteral("switchyard")});
+    QCOMPARE(r.action, Action::Run);
+    QCOMPARE(r.options.headless, false);
+    QCOMPARE(r.options.listen.address, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(r.options.listen.port, 8787);
+    QCOMPARE(r.options.admin.port, 8788);
+    QVERIFY(r.options.dataDir.endsWith(QStringLiteral("switchyard")));
+}
+
+void tst_Options::parse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<Action>("action");
+    QTest::addColumn<QString>("check"); // a field=value pair, or text the output must contain
+
+    QTest::newRow("help") << QStringList {"--help"} << Action::ShowHelp << "--dispatcher";
+    QTest::newRow("help lists listen") << QStringList {"-h"} << Action::ShowHelp << "--listen";
+    QTest::newRow("version") << QStringList {"--version"} << Action::ShowVersion
+                             << "switchyard " SWITCHYARD_VERSION;
+    QTest::newRow("headless") << QStringList {"--headless"} << Action::Run << "headless=1";
+    QTest::newRow("listen") << QStringList {"--listen", "127.0.0.1:9000"} << Action::Run
+                            << "listen=127.0.0.1:9000";
+    QTest::newRow("listen ipv6") << QStringList {"--listen", "[::1]:0"} << Action::Run
+                                 << "listen=::1:0";
+    QTest::newRow("data dir") << QStringList {"--data-dir", "/tmp/x"} << Action::Run
+                              << "dataDir=/tmp/x";
+    QTest::newRow("demo") << QStringList {"--demo"} << Action::Run << "demo=1";
+    QTest::newRow("bad port") << QStringList {"--listen", "127.0.0.1:99999"} << Action::Fail
+                              << "--listen: \"99999\" in \"127.0.0.1:99999\" is not a port";
+    QTest::newRow("bad host") << QStringList {"--admin", "nohost:80"} << Action::Fail
+                              << "--admin: \"nohost\" in \"nohost:80\" is not an IP address";
+    QTest::newRow("no colon") << QStringList {"--listen", "8787"} << Action::Fail
+                              << "is not HOST:PORT";
+    QTest::newRow("unknown") << QStringList {"--frobnicate"} << Action::Fail
+                             << "Unknown option 'frobnicate'";
+    QTest::newRow("positional") << QStringList {"extra"} << Action::Fail
+                                << "Unexpected argument \"extra\"";
+    QTest::newRow("missing value")
+            << QStringList {"--listen"} << Action::Fail << "Missing value after '--listen'";
+}
+
+void tst_Options::parse()
+{
+    QFETCH(QStringList, args);
+    QFETCH(Action, action);
+    QFETCH(QString, check);
+    args.prepend(QStringLiteral("switchyard"));
+    const auto r = parseCommandLine(args);
+    QCOMPARE(r.action, action);
+    if (action != Action::Run) {
+        QVERIFY2(r.text.contains(check), qPrintable(r.text));
+        return;
+    }
+    const auto &o = r.options;
+    const QString field = check.section(u'=', 0, 0), value = check.section(u'=', 1);
+    if (field == u"headless")
+        QCOMPARE(o.headless, value == u"1");
+    else if (field == u"demo")
+        QCOMPARE(o.demo, value == u"1");
+    else if (field == u"dataDir")
+        QCOMPARE(o.dataDir, value);
+    else if (field == u"listen")
+        QCOMPARE(QStringLiteral("%1:%2").arg(o.listen.address.toString()).arg(o.listen.port),
+                 value);
+    else
+        QFAIL("unknown check");
+}
+
+void tst_Options::endpoint_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<int>("port");
+    QTest::newRow("ipv4") << "127.0.0.1:8787" << true << "127.0.0.1" << 8787;
+    QTest::newRow("localhost") << "localhost:1" << true << "127.0.0.1" << 1;
+    QTest::newRow("empty host") << ":80" << true << "127.0.0.1" << 80;
+    QTest::newRow("any") << "0.0.0.0:80" << true << "0.0.0.0" << 80;
+    QTest::newRow("ipv6") << "[::1]:443" << true << "::1" << 443;
+    QTest::newRow("port text") << "1.2.3.4:http" << false << "" << 0;
+    QTest::newRow("negative") << "1.2.3.4:-1" << false << "" << 0;
+    QTest::newRow("empty") << "" << false << "" << 0;
+}
+
+void tst_Options::endpoint()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, ok);
+    QFETCH(QString, address);
+    QFETCH(int, port);
+    QString error;
+    const auto e = parseEndpoint(text, &error);
+    QCOMPARE(e.has_value(), ok);
+    if (!ok) {
+        QVERIFY(!error.isEmpty());
+        return;
+    }
+    QCOMPARE(e->address.toString(), address);
+    QCOMPARE(int(e->port), port);
+}
+
+QTEST_GUILESS_MAIN(tst_Options)
+#include "tst_options.moc"
