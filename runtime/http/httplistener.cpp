@@ -13,13 +13,13 @@
 
 namespace switchyard::http {
 
-HttpListener::HttpListener(Handler handler, QObject *parent)
-    : QAbstractHttpServer(parent), m_handler(std::move(handler))
+HttpListener::HttpListener(Handler handler, ListenerLimits limits, QObject *parent)
+    : QAbstractHttpServer(parent), m_handler(std::move(handler)), m_limits(limits)
 { }
 
 quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto server = new QTcpServer(this);
+    auto server = new GuardedTcpServer(m_limits, this);
     if (!server->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                          .arg(address.toString())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httpmessage.h"
+#include "requestguard.h"
 
 #include <QAbstractHttpServer>
 
@@ -20,7 +21,7 @@ public:
     using Reply = std::function<void(HttpResponse)>;
     using Handler = std::function<void(HttpRequest, Reply)>;
 
-    explicit HttpListener(Handler handler, QObject *parent = nullptr);
+    explicit HttpListener(Handler handler, ListenerLimits limits = {}, QObject *parent = nullptr);
 
     // Returns the bound port, or 0 with `error` set.
     quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
@@ -35,6 +36,7 @@ private:
     void writeResponse(QTcpSocket *socket, const HttpResponse &response, bool head);
 
     Handler m_handler;
+    ListenerLimits m_limits;
     std::chrono::milliseconds m_timeout {30000};
 };
 
