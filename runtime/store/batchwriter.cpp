@@ -1,0 +1,148 @@
+#include "batchwriter.h"
+
+#include "database.h"
+#include "logging.h"
+#include "queries.h"
+
+#include <QDateTime>
+
+namespace switchyard::store {
+
+std::unique_ptr<BatchWriter> BatchWriter::start(const QString &path, QString *error)
+{
+    return start(path, Options {}, error);
+}
+
+std::unique_ptr<BatchWriter> BatchWriter::start(const QString &path, const Options &options,
+                                                QString *error)
+{
+    std::unique_ptr<BatchWriter> writer(new BatchWriter(options));
+    std::promise<QString> opened;
+    std::future<QString> openError = opened.get_future();
+    writer->m_thread = std::thread([w = writer.get(), path, &opened] { w->run(path, &opened); });
+    const QString message = openError.get();
+    if (!message.isEmpty()) {
+        writer->m_thread.join();
+        if (error)
+            *error = message;
+        return nullptr;
+    }
+    return writer;
+}
+
+BatchWriter::BatchWriter(const Options &options) : m_options(options) { }
+
+BatchWriter::~BatchWriter()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void BatchWriter::enqueued(std::unique_lock<std::mutex> &lock, qsizetype count)
+{
+    m_appended += quint64(count);
+    const bool wake = m_traces.size() + m_points.size() >= m_options.maxBatch
+            || m_traces.size() + m_points.size() == count;
+    lock.unlock();
+    if (wake)
+        m_wake.notify_one();
+}
+
+void BatchWriter::append(TraceRecord trace)
+{
+    std::unique_lock lock(m_mutex);
+    if (m_traces.size() + m_points.size() >= m_options.maxQueued) {
+        ++m_dropped;
+        return;
+    }
+    m_traces.append(std::move(trace));
+    enqueued(lock, 1);
+}
+
+void BatchWriter::append(QList<AnalyticsPoint> points)
+{
+    std::unique_lock lock(m_mutex);
+    if (m_traces.size() + m_points.size() + points.size() > m_options.maxQueued) {
+        m_dropped += quint64(points.size());
+        return;
+    }
+    const qsizetype count = points.size();
+    m_points.append(std::move(points));
+    enqueued(lock, count);
+}
+
+void BatchWriter::flush()
+{
+    std::unique_lock lock(m_mutex);
+    const quint64 target = m_appended;
+    m_flushRequested = true;
+    m_wake.notify_one();
+    m_committed.wait(lock, [&] { return m_done >= target; });
+}
+
+quint64 BatchWriter::dropped() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_dropped;
+}
+
+void BatchWriter::run(const QString &path, std::promise<QString> *opened)
+{
+    QString error;
+    std::unique_ptr<Database> database = Database::open(path, &error);
+    opened->set_value(database ? QString() : error);
+    if (!database)
+        return;
+    Queries queries(*database);
+
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        auto queued = [&] {
+            return m_traces.size() + m_points.size();
+        };
+        m_wake.wait(lock, [&] { return m_stopping || queued() > 0 || m_flushRequested; });
+        // Let a batch build up, unless someone waits for it or it is already full.
+        if (!m_stopping && !m_flushRequested && queued() < m_options.maxBatch) {
+            m_wake.wait_for(lock, m_options.interval, [&] {
+                return m_stopping || m_flushRequested || queued() >= m_options.maxBatch;
+            });
+        }
+        m_flushRequested = false;
+        QList<TraceRecord> traces;
+        QList<AnalyticsPoint> points;
+        traces.swap(m_traces);
+        points.swap(m_points);
+        const quint64 count = quint64(traces.size() + points.size());
+        const bool stopping = m_stopping;
+        lock.unlock();
+
+        if (count > 0) {
+            const auto failure = database->transaction([&] {
+                if (!points.isEmpty())
+                    queries.insertDataPoints(points, QDateTime::currentMSecsSinceEpoch());
+                if (!traces.isEmpty())
+                    queries.insertTraces(traces);
+            });
+            if (failure) {
+                qCWarning(lcStore).noquote()
+                        << "dropped" << count << "traces and data points:" << *failure;
+            }
+            lock.lock();
+            if (failure)
+                m_dropped += count;
+            m_done += count;
+        } else {
+            lock.lock();
+        }
+        m_committed.notify_all();
+        if (stopping && m_traces.isEmpty() && m_points.isEmpty())
+            break;
+    }
+}
+
+} // namespace switchyard::store

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "records.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace switchyard::store {
+
+// The store writer thread: takes traces and Analytics Engine points from any thread without
+// blocking on SQLite, and commits them in batches through its own connection, so the request path
+// never waits for a disk write.
+class BatchWriter
+{
+public:
+    struct Options
+    {
+        int maxBatch = 1000; // commit as soon as this many items wait
+        std::chrono::milliseconds interval {100}; // otherwise at most this long after the first
+        qsizetype maxQueued = 200000; // beyond this, new items are dropped and counted
+    };
+
+    // Opens its own connection to the (already migrated) file at `path` on the writer thread.
+    static std::unique_ptr<BatchWriter> start(const QString &path, QString *error);
+    static std::unique_ptr<BatchWriter> start(const QString &path, const Options &options,
+                                              QString *error);
+    // Commits what is queued, then stops the thread.
+    ~BatchWriter();
+    BatchWriter(const BatchWriter &) = delete;
+    BatchWriter &operator=(const BatchWriter &) = delete;
+
+    void append(TraceRecord trace);
+    void append(QList<AnalyticsPoint> points);
+
+    // Blocks until everything appended before the call is committed (or dropped on error).
+    void flush();
+
+    quint64 dropped() const;
+
+private:
+    explicit BatchWriter(const Options &options);
+    void run(const QString &path, std::promise<QString> *opened);
+    void enqueued(std::unique_lock<std::mutex> &lock, qsizetype count);
+
+    const Options m_options;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_committed;
+    QList<TraceRecord> m_traces;
+    QList<AnalyticsPoint> m_points;
+    quint64 m_appended = 0;
+    quint64 m_done = 0;
+    quint64 m_dropped = 0;
+    bool m_flushRequested = false;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+} // namespace switchyard::store

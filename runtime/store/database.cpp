@@ -1,0 +1,238 @@
+#include "database.h"
+
+#include "logging.h"
+#include "migrations.h"
+#include "schema.h"
+
+#include <QFileInfo>
+#include <QSqlError>
+#include <QUuid>
+
+namespace switchyard::store {
+
+namespace {
+
+QString newConnectionName()
+{
+    // Unique per instance: a name shared between two Database objects would make Qt close the
+    // first one's connection under it.
+    return QStringLiteral("switchyard-store-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+struct Probe
+{
+    bool ok = false;
+    bool notADatabase = false;
+    QString error;
+    qint64 applicationId = 0;
+    int userVersion = 0;
+    int objectCount = 0;
+};
+
+// Reads the identity of an existing file without writing to it: a read-only connection cannot
+// change a byte, not even by checkpointing a foreign WAL on close.
+Probe probe(const QString &path, bool readOnly)
+{
+    Probe result;
+    const QString name = newConnectionName();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (readOnly)
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!db.open()) {
+            result.error = db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            auto scalar = [&](const QString &sql) -> std::optional<qint64> {
+                if (!query.exec(sql) || !query.next()) {
+                    const QSqlError error = query.lastError();
+                    result.error
+                            = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+                    // SQLITE_NOTADB: the bytes are not an SQLite database at all.
+                    result.notADatabase = error.nativeErrorCode() == QLatin1String("26");
+                    return std::nullopt;
+                }
+                return query.value(0).toLongLong();
+            };
+            const auto applicationId = scalar(QStringLiteral("PRAGMA application_id"));
+            const auto userVersion
+                    = applicationId ? scalar(QStringLiteral("PRAGMA user_version")) : std::nullopt;
+            const auto objects = userVersion
+                    ? scalar(QStringLiteral("SELECT count(*) FROM sqlite_master"))
+                    : std::nullopt;
+            if (objects) {
+                result.ok = true;
+                result.applicationId = *applicationId;
+                result.userVersion = int(*userVersion);
+                result.objectCount = int(*objects);
+            }
+            query = QSqlQuery();
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+} // namespace
+
+std::unique_ptr<Database> Database::open(const QString &path, QString *error)
+{
+    return open(path, Options {}, error);
+}
+
+std::unique_ptr<Database> Database::open(const QString &path, const Options &options,
+                                         QString *error)
+{
+    const int target = options.targetVersion < 0 ? currentSchemaVersion() : options.targetVersion;
+    auto fail = [&](const QString &message) -> std::unique_ptr<Database> {
+        qCWarning(lcStore).noquote() << message;
+        if (error)
+            *error = message;
+        return nullptr;
+    };
+
+    int fromVersion = 0;
+    const QFileInfo info(path);
+    if (info.exists() && info.size() > 0) {
+        Probe found = probe(path, true);
+        // A read-only open can fail where a write one would not (a WAL file whose -shm is missing
+        // in a read-only directory); only then look again with write access, which still writes
+        // nothing before the checks below pass.
+        if (!found.ok && !found.notADatabase)
+            found = probe(path, false);
+        if (!found.ok) {
+            return fail(QStringLiteral("Database %1 is not a Switchyard database (SQLite cannot "
+                                       "read it: %2); it was left untouched.")
+                                .arg(path, found.error));
+        }
+        if (found.applicationId != kApplicationId) {
+            if (found.applicationId != 0 || found.objectCount > 0 || found.userVersion != 0) {
+                return fail(QStringLiteral("Database %1 is not a Switchyard database "
+                                           "(application_id 0x%2, %3 schema objects); it was left "
+                                           "untouched.")
+                                    .arg(path)
+                                    .arg(quint32(found.applicationId), 8, 16, QLatin1Char('0'))
+                                    .arg(found.objectCount));
+            }
+            // An empty SQLite file with nothing in it: as good as a new one.
+        } else if (found.userVersion > currentSchemaVersion()) {
+            return fail(QStringLiteral("Database %1 has schema version %2, newer than the %3 this "
+                                       "build of Switchyard knows; it was left untouched. Use a "
+                                       "newer Switchyard or another data directory.")
+                                .arg(path)
+                                .arg(found.userVersion)
+                                .arg(currentSchemaVersion()));
+        } else {
+            fromVersion = found.userVersion;
+        }
+    }
+
+    std::unique_ptr<Database> database(new Database);
+    database->m_path = path;
+    database->m_connectionName = newConnectionName();
+    database->m_db
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), database->m_connectionName);
+    database->m_db.setDatabaseName(path);
+    database->m_db.setConnectOptions(
+            QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs));
+    if (!database->m_db.open())
+        return fail(QStringLiteral("Cannot open database %1: %2")
+                            .arg(path, database->m_db.lastError().text()));
+    QString configureError;
+    if (!database->configure(&configureError))
+        return fail(QStringLiteral("Cannot configure database %1: %2").arg(path, configureError));
+    if (fromVersion < target) {
+        if (auto migrationError = migrate(database->m_db, fromVersion, target))
+            return fail(
+                    QStringLiteral("Cannot migrate database %1: %2").arg(path, *migrationError));
+    }
+    return database;
+}
+
+bool Database::configure(QString *error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !query.next()
+        || query.value(0).toString() != QLatin1String("wal")) {
+        *error = QStringLiteral("cannot switch to WAL mode: %1").arg(query.lastError().text());
+        return false;
+    }
+    // NORMAL, not FULL: in WAL mode a commit is written to the WAL before COMMIT returns and only
+    // the fsync is deferred to checkpoints. A killed process (kill -9, crash) loses nothing it
+    // acknowledged, because the OS still holds the written pages; only a power loss or kernel
+    // panic can drop the last transactions. FULL would add an fsync to every edit and every KV
+    // put, far beyond the 1 ms edit-to-effect budget on ordinary disks, to cover a risk a local
+    // developer platform does not need to cover.
+    const QStringList pragmas = {
+            QStringLiteral("PRAGMA synchronous = NORMAL"),
+            QStringLiteral("PRAGMA foreign_keys = ON"),
+    };
+    for (const QString &pragma : pragmas) {
+        if (!query.exec(pragma)) {
+            *error = QStringLiteral("%1: %2").arg(pragma, query.lastError().text());
+            return false;
+        }
+    }
+    return true;
+}
+
+Database::~Database()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+int Database::userVersion() const
+{
+    QSqlQuery query(m_db);
+    if (query.exec(QStringLiteral("PRAGMA user_version")) && query.next())
+        return query.value(0).toInt();
+    return -1;
+}
+
+std::optional<QString> Database::transaction(const std::function<void()> &body)
+{
+    try {
+        exec(QStringLiteral("BEGIN IMMEDIATE"));
+    } catch (const SqlError &error) {
+        return error.message();
+    }
+    try {
+        body();
+        exec(QStringLiteral("COMMIT"));
+    } catch (const SqlError &error) {
+        QSqlQuery rollback(m_db);
+        rollback.exec(QStringLiteral("ROLLBACK"));
+        return error.message();
+    }
+    return std::nullopt;
+}
+
+QSqlQuery Database::exec(const QString &sql, const QVariantList &bindings)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        throw SqlError(QStringLiteral("%1 (in %2)").arg(query.lastError().text(), sql));
+    for (const QVariant &value : bindings)
+        query.addBindValue(value);
+    if (!query.exec())
+        throw SqlError(QStringLiteral("%1 (in %2)").arg(query.lastError().text(), sql));
+    return query;
+}
+
+QString Database::integrityCheck()
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("PRAGMA integrity_check")))
+        return query.lastError().text();
+    QStringList lines;
+    while (query.next())
+        lines << query.value(0).toString();
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace switchyard::store

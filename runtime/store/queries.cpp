@@ -1,0 +1,448 @@
+#include "queries.h"
+
+#include "database.h"
+
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlRecord>
+
+namespace switchyard::store {
+
+QByteArray compactJson(const QJsonArray &array)
+{
+    return QJsonDocument(array).toJson(QJsonDocument::Compact);
+}
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QJsonArray jsonArray(const QByteArray &text)
+{
+    return QJsonDocument::fromJson(text).array();
+}
+
+QJsonObject jsonObject(const QByteArray &text)
+{
+    return QJsonDocument::fromJson(text).object();
+}
+
+namespace {
+
+QStringList stringList(const QByteArray &json)
+{
+    QStringList list;
+    for (const QJsonValue &value : jsonArray(json))
+        list << value.toString();
+    return list;
+}
+
+QString jsonText(const QStringList &list)
+{
+    return QString::fromUtf8(compactJson(QJsonArray::fromStringList(list)));
+}
+
+QString jsonText(const QJsonArray &array)
+{
+    return QString::fromUtf8(compactJson(array));
+}
+
+// Qt binds a null QString as SQL NULL; "no value" is '' in NOT NULL text columns.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QLatin1String("") : text;
+}
+
+QVariant nullableBytes(const QByteArray &bytes)
+{
+    return bytes.isNull() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(bytes);
+}
+
+} // namespace
+
+QList<NamespaceRecord> Queries::namespaces()
+{
+    QList<NamespaceRecord> list;
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT id, name, trusted_workers, created_at FROM dispatch_namespaces ORDER BY name"));
+    while (query.next()) {
+        list.append({query.value(0).toLongLong(), query.value(1).toString(),
+                     query.value(2).toBool(), query.value(3).toLongLong()});
+    }
+    return list;
+}
+
+void Queries::writeModules(const QString &table, const QString &ownerColumn, qint64 ownerId,
+                           const ScriptModules &modules)
+{
+    m_db.exec(QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(table, ownerColumn), {ownerId});
+    const QString insert = QStringLiteral("INSERT INTO %1 (%2, position, name, content_type, code)"
+                                          " VALUES (?, ?, ?, ?, ?)")
+                                   .arg(table, ownerColumn);
+    for (qsizetype i = 0; i < modules.size(); ++i) {
+        const ScriptModule &module = modules.at(i);
+        m_db.exec(insert, {ownerId, qint64(i), module.name, module.contentType, module.code});
+    }
+}
+
+ScriptModules Queries::readModules(const QString &table, const QString &ownerColumn, qint64 ownerId)
+{
+    ScriptModules modules;
+    QSqlQuery query = m_db.exec(QStringLiteral("SELECT name, content_type, code FROM %1 WHERE %2 "
+                                               "= ? ORDER BY position")
+                                        .arg(table, ownerColumn),
+                                {ownerId});
+    while (query.next()) {
+        modules.append({query.value(0).toString(), query.value(1).toString(),
+                        query.value(2).toByteArray()});
+    }
+    return modules;
+}
+
+QList<ScriptRecord> Queries::scripts()
+{
+    QList<ScriptRecord> list;
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT s.id, n.name, s.name, s.main_module, s.compatibility_date,"
+            " s.compatibility_flags, s.bindings, s.tags, s.content_hash, s.created_at,"
+            " s.modified_at FROM scripts s JOIN dispatch_namespaces n ON n.id = s.namespace_id"));
+    while (query.next()) {
+        ScriptRecord record;
+        record.id = query.value(0).toLongLong();
+        record.namespaceName = query.value(1).toString();
+        record.name = query.value(2).toString();
+        record.code.mainModule = query.value(3).toString();
+        record.code.compatibilityDate = query.value(4).toString();
+        record.code.compatibilityFlags = stringList(query.value(5).toByteArray());
+        record.code.bindings = jsonArray(query.value(6).toByteArray());
+        record.tags = stringList(query.value(7).toByteArray());
+        record.contentHash = query.value(8).toByteArray();
+        record.createdAt = query.value(9).toLongLong();
+        record.modifiedAt = query.value(10).toLongLong();
+        list.append(record);
+    }
+    for (ScriptRecord &record : list)
+        record.code.modules = readModules(QStringLiteral("script_modules"),
+                                          QStringLiteral("script_id"), record.id);
+    return list;
+}
+
+QList<PlatformWorkerRecord> Queries::platformWorkers()
+{
+    QList<PlatformWorkerRecord> list;
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT id, name, kind, main_module, compatibility_date, compatibility_flags,"
+            " bindings, content_hash, created_at, modified_at FROM platform_workers"));
+    while (query.next()) {
+        PlatformWorkerRecord record;
+        record.id = query.value(0).toLongLong();
+        record.name = query.value(1).toString();
+        record.kind = workerKindFromName(query.value(2).toString()).value_or(WorkerKind::Other);
+        record.code.mainModule = query.value(3).toString();
+        record.code.compatibilityDate = query.value(4).toString();
+        record.code.compatibilityFlags = stringList(query.value(5).toByteArray());
+        record.code.bindings = jsonArray(query.value(6).toByteArray());
+        record.contentHash = query.value(7).toByteArray();
+        record.createdAt = query.value(8).toLongLong();
+        record.modifiedAt = query.value(9).toLongLong();
+        list.append(record);
+    }
+    for (PlatformWorkerRecord &record : list)
+        record.code.modules = readModules(QStringLiteral("platform_worker_modules"),
+                                          QStringLiteral("worker_id"), record.id);
+    return list;
+}
+
+QHash<QString, QString> Queries::settings()
+{
+    QHash<QString, QString> settings;
+    QSqlQuery query = m_db.exec(QStringLiteral("SELECT key, value FROM settings"));
+    while (query.next())
+        settings.insert(query.value(0).toString(), query.value(1).toString());
+    return settings;
+}
+
+QList<KvNamespaceRecord> Queries::kvNamespaces()
+{
+    QList<KvNamespaceRecord> list;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT id, title, created_at FROM kv_namespaces ORDER BY title"));
+    while (query.next())
+        list.append({query.value(0).toString(), query.value(1).toString(),
+                     query.value(2).toLongLong()});
+    return list;
+}
+
+void Queries::forEachKvEntry(
+        const std::function<void(const QString &, const QString &, KvValue)> &visit)
+{
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT namespace_id, key, value, metadata, expiration FROM kv_entries"));
+    while (query.next()) {
+        KvValue value;
+        value.value = query.value(2).toByteArray();
+        if (!query.isNull(3))
+            value.metadata = query.value(3).toByteArray();
+        if (!query.isNull(4))
+            value.expiration = query.value(4).toLongLong();
+        visit(query.value(0).toString(), query.value(1).toString(), std::move(value));
+    }
+}
+
+QList<CustomHostnameRecord> Queries::customHostnames()
+{
+    QList<CustomHostnameRecord> list;
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT hostname, metadata, created_at, modified_at FROM custom_hostnames"));
+    while (query.next())
+        list.append({query.value(0).toString(), jsonObject(query.value(1).toByteArray()),
+                     query.value(2).toLongLong(), query.value(3).toLongLong()});
+    return list;
+}
+
+qint64 Queries::insertNamespace(const NamespaceRecord &record)
+{
+    QSqlQuery query = m_db.exec(QStringLiteral("INSERT INTO dispatch_namespaces (name, "
+                                               "trusted_workers, created_at) VALUES (?, ?, ?) "
+                                               "RETURNING id"),
+                                {record.name, record.trustedWorkers ? 1 : 0, record.createdAt});
+    if (!query.next())
+        throw SqlError(QStringLiteral("inserting namespace %1 returned no id").arg(record.name));
+    return query.value(0).toLongLong();
+}
+
+void Queries::updateNamespaceTrusted(qint64 namespaceId, bool trusted)
+{
+    m_db.exec(QStringLiteral("UPDATE dispatch_namespaces SET trusted_workers = ? WHERE id = ?"),
+              {trusted ? 1 : 0, namespaceId});
+}
+
+void Queries::deleteNamespace(qint64 namespaceId)
+{
+    m_db.exec(QStringLiteral("DELETE FROM dispatch_namespaces WHERE id = ?"), {namespaceId});
+}
+
+qint64 Queries::upsertScript(qint64 namespaceId, const ScriptRecord &record)
+{
+    QSqlQuery query = m_db.exec(
+            QStringLiteral(
+                    "INSERT INTO scripts (namespace_id, name, main_module, compatibility_date,"
+                    " compatibility_flags, bindings, tags, content_hash, created_at, modified_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (namespace_id, name) DO UPDATE SET"
+                    " main_module = excluded.main_module,"
+                    " compatibility_date = excluded.compatibility_date,"
+                    " compatibility_flags = excluded.compatibility_flags,"
+                    " bindings = excluded.bindings, tags = excluded.tags,"
+                    " content_hash = excluded.content_hash, modified_at = excluded.modified_at"
+                    " RETURNING id"),
+            {namespaceId, record.name, record.code.mainModule,
+             notNull(record.code.compatibilityDate), jsonText(record.code.compatibilityFlags),
+             jsonText(record.code.bindings), jsonText(record.tags),
+             QString::fromLatin1(record.contentHash), record.createdAt, record.modifiedAt});
+    if (!query.next())
+        throw SqlError(QStringLiteral("storing script %1 returned no id").arg(record.name));
+    const qint64 id = query.value(0).toLongLong();
+    query = QSqlQuery();
+    writeModules(QStringLiteral("script_modules"), QStringLiteral("script_id"), id,
+                 record.code.modules);
+    return id;
+}
+
+void Queries::updateScriptTags(qint64 scriptId, const QStringList &tags, qint64 modifiedAt)
+{
+    m_db.exec(QStringLiteral("UPDATE scripts SET tags = ?, modified_at = ? WHERE id = ?"),
+              {jsonText(tags), modifiedAt, scriptId});
+}
+
+void Queries::deleteScript(qint64 scriptId)
+{
+    m_db.exec(QStringLiteral("DELETE FROM scripts WHERE id = ?"), {scriptId});
+}
+
+qint64 Queries::upsertPlatformWorker(const PlatformWorkerRecord &record)
+{
+    QSqlQuery query = m_db.exec(
+            QStringLiteral(
+                    "INSERT INTO platform_workers (name, kind, main_module, compatibility_date,"
+                    " compatibility_flags, bindings, content_hash, created_at, modified_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,"
+                    " main_module = excluded.main_module,"
+                    " compatibility_date = excluded.compatibility_date,"
+                    " compatibility_flags = excluded.compatibility_flags,"
+                    " bindings = excluded.bindings, content_hash = excluded.content_hash,"
+                    " modified_at = excluded.modified_at RETURNING id"),
+            {record.name, workerKindName(record.kind), record.code.mainModule,
+             notNull(record.code.compatibilityDate), jsonText(record.code.compatibilityFlags),
+             jsonText(record.code.bindings), QString::fromLatin1(record.contentHash),
+             record.createdAt, record.modifiedAt});
+    if (!query.next())
+        throw SqlError(
+                QStringLiteral("storing platform Worker %1 returned no id").arg(record.name));
+    const qint64 id = query.value(0).toLongLong();
+    query = QSqlQuery();
+    writeModules(QStringLiteral("platform_worker_modules"), QStringLiteral("worker_id"), id,
+                 record.code.modules);
+    return id;
+}
+
+void Queries::deletePlatformWorker(qint64 workerId)
+{
+    m_db.exec(QStringLiteral("DELETE FROM platform_workers WHERE id = ?"), {workerId});
+}
+
+void Queries::setSetting(const QString &key, const QString &value)
+{
+    m_db.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"
+                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+              {key, value});
+}
+
+void Queries::removeSetting(const QString &key)
+{
+    m_db.exec(QStringLiteral("DELETE FROM settings WHERE key = ?"), {key});
+}
+
+void Queries::insertKvNamespace(const KvNamespaceRecord &record)
+{
+    m_db.exec(QStringLiteral("INSERT INTO kv_namespaces (id, title, created_at) VALUES (?, ?, ?)"),
+              {record.id, record.title, record.createdAt});
+}
+
+void Queries::renameKvNamespace(const QString &id, const QString &title)
+{
+    m_db.exec(QStringLiteral("UPDATE kv_namespaces SET title = ? WHERE id = ?"), {title, id});
+}
+
+void Queries::deleteKvNamespace(const QString &id)
+{
+    m_db.exec(QStringLiteral("DELETE FROM kv_namespaces WHERE id = ?"), {id});
+}
+
+void Queries::putKv(const QString &namespaceId, const QString &key, const KvValue &value)
+{
+    m_db.exec(QStringLiteral("INSERT INTO kv_entries (namespace_id, key, value, metadata,"
+                             " expiration) VALUES (?, ?, ?, ?, ?)"
+                             " ON CONFLICT (namespace_id, key) DO UPDATE SET"
+                             " value = excluded.value, metadata = excluded.metadata,"
+                             " expiration = excluded.expiration"),
+              {namespaceId, key, value.value.isNull() ? QByteArray("") : value.value,
+               value.metadata.isNull() ? QVariant(QMetaType::fromType<QString>())
+                                       : QVariant(QString::fromUtf8(value.metadata)),
+               value.expiration ? QVariant(*value.expiration)
+                                : QVariant(QMetaType::fromType<qint64>())});
+}
+
+void Queries::deleteKv(const QString &namespaceId, const QString &key)
+{
+    m_db.exec(QStringLiteral("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?"),
+              {namespaceId, key});
+}
+
+QList<std::pair<QString, QString>> Queries::deleteExpiredKv(qint64 nowSeconds)
+{
+    QList<std::pair<QString, QString>> removed;
+    QSqlQuery query = m_db.exec(QStringLiteral("DELETE FROM kv_entries WHERE expiration IS NOT "
+                                               "NULL AND expiration <= ? RETURNING namespace_id, "
+                                               "key"),
+                                {nowSeconds});
+    while (query.next())
+        removed.append({query.value(0).toString(), query.value(1).toString()});
+    return removed;
+}
+
+void Queries::upsertCustomHostname(const CustomHostnameRecord &record)
+{
+    m_db.exec(
+            QStringLiteral("INSERT INTO custom_hostnames (hostname, metadata, created_at,"
+                           " modified_at) VALUES (?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE"
+                           " SET metadata = excluded.metadata, modified_at = excluded.modified_at"),
+            {record.hostname, QString::fromUtf8(compactJson(record.metadata)), record.createdAt,
+             record.modifiedAt});
+}
+
+void Queries::deleteCustomHostname(const QString &hostname)
+{
+    m_db.exec(QStringLiteral("DELETE FROM custom_hostnames WHERE hostname = ?"), {hostname});
+}
+
+void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs)
+{
+    QString columns = QStringLiteral("dataset, timestamp, index1, _sample_interval");
+    QString placeholders = QStringLiteral("?, ?, ?, ?");
+    for (int i = 1; i <= 20; ++i) {
+        columns += QStringLiteral(", blob%1").arg(i);
+        placeholders += QStringLiteral(", ?");
+    }
+    for (int i = 1; i <= 20; ++i) {
+        columns += QStringLiteral(", double%1").arg(i);
+        placeholders += QStringLiteral(", ?");
+    }
+    const QString insert = QStringLiteral("INSERT INTO analytics_rows (%1) VALUES (%2)")
+                                   .arg(columns, placeholders);
+    QSet<QString> datasets;
+    for (const AnalyticsPoint &point : points) {
+        if (!datasets.contains(point.dataset)) {
+            datasets.insert(point.dataset);
+            m_db.exec(QStringLiteral("INSERT OR IGNORE INTO analytics_datasets (name, created_at)"
+                                     " VALUES (?, ?)"),
+                      {point.dataset, nowMs});
+        }
+        QVariantList values {point.dataset, point.timestamp, nullableBytes(point.index1),
+                             point.sampleInterval};
+        for (int i = 0; i < 20; ++i)
+            values << (i < point.blobs.size() ? nullableBytes(point.blobs.at(i))
+                                              : QVariant(QMetaType::fromType<QByteArray>()));
+        for (int i = 0; i < 20; ++i)
+            values << (i < point.doubles.size() ? QVariant(point.doubles.at(i))
+                                                : QVariant(QMetaType::fromType<double>()));
+        m_db.exec(insert, values);
+    }
+}
+
+void Queries::insertTraces(const QList<TraceRecord> &traces)
+{
+    const QString insert = QStringLiteral(
+            "INSERT INTO traces (script_name, dispatch_namespace, script_tags, event,"
+            " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const TraceRecord &trace : traces) {
+        m_db.exec(insert,
+                  {trace.scriptName,
+                   trace.dispatchNamespace.isNull() ? QVariant(QMetaType::fromType<QString>())
+                                                    : QVariant(trace.dispatchNamespace),
+                   jsonText(trace.scriptTags), QString::fromUtf8(compactJson(trace.event)),
+                   trace.eventTimestamp, QString::fromUtf8(compactJson(trace.logs)),
+                   QString::fromUtf8(compactJson(trace.exceptions)), trace.outcome, trace.cpuTime,
+                   trace.wallTime});
+    }
+}
+
+QList<TraceRecord> Queries::recentTraces(int limit)
+{
+    QList<TraceRecord> list;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT script_name, dispatch_namespace, script_tags, event,"
+                           " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time"
+                           " FROM traces ORDER BY id DESC LIMIT ?"),
+            {limit});
+    while (query.next()) {
+        TraceRecord trace;
+        trace.scriptName = query.value(0).toString();
+        trace.dispatchNamespace = query.value(1).toString();
+        trace.scriptTags = stringList(query.value(2).toByteArray());
+        trace.event = jsonObject(query.value(3).toByteArray());
+        trace.eventTimestamp = query.value(4).toLongLong();
+        trace.logs = jsonArray(query.value(5).toByteArray());
+        trace.exceptions = jsonArray(query.value(6).toByteArray());
+        trace.outcome = query.value(7).toString();
+        trace.cpuTime = query.value(8).toLongLong();
+        trace.wallTime = query.value(9).toLongLong();
+        list.append(trace);
+    }
+    return list;
+}
+
+} // namespace switchyard::store

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "records.h"
+
+#include <QHash>
+
+#include <functional>
+
+namespace switchyard::store {
+
+class Database;
+
+// Every SQL statement of the platform state, typed. Each throws SqlError on failure, so callers
+// group them in Database::transaction() and a failure rolls back the whole change.
+class Queries
+{
+public:
+    explicit Queries(Database &database) : m_db(database) { }
+
+    // Startup load.
+    QList<NamespaceRecord> namespaces();
+    QList<ScriptRecord> scripts();
+    QList<PlatformWorkerRecord> platformWorkers();
+    QHash<QString, QString> settings();
+    QList<KvNamespaceRecord> kvNamespaces();
+    void forEachKvEntry(const std::function<void(const QString &namespaceId, const QString &key,
+                                                 KvValue)> &visit);
+    QList<CustomHostnameRecord> customHostnames();
+
+    // Dispatch namespaces and their scripts.
+    qint64 insertNamespace(const NamespaceRecord &record);
+    void updateNamespaceTrusted(qint64 namespaceId, bool trusted);
+    void deleteNamespace(qint64 namespaceId);
+    // Inserts or replaces the script (keeping its created time) with its modules; returns its id.
+    qint64 upsertScript(qint64 namespaceId, const ScriptRecord &record);
+    void updateScriptTags(qint64 scriptId, const QStringList &tags, qint64 modifiedAt);
+    void deleteScript(qint64 scriptId);
+
+    // Platform Workers and settings.
+    qint64 upsertPlatformWorker(const PlatformWorkerRecord &record);
+    void deletePlatformWorker(qint64 workerId);
+    void setSetting(const QString &key, const QString &value);
+    void removeSetting(const QString &key);
+
+    // KV.
+    void insertKvNamespace(const KvNamespaceRecord &record);
+    void renameKvNamespace(const QString &id, const QString &title);
+    void deleteKvNamespace(const QString &id);
+    void putKv(const QString &namespaceId, const QString &key, const KvValue &value);
+    void deleteKv(const QString &namespaceId, const QString &key);
+    // Deletes entries expired at `nowSeconds`; returns them as (namespace id, key).
+    QList<std::pair<QString, QString>> deleteExpiredKv(qint64 nowSeconds);
+
+    // Custom hostnames.
+    void upsertCustomHostname(const CustomHostnameRecord &record);
+    void deleteCustomHostname(const QString &hostname);
+
+    // Append-only logs.
+    void insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs);
+    void insertTraces(const QList<TraceRecord> &traces);
+    QList<TraceRecord> recentTraces(int limit);
+
+private:
+    void writeModules(const QString &table, const QString &ownerColumn, qint64 ownerId,
+                      const ScriptModules &modules);
+    ScriptModules readModules(const QString &table, const QString &ownerColumn, qint64 ownerId);
+
+    Database &m_db;
+};
+
+QByteArray compactJson(const QJsonArray &array);
+QByteArray compactJson(const QJsonObject &object);
+QJsonArray jsonArray(const QByteArray &text);
+QJsonObject jsonObject(const QByteArray &text);
+
+} // namespace switchyard::store

@@ -1,0 +1,120 @@
+#pragma once
+
+// Plain rows of the platform state, shared by the store (which persists them) and the platform
+// (which validates them and serves them to the request path as immutable snapshots).
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace switchyard::store {
+
+struct ScriptModule
+{
+    QString name;
+    QString contentType;
+    QByteArray code;
+
+    bool operator==(const ScriptModule &) const = default;
+};
+using ScriptModules = QList<ScriptModule>;
+
+// What a Worker runs: the same for user scripts and platform Workers.
+struct WorkerCode
+{
+    ScriptModules modules;
+    QString mainModule;
+    QString compatibilityDate; // YYYY-MM-DD, or empty
+    QStringList compatibilityFlags;
+    QJsonArray bindings; // Cloudflare's shape: [{"type": "kv_namespace", "name": "X", ...}]
+};
+
+struct NamespaceRecord
+{
+    qint64 id = 0;
+    QString name;
+    bool trustedWorkers = false;
+    qint64 createdAt = 0; // ms since the epoch
+};
+
+struct ScriptRecord
+{
+    qint64 id = 0;
+    QString namespaceName;
+    QString name;
+    WorkerCode code;
+    QStringList tags;
+    QByteArray contentHash; // hex SHA-256 of the modules, so the engine can tell versions apart
+    qint64 createdAt = 0;
+    qint64 modifiedAt = 0;
+};
+
+enum class WorkerKind { Dispatcher, Outbound, Tail, Other };
+
+struct PlatformWorkerRecord
+{
+    qint64 id = 0;
+    QString name;
+    WorkerKind kind = WorkerKind::Other;
+    WorkerCode code;
+    QByteArray contentHash;
+    qint64 createdAt = 0;
+    qint64 modifiedAt = 0;
+};
+
+struct KvNamespaceRecord
+{
+    QString id; // 32 lowercase hex digits, as Cloudflare's
+    QString title;
+    qint64 createdAt = 0;
+};
+
+struct KvValue
+{
+    QByteArray value;
+    QByteArray metadata; // compact JSON text; null QByteArray when there is none
+    std::optional<qint64> expiration; // seconds since the epoch
+};
+
+struct CustomHostnameRecord
+{
+    QString hostname;
+    QJsonObject metadata;
+    qint64 createdAt = 0;
+    qint64 modifiedAt = 0;
+};
+
+struct AnalyticsPoint
+{
+    QString dataset;
+    qint64 timestamp = 0; // ms since the epoch
+    QByteArray index1; // null when the point has no index
+    QList<QByteArray> blobs; // blob1.. in order; at most 20
+    QList<double> doubles; // double1.. in order; at most 20
+    qint64 sampleInterval = 1;
+};
+
+// Cloudflare's TraceItem, field for field.
+struct TraceRecord
+{
+    QString scriptName;
+    QString dispatchNamespace;
+    QStringList scriptTags;
+    QJsonObject event;
+    qint64 eventTimestamp = 0; // ms since the epoch
+    QJsonArray logs;
+    QJsonArray exceptions;
+    QString outcome;
+    qint64 cpuTime = 0; // ms
+    qint64 wallTime = 0; // ms
+};
+
+QString workerKindName(WorkerKind kind);
+std::optional<WorkerKind> workerKindFromName(const QString &name);
+
+} // namespace switchyard::store

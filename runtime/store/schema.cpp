@@ -1,0 +1,146 @@
+#include "schema.h"
+
+namespace switchyard::store {
+
+namespace {
+
+QString analyticsColumns()
+{
+    QStringList columns;
+    for (int i = 1; i <= 20; ++i)
+        columns << QStringLiteral("blob%1 BLOB").arg(i);
+    for (int i = 1; i <= 20; ++i)
+        columns << QStringLiteral("double%1 REAL").arg(i);
+    return columns.join(QStringLiteral(", "));
+}
+
+QList<SchemaStep> buildSteps()
+{
+    QList<SchemaStep> steps;
+
+    // v1: the platform itself and Analytics Engine rows.
+    steps.append({1,
+                  {
+                          QStringLiteral("CREATE TABLE dispatch_namespaces ("
+                                         " id INTEGER PRIMARY KEY,"
+                                         " name TEXT NOT NULL UNIQUE,"
+                                         " trusted_workers INTEGER NOT NULL DEFAULT 0,"
+                                         " created_at INTEGER NOT NULL)"),
+                          QStringLiteral("CREATE TABLE scripts ("
+                                         " id INTEGER PRIMARY KEY,"
+                                         " namespace_id INTEGER NOT NULL"
+                                         "  REFERENCES dispatch_namespaces(id) ON DELETE CASCADE,"
+                                         " name TEXT NOT NULL,"
+                                         " main_module TEXT NOT NULL,"
+                                         " compatibility_date TEXT NOT NULL DEFAULT '',"
+                                         " compatibility_flags TEXT NOT NULL DEFAULT '[]',"
+                                         " bindings TEXT NOT NULL DEFAULT '[]',"
+                                         " tags TEXT NOT NULL DEFAULT '[]',"
+                                         " content_hash TEXT NOT NULL,"
+                                         " created_at INTEGER NOT NULL,"
+                                         " modified_at INTEGER NOT NULL,"
+                                         " UNIQUE (namespace_id, name))"),
+                          QStringLiteral("CREATE TABLE script_modules ("
+                                         " script_id INTEGER NOT NULL"
+                                         "  REFERENCES scripts(id) ON DELETE CASCADE,"
+                                         " position INTEGER NOT NULL,"
+                                         " name TEXT NOT NULL,"
+                                         " content_type TEXT NOT NULL,"
+                                         " code BLOB NOT NULL,"
+                                         " PRIMARY KEY (script_id, name))"),
+                          QStringLiteral("CREATE TABLE platform_workers ("
+                                         " id INTEGER PRIMARY KEY,"
+                                         " name TEXT NOT NULL UNIQUE,"
+                                         " kind TEXT NOT NULL CHECK (kind IN"
+                                         "  ('dispatcher', 'outbound', 'tail', 'other')),"
+                                         " main_module TEXT NOT NULL,"
+                                         " compatibility_date TEXT NOT NULL DEFAULT '',"
+                                         " compatibility_flags TEXT NOT NULL DEFAULT '[]',"
+                                         " bindings TEXT NOT NULL DEFAULT '[]',"
+                                         " content_hash TEXT NOT NULL,"
+                                         " created_at INTEGER NOT NULL,"
+                                         " modified_at INTEGER NOT NULL)"),
+                          QStringLiteral("CREATE TABLE platform_worker_modules ("
+                                         " worker_id INTEGER NOT NULL"
+                                         "  REFERENCES platform_workers(id) ON DELETE CASCADE,"
+                                         " position INTEGER NOT NULL,"
+                                         " name TEXT NOT NULL,"
+                                         " content_type TEXT NOT NULL,"
+                                         " code BLOB NOT NULL,"
+                                         " PRIMARY KEY (worker_id, name))"),
+                          // Key/value settings of the platform, e.g. "active_dispatcher".
+                          QStringLiteral("CREATE TABLE settings ("
+                                         " key TEXT PRIMARY KEY,"
+                                         " value TEXT NOT NULL)"),
+                          QStringLiteral("CREATE TABLE kv_namespaces ("
+                                         " id TEXT PRIMARY KEY,"
+                                         " title TEXT NOT NULL UNIQUE,"
+                                         " created_at INTEGER NOT NULL)"),
+                          QStringLiteral("CREATE TABLE kv_entries ("
+                                         " namespace_id TEXT NOT NULL"
+                                         "  REFERENCES kv_namespaces(id) ON DELETE CASCADE,"
+                                         " key TEXT NOT NULL,"
+                                         " value BLOB NOT NULL,"
+                                         " metadata TEXT,"
+                                         " expiration INTEGER,"
+                                         " PRIMARY KEY (namespace_id, key))"),
+                          QStringLiteral("CREATE TABLE custom_hostnames ("
+                                         " hostname TEXT PRIMARY KEY,"
+                                         " metadata TEXT NOT NULL DEFAULT '{}',"
+                                         " created_at INTEGER NOT NULL,"
+                                         " modified_at INTEGER NOT NULL)"),
+                          QStringLiteral("CREATE TABLE analytics_datasets ("
+                                         " name TEXT PRIMARY KEY,"
+                                         " created_at INTEGER NOT NULL)"),
+                          QStringLiteral("CREATE TABLE analytics_rows ("
+                                         " id INTEGER PRIMARY KEY,"
+                                         " dataset TEXT NOT NULL"
+                                         "  REFERENCES analytics_datasets(name) ON DELETE CASCADE,"
+                                         " timestamp INTEGER NOT NULL,"
+                                         " index1 BLOB,"
+                                         " %1,"
+                                         " _sample_interval INTEGER NOT NULL DEFAULT 1)")
+                                  .arg(analyticsColumns()),
+                  }});
+
+    // v2: the trace log, and the indexes that the trace view, the Analytics Engine SQL API and
+    // the KV expiry sweep query by.
+    steps.append({2,
+                  {
+                          QStringLiteral("CREATE TABLE traces ("
+                                         " id INTEGER PRIMARY KEY,"
+                                         " script_name TEXT NOT NULL,"
+                                         " dispatch_namespace TEXT,"
+                                         " script_tags TEXT NOT NULL DEFAULT '[]',"
+                                         " event TEXT NOT NULL DEFAULT '{}',"
+                                         " event_timestamp INTEGER NOT NULL,"
+                                         " logs TEXT NOT NULL DEFAULT '[]',"
+                                         " exceptions TEXT NOT NULL DEFAULT '[]',"
+                                         " outcome TEXT NOT NULL,"
+                                         " cpu_time INTEGER NOT NULL DEFAULT 0,"
+                                         " wall_time INTEGER NOT NULL DEFAULT 0)"),
+                          QStringLiteral("CREATE INDEX traces_by_time ON traces (event_timestamp)"),
+                          QStringLiteral("CREATE INDEX traces_by_script ON traces"
+                                         " (dispatch_namespace, script_name, event_timestamp)"),
+                          QStringLiteral("CREATE INDEX analytics_rows_by_time ON analytics_rows"
+                                         " (dataset, timestamp)"),
+                          QStringLiteral("CREATE INDEX kv_entries_by_expiration ON kv_entries"
+                                         " (expiration) WHERE expiration IS NOT NULL"),
+                  }});
+    return steps;
+}
+
+} // namespace
+
+const QList<SchemaStep> &schemaSteps()
+{
+    static const QList<SchemaStep> steps = buildSteps();
+    return steps;
+}
+
+int currentSchemaVersion()
+{
+    return schemaSteps().constLast().version;
+}
+
+} // namespace switchyard::store
