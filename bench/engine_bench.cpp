@@ -1,0 +1,183 @@
+// Engine benchmark: a hello Worker straight through the engine (no HTTP), idle memory per
+// Instance, and cold start. Prints a markdown table (bench/engine.sh puts it in
+// docs/benchmarks.md).
+#include "engine/engine.h"
+#include "engine/v8platform.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+
+using namespace switchyard::engine;
+
+namespace {
+const QString helloCode = QStringLiteral(
+        "export default { fetch(request) { return new Response('hello ' + request.url); } };");
+
+ScriptSource hello(int n)
+{
+    // A distinct name and source per Script: every one gets its own Instance.
+    return ScriptSource::esModules(
+            QStringLiteral("hello-%1").arg(n),
+            {{QStringLiteral("index.js"), helloCode + QStringLiteral("\n// %1").arg(n)}},
+            QStringLiteral("index.js"));
+}
+
+RequestData request()
+{
+    RequestData data;
+    data.url = QStringLiteral("http://bench.localhost/");
+    return data;
+}
+
+double rssMiB()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toDouble() * 4096 / (1024.0 * 1024.0);
+}
+
+// Blocks until `count` callbacks arrived.
+class Counter
+{
+public:
+    InvocationCallback callback()
+    {
+        return [this](const InvocationResult &result) {
+            std::lock_guard lock(m_mutex);
+            ++m_done;
+            if (!result.ok())
+                ++m_failed;
+            m_changed.notify_all();
+        };
+    }
+    void waitFor(int count)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_done >= count; });
+    }
+    int done()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_done;
+    }
+    int failed()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_failed;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    int m_done = 0;
+    int m_failed = 0;
+};
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("switchyard.*.debug=false"));
+    V8Platform platform;
+    Engine engine(platform);
+    if (!engine.preludeError().isNull()) {
+        std::fprintf(stderr, "prelude: %s\n", qPrintable(engine.preludeError()));
+        return 1;
+    }
+    const int threads = engine.config().executorThreads;
+
+    // Throughput: one Script, 64 requests in flight for three seconds.
+    ScriptPtr script = engine.compile(hello(0));
+    {
+        Counter warm;
+        engine.invokeFetch(script, request(), {}, {}, nullptr, warm.callback());
+        warm.waitFor(1);
+    }
+    Counter counter;
+    QElapsedTimer clock;
+    clock.start();
+    int sent = 0;
+    while (clock.elapsed() < 3000) {
+        while (sent - counter.done() < 64) {
+            engine.invokeFetch(script, request(), {}, {}, nullptr, counter.callback());
+            ++sent;
+        }
+        QThread::usleep(200);
+    }
+    counter.waitFor(sent);
+    const double seconds = clock.nsecsElapsed() / 1e9;
+    const double perSecond = sent / seconds;
+
+    // Several Scripts spread over the executors.
+    constexpr int spread = 8;
+    std::vector<ScriptPtr> scripts;
+    for (int i = 0; i < spread; ++i)
+        scripts.push_back(engine.compile(hello(100000 + i)));
+    Counter spreadCounter;
+    clock.restart();
+    int spreadSent = 0;
+    while (clock.elapsed() < 3000) {
+        while (spreadSent - spreadCounter.done() < 64) {
+            engine.invokeFetch(scripts[size_t(spreadSent % spread)], request(), {}, {}, nullptr,
+                               spreadCounter.callback());
+            ++spreadSent;
+        }
+        QThread::usleep(200);
+    }
+    spreadCounter.waitFor(spreadSent);
+    const double spreadPerSecond = spreadSent / (clock.nsecsElapsed() / 1e9);
+
+    // Cold start: new Script (check + compile) to first response, 20 times.
+    std::vector<double> cold;
+    for (int i = 0; i < 20; ++i) {
+        QElapsedTimer start;
+        start.start();
+        ScriptPtr fresh = engine.compile(hello(200000 + i));
+        Counter one;
+        engine.invokeFetch(fresh, request(), {}, {}, nullptr, one.callback());
+        one.waitFor(1);
+        cold.push_back(start.nsecsElapsed() / 1e6);
+    }
+    std::sort(cold.begin(), cold.end());
+
+    // Idle memory: 1,000 Instances, each having served one request.
+    constexpr int instances = 1000;
+    const double before = rssMiB();
+    std::vector<ScriptPtr> many;
+    Counter manyCounter;
+    for (int i = 0; i < instances; ++i) {
+        many.push_back(engine.compile(hello(300000 + i)));
+        engine.invokeFetch(many.back(), request(), {}, {}, nullptr, manyCounter.callback());
+        if (i % 64 == 63)
+            manyCounter.waitFor(i + 1);
+    }
+    manyCounter.waitFor(instances);
+    QThread::msleep(500);
+    const double after = rssMiB();
+
+    std::printf("| measure | result |\n| --- | --- |\n");
+    std::printf("| executor threads | %d (on %d cores) |\n", threads, QThread::idealThreadCount());
+    std::printf("| hello Worker, one Script, 64 in flight | %.0f invocations/s (%d in %.1f s, "
+                "%d failed) |\n",
+                perSecond, sent, seconds, counter.failed());
+    std::printf("| hello Worker, %d Scripts, 64 in flight | %.0f invocations/s |\n", spread,
+                spreadPerSecond);
+    std::printf("| cold start (new Script -> first response) | median %.1f ms, min %.1f ms, max "
+                "%.1f ms |\n",
+                cold[cold.size() / 2], cold.front(), cold.back());
+    std::printf(
+            "| idle RSS per Instance (%d Instances) | %.2f MiB (%.0f -> %.0f MiB, %d failed) |\n",
+            instances, (after - before) / instances, before, after, manyCounter.failed());
+    return 0;
+}

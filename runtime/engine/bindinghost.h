@@ -1,0 +1,54 @@
+#pragma once
+
+#include "invocation.h"
+
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+
+namespace switchyard::engine {
+
+// One `__switchyard.binding(name, method, args)` call from a Worker. Values crossing here are
+// QVariants: QString, double, bool, std::nullptr_t (JS null), invalid QVariant (undefined),
+// QVariantList, QVariantMap and QByteArray (a Uint8Array/ArrayBuffer).
+struct BindingCall
+{
+    InvocationRef invocation;
+    QString binding;
+    QString method;
+    QVariantList args;
+};
+
+struct BindingResult
+{
+    QVariant value;
+    QString error; // non-null: JS sees `Error(error)` thrown or the promise rejected with it
+
+    static BindingResult success(QVariant value = {}) { return {std::move(value), {}}; }
+    static BindingResult failure(const QString &message)
+    {
+        return {{}, message.isNull() ? QStringLiteral("") : message};
+    }
+    bool ok() const { return error.isNull(); }
+};
+
+// Callable once, from any thread: the engine posts the result back to the Instance's thread.
+using BindingCompletion = std::function<void(BindingResult)>;
+
+// Implemented by runtime/platform: the engine knows binding names, not what they do.
+class BindingHost
+{
+public:
+    virtual ~BindingHost() = default;
+
+    // Whether (binding, method) answers with a Promise. Decided before the call so a Worker always
+    // gets the same shape from the same method.
+    virtual bool isAsync(const BindingCall &call) const = 0;
+    // Runs on the Instance's thread while the Worker waits: keep it short.
+    virtual BindingResult call(const BindingCall &call) = 0;
+    // Must not block; complete `done` later from any thread.
+    virtual void callAsync(const BindingCall &call, BindingCompletion done) = 0;
+};
+
+} // namespace switchyard::engine

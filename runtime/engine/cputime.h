@@ -1,0 +1,26 @@
+#pragma once
+
+#include <pthread.h>
+#include <time.h>
+
+#include <QtGlobal>
+
+namespace switchyard::engine {
+
+// CPU time is read from the executing thread's own clock, so time spent waiting or preempted is
+// never billed to a Worker.
+inline clockid_t currentThreadCpuClock()
+{
+    clockid_t id = CLOCK_THREAD_CPUTIME_ID;
+    pthread_getcpuclockid(pthread_self(), &id);
+    return id;
+}
+
+inline qint64 cpuNowNs(clockid_t clock)
+{
+    timespec ts {};
+    clock_gettime(clock, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+} // namespace switchyard::engine

@@ -1,0 +1,225 @@
+#include "engine.h"
+
+#include "enginecore.h"
+#include "instance.h"
+#include "invocationstate.h"
+#include "isolate.h"
+#include "logging.h"
+#include "modules.h"
+
+#include <QThread>
+
+#include <v8-context.h>
+#include <v8-isolate.h>
+#include <v8-locker.h>
+
+namespace switchyard::engine {
+
+namespace {
+EngineConfig normalised(EngineConfig config)
+{
+    if (config.executorThreads <= 0)
+        config.executorThreads = std::max(2, QThread::idealThreadCount());
+    return config;
+}
+} // namespace
+
+EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
+    : platform(platform), config(normalised(std::move(config)))
+{
+    prelude = loadPrelude(this->config.preludeDir, &preludeError);
+    if (!preludeError.isNull())
+        qCWarning(lcEngine).noquote() << "no Web APIs for Workers:" << preludeError;
+    watchdog = std::make_unique<Watchdog>(this->config.executorThreads);
+    scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
+}
+
+EngineCore::~EngineCore()
+{
+    watchdog->terminateAll();
+    scheduler->stop();
+    std::vector<std::shared_ptr<Instance>> live;
+    {
+        std::lock_guard lock(instancesMutex);
+        for (const Slot &slot : std::as_const(instances))
+            live.push_back(slot.instance);
+        for (const auto &weak : everyInstance) {
+            if (auto instance = weak.lock())
+                live.push_back(instance);
+        }
+        instances.clear();
+        everyInstance.clear();
+    }
+    for (const auto &instance : live)
+        instance->shutdown();
+    live.clear();
+    if (checkIsolate) {
+        std::lock_guard lock(checkMutex);
+        checkIsolate.reset();
+    }
+    scheduler.reset();
+    watchdog.reset();
+}
+
+std::shared_ptr<Instance> EngineCore::instanceFor(const ScriptPtr &script)
+{
+    std::lock_guard lock(instancesMutex);
+    // Scripts the platform let go of take their Instances with them, a few at a time.
+    if (++invocationsSincePurge >= 256) {
+        invocationsSincePurge = 0;
+        for (auto it = instances.begin(); it != instances.end();) {
+            if (it->script.expired()) {
+                scheduler->retire(std::move(it->instance));
+                it = instances.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        std::erase_if(everyInstance, [](const auto &weak) { return weak.expired(); });
+    }
+    Slot &slot = instances[script->id()];
+    if (!slot.instance || slot.instance->isDead()) {
+        if (slot.instance)
+            scheduler->retire(std::move(slot.instance));
+        slot.script = script;
+        slot.instance = std::make_shared<Instance>(*this, script);
+        everyInstance.push_back(slot.instance);
+    }
+    return slot.instance;
+}
+
+void EngineCore::forget(const Instance *instance)
+{
+    std::lock_guard lock(instancesMutex);
+    for (auto it = instances.begin(); it != instances.end(); ++it) {
+        if (it->instance.get() == instance) {
+            scheduler->retire(std::move(it->instance));
+            instances.erase(it);
+            return;
+        }
+    }
+}
+
+quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
+                          const Limits &limits)
+{
+    invocation->id = ++nextId;
+    invocation->wall.start();
+    invocation->script = script;
+    invocation->cpuLimitNs
+            = qint64(limits.cpuMs > 0 ? limits.cpuMs : config.defaultCpuMs) * 1000000;
+    invocation->subrequestLimit
+            = limits.subRequests > 0 ? limits.subRequests : config.defaultSubRequests;
+    const int wallMs = limits.wallMs > 0 ? limits.wallMs : config.defaultWallMs;
+    invocation->wallDeadline = Watchdog::Clock::now() + std::chrono::milliseconds(wallMs);
+    if (!script) {
+        InvocationResult result;
+        result.invocationId = invocation->id;
+        result.outcome = QStringLiteral("scriptNotFound");
+        result.errorName = QStringLiteral("Error");
+        result.error = QStringLiteral("Worker not found.");
+        if (invocation->done)
+            invocation->done(result);
+        return invocation->id;
+    }
+    std::shared_ptr<Instance> instance = instanceFor(script);
+    invocation->instance = instance;
+    std::weak_ptr<Instance> weakInstance = instance;
+    std::weak_ptr<InvocationState> weakInvocation = invocation;
+    invocation->wallWatch = watchdog->addDeadline(invocation->wallDeadline, [=] {
+        auto instance = weakInstance.lock();
+        auto invocation = weakInvocation.lock();
+        if (instance && invocation)
+            instance->expire(invocation);
+    });
+    const quint64 id = invocation->id;
+    instance->startInvocation(std::move(invocation));
+    return id;
+}
+
+Engine::Engine(V8Platform &platform, EngineConfig config)
+    : d(std::make_unique<EngineCore>(platform, std::move(config)))
+{ }
+
+Engine::~Engine() = default;
+
+const EngineConfig &Engine::config() const
+{
+    return d->config;
+}
+
+QString Engine::preludeError() const
+{
+    return d->preludeError;
+}
+
+ScriptError Engine::check(const ScriptSource &source)
+{
+    std::lock_guard lock(d->checkMutex);
+    if (!d->checkIsolate)
+        d->checkIsolate = std::make_unique<Isolate>(d->config.heapLimitBytes);
+    v8::Isolate *iso = d->checkIsolate->get();
+    v8::Locker locker(iso);
+    v8::Isolate::Scope isolateScope(iso);
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Context> context = v8::Context::New(iso);
+    v8::Context::Scope contextScope(context);
+    ModuleLoader loader(iso);
+    ScriptError error;
+    loader.load(context, source, &error);
+    return error;
+}
+
+ScriptPtr Engine::compile(const ScriptSource &source, ScriptError *error)
+{
+    ScriptError problem = check(source);
+    if (error)
+        *error = problem;
+    if (!problem.isNull())
+        return nullptr;
+    return std::make_shared<Script>(++d->nextId, source);
+}
+
+quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
+                            Limits limits, BindingHost *host, InvocationCallback done)
+{
+    auto invocation = std::make_shared<InvocationState>();
+    invocation->kind = InvocationState::Kind::Fetch;
+    invocation->request = std::move(request);
+    invocation->env = std::move(env);
+    invocation->host = host;
+    invocation->done = std::move(done);
+    return d->start(script, std::move(invocation), limits);
+}
+
+quint64 Engine::invokeTail(const ScriptPtr &script, QJsonArray events, QVariantList env,
+                           Limits limits, BindingHost *host, InvocationCallback done)
+{
+    auto invocation = std::make_shared<InvocationState>();
+    invocation->kind = InvocationState::Kind::Tail;
+    invocation->events = std::move(events);
+    invocation->env = std::move(env);
+    invocation->host = host;
+    invocation->done = std::move(done);
+    return d->start(script, std::move(invocation), limits);
+}
+
+void Engine::dropInstance(const ScriptPtr &script)
+{
+    if (!script)
+        return;
+    std::lock_guard lock(d->instancesMutex);
+    auto it = d->instances.find(script->id());
+    if (it == d->instances.end())
+        return;
+    d->scheduler->retire(std::move(it->instance));
+    d->instances.erase(it);
+}
+
+int Engine::instanceCount() const
+{
+    std::lock_guard lock(d->instancesMutex);
+    return int(d->instances.size());
+}
+
+} // namespace switchyard::engine

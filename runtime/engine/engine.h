@@ -1,0 +1,67 @@
+#pragma once
+
+#include "bindinghost.h"
+#include "invocation.h"
+#include "limits.h"
+#include "script.h"
+
+#include <QJsonArray>
+#include <QVariantList>
+
+#include <memory>
+
+namespace switchyard::engine {
+
+class V8Platform;
+class EngineCore;
+
+struct EngineConfig
+{
+    int executorThreads = 0; // 0: one per core (at least 2, so one spinning Worker can't stall all)
+    qint64 heapLimitBytes = 128ll * 1024 * 1024;
+    int defaultCpuMs = 30000;
+    int defaultWallMs = 30000;
+    int defaultSubRequests = 1000;
+    int startupCpuMs = 1000; // evaluating a Script's top level, outside any Invocation
+    // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
+    QString preludeDir = QStringLiteral(":/switchyard/js/");
+};
+
+// The Worker runtime: executor threads that run Instances, a watchdog that enforces limits, and
+// the entry points that deliver events. Thread-safe; callbacks arrive on engine threads.
+class Engine
+{
+public:
+    explicit Engine(V8Platform &platform, EngineConfig config = {});
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    const EngineConfig &config() const;
+    // Non-null when the prelude could not be read (every Invocation then fails).
+    QString preludeError() const;
+
+    // Parses and links without running any Worker code (uploads are validated with it). Runs on
+    // the calling thread.
+    ScriptError check(const ScriptSource &source);
+    // check() and, when it passes, a Script to invoke; null with *error set otherwise.
+    ScriptPtr compile(const ScriptSource &source, ScriptError *error = nullptr);
+
+    // `env` is the list of binding descriptors of CONTRACT.md (QVariantMaps). `host` must outlive
+    // the Invocation. Returns the Invocation's id (also InvocationResult::invocationId).
+    quint64 invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
+                        Limits limits, BindingHost *host, InvocationCallback done);
+    // Calls `tail(events, env, ctx)` with `events` the JSON TraceItems.
+    quint64 invokeTail(const ScriptPtr &script, QJsonArray events, QVariantList env, Limits limits,
+                       BindingHost *host, InvocationCallback done);
+
+    // The next Invocation of `script` gets a fresh Instance; Invocations in flight finish on the
+    // old one.
+    void dropInstance(const ScriptPtr &script);
+    int instanceCount() const;
+
+private:
+    std::unique_ptr<EngineCore> d;
+};
+
+} // namespace switchyard::engine

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "engine.h"
+#include "prelude.h"
+#include "scheduler.h"
+#include "watchdog.h"
+
+#include <QHash>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace switchyard::engine {
+
+class Instance;
+class Isolate;
+class InvocationState;
+
+// What Engine, Instances and natives share: configuration, prelude, threads, and the map from
+// Script to its current Instance. Engine's private half.
+class EngineCore
+{
+public:
+    EngineCore(V8Platform &platform, EngineConfig config);
+    ~EngineCore();
+
+    std::shared_ptr<Instance> instanceFor(const ScriptPtr &script);
+    // An Instance that must not take new Invocations (spent heap, dropped script).
+    void forget(const Instance *instance);
+    quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
+                  const Limits &limits);
+
+    V8Platform &platform;
+    const EngineConfig config;
+    QList<PreludeFile> prelude;
+    QString preludeError;
+    std::atomic<quint64> nextId = 0;
+
+    std::unique_ptr<Watchdog> watchdog;
+    std::unique_ptr<Scheduler> scheduler;
+
+    // check() runs on callers' threads, one at a time, in this isolate.
+    std::mutex checkMutex;
+    std::unique_ptr<Isolate> checkIsolate;
+
+    mutable std::mutex instancesMutex;
+    struct Slot
+    {
+        std::weak_ptr<const Script> script;
+        std::shared_ptr<Instance> instance;
+    };
+    QHash<quint64, Slot> instances;
+    // Including replaced ones still finishing Invocations: shutdown must end those too.
+    std::vector<std::weak_ptr<Instance>> everyInstance;
+    int invocationsSincePurge = 0;
+};
+
+} // namespace switchyard::engine

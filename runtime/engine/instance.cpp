@@ -1,0 +1,785 @@
+#include "instance.h"
+
+#include "bindinghost.h"
+#include "cputime.h"
+#include "enginecore.h"
+#include "executor.h"
+#include "isolate.h"
+#include "limits.h"
+#include "logging.h"
+#include "natives.h"
+#include "valueconvert.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <v8-container.h>
+#include <v8-exception.h>
+#include <v8-external.h>
+#include <v8-isolate.h>
+#include <v8-json.h>
+#include <v8-locker.h>
+#include <v8-microtask-queue.h>
+#include <v8-object.h>
+
+#include <climits>
+
+namespace switchyard::engine {
+
+namespace {
+constexpr int tasksPerTurn = 32;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                                     const char *name, std::vector<v8::Local<v8::Value>> args)
+{
+    v8::Isolate *isolate = context->GetIsolate();
+    v8::Local<v8::Value> function = getProperty(context, object, name);
+    if (function.IsEmpty())
+        return {};
+    if (!function->IsFunction()) {
+        isolate->ThrowException(v8::Exception::TypeError(toV8String(
+                isolate,
+                QStringLiteral("internals.%1 is not a function").arg(QLatin1String(name)))));
+        return {};
+    }
+    return function.As<v8::Function>()->Call(context, object, int(args.size()), args.data());
+}
+} // namespace
+
+Instance::Instance(EngineCore &core, ScriptPtr script) : m_core(core), m_script(std::move(script))
+{ }
+
+Instance::~Instance()
+{
+    if (!m_isolate)
+        return;
+    {
+        v8::Locker locker(m_isolate->get());
+        v8::Isolate::Scope scope(m_isolate->get());
+        m_timers.clear();
+        m_pending.clear();
+        m_internals.Reset();
+        m_exports.Reset();
+        m_modules.reset();
+        m_context.Reset();
+    }
+    m_isolate.reset();
+}
+
+v8::Isolate *Instance::isolate() const
+{
+    return m_isolate->get();
+}
+
+void Instance::post(std::shared_ptr<InvocationState> invocation, Task task)
+{
+    bool schedule = false;
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.push_back({std::move(invocation), std::move(task), false});
+        schedule = !std::exchange(m_scheduled, true);
+    }
+    if (schedule)
+        m_core.scheduler->schedule(shared_from_this());
+}
+
+void Instance::startInvocation(std::shared_ptr<InvocationState> invocation)
+{
+    bool schedule = false;
+    {
+        std::lock_guard lock(m_queueMutex);
+        InvocationState *raw = invocation.get();
+        m_queue.push_back({invocation, [this, raw] { deliverOrFail(active(raw->id)); }, true});
+        schedule = !std::exchange(m_scheduled, true);
+    }
+    if (schedule)
+        m_core.scheduler->schedule(shared_from_this());
+}
+
+void Instance::expire(std::shared_ptr<InvocationState> invocation)
+{
+    InvocationState *raw = invocation.get();
+    post(std::move(invocation), [this, raw] {
+        if (auto invocation = active(raw->id))
+            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+                 QLatin1String(messages::wallExceeded));
+    });
+}
+
+std::shared_ptr<InvocationState> Instance::active(quint64 id) const
+{
+    auto it = m_active.find(id);
+    return it == m_active.end() ? nullptr : it->second;
+}
+
+void Instance::run(Executor &executor)
+{
+    auto self = shared_from_this(); // outlives the Locker below even if the engine forgets us
+    if (!m_isolate)
+        m_isolate = std::make_unique<Isolate>(m_core.config.heapLimitBytes);
+    {
+        v8::Locker locker(isolate());
+        v8::Isolate::Scope isolateScope(isolate());
+        v8::HandleScope handles(isolate());
+        m_executor = &executor;
+        if (m_state == State::New && !m_dead)
+            initialize();
+        for (int turn = 0; turn < tasksPerTurn; ++turn) {
+            Queued item;
+            {
+                std::lock_guard lock(m_queueMutex);
+                if (m_queue.empty())
+                    break;
+                item = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            if (item.start) // registered before anything can fail it
+                m_active.emplace(item.invocation->id, item.invocation);
+            if (m_dead) {
+                if (item.start)
+                    fail(item.invocation, m_deathOutcome, QStringLiteral("Error"), m_deathMessage);
+                continue;
+            }
+            if (m_state == State::Failed) {
+                if (item.start)
+                    fail(item.invocation, QLatin1String(outcomes::exception), m_failureName,
+                         m_failure);
+                continue;
+            }
+            runSlice(item.invocation, item.task);
+        }
+        m_executor = nullptr;
+    }
+    bool again = false;
+    {
+        std::lock_guard lock(m_queueMutex);
+        again = !m_queue.empty();
+        if (!again)
+            m_scheduled = false;
+    }
+    if (again)
+        m_core.scheduler->schedule(self);
+}
+
+void Instance::initialize()
+{
+    v8::Isolate *iso = isolate();
+    iso->SetData(Isolate::InstanceSlot, this);
+    v8::Local<v8::Context> context = v8::Context::New(iso);
+    m_context.Reset(iso, context);
+    m_state = State::Ready;
+    if (!m_core.preludeError.isNull()) {
+        m_state = State::Failed;
+        m_failureName = QStringLiteral("Error");
+        m_failure = QStringLiteral("internal error: %1").arg(m_core.preludeError);
+        return;
+    }
+    auto failWith = [this](const QString &name, const QString &message) {
+        m_state = State::Failed;
+        m_failureName = name;
+        m_failure = message;
+    };
+    v8::Global<v8::Promise> evaluation;
+    runSlice(nullptr, [&] {
+        v8::TryCatch tryCatch(iso);
+        installNatives(*this, context);
+        v8::Local<v8::Value> last;
+        for (const PreludeFile &file : m_core.prelude) {
+            v8::ScriptOrigin origin(iso,
+                                    toV8String(iso, QStringLiteral("switchyard:") + file.name));
+            v8::Local<v8::Script> script;
+            if (!v8::Script::Compile(context, toV8String(iso, file.code), &origin).ToLocal(&script)
+                || !script->Run(context).ToLocal(&last)) {
+                if (!tryCatch.HasTerminated())
+                    failWith(QStringLiteral("Error"),
+                             QStringLiteral("internal error in the prelude: %1")
+                                     .arg(scriptErrorFrom(context, tryCatch, file.name).message));
+                return;
+            }
+        }
+        if (last.IsEmpty() || !last->IsObject()) {
+            failWith(QStringLiteral("Error"),
+                     QStringLiteral("internal error: the prelude returned no internals object"));
+            return;
+        }
+        m_internals.Reset(iso, last.As<v8::Object>());
+
+        m_modules = std::make_unique<ModuleLoader>(iso);
+        ScriptError error;
+        if (!m_modules->load(context, m_script->source(), &error)) {
+            failWith(QStringLiteral("SyntaxError"), error.message);
+            return;
+        }
+        if (m_script->source().serviceWorker) {
+            v8::Local<v8::Value> ignored;
+            if (!m_modules->classicScript()->BindToCurrentContext()->Run(context).ToLocal(
+                        &ignored)) {
+                if (!tryCatch.HasTerminated()) {
+                    QString name, message;
+                    recordException(tryCatch.Exception(), &name, &message);
+                    failWith(name, message);
+                }
+            }
+            return;
+        }
+        v8::Local<v8::Value> result;
+        if (!m_modules->mainModule()->Evaluate(context).ToLocal(&result)) {
+            if (!tryCatch.HasTerminated()) {
+                QString name, message;
+                recordException(tryCatch.Exception(), &name, &message);
+                failWith(name, message);
+            }
+            return;
+        }
+        if (result->IsPromise())
+            evaluation.Reset(iso, result.As<v8::Promise>());
+    });
+    if (m_dead || m_state == State::Failed)
+        return;
+    v8::Context::Scope contextScope(context);
+    if (!evaluation.IsEmpty()) {
+        v8::Local<v8::Promise> promise = evaluation.Get(iso);
+        if (promise->State() == v8::Promise::kRejected) {
+            QString name, message;
+            recordException(promise->Result(), &name, &message);
+            failWith(name, message);
+            return;
+        }
+        if (promise->State() == v8::Promise::kPending) {
+            failWith(QStringLiteral("Error"),
+                     QStringLiteral("%1: top-level await did not settle while the script loaded.")
+                             .arg(m_script->source().mainModule));
+            return;
+        }
+    }
+    if (!m_script->source().serviceWorker) {
+        v8::Local<v8::Value> exported = getProperty(
+                context, m_modules->mainModule()->GetModuleNamespace().As<v8::Object>(), "default");
+        if (!exported.IsEmpty() && exported->IsObject())
+            m_exports.Reset(iso, exported.As<v8::Object>());
+    }
+    qCDebug(lcEngine) << "instance of" << m_script->name() << "ready";
+}
+
+void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task)
+{
+    v8::Isolate *iso = isolate();
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Context> context = m_context.Get(iso);
+    v8::Context::Scope contextScope(context);
+    m_current = invocation;
+    const qint64 budget = invocation ? invocation->cpuLimitNs - invocation->cpuNs
+                                     : qint64(m_core.config.startupCpuMs) * 1000000;
+    const auto deadline
+            = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
+    const clockid_t clock = m_executor->cpuClock();
+    m_sliceStartNs = cpuNowNs(clock);
+    m_core.watchdog->arm(m_executor->index(), iso, clock, m_sliceStartNs, budget, deadline);
+    {
+        v8::TryCatch backstop(iso);
+        task();
+        if (!iso->IsExecutionTerminating())
+            iso->PerformMicrotaskCheckpoint();
+    }
+    const Watchdog::Reason killed = m_core.watchdog->disarm(m_executor->index());
+    if (invocation)
+        invocation->cpuNs += cpuNowNs(clock) - m_sliceStartNs;
+    m_current.reset();
+    if (m_isolate->memoryExceeded()) {
+        iso->CancelTerminateExecution();
+        die(QLatin1String(outcomes::exceededMemory), QLatin1String(messages::memoryExceeded));
+        return;
+    }
+    if (killed != Watchdog::Reason::None) {
+        iso->CancelTerminateExecution();
+        if (!invocation) {
+            die(QLatin1String(outcomes::exceededCpu), QLatin1String(messages::cpuExceeded));
+            return;
+        }
+        if (killed == Watchdog::Reason::Cpu)
+            fail(invocation, QLatin1String(outcomes::exceededCpu), QStringLiteral("Error"),
+                 QLatin1String(messages::cpuExceeded));
+        else
+            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+                 QLatin1String(messages::wallExceeded));
+    }
+    checkHung();
+}
+
+void Instance::deliverOrFail(const std::shared_ptr<InvocationState> &invocation)
+{
+    if (invocation && !invocation->completed)
+        deliver(invocation);
+}
+
+void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
+{
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::TryCatch tryCatch(iso);
+    v8::Local<v8::Object> internals = m_internals.Get(iso);
+    const bool fetchEvent = invocation->kind == InvocationState::Kind::Fetch;
+
+    auto threw = [&] {
+        if (tryCatch.HasTerminated() || !tryCatch.HasCaught())
+            return; // the watchdog's kill: runSlice reports it
+        QString name, message;
+        recordException(tryCatch.Exception(), &name, &message);
+        fail(invocation, QLatin1String(outcomes::exception), name, message);
+    };
+
+    v8::Local<v8::Value> env;
+    v8::Local<v8::Value> ctx;
+    v8::Local<v8::Object> handle = v8::Object::New(iso);
+    handle->Set(context, toV8String(iso, "waitUntil"), v8::Array::New(iso)).Check();
+    handle->Set(context, toV8String(iso, "passThrough"), v8::False(iso)).Check();
+    if (!callMember(context, internals, "makeEnv", {toV8(context, invocation->env)}).ToLocal(&env)
+        || !callMember(context, internals, "makeContext", {handle}).ToLocal(&ctx))
+        return threw();
+
+    v8::Local<v8::Object> exports
+            = m_exports.IsEmpty() ? v8::Local<v8::Object>() : m_exports.Get(iso);
+    v8::Local<v8::Value> result;
+    if (fetchEvent) {
+        const RequestData &request = invocation->request;
+        v8::Local<v8::Value> body = request.body
+                ? v8::Local<v8::Value>(toUint8Array(iso, *request.body))
+                : v8::Local<v8::Value>(v8::Null(iso));
+        v8::Local<v8::Value> cf = v8::Undefined(iso);
+        if (request.cf
+            && !v8::JSON::Parse(
+                        context,
+                        toV8String(
+                                iso,
+                                QString::fromUtf8(
+                                        QJsonDocument(*request.cf).toJson(QJsonDocument::Compact))))
+                        .ToLocal(&cf))
+            return threw();
+        v8::Local<v8::Value> jsRequest;
+        if (!callMember(context, internals, "makeRequest",
+                        {toV8String(iso, request.method), toV8String(iso, request.url),
+                         headersToV8(context, request.headers), body, cf})
+                     .ToLocal(&jsRequest))
+            return threw();
+        if (m_script->source().serviceWorker) {
+            if (!callMember(context, internals, "serviceWorkerFetch", {jsRequest, env, ctx})
+                         .ToLocal(&result))
+                return threw();
+        } else {
+            v8::Local<v8::Value> handler = exports.IsEmpty()
+                    ? v8::Local<v8::Value>()
+                    : getProperty(context, exports, "fetch");
+            if (handler.IsEmpty() || !handler->IsFunction()) {
+                if (tryCatch.HasCaught())
+                    return threw();
+                return fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+                            QLatin1String(messages::noFetchHandler));
+            }
+            v8::Local<v8::Value> args[] = {jsRequest, env, ctx};
+            if (!handler.As<v8::Function>()->Call(context, exports, 3, args).ToLocal(&result))
+                return threw();
+        }
+        // The handler may return a Response or a Promise of one; readResponse wants the Response.
+        auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+        resolver->Resolve(context, result).Check();
+        v8::Local<v8::Function> read;
+        v8::Local<v8::Promise> chained;
+        if (!v8::Function::New(context, &Instance::readResolvedCallback, internals).ToLocal(&read)
+            || !resolver->GetPromise()->Then(context, read).ToLocal(&chained))
+            return threw();
+        result = chained;
+    } else {
+        v8::Local<v8::Value> handler = exports.IsEmpty() ? v8::Local<v8::Value>()
+                                                         : getProperty(context, exports, "tail");
+        if (handler.IsEmpty() || !handler->IsFunction()) {
+            if (tryCatch.HasCaught())
+                return threw();
+            return fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+                        QLatin1String(messages::noTailHandler));
+        }
+        v8::Local<v8::Value> events;
+        const QByteArray json = QJsonDocument(invocation->events).toJson(QJsonDocument::Compact);
+        if (!v8::JSON::Parse(context, toV8String(iso, QString::fromUtf8(json))).ToLocal(&events))
+            return threw();
+        v8::Local<v8::Value> args[] = {events, env, ctx};
+        if (!handler.As<v8::Function>()->Call(context, exports, 3, args).ToLocal(&result))
+            return threw();
+    }
+
+    v8::Local<v8::Promise> promise;
+    if (result->IsPromise()) {
+        promise = result.As<v8::Promise>();
+    } else {
+        auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+        resolver->Resolve(context, result).Check();
+        promise = resolver->GetPromise();
+    }
+    v8::Local<v8::Value> id = v8::Number::New(iso, double(invocation->id));
+    v8::Local<v8::Function> onFulfilled;
+    v8::Local<v8::Function> onRejected;
+    if (!v8::Function::New(context, &Instance::settledCallback<true>, id).ToLocal(&onFulfilled)
+        || !v8::Function::New(context, &Instance::settledCallback<false>, id).ToLocal(&onRejected)
+        || promise->Then(context, onFulfilled, onRejected).IsEmpty())
+        return threw();
+}
+
+void Instance::readResolvedCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
+{
+    v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+    v8::Local<v8::Value> read;
+    if (callMember(context, info.Data().As<v8::Object>(), "readResponse", {info[0]}).ToLocal(&read))
+        info.GetReturnValue().Set(read);
+}
+
+template<bool fulfilled>
+void Instance::settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
+{
+    auto *self = static_cast<Instance *>(info.GetIsolate()->GetData(Isolate::InstanceSlot));
+    self->onSettled(quint64(info.Data().As<v8::Number>()->Value()), info[0], fulfilled);
+}
+
+void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed)
+        return;
+    if (!fulfilled) {
+        QString name, message;
+        recordException(value, &name, &message);
+        fail(invocation, QLatin1String(outcomes::exception), name, message);
+        return;
+    }
+    InvocationResult result;
+    result.outcome = QLatin1String(outcomes::ok);
+    if (invocation->kind == InvocationState::Kind::Fetch) {
+        v8::Isolate *iso = isolate();
+        v8::Local<v8::Context> context = iso->GetCurrentContext();
+        ResponseData response;
+        if (value->IsObject()) {
+            auto object = value.As<v8::Object>();
+            v8::Local<v8::Value> status = getProperty(context, object, "status");
+            if (!status.IsEmpty() && status->IsNumber())
+                response.status = int(status.As<v8::Number>()->Value());
+            response.statusText = toQString(iso, getProperty(context, object, "statusText"));
+            if (response.statusText == QLatin1String("undefined"))
+                response.statusText.clear();
+            response.headers = headersFromV8(context, getProperty(context, object, "headers"));
+            toBytes(getProperty(context, object, "body"), &response.body);
+        }
+        result.response = std::move(response);
+    }
+    complete(invocation, std::move(result));
+}
+
+void Instance::recordException(v8::Local<v8::Value> exception, QString *name, QString *message)
+{
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    *name = QStringLiteral("Error");
+    if (!exception.IsEmpty() && exception->IsObject()) {
+        auto object = exception.As<v8::Object>();
+        v8::TryCatch ignore(iso);
+        v8::Local<v8::Value> n = getProperty(context, object, "name");
+        v8::Local<v8::Value> m = getProperty(context, object, "message");
+        if (!n.IsEmpty() && n->IsString())
+            *name = toQString(iso, n);
+        if (!m.IsEmpty() && m->IsString()) {
+            *message = toQString(iso, m);
+            return;
+        }
+    }
+    v8::TryCatch ignore(iso);
+    *message = toQString(iso, exception);
+}
+
+void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
+                    const QString &name, const QString &message)
+{
+    if (!invocation || invocation->completed)
+        return;
+    if (outcome == QLatin1String(outcomes::exception))
+        invocation->exceptions.append({name, message, nowMs()});
+    // What a failed Invocation left behind must not run on (and be billed to) nobody.
+    for (auto it = m_timers.begin(); it != m_timers.end();) {
+        if (it->second.invocation == invocation)
+            it = m_timers.erase(it);
+        else
+            ++it;
+    }
+    InvocationResult result;
+    result.outcome = outcome;
+    result.errorName = name;
+    result.error = message.isNull() ? QStringLiteral("") : message;
+    complete(invocation, std::move(result));
+}
+
+void Instance::complete(const std::shared_ptr<InvocationState> &invocation, InvocationResult result)
+{
+    if (invocation->completed)
+        return;
+    invocation->completed = true;
+    m_active.erase(invocation->id);
+    if (m_core.watchdog)
+        m_core.watchdog->removeDeadline(invocation->wallWatch);
+    qint64 cpuNs = invocation->cpuNs;
+    if (m_current == invocation && m_executor)
+        cpuNs += cpuNowNs(m_executor->cpuClock()) - m_sliceStartNs;
+    result.invocationId = invocation->id;
+    result.cpuTimeMs = double(cpuNs) / 1e6;
+    result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
+    result.logs = std::move(invocation->logs);
+    result.exceptions = std::move(invocation->exceptions);
+    InvocationCallback done = std::move(invocation->done);
+    invocation->done = nullptr;
+    invocation->instance.reset();
+    if (done)
+        done(result);
+}
+
+void Instance::die(const QString &outcome, const QString &message)
+{
+    m_dead = true;
+    m_deathOutcome = outcome;
+    m_deathMessage = message;
+    qCInfo(lcEngine) << "discarding the instance of" << m_script->name() << "after" << message;
+    m_core.forget(this);
+    const auto victims = m_active;
+    for (const auto &[id, invocation] : victims)
+        fail(invocation, outcome, QStringLiteral("Error"), message);
+    m_timers.clear();
+    m_pending.clear();
+}
+
+void Instance::shutdown()
+{
+    if (m_isolate) {
+        v8::Locker locker(isolate());
+        v8::Isolate::Scope isolateScope(isolate());
+        v8::HandleScope handles(isolate());
+        const auto victims = m_active;
+        for (const auto &[id, invocation] : victims)
+            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+                 QLatin1String(messages::shutdown));
+        m_timers.clear();
+        m_pending.clear();
+    }
+    std::deque<Queued> queue;
+    {
+        std::lock_guard lock(m_queueMutex);
+        queue.swap(m_queue);
+    }
+    for (Queued &item : queue) {
+        if (!item.start || item.invocation->completed)
+            continue;
+        InvocationResult result;
+        result.invocationId = item.invocation->id;
+        result.outcome = QLatin1String(outcomes::canceled);
+        result.errorName = QStringLiteral("Error");
+        result.error = QLatin1String(messages::shutdown);
+        item.invocation->completed = true;
+        item.invocation->instance.reset();
+        if (auto done = std::move(item.invocation->done))
+            done(result);
+    }
+}
+
+void Instance::checkHung()
+{
+    if (m_active.empty() || !m_timers.empty() || !m_pending.empty() || m_dead)
+        return;
+    {
+        std::lock_guard lock(m_queueMutex);
+        if (!m_queue.empty())
+            return;
+    }
+    const auto stuck = m_active;
+    for (const auto &[id, invocation] : stuck)
+        fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+             QLatin1String(messages::neverResponds));
+}
+
+void Instance::log(const QString &level, const QString &message)
+{
+    if (!m_current || m_current->completed) {
+        qCDebug(lcEngine).noquote() << m_script->name() << level << message;
+        return;
+    }
+    m_current->logs.append({level, message, nowMs()});
+}
+
+int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat)
+{
+    const int id = ++m_nextTimer;
+    const int delay
+            = delayMs > 0 && delayMs < INT_MAX ? int(delayMs) : (delayMs >= INT_MAX ? INT_MAX : 0);
+    Timer timer;
+    timer.callback.Reset(isolate(), callback);
+    timer.delayMs = delay;
+    timer.repeat = repeat;
+    timer.invocation = m_current;
+    m_timers.emplace(id, std::move(timer));
+    armTimer(id, delay);
+    return id;
+}
+
+void Instance::armTimer(int id, int delayMs)
+{
+    std::weak_ptr<Instance> weak = weak_from_this();
+    std::shared_ptr<InvocationState> invocation = m_timers.at(id).invocation;
+    // The QTimer lives on whichever executor runs us now; it only posts back to our queue.
+    QTimer::singleShot(delayMs, Qt::PreciseTimer, m_executor, [weak, id, invocation] {
+        if (auto self = weak.lock())
+            self->post(invocation, [raw = self.get(), id] { raw->fireTimer(id); });
+    });
+}
+
+void Instance::clearTimer(int id)
+{
+    m_timers.erase(id);
+}
+
+void Instance::fireTimer(int id)
+{
+    auto it = m_timers.find(id);
+    if (it == m_timers.end())
+        return;
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Function> callback = it->second.callback.Get(iso);
+    if (it->second.repeat)
+        armTimer(id, std::max(it->second.delayMs, 1));
+    else
+        m_timers.erase(it);
+    v8::TryCatch tryCatch(iso);
+    if (callback->Call(context, v8::Undefined(iso), 0, nullptr).IsEmpty() && tryCatch.HasCaught()
+        && !tryCatch.HasTerminated() && m_current) {
+        // Uncaught in a timer: reported like workerd does, the request itself goes on.
+        QString name, message;
+        recordException(tryCatch.Exception(), &name, &message);
+        m_current->exceptions.append({name, message, nowMs()});
+        m_current->logs.append({QStringLiteral("error"),
+                                QStringLiteral("Uncaught %1: %2").arg(name, message), nowMs()});
+    }
+}
+
+quint64 Instance::addPending(v8::Local<v8::Promise::Resolver> resolver)
+{
+    const quint64 id = ++m_nextPending;
+    m_pending[id].Reset(isolate(), resolver);
+    return id;
+}
+
+void Instance::settle(quint64 id,
+                      const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
+                      bool reject)
+{
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return;
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Promise::Resolver> resolver = it->second.Get(iso);
+    m_pending.erase(it);
+    v8::Local<v8::Value> value = make(context);
+    if (reject)
+        resolver->Reject(context, value).FromMaybe(false);
+    else
+        resolver->Resolve(context, value).FromMaybe(false);
+}
+
+v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
+{
+    v8::Isolate *iso = isolate();
+    auto resolver = v8::Promise::Resolver::New(iso->GetCurrentContext()).ToLocalChecked();
+    const quint64 id = addPending(resolver);
+    std::weak_ptr<Instance> weak = weak_from_this();
+    std::shared_ptr<InvocationState> invocation = m_current;
+    startOutboundFetch(
+            m_executor->network(), request, [weak, id, invocation](OutboundResponse response) {
+                auto self = weak.lock();
+                if (!self)
+                    return;
+                self->post(invocation, [raw = self.get(), id, response = std::move(response)] {
+                    const bool failed = !response.networkError.isNull();
+                    raw->settle(
+                            id,
+                            [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                                v8::Isolate *iso = context->GetIsolate();
+                                if (failed)
+                                    return v8::Exception::TypeError(
+                                            toV8String(iso, response.networkError));
+                                auto object = v8::Object::New(iso);
+                                auto set = [&](const char *name, v8::Local<v8::Value> value) {
+                                    object->Set(context, toV8String(iso, name), value).Check();
+                                };
+                                set("status", v8::Number::New(iso, response.status));
+                                set("statusText", toV8String(iso, response.statusText));
+                                set("headers", headersToV8(context, response.headers));
+                                set("body", toUint8Array(iso, response.body));
+                                set("url", toV8String(iso, response.url));
+                                set("redirected", v8::Boolean::New(iso, response.redirected));
+                                return object;
+                            },
+                            failed);
+                });
+            });
+    return resolver->GetPromise();
+}
+
+v8::Local<v8::Value> Instance::binding(const QString &name, const QString &method,
+                                       v8::Local<v8::Value> args)
+{
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    std::shared_ptr<InvocationState> invocation = m_current;
+    if (!invocation || !invocation->host) {
+        iso->ThrowException(v8::Exception::Error(toV8String(
+                iso,
+                QStringLiteral("Binding \"%1\" cannot be used outside a request.").arg(name))));
+        return {};
+    }
+    QString error;
+    const QVariant converted = toVariant(context, args, &error);
+    if (!error.isNull()) {
+        iso->ThrowException(v8::Exception::TypeError(toV8String(iso, error)));
+        return {};
+    }
+    BindingCall call {InvocationRef(invocation, invocation->id), name, method, converted.toList()};
+    BindingHost *host = invocation->host;
+    if (!host->isAsync(call)) {
+        const BindingResult result = host->call(call);
+        if (!result.ok()) {
+            iso->ThrowException(v8::Exception::Error(toV8String(iso, result.error)));
+            return {};
+        }
+        return toV8(context, result.value);
+    }
+    auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+    const quint64 id = addPending(resolver);
+    std::weak_ptr<Instance> weak = weak_from_this();
+    host->callAsync(call, [weak, id, invocation](BindingResult result) {
+        auto self = weak.lock();
+        if (!self)
+            return;
+        self->post(invocation, [raw = self.get(), id, result = std::move(result)] {
+            raw->settle(
+                    id,
+                    [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                        if (!result.ok())
+                            return v8::Exception::Error(
+                                    toV8String(context->GetIsolate(), result.error));
+                        return toV8(context, result.value);
+                    },
+                    !result.ok());
+        });
+    });
+    return resolver->GetPromise();
+}
+
+} // namespace switchyard::engine

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "invocationstate.h"
+#include "modules.h"
+#include "outboundfetch.h"
+#include "script.h"
+
+#include <v8-context.h>
+#include <v8-function.h>
+#include <v8-persistent-handle.h>
+#include <v8-promise.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace switchyard::engine {
+
+class EngineCore;
+class Executor;
+class Isolate;
+struct BindingResult;
+
+// A Script evaluated in its own isolate and context, reused by every Invocation of that Script.
+// It runs on one executor thread at a time: work for it (new Invocations, timers, completions of
+// fetches and bindings) is posted to its queue and run in turns, each turn under a v8::Locker.
+class Instance : public std::enable_shared_from_this<Instance>
+{
+public:
+    using Task = std::function<void()>;
+
+    Instance(EngineCore &core, ScriptPtr script);
+    ~Instance();
+    Instance(const Instance &) = delete;
+    Instance &operator=(const Instance &) = delete;
+
+    const ScriptPtr &script() const { return m_script; }
+    // Dead: its heap is spent or it was dropped; Invocations go to a fresh Instance.
+    bool isDead() const { return m_dead.load(); }
+
+    // Any thread. `invocation` is who the task's CPU time is billed to (null: the Instance).
+    void post(std::shared_ptr<InvocationState> invocation, Task task);
+    void startInvocation(std::shared_ptr<InvocationState> invocation);
+    // Executor thread: one turn.
+    void run(Executor &executor);
+    // The wall-clock deadline passed (watchdog thread): the Invocation ends as canceled.
+    void expire(std::shared_ptr<InvocationState> invocation);
+    // Engine shutdown, with no executor left: ends every Invocation still waiting.
+    void shutdown();
+
+    // For natives: valid only inside a task.
+    v8::Isolate *isolate() const;
+    InvocationState *current() const { return m_current.get(); }
+    void log(const QString &level, const QString &message);
+    int setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat);
+    void clearTimer(int id);
+    v8::Local<v8::Promise> fetch(const OutboundRequest &request);
+    v8::Local<v8::Value> binding(const QString &name, const QString &method,
+                                 v8::Local<v8::Value> args);
+
+private:
+    struct Queued
+    {
+        std::shared_ptr<InvocationState> invocation;
+        Task task;
+        bool start = false;
+    };
+    struct Timer
+    {
+        v8::Global<v8::Function> callback;
+        int delayMs = 0;
+        bool repeat = false;
+        std::shared_ptr<InvocationState> invocation;
+    };
+    enum class State { New, Ready, Failed };
+
+    void initialize();
+    void runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task);
+    void deliver(const std::shared_ptr<InvocationState> &invocation);
+    void deliverOrFail(const std::shared_ptr<InvocationState> &invocation);
+    static void readResolvedCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+    template<bool fulfilled>
+    static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+    void onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
+    void armTimer(int id, int delayMs);
+    void fireTimer(int id);
+    quint64 addPending(v8::Local<v8::Promise::Resolver> resolver);
+    void settle(quint64 id, const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
+                bool reject);
+    void checkHung();
+    void die(const QString &outcome, const QString &message);
+    void fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
+              const QString &name, const QString &message);
+    void complete(const std::shared_ptr<InvocationState> &invocation, InvocationResult result);
+    void recordException(v8::Local<v8::Value> exception, QString *name, QString *message);
+    std::shared_ptr<InvocationState> active(quint64 id) const;
+
+    EngineCore &m_core;
+    ScriptPtr m_script;
+    std::unique_ptr<Isolate> m_isolate;
+    std::unique_ptr<ModuleLoader> m_modules;
+    v8::Global<v8::Context> m_context;
+    v8::Global<v8::Object> m_internals;
+    v8::Global<v8::Object> m_exports; // the module Worker's default export
+    State m_state = State::New;
+    QString m_failure; // why initialize() failed (State::Failed)
+    QString m_failureName;
+    QString m_deathOutcome;
+    QString m_deathMessage;
+    qint64 m_sliceStartNs = 0;
+    std::atomic_bool m_dead = false;
+
+    std::mutex m_queueMutex;
+    std::deque<Queued> m_queue;
+    bool m_scheduled = false;
+
+    Executor *m_executor = nullptr;
+    std::shared_ptr<InvocationState> m_current;
+    std::map<quint64, std::shared_ptr<InvocationState>> m_active;
+    std::map<int, Timer> m_timers;
+    int m_nextTimer = 0;
+    std::map<quint64, v8::Global<v8::Promise::Resolver>> m_pending;
+    quint64 m_nextPending = 0;
+};
+
+} // namespace switchyard::engine

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace switchyard::engine {
+
+class InvocationState;
+
+// Header lists keep order and repeats (several Set-Cookie stay separate entries).
+using HeaderList = QList<QPair<QString, QString>>;
+
+struct RequestData
+{
+    QString method = QStringLiteral("GET");
+    QString url;
+    HeaderList headers;
+    std::optional<QByteArray> body; // nullopt: the request has no body (not an empty one)
+    std::optional<QJsonObject> cf; // nullopt: `request.cf` is undefined (untrusted namespaces)
+};
+
+struct ResponseData
+{
+    int status = 200;
+    QString statusText;
+    HeaderList headers;
+    QByteArray body;
+};
+
+struct LogEntry
+{
+    QString level; // "debug", "info", "log", "warn", "error"
+    QString message;
+    qint64 timestamp = 0; // ms since epoch
+};
+
+struct ExceptionEntry
+{
+    QString name;
+    QString message;
+    qint64 timestamp = 0;
+};
+
+struct InvocationResult
+{
+    quint64 invocationId = 0;
+    QString outcome; // workerd's names: see outcomes:: in limits.h
+    std::optional<ResponseData> response; // fetch events that produced a Response
+    QString errorName; // set when outcome != "ok"
+    QString error; // the message a dispatcher's fetch() rejects with
+    double cpuTimeMs = 0;
+    double wallTimeMs = 0;
+    QList<LogEntry> logs;
+    QList<ExceptionEntry> exceptions;
+
+    bool ok() const { return error.isNull(); }
+};
+
+// Called exactly once, on an engine thread.
+using InvocationCallback = std::function<void(const InvocationResult &)>;
+
+// What a BindingHost sees of the Invocation that called it. Cheap to copy, safe on any thread, and
+// harmless after the Invocation ended (then countSubrequest() refuses).
+class InvocationRef
+{
+public:
+    InvocationRef() = default;
+    explicit InvocationRef(std::weak_ptr<InvocationState> state, quint64 id);
+
+    quint64 id() const { return m_id; }
+    QString scriptName() const;
+    // Counts one subrequest; false when that exceeds the Invocation's limit (the caller then fails
+    // the call with messages::tooManySubrequests).
+    bool countSubrequest() const;
+    int subrequestCount() const;
+
+private:
+    std::weak_ptr<InvocationState> m_state;
+    quint64 m_id = 0;
+};
+
+} // namespace switchyard::engine

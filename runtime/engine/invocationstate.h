@@ -1,0 +1,51 @@
+#pragma once
+
+#include "invocation.h"
+#include "script.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QVariantList>
+
+#include <atomic>
+#include <chrono>
+
+namespace switchyard::engine {
+
+class BindingHost;
+class Instance;
+
+// One event delivered to an Instance: its clocks, counters and captured output. Mutated only on
+// the Instance's thread, except `subrequests`, which a BindingHost may count from anywhere.
+class InvocationState
+{
+public:
+    enum class Kind { Fetch, Tail };
+
+    quint64 id = 0;
+    Kind kind = Kind::Fetch;
+    ScriptPtr script;
+    RequestData request;
+    QJsonArray events;
+    QVariantList env;
+    BindingHost *host = nullptr;
+    InvocationCallback done;
+    // Keeps a replaced Instance alive until the Invocations it started have ended.
+    std::shared_ptr<Instance> instance;
+
+    qint64 cpuLimitNs = 0;
+    int subrequestLimit = 0;
+    std::chrono::steady_clock::time_point wallDeadline;
+    quint64 wallWatch = 0; // the watchdog's deadline id, removed when the Invocation ends
+
+    std::atomic_int subrequests = 0;
+    qint64 cpuNs = 0;
+    QElapsedTimer wall;
+    bool completed = false;
+    QList<LogEntry> logs;
+    QList<ExceptionEntry> exceptions;
+
+    bool countSubrequest() { return subrequests.fetch_add(1) + 1 <= subrequestLimit; }
+};
+
+} // namespace switchyard::engine

@@ -1,0 +1,42 @@
+#include "isolate.h"
+
+#include "logging.h"
+
+#include <v8-array-buffer.h>
+#include <v8-isolate.h>
+
+namespace switchyard::engine {
+
+struct AllocatorHolder
+{
+    std::unique_ptr<v8::ArrayBuffer::Allocator> allocator {
+            v8::ArrayBuffer::Allocator::NewDefaultAllocator()};
+};
+
+Isolate::Isolate(qint64 heapLimitBytes) : m_allocator(std::make_unique<AllocatorHolder>())
+{
+    v8::Isolate::CreateParams params;
+    params.array_buffer_allocator = m_allocator->allocator.get();
+    params.constraints.ConfigureDefaultsFromHeapSize(0, size_t(heapLimitBytes));
+    m_isolate = v8::Isolate::New(params);
+    // Microtasks drain at the end of each slice the engine runs, inside its CPU accounting.
+    m_isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+    m_isolate->AddNearHeapLimitCallback(&Isolate::nearHeapLimit, this);
+}
+
+Isolate::~Isolate()
+{
+    m_isolate->Dispose();
+}
+
+size_t Isolate::nearHeapLimit(void *data, size_t current, size_t initial)
+{
+    auto *self = static_cast<Isolate *>(data);
+    if (!self->m_memoryExceeded.exchange(true))
+        qCInfo(lcEngine) << "isolate reached its heap limit of" << initial << "bytes";
+    self->m_isolate->TerminateExecution();
+    // Headroom lets the terminated script unwind instead of V8 aborting the process.
+    return current + std::max<size_t>(initial, 64 * 1024 * 1024);
+}
+
+} // namespace switchyard::engine

@@ -1,0 +1,204 @@
+#include "natives.h"
+
+#include "instance.h"
+#include "invocationstate.h"
+#include "limits.h"
+#include "valueconvert.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QStringDecoder>
+
+#include <v8-exception.h>
+#include <v8-external.h>
+#include <v8-function.h>
+#include <v8-isolate.h>
+#include <v8-object.h>
+#include <v8-template.h>
+
+namespace switchyard::engine {
+
+namespace {
+using Info = v8::FunctionCallbackInfo<v8::Value>;
+
+Instance &instanceOf(const Info &info)
+{
+    return *static_cast<Instance *>(info.Data().As<v8::External>()->Value());
+}
+
+void throwError(v8::Isolate *isolate, const QString &message)
+{
+    isolate->ThrowException(v8::Exception::Error(toV8String(isolate, message)));
+}
+
+void throwTypeError(v8::Isolate *isolate, const QString &message)
+{
+    isolate->ThrowException(v8::Exception::TypeError(toV8String(isolate, message)));
+}
+
+void log(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    instanceOf(info).log(toQString(iso, info[0]), toQString(iso, info[1]));
+}
+
+void utf8Encode(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::String> text;
+    if (!info[0]->ToString(iso->GetCurrentContext()).ToLocal(&text))
+        return;
+    const int length = text->Utf8Length(iso);
+    auto buffer = v8::ArrayBuffer::New(iso, size_t(length));
+    // REPLACE_INVALID_UTF8 turns lone surrogates into U+FFFD, as TextEncoder must.
+    text->WriteUtf8(iso, static_cast<char *>(buffer->GetBackingStore()->Data()), length, nullptr,
+                    v8::String::REPLACE_INVALID_UTF8 | v8::String::NO_NULL_TERMINATION);
+    info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, size_t(length)));
+}
+
+void utf8Decode(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    QByteArray bytes;
+    if (!toBytes(info[0], &bytes))
+        return throwTypeError(iso, QStringLiteral("utf8Decode: expected a Uint8Array"));
+    const bool fatal = info[1]->BooleanValue(iso);
+    // The BOM is kept: stripping it is the prelude's decision (TextDecoder's ignoreBOM).
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringDecoder::Flag::Stateless
+                                   | QStringDecoder::Flag::ConvertInitialBom);
+    const QString text = decoder.decode(bytes);
+    if (fatal && decoder.hasError())
+        return throwTypeError(iso,
+                              QStringLiteral("The encoded data was not valid for encoding utf-8"));
+    info.GetReturnValue().Set(toV8String(iso, text));
+}
+
+void randomFill(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    if (!info[0]->IsArrayBufferView())
+        return throwTypeError(iso, QStringLiteral("randomFill: expected a typed array"));
+    auto view = info[0].As<v8::ArrayBufferView>();
+    auto *data
+            = static_cast<char *>(view->Buffer()->GetBackingStore()->Data()) + view->ByteOffset();
+    const size_t length = view->ByteLength();
+    QRandomGenerator *random = QRandomGenerator::system();
+    for (size_t i = 0; i < length; i += 4) {
+        const quint32 word = random->generate();
+        std::memcpy(data + i, &word, std::min<size_t>(4, length - i));
+    }
+    info.GetReturnValue().Set(info[0]);
+}
+
+void digest(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    const QString algorithm = toQString(iso, info[0]).toUpper();
+    QByteArray bytes;
+    if (!toBytes(info[1], &bytes))
+        return throwTypeError(iso, QStringLiteral("digest: expected a Uint8Array"));
+    QCryptographicHash::Algorithm which;
+    if (algorithm == QLatin1String("SHA-1"))
+        which = QCryptographicHash::Sha1;
+    else if (algorithm == QLatin1String("SHA-256"))
+        which = QCryptographicHash::Sha256;
+    else if (algorithm == QLatin1String("SHA-384"))
+        which = QCryptographicHash::Sha384;
+    else if (algorithm == QLatin1String("SHA-512"))
+        which = QCryptographicHash::Sha512;
+    else if (algorithm == QLatin1String("MD5"))
+        which = QCryptographicHash::Md5;
+    else
+        return throwError(
+                iso, QStringLiteral("Unrecognized or unimplemented digest algorithm requested."));
+    info.GetReturnValue().Set(toArrayBuffer(iso, QCryptographicHash::hash(bytes, which)));
+}
+
+void setTimer(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    if (!info[0]->IsFunction())
+        return throwTypeError(iso, QStringLiteral("setTimer: expected a function"));
+    const double delay = info[1]->NumberValue(iso->GetCurrentContext()).FromMaybe(0);
+    const int id = instanceOf(info).setTimer(info[0].As<v8::Function>(), delay,
+                                             info[2]->BooleanValue(iso));
+    info.GetReturnValue().Set(id);
+}
+
+void clearTimer(const Info &info)
+{
+    const double id = info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+    instanceOf(info).clearTimer(int(id));
+}
+
+void fetch(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    Instance &instance = instanceOf(info);
+    InvocationState *invocation = instance.current();
+    if (!invocation)
+        return throwError(iso,
+                          QStringLiteral("Disallowed operation called within global scope. "
+                                         "fetch() can only be called while handling a request."));
+    if (!invocation->countSubrequest())
+        return throwError(iso, QLatin1String(messages::tooManySubrequests));
+    OutboundRequest request;
+    request.method = toQString(iso, info[0]);
+    request.url = QUrl(toQString(iso, info[1]));
+    if (!request.url.isValid()
+        || (request.url.scheme() != QLatin1String("http")
+            && request.url.scheme() != QLatin1String("https")))
+        return throwTypeError(
+                iso, QStringLiteral("Fetch API cannot load: %1").arg(toQString(iso, info[1])));
+    request.headers = headersFromV8(context, info[2]);
+    QByteArray body;
+    if (toBytes(info[3], &body))
+        request.body = body;
+    request.followRedirects = toQString(iso, info[4]) != QLatin1String("manual");
+    info.GetReturnValue().Set(instance.fetch(request));
+}
+
+void binding(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Value> result
+            = instanceOf(info).binding(toQString(iso, info[0]), toQString(iso, info[1]), info[2]);
+    if (!result.IsEmpty())
+        info.GetReturnValue().Set(result);
+}
+
+void now(const Info &info)
+{
+    info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
+}
+} // namespace
+
+void installNatives(Instance &instance, v8::Local<v8::Context> context)
+{
+    v8::Isolate *iso = context->GetIsolate();
+    v8::Local<v8::External> self = v8::External::New(iso, &instance);
+    v8::Local<v8::Object> natives = v8::Object::New(iso);
+    const std::pair<const char *, v8::FunctionCallback> table[] = {
+            {"log", &log},
+            {"utf8Encode", &utf8Encode},
+            {"utf8Decode", &utf8Decode},
+            {"randomFill", &randomFill},
+            {"digest", &digest},
+            {"setTimer", &setTimer},
+            {"clearTimer", &clearTimer},
+            {"fetch", &fetch},
+            {"binding", &binding},
+            {"now", &now},
+    };
+    for (const auto &[name, callback] : table) {
+        v8::Local<v8::Function> function
+                = v8::Function::New(context, callback, self).ToLocalChecked();
+        natives->Set(context, toV8String(iso, name), function).Check();
+    }
+    context->Global()->Set(context, toV8String(iso, "__switchyard"), natives).Check();
+}
+
+} // namespace switchyard::engine

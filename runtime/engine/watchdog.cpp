@@ -1,0 +1,118 @@
+#include "watchdog.h"
+
+#include "cputime.h"
+#include "logging.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+
+#include <v8-isolate.h>
+
+namespace switchyard::engine {
+
+Watchdog::Watchdog(int slots) : m_slots(slots), m_thread([this] { loop(); }) { }
+
+Watchdog::~Watchdog()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void Watchdog::arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cpuStartNs,
+                   qint64 cpuBudgetNs, Clock::time_point wallDeadline)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_slots[slot]
+                = Slot {isolate, cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline, Reason::None};
+    }
+    m_wake.notify_all();
+}
+
+Watchdog::Reason Watchdog::disarm(int slot)
+{
+    std::lock_guard lock(m_mutex);
+    const Reason fired = m_slots[slot].fired;
+    m_slots[slot] = Slot {};
+    return fired;
+}
+
+void Watchdog::terminateAll()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_draining = true;
+    }
+    m_wake.notify_all();
+}
+
+quint64 Watchdog::addDeadline(Clock::time_point when, std::function<void()> fire)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        const quint64 id = ++m_nextDeadline;
+        m_deadlines.emplace(std::make_pair(when, id), std::move(fire));
+        m_deadlineTimes.emplace(id, when);
+        m_wake.notify_all();
+        return id;
+    }
+}
+
+void Watchdog::removeDeadline(quint64 id)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_deadlineTimes.find(id);
+    if (it == m_deadlineTimes.end())
+        return;
+    m_deadlines.erase({it->second, id});
+    m_deadlineTimes.erase(it);
+}
+
+void Watchdog::loop()
+{
+    // A kill is only as punctual as this thread's wake-up: ask for exact timers and, where the
+    // process may, to run ahead of the executors it watches.
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    sched_param param {};
+    param.sched_priority = 1;
+    if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0)
+        qCDebug(lcEngine) << "watchdog runs without real-time priority";
+    std::unique_lock lock(m_mutex);
+    while (!m_stop) {
+        const auto now = Clock::now();
+        auto wait = std::chrono::nanoseconds(std::chrono::hours(1));
+        for (Slot &slot : m_slots) {
+            if (!slot.isolate || slot.fired != Reason::None)
+                continue;
+            const qint64 left
+                    = m_draining ? 0 : slot.budgetNs - (cpuNowNs(slot.clock) - slot.cpuStartNs);
+            if (left <= 0 || now >= slot.wallDeadline) {
+                slot.fired = left <= 0 ? Reason::Cpu : Reason::Wall;
+                slot.isolate->TerminateExecution();
+                continue;
+            }
+            // A thread's CPU clock never runs faster than the wall clock, so sleeping `left` can
+            // only wake early, never late.
+            wait = std::min(wait, std::chrono::nanoseconds(left));
+            wait = std::min(wait, std::chrono::nanoseconds(slot.wallDeadline - now));
+        }
+        while (!m_deadlines.empty() && m_deadlines.begin()->first.first <= now) {
+            auto node = m_deadlines.extract(m_deadlines.begin());
+            m_deadlineTimes.erase(node.key().second);
+            lock.unlock();
+            node.mapped()();
+            lock.lock();
+        }
+        if (!m_deadlines.empty())
+            wait = std::min(wait, std::chrono::nanoseconds(m_deadlines.begin()->first.first - now));
+        if (wait > std::chrono::nanoseconds(0))
+            m_wake.wait_for(lock, wait);
+    }
+}
+
+} // namespace switchyard::engine

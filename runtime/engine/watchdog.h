@@ -1,0 +1,71 @@
+#pragma once
+
+#include <time.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <QtGlobal>
+
+namespace v8 {
+class Isolate;
+}
+
+namespace switchyard::engine {
+
+// The one thread that stops Workers: it watches the CPU clock of every executor running a slice
+// and calls TerminateExecution (the one isolate call safe from any thread) the moment a budget is
+// spent, and fires wall-clock deadlines of Invocations that are waiting.
+class Watchdog
+{
+public:
+    using Clock = std::chrono::steady_clock;
+    enum class Reason { None, Cpu, Wall };
+
+    explicit Watchdog(int slots);
+    ~Watchdog();
+    Watchdog(const Watchdog &) = delete;
+    Watchdog &operator=(const Watchdog &) = delete;
+
+    // `slot` is the executor's index; the budget is what the Invocation has left.
+    void arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cpuStartNs,
+             qint64 cpuBudgetNs, Clock::time_point wallDeadline);
+    // After this returns the isolate will not be terminated on this slice's account; the result
+    // says whether it was (the caller then cancels the termination).
+    Reason disarm(int slot);
+
+    // Shutdown: whatever runs now or later is terminated at once.
+    void terminateAll();
+
+    quint64 addDeadline(Clock::time_point when, std::function<void()> fire);
+    void removeDeadline(quint64 id);
+
+private:
+    struct Slot
+    {
+        v8::Isolate *isolate = nullptr;
+        clockid_t clock {};
+        qint64 cpuStartNs = 0;
+        qint64 budgetNs = 0;
+        Clock::time_point wallDeadline;
+        Reason fired = Reason::None;
+    };
+    void loop();
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::vector<Slot> m_slots;
+    std::map<std::pair<Clock::time_point, quint64>, std::function<void()>> m_deadlines;
+    std::map<quint64, Clock::time_point> m_deadlineTimes;
+    quint64 m_nextDeadline = 0;
+    bool m_stop = false;
+    bool m_draining = false;
+    std::thread m_thread;
+};
+
+} // namespace switchyard::engine

@@ -1,0 +1,113 @@
+// Helpers shared by the engine's tests: fixture loading and waiting for an Invocation.
+#pragma once
+
+#include "engine/engine.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QThread>
+
+#include <mutex>
+
+namespace enginetest {
+
+using namespace switchyard::engine;
+
+inline QString fixturePath(const QString &name)
+{
+    return QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/engine/fixtures/") + name;
+}
+
+inline QString readFixture(const QString &name)
+{
+    QFile file(fixturePath(name));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(name));
+    return QString::fromUtf8(file.readAll());
+}
+
+// A module Worker from fixture files; the first is the main module. Names are relative to `dir`.
+inline ScriptSource modules(const QString &name, const QStringList &files, const QString &dir = {})
+{
+    QList<ScriptModule> list;
+    for (const QString &file : files)
+        list.append({file, readFixture(dir.isEmpty() ? file : dir + QLatin1Char('/') + file)});
+    return ScriptSource::esModules(name, list, files.first());
+}
+
+inline EngineConfig standInConfig()
+{
+    EngineConfig config;
+    config.executorThreads = 2;
+    config.preludeDir = QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/engine/prelude/");
+    return config;
+}
+
+// Collects a callback's result from an engine thread; waiting keeps this thread's event loop
+// going (a loopback server in the test may need it).
+class Waiter
+{
+public:
+    InvocationCallback callback()
+    {
+        return [this](const InvocationResult &result) {
+            std::lock_guard lock(m_mutex);
+            m_results.append(result);
+        };
+    }
+    bool waitFor(int count, int timeoutMs = 20000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            {
+                std::lock_guard lock(m_mutex);
+                if (m_results.size() >= count)
+                    return true;
+            }
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+            QThread::usleep(200);
+        }
+        return false;
+    }
+    QList<InvocationResult> results()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_results;
+    }
+
+private:
+    std::mutex m_mutex;
+    QList<InvocationResult> m_results;
+};
+
+inline RequestData get(const QString &url)
+{
+    RequestData request;
+    request.url = url;
+    return request;
+}
+
+inline InvocationResult invoke(Engine &engine, const ScriptPtr &script, RequestData request,
+                               Limits limits = {}, BindingHost *host = nullptr,
+                               QVariantList env = {})
+{
+    Waiter waiter;
+    engine.invokeFetch(script, std::move(request), std::move(env), limits, host, waiter.callback());
+    if (!waiter.waitFor(1)) {
+        InvocationResult timeout;
+        timeout.outcome = QStringLiteral("test-timeout");
+        timeout.error = QStringLiteral("the test gave up waiting");
+        return timeout;
+    }
+    return waiter.results().first();
+}
+
+inline QString bodyOf(const InvocationResult &result)
+{
+    if (!result.response)
+        return QStringLiteral("<no response: %1 %2>").arg(result.outcome, result.error);
+    return QString::fromUtf8(result.response->body);
+}
+
+} // namespace enginetest

@@ -1,0 +1,325 @@
+// Invocations: what a Worker receives and returns, what it may touch (natives, timers, bindings,
+// outbound fetch over a real loopback socket), what it logs, and that Workers share nothing.
+#include "enginetest.h"
+#include "loopbackserver.h"
+
+#include "engine/v8platform.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <thread>
+
+using namespace switchyard::engine;
+using namespace enginetest;
+
+namespace {
+class TestHost : public BindingHost
+{
+public:
+    bool isAsync(const BindingCall &call) const override
+    {
+        return call.method.startsWith(QLatin1String("later"));
+    }
+    BindingResult call(const BindingCall &call) override
+    {
+        lastBinding = call.binding;
+        if (call.method == QLatin1String("echo"))
+            return BindingResult::success(call.args);
+        if (call.method == QLatin1String("whoami"))
+            return BindingResult::success(double(call.invocation.id()));
+        return BindingResult::failure(QStringLiteral("%1 exploded").arg(call.method));
+    }
+    void callAsync(const BindingCall &call, BindingCompletion done) override
+    {
+        // Completed from a thread the engine does not own, as a store or another Worker would.
+        std::thread([call, done] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (call.method == QLatin1String("later"))
+                done(BindingResult::success(call.args.value(0).toString() + QLatin1Char('!')));
+            else
+                done(BindingResult::failure(QStringLiteral("later failed")));
+        }).detach();
+    }
+    QString lastBinding;
+};
+} // namespace
+
+class tst_EngineInvocation : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void requestAndResponse();
+    void isolationBetweenWorkers();
+    void consoleIsCapturedPerInvocation();
+    void timers();
+    void uncaughtException();
+    void hungWorkerEndsAtOnce();
+    void natives();
+    void bindings();
+    void outboundFetch();
+    void outboundFetchNetworkError();
+    void tailHandler();
+    void instanceIsReused();
+    void realPreludeLoadsFromResources();
+
+private:
+    ScriptPtr compile(const char *name, const QStringList &files)
+    {
+        ScriptError error;
+        ScriptPtr script = m_engine->compile(modules(QLatin1String(name), files), &error);
+        if (!script)
+            qWarning() << error.message;
+        return script;
+    }
+    std::unique_ptr<V8Platform> m_platform;
+    std::unique_ptr<Engine> m_engine;
+};
+
+void tst_EngineInvocation::initTestCase()
+{
+    m_platform = std::make_unique<V8Platform>();
+    m_engine = std::make_unique<Engine>(*m_platform, standInConfig());
+}
+
+void tst_EngineInvocation::cleanupTestCase()
+{
+    m_engine.reset();
+    m_platform.reset();
+}
+
+void tst_EngineInvocation::requestAndResponse()
+{
+    ScriptPtr script = compile("hello", {"hello.js"});
+    RequestData request;
+    request.method = QStringLiteral("POST");
+    request.url = QStringLiteral("https://a.example/p?q=1");
+    request.headers = {{QStringLiteral("X-Who"), QStringLiteral("tester")}};
+    request.body = QByteArray("payload");
+    request.cf = QJsonObject {{QStringLiteral("colo"), QStringLiteral("LCL")}};
+    const QVariantList env = {QVariantMap {{QStringLiteral("name"), QStringLiteral("GREETING")},
+                                           {QStringLiteral("type"), QStringLiteral("plain_text")},
+                                           {QStringLiteral("text"), QStringLiteral("hi")}}};
+    const InvocationResult result = invoke(*m_engine, script, request, {}, nullptr, env);
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QVERIFY(result.error.isNull());
+    QCOMPARE(result.response->status, 201);
+    QCOMPARE(bodyOf(result),
+             QStringLiteral("hello POST https://a.example/p?q=1 tester payload LCL hi"));
+    const HeaderList expected = {{QStringLiteral("content-type"), QStringLiteral("text/plain")},
+                                 {QStringLiteral("set-cookie"), QStringLiteral("a=1")},
+                                 {QStringLiteral("set-cookie"), QStringLiteral("b=2")}};
+    QCOMPARE(result.response->headers, expected);
+    QVERIFY(result.wallTimeMs >= result.cpuTimeMs * 0.5);
+
+    // Untrusted: no cf at all, no body.
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://b/"))),
+             QStringLiteral("hello GET http://b/ null  no-cf "));
+}
+
+void tst_EngineInvocation::isolationBetweenWorkers()
+{
+    ScriptPtr a = compile("a", {"isolation_a.js"});
+    ScriptPtr b = compile("b", {"isolation_b.js"});
+    QCOMPARE(bodyOf(invoke(*m_engine, a, get("http://a/"))), QStringLiteral("A set its globals"));
+    const auto seen
+            = QJsonDocument::fromJson(bodyOf(invoke(*m_engine, b, get("http://b/"))).toUtf8())
+                      .object();
+    QCOMPARE(seen.value(QStringLiteral("secret")).toString(), QStringLiteral("undefined"));
+    QCOMPARE(seen.value(QStringLiteral("polluted")).toString(), QStringLiteral("undefined"));
+    QCOMPARE(seen.value(QStringLiteral("map")).toString(), QStringLiteral("2,4"));
+}
+
+void tst_EngineInvocation::consoleIsCapturedPerInvocation()
+{
+    ScriptPtr script = compile("console", {"console.js"});
+    const InvocationResult first = invoke(*m_engine, script, get("http://c/"));
+    QCOMPARE(first.outcome, QStringLiteral("ok"));
+    QStringList lines;
+    for (const LogEntry &entry : first.logs) {
+        lines << entry.level + QLatin1Char(':') + entry.message;
+        QVERIFY(entry.timestamp > 0);
+    }
+    QCOMPARE(lines,
+             QStringList({"log:plain 42 {\"a\":1}", "warn:careful", "error:bad news",
+                          "debug:details", "info:fyi"}));
+    // The next Invocation of the same Instance starts with an empty log.
+    QCOMPARE(invoke(*m_engine, script, get("http://c/")).logs.size(), 5);
+}
+
+void tst_EngineInvocation::timers()
+{
+    ScriptPtr script = compile("timers", {"timers.js"});
+    const InvocationResult result = invoke(*m_engine, script, get("http://t/"));
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(result), QStringLiteral("timeout,tick1,tick2,tick3"));
+    // Waiting for timers is not CPU time.
+    QVERIFY2(result.wallTimeMs >= 30, qPrintable(QString::number(result.wallTimeMs)));
+    QVERIFY2(result.cpuTimeMs < result.wallTimeMs, qPrintable(QString::number(result.cpuTimeMs)));
+}
+
+void tst_EngineInvocation::uncaughtException()
+{
+    ScriptPtr script = compile("throws", {"throws.js"});
+    InvocationResult result = invoke(*m_engine, script, get("http://e/range"));
+    QCOMPARE(result.outcome, QStringLiteral("exception"));
+    QCOMPARE(result.errorName, QStringLiteral("RangeError"));
+    QCOMPARE(result.error, QStringLiteral("out of range: http://e/range"));
+    QCOMPARE(result.exceptions.size(), 1);
+    QCOMPARE(result.exceptions.first().name, QStringLiteral("RangeError"));
+    QVERIFY(!result.response);
+
+    result = invoke(*m_engine, script, get("http://e/type"));
+    QCOMPARE(result.errorName, QStringLiteral("TypeError"));
+    QVERIFY(result.error.contains(QStringLiteral("null")));
+}
+
+void tst_EngineInvocation::hungWorkerEndsAtOnce()
+{
+    ScriptPtr script = compile("hung", {"hung.js"});
+    const InvocationResult result = invoke(*m_engine, script, get("http://h/"));
+    QCOMPARE(result.error, QStringLiteral("The script will never generate a response."));
+    QCOMPARE(result.outcome, QStringLiteral("exception"));
+    QVERIFY2(result.wallTimeMs < 5000, qPrintable(QString::number(result.wallTimeMs)));
+}
+
+void tst_EngineInvocation::natives()
+{
+    ScriptPtr script = compile("natives", {"natives.js"});
+    const auto out
+            = QJsonDocument::fromJson(bodyOf(invoke(*m_engine, script, get("http://n/"))).toUtf8())
+                      .object();
+    QCOMPARE(out.value(QStringLiteral("sha256")).toString(),
+             QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(out.value(QStringLiteral("sha1")).toString(),
+             QStringLiteral("a9993e364706816aba3e25717850c26c9cd0d89d"));
+    QCOMPARE(out.value(QStringLiteral("md5")).toString(),
+             QStringLiteral("900150983cd24fb0d6963f7d28e17f72"));
+    QCOMPARE(out.value(QStringLiteral("utf8")).toString(), QStringLiteral("héllo €"));
+}
+
+void tst_EngineInvocation::bindings()
+{
+    ScriptPtr script = compile("binding", {"binding.js"});
+    TestHost host;
+    const QVariantList env
+            = {QVariantMap {{QStringLiteral("name"), QStringLiteral("STORE")},
+                            {QStringLiteral("type"), QStringLiteral("kv_namespace")}},
+               QVariantMap {{QStringLiteral("name"), QStringLiteral("PLAIN")},
+                            {QStringLiteral("type"), QStringLiteral("plain_text")},
+                            {QStringLiteral("text"), QStringLiteral("plain value")}}};
+    const InvocationResult result = invoke(*m_engine, script, get("http://b/"), {}, &host, env);
+    QVERIFY2(result.outcome == QLatin1String("ok"), qPrintable(result.error));
+    const auto out = QJsonDocument::fromJson(bodyOf(result).toUtf8()).object();
+    const QJsonArray echoed = out.value(QStringLiteral("sync")).toArray();
+    QCOMPARE(echoed.at(0).toString(), QStringLiteral("text"));
+    QCOMPARE(echoed.at(1).toDouble(), 1.5);
+    QCOMPARE(echoed.at(2).toBool(), true);
+    QVERIFY(echoed.at(3).isNull());
+    QCOMPARE(echoed.at(4).toArray().at(1).toString(), QStringLiteral("two"));
+    QCOMPARE(echoed.at(5).toObject().value(QStringLiteral("k")).toString(), QStringLiteral("v"));
+    QCOMPARE(out.value(QStringLiteral("bytes")).toArray(), QJsonArray({1, 2, 3}));
+    QCOMPARE(out.value(QStringLiteral("syncError")).toString(),
+             QStringLiteral("Error: explode exploded"));
+    QCOMPARE(out.value(QStringLiteral("async")).toString(), QStringLiteral("value!"));
+    QCOMPARE(out.value(QStringLiteral("asyncError")).toString(),
+             QStringLiteral("Error: later failed"));
+    QCOMPARE(quint64(out.value(QStringLiteral("invocation")).toDouble()), result.invocationId);
+    QCOMPARE(out.value(QStringLiteral("var")).toString(), QStringLiteral("plain value"));
+    QCOMPARE(host.lastBinding, QStringLiteral("STORE"));
+}
+
+void tst_EngineInvocation::outboundFetch()
+{
+    LoopbackServer server;
+    ScriptPtr script = compile("fetcher", {"fetcher.js"});
+    RequestData request = get(QStringLiteral("http://w/hello"));
+    request.headers = {{QStringLiteral("x-target"), server.base()}};
+    InvocationResult result = invoke(*m_engine, script, request);
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(result), QStringLiteral("POST /hello from=worker body=ping"));
+    int cookies = 0;
+    for (const auto &[name, value] : result.response->headers)
+        cookies += name.compare(QLatin1String("set-cookie"), Qt::CaseInsensitive) == 0;
+    QCOMPARE(cookies, 2);
+
+    request.url = QStringLiteral("http://w/redirect");
+    result = invoke(*m_engine, script, request);
+    QCOMPARE(result.response->status, 302);
+}
+
+void tst_EngineInvocation::outboundFetchNetworkError()
+{
+    QTcpServer closed;
+    closed.listen(QHostAddress::LocalHost);
+    const quint16 port = closed.serverPort();
+    closed.close(); // nothing listens there now
+    ScriptPtr script = compile("fetcher", {"fetcher.js"});
+    RequestData request = get(QStringLiteral("http://w/x"));
+    request.headers
+            = {{QStringLiteral("x-target"), QStringLiteral("http://127.0.0.1:%1").arg(port)}};
+    const InvocationResult result = invoke(*m_engine, script, request);
+    QCOMPARE(result.response->status, 599);
+    QVERIFY2(bodyOf(result).startsWith(QStringLiteral("TypeError: ")), qPrintable(bodyOf(result)));
+}
+
+void tst_EngineInvocation::tailHandler()
+{
+    ScriptPtr script = compile("tail", {"tail.js"});
+    Waiter waiter;
+    QJsonArray events = {QJsonObject {{QStringLiteral("scriptName"), QStringLiteral("user-1")},
+                                      {QStringLiteral("outcome"), QStringLiteral("exceededCpu")}}};
+    m_engine->invokeTail(script, events, {}, {}, nullptr, waiter.callback());
+    QVERIFY(waiter.waitFor(1));
+    const InvocationResult result = waiter.results().first();
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QVERIFY(!result.response);
+    QCOMPARE(result.logs.size(), 1);
+    QCOMPARE(result.logs.first().message, QStringLiteral("tail got 1 user-1 exceededCpu"));
+
+    // A Worker without tail().
+    m_engine->invokeTail(compile("hello", {"hello.js"}), events, {}, {}, nullptr,
+                         waiter.callback());
+    QVERIFY(waiter.waitFor(2));
+    QCOMPARE(waiter.results().at(1).error,
+             QStringLiteral("Handler does not export a tail() function."));
+}
+
+void tst_EngineInvocation::instanceIsReused()
+{
+    ScriptPtr script = compile("spin", {"spin.js"});
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://s/"))),
+             QStringLiteral("alive after 1 calls"));
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://s/"))),
+             QStringLiteral("alive after 2 calls"));
+    m_engine->dropInstance(script);
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://s/"))),
+             QStringLiteral("alive after 1 calls"));
+}
+
+void tst_EngineInvocation::realPreludeLoadsFromResources()
+{
+    // The product's prelude, embedded as Qt resources: a hello Worker must run on it.
+    EngineConfig config;
+    config.executorThreads = 2;
+    Engine engine(*m_platform, config);
+    if (!engine.preludeError().isNull())
+        QSKIP(qPrintable(engine.preludeError()));
+    ScriptPtr script = engine.compile(ScriptSource::esModules(
+            QStringLiteral("real"),
+            {{QStringLiteral("i.js"),
+              QStringLiteral("export default { async fetch(r) { return new Response('real ' + "
+                             "new URL(r.url).pathname, {headers: {'x-a': '1'}}); } };")}},
+            QStringLiteral("i.js")));
+    const InvocationResult result = invoke(engine, script, get("http://r/path"));
+    QCOMPARE(result.error, QString());
+    QCOMPARE(bodyOf(result), QStringLiteral("real /path"));
+}
+
+QTEST_GUILESS_MAIN(tst_EngineInvocation)
+#include "tst_engineinvocation.moc"

@@ -1,0 +1,198 @@
+// Limits, with the exact messages and outcomes Workers see: CPU (and how precisely it is cut),
+// memory, subrequests, wall clock, startup; a killed Worker's next request works, and a Worker
+// spinning at its limit does not hold up another Worker.
+#include "enginetest.h"
+#include "loopbackserver.h"
+
+#include "engine/v8platform.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace switchyard::engine;
+using namespace enginetest;
+
+class tst_EngineLimits : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void cpuLimitThenNextInvocationWorks();
+    void cpuPrecision();
+    void waitingIsNotCpuTime();
+    void memoryBomb();
+    void subrequests();
+    void wallClockLimit();
+    void startupCpuLimit();
+    void noisyNeighbour();
+
+private:
+    ScriptPtr compile(const char *name, const QStringList &files)
+    {
+        ScriptError error;
+        ScriptPtr script = m_engine->compile(modules(QLatin1String(name), files), &error);
+        if (!script)
+            qWarning() << error.message;
+        return script;
+    }
+    std::unique_ptr<V8Platform> m_platform;
+    std::unique_ptr<Engine> m_engine;
+};
+
+void tst_EngineLimits::initTestCase()
+{
+    m_platform = std::make_unique<V8Platform>();
+    EngineConfig config = standInConfig();
+    config.heapLimitBytes = 64ll * 1024 * 1024; // a bomb fills it sooner; same code path
+    m_engine = std::make_unique<Engine>(*m_platform, config);
+}
+
+void tst_EngineLimits::cleanupTestCase()
+{
+    m_engine.reset();
+    m_platform.reset();
+}
+
+void tst_EngineLimits::cpuLimitThenNextInvocationWorks()
+{
+    ScriptPtr script = compile("spin", {"spin.js"});
+    const InvocationResult killed = invoke(*m_engine, script, get("http://s/spin"), {50, 0, 0});
+    QCOMPARE(killed.outcome, QStringLiteral("exceededCpu"));
+    QCOMPARE(killed.error, QStringLiteral("Worker exceeded CPU time limit."));
+    QVERIFY(!killed.response);
+    QVERIFY2(killed.cpuTimeMs >= 50 && killed.cpuTimeMs <= 52,
+             qPrintable(QString::number(killed.cpuTimeMs)));
+    // The same Instance goes on: its state survived the kill.
+    const InvocationResult next = invoke(*m_engine, script, get("http://s/"), {50, 0, 0});
+    QCOMPARE(next.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(next), QStringLiteral("alive after 2 calls"));
+}
+
+void tst_EngineLimits::cpuPrecision()
+{
+    // 100 kills at a 10 ms limit: CPU measured at the kill must stay within 2 ms of the limit.
+    ScriptPtr script = compile("spin", {"spin.js"});
+    QList<double> cpu;
+    for (int i = 0; i < 100; ++i) {
+        const InvocationResult result = invoke(*m_engine, script, get("http://s/spin"), {10, 0, 0});
+        QCOMPARE(result.outcome, QStringLiteral("exceededCpu"));
+        cpu.append(result.cpuTimeMs);
+    }
+    std::sort(cpu.begin(), cpu.end());
+    const auto at = [&](double q) {
+        return cpu.at(std::min(int(q * cpu.size()), int(cpu.size()) - 1));
+    };
+    qInfo("CPU at kill, 10 ms limit, 100 kills: min %.3f  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f "
+          "ms",
+          cpu.first(), at(0.5), at(0.9), at(0.99), cpu.last());
+    QVERIFY2(cpu.first() >= 10.0, qPrintable(QString::number(cpu.first())));
+    QVERIFY2(cpu.last() <= 12.0, qPrintable(QString::number(cpu.last())));
+}
+
+void tst_EngineLimits::waitingIsNotCpuTime()
+{
+    // 45+ ms of timers under a 5 ms CPU limit.
+    ScriptPtr script = compile("timers", {"timers.js"});
+    const InvocationResult result = invoke(*m_engine, script, get("http://t/"), {5, 0, 0});
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QVERIFY(result.wallTimeMs > 30);
+}
+
+void tst_EngineLimits::memoryBomb()
+{
+    ScriptPtr bomb = compile("bomb", {"memory_bomb.js"});
+    ScriptPtr other = compile("spin", {"spin.js"});
+    QCOMPARE(invoke(*m_engine, other, get("http://o/")).outcome, QStringLiteral("ok"));
+
+    Waiter waiter;
+    m_engine->invokeFetch(bomb, get(QStringLiteral("http://b/bomb")), {}, {}, nullptr,
+                          waiter.callback());
+    // The other Worker keeps serving while the bomb goes off.
+    QCOMPARE(invoke(*m_engine, other, get("http://o/")).outcome, QStringLiteral("ok"));
+    QVERIFY(waiter.waitFor(1, 60000));
+    const InvocationResult result = waiter.results().first();
+    QCOMPARE(result.outcome, QStringLiteral("exceededMemory"));
+    QCOMPARE(result.error, QStringLiteral("Worker exceeded memory limit."));
+
+    // A fresh Instance serves the next request; the neighbour's state is untouched.
+    QCOMPARE(bodyOf(invoke(*m_engine, bomb, get("http://b/"))), QStringLiteral("still here"));
+    QVERIFY(bodyOf(invoke(*m_engine, other, get("http://o/")))
+                    .startsWith(QStringLiteral("alive after")));
+}
+
+void tst_EngineLimits::subrequests()
+{
+    LoopbackServer server;
+    ScriptPtr script = compile("subrequests", {"subrequests.js"});
+    RequestData request = get(QStringLiteral("http://w/"));
+    request.headers = {{QStringLiteral("x-target"), server.base()},
+                       {QStringLiteral("x-count"), QStringLiteral("4")}};
+    const InvocationResult result = invoke(*m_engine, script, request, {0, 2, 0});
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QCOMPARE(
+            QJsonDocument::fromJson(bodyOf(result).toUtf8()).array(),
+            QJsonArray({200, 200, "Error: Too many subrequests.", "Error: Too many subrequests."}));
+    QCOMPARE(server.requests, 2);
+}
+
+void tst_EngineLimits::wallClockLimit()
+{
+    ScriptSource source = ScriptSource::esModules(
+            QStringLiteral("slow"),
+            {{QStringLiteral("i.js"),
+              QStringLiteral("export default { fetch() { return new Promise(r => setTimeout(() => "
+                             "r(new Response('late')), 10000)); } };")}},
+            QStringLiteral("i.js"));
+    ScriptPtr script = m_engine->compile(source);
+    const InvocationResult result = invoke(*m_engine, script, get("http://w/"), {0, 0, 100});
+    QCOMPARE(result.outcome, QStringLiteral("canceled"));
+    QCOMPARE(result.error, QStringLiteral("Worker exceeded wall-clock time limit."));
+    QVERIFY2(result.wallTimeMs < 2000, qPrintable(QString::number(result.wallTimeMs)));
+
+    // A wall limit also stops a running loop (with a CPU budget far above it).
+    ScriptPtr spin = compile("spin", {"spin.js"});
+    const InvocationResult looping = invoke(*m_engine, spin, get("http://s/spin"), {5000, 0, 100});
+    QCOMPARE(looping.outcome, QStringLiteral("canceled"));
+}
+
+void tst_EngineLimits::startupCpuLimit()
+{
+    ScriptSource source = ScriptSource::esModules(
+            QStringLiteral("loops"),
+            {{QStringLiteral("i.js"), QStringLiteral("while (true) {}\nexport default {};")}},
+            QStringLiteral("i.js"));
+    ScriptPtr script = m_engine->compile(source);
+    QVERIFY(script);
+    const InvocationResult result = invoke(*m_engine, script, get("http://l/"));
+    QCOMPARE(result.outcome, QStringLiteral("exceededCpu"));
+    QCOMPARE(result.error, QStringLiteral("Worker exceeded CPU time limit."));
+}
+
+void tst_EngineLimits::noisyNeighbour()
+{
+    ScriptPtr noisy = compile("spin", {"spin.js"});
+    ScriptPtr quiet = compile("hello", {"hello.js"});
+    QCOMPARE(invoke(*m_engine, quiet, get("http://q/")).outcome, QStringLiteral("ok")); // warm
+    constexpr int limitMs = 300;
+    for (int round = 0; round < 3; ++round) {
+        Waiter spinner;
+        m_engine->invokeFetch(noisy, get(QStringLiteral("http://n/spin")), {}, {limitMs, 0, 0},
+                              nullptr, spinner.callback());
+        QThread::msleep(20); // the spinner is on an executor now
+        const InvocationResult result = invoke(*m_engine, quiet, get("http://q/"));
+        QCOMPARE(result.outcome, QStringLiteral("ok"));
+        QVERIFY2(result.wallTimeMs < limitMs / 2,
+                 qPrintable(QStringLiteral("waited %1 ms behind a spinning Worker")
+                                    .arg(result.wallTimeMs)));
+        QVERIFY(spinner.waitFor(1));
+        QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_EngineLimits)
+#include "tst_enginelimits.moc"
