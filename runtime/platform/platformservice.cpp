@@ -1,0 +1,836 @@
+#include "platformservice.h"
+
+#include "logging.h"
+#include "scriptchecker.h"
+#include "store/batchwriter.h"
+#include "store/database.h"
+#include "store/queries.h"
+#include "validation.h"
+
+#include <QCryptographicHash>
+#include <QThread>
+#include <QUuid>
+
+#include <algorithm>
+
+namespace switchyard::platform {
+
+using validation::quoted;
+
+namespace {
+
+const QString kActiveDispatcherSetting = QStringLiteral("active_dispatcher");
+
+QByteArray contentHash(const store::ScriptModules &modules)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const store::ScriptModule &module : modules) {
+        const QByteArray name = module.name.toUtf8();
+        const QByteArray type = module.contentType.toUtf8();
+        // Lengths first, so no two different module lists hash the same bytes.
+        for (const QByteArray *part : {&name, &type, &module.code}) {
+            const quint64 size = quint64(part->size());
+            hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
+            hash.addData(*part);
+        }
+    }
+    return hash.result().toHex();
+}
+
+Error invalid(const QString &message)
+{
+    return {ErrorKind::Invalid, message};
+}
+
+Error notFound(const QString &message)
+{
+    return {ErrorKind::NotFound, message};
+}
+
+QString namespaceNotFound(const QString &ns)
+{
+    return QStringLiteral("Dispatch namespace %1 does not exist").arg(quoted(ns));
+}
+
+QString kvNamespaceNotFound(const QString &id)
+{
+    return QStringLiteral("KV namespace %1 does not exist").arg(quoted(id));
+}
+
+QString scriptSubject(const QString &ns, const QString &name)
+{
+    return QStringLiteral("Script %1 in namespace %2").arg(quoted(name), quoted(ns));
+}
+
+QString kvSubject(const QString &what, const store::KvNamespaceRecord &ns, const QString &key)
+{
+    return QStringLiteral("%1 %2 in namespace %3").arg(what, quoted(key), ns.title);
+}
+
+bool matches(const store::ScriptRecord &script, const QList<PlatformService::TagFilter> &filters)
+{
+    return std::all_of(filters.cbegin(), filters.cend(), [&](const auto &filter) {
+        return script.tags.contains(filter.tag) == filter.present;
+    });
+}
+
+} // namespace
+
+PlatformService::PlatformService(store::Database &database, const Clock &clock,
+                                 store::BatchWriter *appendWriter, QObject *parent)
+    : QObject(parent), m_database(database), m_queries(std::make_unique<store::Queries>(database)),
+      m_clock(clock), m_appendWriter(appendWriter), m_kv(clock)
+{
+    // Reads hide expired entries on time; this sweep only reclaims their space.
+    m_sweep.setInterval(60 * 1000);
+    connect(&m_sweep, &QTimer::timeout, this, &PlatformService::purgeExpiredKv);
+}
+
+PlatformService::~PlatformService() = default;
+
+Error PlatformService::storageError(const QString &what, const QString &message) const
+{
+    qCWarning(lcPlatform).noquote() << what << "failed:" << message;
+    return {ErrorKind::Storage,
+            QStringLiteral("%1: the database refused the change (%2); nothing was changed")
+                    .arg(what, message)};
+}
+
+std::optional<Error> PlatformService::wrongThread() const
+{
+    if (QThread::currentThread() == thread())
+        return std::nullopt;
+    return Error {ErrorKind::Storage,
+                  QStringLiteral("PlatformService was called from a thread other than its own; "
+                                 "use QMetaObject::invokeMethod")};
+}
+
+std::shared_ptr<PlatformSnapshot> PlatformService::nextSnapshot() const
+{
+    return std::make_shared<PlatformSnapshot>(*m_view.snapshot());
+}
+
+void PlatformService::publish(std::shared_ptr<PlatformSnapshot> next)
+{
+    ++next->generation;
+    m_view.publish(std::move(next));
+}
+
+Result<void> PlatformService::load()
+{
+    if (auto error = wrongThread())
+        return *error;
+    auto next = std::make_shared<PlatformSnapshot>();
+    try {
+        for (const store::NamespaceRecord &ns : m_queries->namespaces()) {
+            next->namespaces.insert(ns.name, std::make_shared<const store::NamespaceRecord>(ns));
+            next->scripts[ns.name];
+        }
+        for (const store::ScriptRecord &script : m_queries->scripts())
+            next->scripts[script.namespaceName].insert(
+                    script.name, std::make_shared<const store::ScriptRecord>(script));
+        for (const store::PlatformWorkerRecord &worker : m_queries->platformWorkers())
+            next->platformWorkers.insert(
+                    worker.name, std::make_shared<const store::PlatformWorkerRecord>(worker));
+        next->activeDispatcher = m_queries->settings().value(kActiveDispatcherSetting);
+        for (const store::CustomHostnameRecord &host : m_queries->customHostnames())
+            next->customHostnames.insert(host.hostname,
+                                         std::make_shared<const store::CustomHostnameRecord>(host));
+        for (const store::KvNamespaceRecord &ns : m_queries->kvNamespaces()) {
+            next->kvNamespaces.insert(ns.id, ns);
+            m_kv.addNamespace(ns.id);
+        }
+        m_queries->forEachKvEntry([&](const QString &ns, const QString &key, store::KvValue value) {
+            m_kv.put(ns, key, std::move(value));
+        });
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Loading the platform state"), error.message());
+    }
+    publish(std::move(next));
+    m_sweep.start();
+    return {};
+}
+
+// ---- dispatch namespaces ----
+
+Result<store::NamespaceRecord> PlatformService::createNamespace(const QString &name,
+                                                                bool trustedWorkers)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const QString subject = QStringLiteral("Dispatch namespace name %1").arg(quoted(name));
+    if (auto message = validation::checkName(subject, name))
+        return invalid(*message);
+    if (m_view.snapshot()->namespaces.contains(name))
+        return Error {ErrorKind::Conflict,
+                      QStringLiteral("Dispatch namespace %1 already exists").arg(quoted(name))};
+    store::NamespaceRecord record {0, name, trustedWorkers, m_clock.nowMs()};
+    if (auto failure
+        = m_database.transaction([&] { record.id = m_queries->insertNamespace(record); }))
+        return storageError(QStringLiteral("Creating dispatch namespace %1").arg(quoted(name)),
+                            *failure);
+    auto next = nextSnapshot();
+    next->namespaces.insert(name, std::make_shared<const store::NamespaceRecord>(record));
+    next->scripts[name];
+    publish(std::move(next));
+    Q_EMIT namespacesChanged();
+    return record;
+}
+
+Result<store::NamespaceRecord> PlatformService::setNamespaceTrusted(const QString &name,
+                                                                    bool trustedWorkers)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto current = m_view.snapshot()->dispatchNamespace(name);
+    if (!current)
+        return notFound(namespaceNotFound(name));
+    store::NamespaceRecord record = *current;
+    record.trustedWorkers = trustedWorkers;
+    if (auto failure = m_database.transaction(
+                [&] { m_queries->updateNamespaceTrusted(record.id, trustedWorkers); }))
+        return storageError(QStringLiteral("Changing dispatch namespace %1").arg(quoted(name)),
+                            *failure);
+    auto next = nextSnapshot();
+    next->namespaces.insert(name, std::make_shared<const store::NamespaceRecord>(record));
+    publish(std::move(next));
+    Q_EMIT namespacesChanged();
+    return record;
+}
+
+Result<void> PlatformService::deleteNamespace(const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto current = snapshot->dispatchNamespace(name);
+    if (!current)
+        return notFound(namespaceNotFound(name));
+    if (auto failure = m_database.transaction([&] { m_queries->deleteNamespace(current->id); }))
+        return storageError(QStringLiteral("Deleting dispatch namespace %1").arg(quoted(name)),
+                            *failure);
+    const QStringList removedScripts = snapshot->scripts.value(name).keys();
+    auto next = nextSnapshot();
+    next->namespaces.remove(name);
+    next->scripts.remove(name);
+    publish(std::move(next));
+    for (const QString &script : removedScripts)
+        Q_EMIT scriptChanged(name, script);
+    Q_EMIT namespacesChanged();
+    return {};
+}
+
+QList<store::NamespaceRecord> PlatformService::namespaces() const
+{
+    QList<store::NamespaceRecord> list;
+    for (const auto &ns : m_view.snapshot()->namespaces)
+        list.append(*ns);
+    std::sort(list.begin(), list.end(),
+              [](const auto &a, const auto &b) { return a.name < b.name; });
+    return list;
+}
+
+// ---- scripts ----
+
+std::optional<Error> PlatformService::checkCode(const QString &subject,
+                                                const store::WorkerCode &code) const
+{
+    const auto snapshot = m_view.snapshot();
+    const validation::BindingTargets targets {
+            [&](const QString &id) { return snapshot->kvNamespaces.contains(id); },
+            [&](const QString &ns) { return snapshot->namespaces.contains(ns); },
+    };
+    if (auto message = validation::checkWorkerCode(subject, code, targets))
+        return invalid(*message);
+    if (m_checker) {
+        if (auto message = m_checker->check(code.modules, code.mainModule))
+            return invalid(QStringLiteral("%1: %2").arg(subject, *message));
+    }
+    return std::nullopt;
+}
+
+Result<PlatformService::ScriptPtr>
+PlatformService::putScript(const QString &ns, const QString &name, const ScriptUpload &upload)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto nsRecord = snapshot->dispatchNamespace(ns);
+    if (!nsRecord)
+        return notFound(namespaceNotFound(ns));
+    const QString subject = scriptSubject(ns, name);
+    if (auto message = validation::checkName(
+                QStringLiteral("Script name %1 in namespace %2").arg(quoted(name), quoted(ns)),
+                name))
+        return invalid(*message);
+    const auto existing = snapshot->script(ns, name);
+    const QStringList tags = upload.tags ? *upload.tags : existing ? existing->tags : QStringList();
+    if (auto message = validation::checkTags(subject, tags))
+        return invalid(*message);
+    if (auto error = checkCode(subject, upload.code))
+        return *error;
+
+    auto record = std::make_shared<store::ScriptRecord>();
+    record->namespaceName = ns;
+    record->name = name;
+    record->code = upload.code;
+    record->tags = tags;
+    record->contentHash = contentHash(upload.code.modules);
+    record->modifiedAt = m_clock.nowMs();
+    record->createdAt = existing ? existing->createdAt : record->modifiedAt;
+    if (auto failure = m_database.transaction(
+                [&] { record->id = m_queries->upsertScript(nsRecord->id, *record); }))
+        return storageError(QStringLiteral("Storing s%1").arg(subject.mid(1)), *failure);
+    ScriptPtr stored = record;
+    auto next = nextSnapshot();
+    next->scripts[ns].insert(name, stored);
+    publish(std::move(next));
+    Q_EMIT scriptChanged(ns, name);
+    return stored;
+}
+
+Result<PlatformService::ScriptPtr>
+PlatformService::setScriptTags(const QString &ns, const QString &name, const QStringList &tags)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    if (!snapshot->dispatchNamespace(ns))
+        return notFound(namespaceNotFound(ns));
+    const auto existing = snapshot->script(ns, name);
+    if (!existing)
+        return notFound(QStringLiteral("%1 does not exist").arg(scriptSubject(ns, name)));
+    if (auto message = validation::checkTags(scriptSubject(ns, name), tags))
+        return invalid(*message);
+    auto record = std::make_shared<store::ScriptRecord>(*existing);
+    record->tags = tags;
+    record->modifiedAt = m_clock.nowMs();
+    if (auto failure = m_database.transaction(
+                [&] { m_queries->updateScriptTags(record->id, tags, record->modifiedAt); }))
+        return storageError(QStringLiteral("Tagging s%1").arg(scriptSubject(ns, name).mid(1)),
+                            *failure);
+    ScriptPtr stored = record;
+    auto next = nextSnapshot();
+    next->scripts[ns].insert(name, stored);
+    publish(std::move(next));
+    Q_EMIT scriptChanged(ns, name);
+    return stored;
+}
+
+Result<void> PlatformService::deleteScript(const QString &ns, const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    if (!snapshot->dispatchNamespace(ns))
+        return notFound(namespaceNotFound(ns));
+    const auto existing = snapshot->script(ns, name);
+    if (!existing)
+        return notFound(QStringLiteral("%1 does not exist").arg(scriptSubject(ns, name)));
+    if (auto failure = m_database.transaction([&] { m_queries->deleteScript(existing->id); }))
+        return storageError(QStringLiteral("Deleting s%1").arg(scriptSubject(ns, name).mid(1)),
+                            *failure);
+    auto next = nextSnapshot();
+    next->scripts[ns].remove(name);
+    publish(std::move(next));
+    Q_EMIT scriptChanged(ns, name);
+    return {};
+}
+
+PlatformService::ScriptPtr PlatformService::script(const QString &ns, const QString &name) const
+{
+    return m_view.snapshot()->script(ns, name);
+}
+
+Result<QList<PlatformService::ScriptPtr>>
+PlatformService::listScripts(const QString &ns, const QList<TagFilter> &filters) const
+{
+    const auto snapshot = m_view.snapshot();
+    if (!snapshot->dispatchNamespace(ns))
+        return notFound(namespaceNotFound(ns));
+    QList<ScriptPtr> list;
+    for (const ScriptPtr &script : snapshot->scripts.value(ns)) {
+        if (matches(*script, filters))
+            list.append(script);
+    }
+    std::sort(list.begin(), list.end(),
+              [](const auto &a, const auto &b) { return a->name < b->name; });
+    return list;
+}
+
+Result<int> PlatformService::deleteScriptsByTags(const QString &ns, const QList<TagFilter> &filters)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (filters.isEmpty())
+        return invalid(QStringLiteral("Deleting scripts by tags in namespace %1: give at least "
+                                      "one tag")
+                               .arg(quoted(ns)));
+    const auto listed = listScripts(ns, filters);
+    if (!listed)
+        return listed.error();
+    if (auto failure = m_database.transaction([&] {
+            for (const ScriptPtr &script : listed.value())
+                m_queries->deleteScript(script->id);
+        }))
+        return storageError(
+                QStringLiteral("Deleting scripts by tags in namespace %1").arg(quoted(ns)),
+                *failure);
+    auto next = nextSnapshot();
+    for (const ScriptPtr &script : listed.value())
+        next->scripts[ns].remove(script->name);
+    publish(std::move(next));
+    for (const ScriptPtr &script : listed.value())
+        Q_EMIT scriptChanged(ns, script->name);
+    return int(listed.value().size());
+}
+
+// ---- platform Workers ----
+
+Result<PlatformService::PlatformWorkerPtr>
+PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
+                                   const store::WorkerCode &code)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (auto message
+        = validation::checkName(QStringLiteral("Platform Worker name %1").arg(quoted(name)), name))
+        return invalid(*message);
+    const QString subject = QStringLiteral("Platform Worker %1").arg(quoted(name));
+    if (auto error = checkCode(subject, code))
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto existing = snapshot->platformWorker(name);
+    if (existing && snapshot->activeDispatcher == name && kind != store::WorkerKind::Dispatcher)
+        return invalid(QStringLiteral("%1: is the active dispatcher, so it must stay of kind "
+                                      "dispatcher")
+                               .arg(subject));
+    auto record = std::make_shared<store::PlatformWorkerRecord>();
+    record->name = name;
+    record->kind = kind;
+    record->code = code;
+    record->contentHash = contentHash(code.modules);
+    record->modifiedAt = m_clock.nowMs();
+    record->createdAt = existing ? existing->createdAt : record->modifiedAt;
+    if (auto failure
+        = m_database.transaction([&] { record->id = m_queries->upsertPlatformWorker(*record); }))
+        return storageError(QStringLiteral("Storing platform Worker %1").arg(quoted(name)),
+                            *failure);
+    PlatformWorkerPtr stored = record;
+    auto next = nextSnapshot();
+    next->platformWorkers.insert(name, stored);
+    publish(std::move(next));
+    Q_EMIT platformWorkerChanged(name);
+    return stored;
+}
+
+Result<void> PlatformService::deletePlatformWorker(const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto existing = snapshot->platformWorker(name);
+    if (!existing)
+        return notFound(QStringLiteral("Platform Worker %1 does not exist").arg(quoted(name)));
+    const bool wasActive = snapshot->activeDispatcher == name;
+    if (auto failure = m_database.transaction([&] {
+            m_queries->deletePlatformWorker(existing->id);
+            if (wasActive)
+                m_queries->removeSetting(kActiveDispatcherSetting);
+        }))
+        return storageError(QStringLiteral("Deleting platform Worker %1").arg(quoted(name)),
+                            *failure);
+    auto next = nextSnapshot();
+    next->platformWorkers.remove(name);
+    if (wasActive)
+        next->activeDispatcher.clear();
+    publish(std::move(next));
+    Q_EMIT platformWorkerChanged(name);
+    if (wasActive)
+        Q_EMIT activeDispatcherChanged(QString());
+    return {};
+}
+
+PlatformService::PlatformWorkerPtr PlatformService::platformWorker(const QString &name) const
+{
+    return m_view.snapshot()->platformWorker(name);
+}
+
+QList<PlatformService::PlatformWorkerPtr> PlatformService::platformWorkers() const
+{
+    QList<PlatformWorkerPtr> list = m_view.snapshot()->platformWorkers.values();
+    std::sort(list.begin(), list.end(),
+              [](const auto &a, const auto &b) { return a->name < b->name; });
+    return list;
+}
+
+Result<void> PlatformService::setActiveDispatcher(const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    if (!name.isEmpty()) {
+        const auto worker = snapshot->platformWorker(name);
+        if (!worker)
+            return notFound(QStringLiteral("Platform Worker %1 does not exist").arg(quoted(name)));
+        if (worker->kind != store::WorkerKind::Dispatcher)
+            return invalid(QStringLiteral("Platform Worker %1 is of kind %2, not dispatcher")
+                                   .arg(quoted(name), store::workerKindName(worker->kind)));
+    }
+    if (auto failure = m_database.transaction([&] {
+            if (name.isEmpty())
+                m_queries->removeSetting(kActiveDispatcherSetting);
+            else
+                m_queries->setSetting(kActiveDispatcherSetting, name);
+        }))
+        return storageError(QStringLiteral("Setting the active dispatcher"), *failure);
+    auto next = nextSnapshot();
+    next->activeDispatcher = name;
+    publish(std::move(next));
+    Q_EMIT activeDispatcherChanged(name);
+    return {};
+}
+
+QString PlatformService::activeDispatcher() const
+{
+    return m_view.snapshot()->activeDispatcher;
+}
+
+// ---- KV ----
+
+std::optional<store::KvNamespaceRecord> PlatformService::kvNamespaceRecord(const QString &id) const
+{
+    const auto snapshot = m_view.snapshot();
+    const auto it = snapshot->kvNamespaces.constFind(id);
+    if (it == snapshot->kvNamespaces.cend())
+        return std::nullopt;
+    return *it;
+}
+
+Result<store::KvNamespaceRecord> PlatformService::createKvNamespace(const QString &title)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (auto message = validation::checkKvNamespaceTitle(title))
+        return invalid(*message);
+    if (const auto taken = m_view.snapshot()->kvNamespaceByTitle(title))
+        return Error {ErrorKind::Conflict,
+                      QStringLiteral("KV namespace title %1 is already used by namespace %2")
+                              .arg(quoted(title), taken->id)};
+    const store::KvNamespaceRecord record {QUuid::createUuid().toString(QUuid::Id128), title,
+                                           m_clock.nowMs()};
+    if (auto failure = m_database.transaction([&] { m_queries->insertKvNamespace(record); }))
+        return storageError(QStringLiteral("Creating KV namespace %1").arg(quoted(title)),
+                            *failure);
+    m_kv.addNamespace(record.id);
+    auto next = nextSnapshot();
+    next->kvNamespaces.insert(record.id, record);
+    publish(std::move(next));
+    Q_EMIT kvNamespacesChanged();
+    return record;
+}
+
+Result<store::KvNamespaceRecord> PlatformService::renameKvNamespace(const QString &id,
+                                                                    const QString &title)
+{
+    if (auto error = wrongThread())
+        return *error;
+    auto record = kvNamespaceRecord(id);
+    if (!record)
+        return notFound(kvNamespaceNotFound(id));
+    if (auto message = validation::checkKvNamespaceTitle(title))
+        return invalid(*message);
+    if (const auto taken = m_view.snapshot()->kvNamespaceByTitle(title); taken && taken->id != id)
+        return Error {ErrorKind::Conflict,
+                      QStringLiteral("KV namespace title %1 is already used by namespace %2")
+                              .arg(quoted(title), taken->id)};
+    record->title = title;
+    if (auto failure = m_database.transaction([&] { m_queries->renameKvNamespace(id, title); }))
+        return storageError(QStringLiteral("Renaming KV namespace %1").arg(quoted(id)), *failure);
+    auto next = nextSnapshot();
+    next->kvNamespaces.insert(id, *record);
+    publish(std::move(next));
+    Q_EMIT kvNamespacesChanged();
+    return *record;
+}
+
+Result<void> PlatformService::deleteKvNamespace(const QString &id)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!kvNamespaceRecord(id))
+        return notFound(kvNamespaceNotFound(id));
+    if (auto failure = m_database.transaction([&] { m_queries->deleteKvNamespace(id); }))
+        return storageError(QStringLiteral("Deleting KV namespace %1").arg(quoted(id)), *failure);
+    m_kv.removeNamespace(id);
+    auto next = nextSnapshot();
+    next->kvNamespaces.remove(id);
+    publish(std::move(next));
+    Q_EMIT kvNamespacesChanged();
+    return {};
+}
+
+QList<store::KvNamespaceRecord> PlatformService::kvNamespaces() const
+{
+    QList<store::KvNamespaceRecord> list = m_view.snapshot()->kvNamespaces.values();
+    std::sort(list.begin(), list.end(),
+              [](const auto &a, const auto &b) { return a.title < b.title; });
+    return list;
+}
+
+std::optional<store::KvNamespaceRecord>
+PlatformService::kvNamespaceByTitle(const QString &title) const
+{
+    return m_view.snapshot()->kvNamespaceByTitle(title);
+}
+
+Result<store::KvValue> PlatformService::prepareKvPut(const store::KvNamespaceRecord &ns,
+                                                     const QString &key, const QByteArray &value,
+                                                     const KvPutOptions &options) const
+{
+    if (auto message = validation::checkKvKey(kvSubject(QStringLiteral("KV key"), ns, key), key))
+        return invalid(*message);
+    if (auto message
+        = validation::checkKvValue(kvSubject(QStringLiteral("KV value for key"), ns, key), value))
+        return invalid(*message);
+    store::KvValue stored;
+    stored.value = value.isNull() ? QByteArray("") : value;
+    if (auto message
+        = validation::checkKvMetadata(kvSubject(QStringLiteral("KV metadata for key"), ns, key),
+                                      options.metadata, &stored.metadata))
+        return invalid(*message);
+    const qint64 now = m_clock.nowSeconds();
+    if (options.expirationTtl) {
+        if (*options.expirationTtl < validation::kMinKvExpirationTtl)
+            return invalid(QStringLiteral("%1: expirationTtl %2 is less than the minimum of %3 "
+                                          "seconds")
+                                   .arg(kvSubject(QStringLiteral("KV key"), ns, key))
+                                   .arg(*options.expirationTtl)
+                                   .arg(validation::kMinKvExpirationTtl));
+        stored.expiration = now + *options.expirationTtl;
+    } else if (options.expiration) {
+        if (*options.expiration < now + validation::kMinKvExpirationTtl)
+            return invalid(QStringLiteral("%1: expiration %2 is less than 60 seconds from now; "
+                                          "give seconds since the epoch of at least %3")
+                                   .arg(kvSubject(QStringLiteral("KV key"), ns, key))
+                                   .arg(*options.expiration)
+                                   .arg(now + validation::kMinKvExpirationTtl));
+        stored.expiration = *options.expiration;
+    }
+    return stored;
+}
+
+Result<void> PlatformService::kvPut(const QString &namespaceId, const QString &key,
+                                    const QByteArray &value, const KvPutOptions &options)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto ns = kvNamespaceRecord(namespaceId);
+    if (!ns)
+        return notFound(kvNamespaceNotFound(namespaceId));
+    auto prepared = prepareKvPut(*ns, key, value, options);
+    if (!prepared)
+        return prepared.error();
+    if (auto failure
+        = m_database.transaction([&] { m_queries->putKv(namespaceId, key, prepared.value()); }))
+        return storageError(QStringLiteral("Writing k%1")
+                                    .arg(kvSubject(QStringLiteral("KV key"), *ns, key).mid(1)),
+                            *failure);
+    m_kv.put(namespaceId, key, std::move(prepared.value()));
+    Q_EMIT kvChanged(namespaceId, key);
+    return {};
+}
+
+Result<void> PlatformService::kvBulkPut(const QString &namespaceId, const QList<KvBulkItem> &items)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto ns = kvNamespaceRecord(namespaceId);
+    if (!ns)
+        return notFound(kvNamespaceNotFound(namespaceId));
+    if (items.size() > validation::kMaxKvBulkItems)
+        return invalid(QStringLiteral("Bulk write to KV namespace %1: has %2 pairs; at most %3 "
+                                      "are allowed")
+                               .arg(ns->title)
+                               .arg(items.size())
+                               .arg(validation::kMaxKvBulkItems));
+    // All or nothing: every pair is checked before any is written.
+    QList<store::KvValue> values;
+    values.reserve(items.size());
+    for (const KvBulkItem &item : items) {
+        auto prepared = prepareKvPut(*ns, item.key, item.value, item.options);
+        if (!prepared)
+            return prepared.error();
+        values.append(std::move(prepared.value()));
+    }
+    if (auto failure = m_database.transaction([&] {
+            for (qsizetype i = 0; i < items.size(); ++i)
+                m_queries->putKv(namespaceId, items.at(i).key, values.at(i));
+        }))
+        return storageError(QStringLiteral("Bulk write to KV namespace %1").arg(ns->title),
+                            *failure);
+    QStringList keys;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        m_kv.put(namespaceId, items.at(i).key, values.at(i));
+        keys.append(items.at(i).key);
+    }
+    Q_EMIT kvBulkChanged(namespaceId, keys);
+    return {};
+}
+
+Result<void> PlatformService::kvDelete(const QString &namespaceId, const QString &key)
+{
+    return kvBulkDelete(namespaceId, {key});
+}
+
+Result<void> PlatformService::kvBulkDelete(const QString &namespaceId, const QStringList &keys)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto ns = kvNamespaceRecord(namespaceId);
+    if (!ns)
+        return notFound(kvNamespaceNotFound(namespaceId));
+    if (keys.size() > validation::kMaxKvBulkItems)
+        return invalid(QStringLiteral("Bulk delete in KV namespace %1: has %2 keys; at most %3 are "
+                                      "allowed")
+                               .arg(ns->title)
+                               .arg(keys.size())
+                               .arg(validation::kMaxKvBulkItems));
+    for (const QString &key : keys) {
+        if (auto message
+            = validation::checkKvKey(kvSubject(QStringLiteral("KV key"), *ns, key), key))
+            return invalid(*message);
+    }
+    if (auto failure = m_database.transaction([&] {
+            for (const QString &key : keys)
+                m_queries->deleteKv(namespaceId, key);
+        }))
+        return storageError(QStringLiteral("Deleting from KV namespace %1").arg(ns->title),
+                            *failure);
+    for (const QString &key : keys)
+        m_kv.remove(namespaceId, key);
+    if (keys.size() == 1)
+        Q_EMIT kvChanged(namespaceId, keys.constFirst());
+    else
+        Q_EMIT kvBulkChanged(namespaceId, keys);
+    return {};
+}
+
+std::optional<store::KvValue> PlatformService::kvGet(const QString &namespaceId,
+                                                     const QString &key) const
+{
+    return m_kv.get(namespaceId, key);
+}
+
+Result<KvView::ListResult> PlatformService::kvList(const QString &namespaceId,
+                                                   const QString &prefix, int limit,
+                                                   const QString &cursor) const
+{
+    const auto ns = kvNamespaceRecord(namespaceId);
+    if (!ns)
+        return notFound(kvNamespaceNotFound(namespaceId));
+    if (limit < 1 || limit > validation::kMaxKvListLimit)
+        return invalid(QStringLiteral("KV list in namespace %1: limit %2 is outside 1 to %3")
+                               .arg(ns->title)
+                               .arg(limit)
+                               .arg(validation::kMaxKvListLimit));
+    return m_kv.list(namespaceId, prefix, limit, cursor);
+}
+
+int PlatformService::purgeExpiredKv()
+{
+    if (wrongThread())
+        return 0;
+    QList<std::pair<QString, QString>> removed;
+    if (auto failure = m_database.transaction(
+                [&] { removed = m_queries->deleteExpiredKv(m_clock.nowSeconds()); })) {
+        qCWarning(lcPlatform).noquote() << "KV expiry sweep failed:" << *failure;
+        return 0;
+    }
+    for (const auto &[ns, key] : removed)
+        m_kv.remove(ns, key);
+    for (const auto &[ns, key] : removed)
+        Q_EMIT kvChanged(ns, key);
+    return int(removed.size());
+}
+
+// ---- custom hostnames ----
+
+Result<PlatformService::HostnamePtr> PlatformService::putCustomHostname(const QString &hostname,
+                                                                        const QByteArray &metadata)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (auto message = validation::checkHostname(hostname))
+        return invalid(*message);
+    auto record = std::make_shared<store::CustomHostnameRecord>();
+    if (auto message = validation::checkHostnameMetadata(
+                QStringLiteral("Metadata of custom hostname %1").arg(quoted(hostname)), metadata,
+                &record->metadata))
+        return invalid(*message);
+    const auto existing = m_view.snapshot()->customHostname(hostname);
+    record->hostname = hostname;
+    record->modifiedAt = m_clock.nowMs();
+    record->createdAt = existing ? existing->createdAt : record->modifiedAt;
+    if (auto failure = m_database.transaction([&] { m_queries->upsertCustomHostname(*record); }))
+        return storageError(QStringLiteral("Storing custom hostname %1").arg(quoted(hostname)),
+                            *failure);
+    HostnamePtr stored = record;
+    auto next = nextSnapshot();
+    next->customHostnames.insert(hostname, stored);
+    publish(std::move(next));
+    Q_EMIT customHostnameChanged(hostname);
+    return stored;
+}
+
+Result<void> PlatformService::deleteCustomHostname(const QString &hostname)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_view.snapshot()->customHostname(hostname))
+        return notFound(QStringLiteral("Custom hostname %1 does not exist").arg(quoted(hostname)));
+    if (auto failure = m_database.transaction([&] { m_queries->deleteCustomHostname(hostname); }))
+        return storageError(QStringLiteral("Deleting custom hostname %1").arg(quoted(hostname)),
+                            *failure);
+    auto next = nextSnapshot();
+    next->customHostnames.remove(hostname);
+    publish(std::move(next));
+    Q_EMIT customHostnameChanged(hostname);
+    return {};
+}
+
+PlatformService::HostnamePtr PlatformService::customHostname(const QString &hostname) const
+{
+    return m_view.snapshot()->customHostname(hostname);
+}
+
+// ---- append-only logs ----
+
+Result<void> PlatformService::appendDataPoints(const QList<store::AnalyticsPoint> &points)
+{
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        const QString subject = QStringLiteral("Data point #%1 for dataset %2")
+                                        .arg(i + 1)
+                                        .arg(quoted(points.at(i).dataset));
+        if (auto message = validation::checkDataPoint(subject, points.at(i)))
+            return invalid(*message);
+    }
+    if (m_appendWriter)
+        m_appendWriter->append(points);
+    return {};
+}
+
+void PlatformService::appendTrace(const store::TraceRecord &trace)
+{
+    if (m_appendWriter)
+        m_appendWriter->append(trace);
+    Q_EMIT traceAppended(trace);
+}
+
+void PlatformService::flushAppends()
+{
+    if (m_appendWriter)
+        m_appendWriter->flush();
+}
+
+} // namespace switchyard::platform

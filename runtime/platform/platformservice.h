@@ -1,0 +1,166 @@
+#pragma once
+
+#include "clock.h"
+#include "kvview.h"
+#include "platformview.h"
+#include "result.h"
+#include "store/records.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace switchyard::store {
+class BatchWriter;
+class Database;
+class Queries;
+} // namespace switchyard::store
+
+namespace switchyard::platform {
+
+class ScriptChecker;
+
+// The one write path of the platform: the GUI, the admin API and demo seeding all change state
+// here. Each mutation validates, commits one SQLite transaction, updates the in-memory view and
+// emits its change signal before it returns, so the next request (or read) sees the change.
+//
+// Threads: mutations and load() run on the thread the Database was opened on (Qt SQL connections
+// are thread-bound), which must be this object's thread; other threads call them through
+// QMetaObject::invokeMethod. Reads of the views, kvGet/kvList, and the append* calls are safe from
+// any thread.
+class PlatformService : public QObject
+{
+    Q_OBJECT
+public:
+    struct ScriptUpload
+    {
+        store::WorkerCode code;
+        std::optional<QStringList> tags; // std::nullopt keeps the tags the script has
+    };
+    // Cloudflare's `?tags=a:yes,b:no`: the script has (or has not) the tag.
+    struct TagFilter
+    {
+        QString tag;
+        bool present = true;
+    };
+    struct KvPutOptions
+    {
+        std::optional<qint64> expiration; // seconds since the epoch, at least now + 60
+        std::optional<qint64> expirationTtl; // seconds from now, at least 60; wins over expiration
+        QByteArray metadata; // JSON text; a null QByteArray for none
+    };
+    struct KvBulkItem
+    {
+        QString key;
+        QByteArray value;
+        KvPutOptions options;
+    };
+    using ScriptPtr = std::shared_ptr<const store::ScriptRecord>;
+    using PlatformWorkerPtr = std::shared_ptr<const store::PlatformWorkerRecord>;
+    using HostnamePtr = std::shared_ptr<const store::CustomHostnameRecord>;
+
+    // `appendWriter` may be null: traces and data points are then dropped (tests, tools).
+    PlatformService(store::Database &database, const Clock &clock,
+                    store::BatchWriter *appendWriter = nullptr, QObject *parent = nullptr);
+    ~PlatformService() override;
+
+    // Reads the whole state from SQLite into the views; call once before anything else.
+    Result<void> load();
+    // Not owned; null disables syntax checks.
+    void setScriptChecker(ScriptChecker *checker) { m_checker = checker; }
+
+    // Views for the request path, readable from any thread.
+    const KvView &kvView() const { return m_kv; }
+    const PlatformView &view() const { return m_view; }
+    std::shared_ptr<const PlatformSnapshot> snapshot() const { return m_view.snapshot(); }
+
+    // Dispatch namespaces.
+    Result<store::NamespaceRecord> createNamespace(const QString &name,
+                                                   bool trustedWorkers = false);
+    Result<store::NamespaceRecord> setNamespaceTrusted(const QString &name, bool trustedWorkers);
+    Result<void> deleteNamespace(const QString &name); // and its scripts
+    QList<store::NamespaceRecord> namespaces() const;
+
+    // Scripts in dispatch namespaces.
+    Result<ScriptPtr> putScript(const QString &ns, const QString &name, const ScriptUpload &upload);
+    Result<ScriptPtr> setScriptTags(const QString &ns, const QString &name,
+                                    const QStringList &tags);
+    Result<void> deleteScript(const QString &ns, const QString &name);
+    ScriptPtr script(const QString &ns, const QString &name) const;
+    Result<QList<ScriptPtr>> listScripts(const QString &ns,
+                                         const QList<TagFilter> &filters = {}) const;
+    Result<int> deleteScriptsByTags(const QString &ns, const QList<TagFilter> &filters);
+
+    // Platform Workers: the dispatcher, outbound and tail Workers.
+    Result<PlatformWorkerPtr> putPlatformWorker(const QString &name, store::WorkerKind kind,
+                                                const store::WorkerCode &code);
+    // Deleting the active dispatcher also clears the active dispatcher setting.
+    Result<void> deletePlatformWorker(const QString &name);
+    PlatformWorkerPtr platformWorker(const QString &name) const;
+    QList<PlatformWorkerPtr> platformWorkers() const;
+    // An empty name clears it; otherwise names a platform Worker of kind dispatcher.
+    Result<void> setActiveDispatcher(const QString &name);
+    QString activeDispatcher() const;
+
+    // KV namespaces and entries. Namespaces are addressed by id, as in Cloudflare's API.
+    Result<store::KvNamespaceRecord> createKvNamespace(const QString &title);
+    Result<store::KvNamespaceRecord> renameKvNamespace(const QString &id, const QString &title);
+    Result<void> deleteKvNamespace(const QString &id);
+    QList<store::KvNamespaceRecord> kvNamespaces() const;
+    std::optional<store::KvNamespaceRecord> kvNamespaceByTitle(const QString &title) const;
+    Result<void> kvPut(const QString &namespaceId, const QString &key, const QByteArray &value,
+                       const KvPutOptions &options = {});
+    Result<void> kvBulkPut(const QString &namespaceId, const QList<KvBulkItem> &items);
+    Result<void> kvDelete(const QString &namespaceId, const QString &key);
+    Result<void> kvBulkDelete(const QString &namespaceId, const QStringList &keys);
+    std::optional<store::KvValue> kvGet(const QString &namespaceId, const QString &key) const;
+    Result<KvView::ListResult> kvList(const QString &namespaceId, const QString &prefix = {},
+                                      int limit = 1000, const QString &cursor = {}) const;
+    // Deletes expired entries from SQLite and memory; runs by itself every minute.
+    int purgeExpiredKv();
+
+    // Custom hostnames; `metadata` is JSON object text, or empty for {}.
+    Result<HostnamePtr> putCustomHostname(const QString &hostname, const QByteArray &metadata);
+    Result<void> deleteCustomHostname(const QString &hostname);
+    HostnamePtr customHostname(const QString &hostname) const;
+
+    // Append-only logs, written in batches off the calling thread. Any thread.
+    Result<void> appendDataPoints(const QList<store::AnalyticsPoint> &points);
+    void appendTrace(const store::TraceRecord &trace);
+    // Blocks until appended traces and data points are committed.
+    void flushAppends();
+
+Q_SIGNALS:
+    void namespacesChanged();
+    void scriptChanged(const QString &ns, const QString &name); // put, tags, delete
+    void platformWorkerChanged(const QString &name);
+    void activeDispatcherChanged(const QString &name);
+    void kvNamespacesChanged();
+    void kvChanged(const QString &namespaceId, const QString &key); // put, delete, expiry sweep
+    void kvBulkChanged(const QString &namespaceId, const QStringList &keys);
+    void customHostnameChanged(const QString &hostname);
+    // Emitted on the appending thread.
+    void traceAppended(const switchyard::store::TraceRecord &trace);
+
+private:
+    Error storageError(const QString &what, const QString &message) const;
+    std::optional<Error> wrongThread() const;
+    std::shared_ptr<PlatformSnapshot> nextSnapshot() const;
+    void publish(std::shared_ptr<PlatformSnapshot> next);
+    std::optional<Error> checkCode(const QString &subject, const store::WorkerCode &code) const;
+    Result<store::KvValue> prepareKvPut(const store::KvNamespaceRecord &ns, const QString &key,
+                                        const QByteArray &value, const KvPutOptions &options) const;
+    std::optional<store::KvNamespaceRecord> kvNamespaceRecord(const QString &id) const;
+
+    store::Database &m_database;
+    std::unique_ptr<store::Queries> m_queries;
+    const Clock &m_clock;
+    store::BatchWriter *m_appendWriter;
+    ScriptChecker *m_checker = nullptr;
+    KvView m_kv;
+    PlatformView m_view;
+    QTimer m_sweep;
+};
+
+} // namespace switchyard::platform

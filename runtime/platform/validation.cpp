@@ -1,0 +1,355 @@
+#include "validation.h"
+
+#include <QDate>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+namespace switchyard::platform::validation {
+
+namespace {
+
+bool isNameChar(QChar c, bool first)
+{
+    const char16_t u = c.unicode();
+    if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9'))
+        return true;
+    return !first && (u == '-' || u == '_');
+}
+
+bool isJsIdentifier(const QString &name)
+{
+    if (name.isEmpty())
+        return false;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const QChar c = name.at(i);
+        const bool ok = c.isLetter() || c == QLatin1Char('_') || c == QLatin1Char('$')
+                || (i > 0 && c.isDigit());
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+const QStringList &moduleTypes()
+{
+    static const QStringList types = {
+            QStringLiteral("application/javascript+module"),
+            QStringLiteral("application/javascript"),
+            QStringLiteral("text/javascript"),
+            QStringLiteral("application/json"),
+            QStringLiteral("text/plain"),
+            QStringLiteral("application/octet-stream"),
+            QStringLiteral("application/wasm"),
+    };
+    return types;
+}
+
+bool isJavaScript(const QString &contentType)
+{
+    return contentType == QLatin1String("application/javascript+module")
+            || contentType == QLatin1String("application/javascript")
+            || contentType == QLatin1String("text/javascript");
+}
+
+std::optional<QString> checkBindings(const QString &subject, const QJsonArray &bindings,
+                                     const BindingTargets &targets)
+{
+    QSet<QString> names;
+    for (qsizetype i = 0; i < bindings.size(); ++i) {
+        if (!bindings.at(i).isObject())
+            return QStringLiteral("Binding #%1 of %2: must be a JSON object")
+                    .arg(i + 1)
+                    .arg(subject);
+        const QJsonObject binding = bindings.at(i).toObject();
+        const QString name = binding.value(QLatin1String("name")).toString();
+        const QString type = binding.value(QLatin1String("type")).toString();
+        if (!isJsIdentifier(name)) {
+            return QStringLiteral("Binding #%1 of %2: name %3 is not a JavaScript identifier")
+                    .arg(i + 1)
+                    .arg(subject, quoted(name));
+        }
+        const QString where = QStringLiteral("Binding %1 of %2").arg(quoted(name), subject);
+        if (names.contains(name))
+            return QStringLiteral("%1: the name is used by another binding").arg(where);
+        names.insert(name);
+        auto needString = [&](const char *field) -> std::optional<QString> {
+            if (binding.value(QLatin1String(field)).toString().isEmpty())
+                return QStringLiteral("%1: a %2 binding needs a non-empty \"%3\"")
+                        .arg(where, type, QLatin1String(field));
+            return std::nullopt;
+        };
+        std::optional<QString> missing;
+        if (type == QLatin1String("plain_text") || type == QLatin1String("secret_text")) {
+            if (!binding.value(QLatin1String("text")).isString())
+                missing = QStringLiteral("%1: a %2 binding needs a string \"text\"")
+                                  .arg(where, type);
+        } else if (type == QLatin1String("json")) {
+            if (!binding.contains(QLatin1String("json")))
+                missing = QStringLiteral("%1: a json binding needs a \"json\" value").arg(where);
+        } else if (type == QLatin1String("kv_namespace")) {
+            missing = needString("namespace_id");
+            const QString id = binding.value(QLatin1String("namespace_id")).toString();
+            if (!missing && targets.kvNamespaceExists && !targets.kvNamespaceExists(id))
+                return QStringLiteral("%1: KV namespace %2 does not exist").arg(where, quoted(id));
+        } else if (type == QLatin1String("dispatch_namespace")) {
+            missing = needString("namespace");
+            const QString ns = binding.value(QLatin1String("namespace")).toString();
+            if (!missing && targets.dispatchNamespaceExists && !targets.dispatchNamespaceExists(ns))
+                return QStringLiteral("%1: dispatch namespace %2 does not exist")
+                        .arg(where, quoted(ns));
+        } else if (type == QLatin1String("analytics_engine")) {
+            missing = needString("dataset");
+        } else if (type == QLatin1String("service")) {
+            missing = needString("service");
+        } else {
+            return QStringLiteral("%1: unknown binding type %2 (known: plain_text, secret_text, "
+                                  "json, kv_namespace, dispatch_namespace, analytics_engine, "
+                                  "service)")
+                    .arg(where, quoted(type));
+        }
+        if (missing)
+            return missing;
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> checkJson(const QString &subject, const QByteArray &text,
+                                 QJsonDocument *document)
+{
+    QJsonParseError error;
+    *document = QJsonDocument::fromJson(text, &error);
+    if (error.error != QJsonParseError::NoError) {
+        return QStringLiteral("%1: is not valid JSON (%2 at offset %3)")
+                .arg(subject, error.errorString())
+                .arg(error.offset);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+QString quoted(const QString &value)
+{
+    constexpr qsizetype shown = 64;
+    if (value.size() <= shown)
+        return QLatin1Char('"') + value + QLatin1Char('"');
+    return QLatin1Char('"') + value.left(shown) + QStringLiteral("\"...");
+}
+
+std::optional<QString> checkName(const QString &subject, const QString &name)
+{
+    bool ok = !name.isEmpty() && name.size() <= kMaxNameLength;
+    for (qsizetype i = 0; ok && i < name.size(); ++i)
+        ok = isNameChar(name.at(i), i == 0);
+    if (ok)
+        return std::nullopt;
+    return QStringLiteral("%1: must be 1 to 63 characters of a-z, 0-9, \"-\" and \"_\", starting "
+                          "with a letter or digit")
+            .arg(subject);
+}
+
+std::optional<QString> checkTags(const QString &subject, const QStringList &tags)
+{
+    if (tags.size() > kMaxTags)
+        return QStringLiteral("%1: has %2 tags; at most %3 are allowed")
+                .arg(subject)
+                .arg(tags.size())
+                .arg(kMaxTags);
+    QSet<QString> seen;
+    for (const QString &tag : tags) {
+        const QString where = QStringLiteral("Tag %1 of %2").arg(quoted(tag), subject);
+        if (tag.isEmpty())
+            return QStringLiteral("%1: must not be empty").arg(where);
+        if (tag.contains(QLatin1Char(',')) || tag.contains(QLatin1Char('&')))
+            return QStringLiteral("%1: must not contain \",\" or \"&\"").arg(where);
+        if (seen.contains(tag))
+            return QStringLiteral("%1: appears twice").arg(where);
+        seen.insert(tag);
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> checkWorkerCode(const QString &subject, const store::WorkerCode &code,
+                                       const BindingTargets &targets)
+{
+    if (code.modules.isEmpty())
+        return QStringLiteral("%1: has no modules").arg(subject);
+    QSet<QString> names;
+    qsizetype total = 0;
+    for (const store::ScriptModule &module : code.modules) {
+        const QString where = QStringLiteral("Module %1 of %2").arg(quoted(module.name), subject);
+        if (module.name.isEmpty())
+            return QStringLiteral("%1: must have a name").arg(where);
+        if (names.contains(module.name))
+            return QStringLiteral("%1: appears twice").arg(where);
+        names.insert(module.name);
+        if (!moduleTypes().contains(module.contentType)) {
+            return QStringLiteral("%1: unsupported content type %2 (use one of %3)")
+                    .arg(where, quoted(module.contentType),
+                         moduleTypes().join(QStringLiteral(", ")));
+        }
+        total += module.code.size();
+    }
+    if (total > kMaxScriptBytes)
+        return QStringLiteral("%1: its modules total %2 bytes; at most %3 are allowed")
+                .arg(subject)
+                .arg(total)
+                .arg(kMaxScriptBytes);
+    if (code.mainModule.isEmpty())
+        return QStringLiteral("%1: has no main module").arg(subject);
+    const auto main = std::find_if(code.modules.cbegin(), code.modules.cend(),
+                                   [&](const auto &m) { return m.name == code.mainModule; });
+    if (main == code.modules.cend())
+        return QStringLiteral("%1: main module %2 is not one of its modules")
+                .arg(subject, quoted(code.mainModule));
+    if (!isJavaScript(main->contentType))
+        return QStringLiteral("%1: main module %2 is %3, not JavaScript")
+                .arg(subject, quoted(code.mainModule), main->contentType);
+    if (!code.compatibilityDate.isEmpty()) {
+        static const QRegularExpression format(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+        if (!format.match(code.compatibilityDate).hasMatch()
+            || !QDate::fromString(code.compatibilityDate, Qt::ISODate).isValid())
+            return QStringLiteral("%1: compatibility date %2 is not a date in the form YYYY-MM-DD")
+                    .arg(subject, quoted(code.compatibilityDate));
+    }
+    for (const QString &flag : code.compatibilityFlags) {
+        static const QRegularExpression format(QStringLiteral("^[a-z0-9_]+$"));
+        if (!format.match(flag).hasMatch())
+            return QStringLiteral("%1: compatibility flag %2 must be made of a-z, 0-9 and \"_\"")
+                    .arg(subject, quoted(flag));
+    }
+    return checkBindings(subject, code.bindings, targets);
+}
+
+std::optional<QString> checkKvKey(const QString &subject, const QString &key)
+{
+    if (key.isEmpty())
+        return QStringLiteral("%1: must not be empty").arg(subject);
+    if (key == QLatin1String(".") || key == QLatin1String(".."))
+        return QStringLiteral("%1: must not be \".\" or \"..\"").arg(subject);
+    const qsizetype bytes = key.toUtf8().size();
+    if (bytes > kMaxKvKeyBytes)
+        return QStringLiteral("%1: is %2 bytes long; at most %3 are allowed")
+                .arg(subject)
+                .arg(bytes)
+                .arg(kMaxKvKeyBytes);
+    return std::nullopt;
+}
+
+std::optional<QString> checkKvValue(const QString &subject, const QByteArray &value)
+{
+    if (value.size() > kMaxKvValueBytes)
+        return QStringLiteral("%1: is %2 bytes; at most %3 (25 MiB) are allowed")
+                .arg(subject)
+                .arg(value.size())
+                .arg(kMaxKvValueBytes);
+    return std::nullopt;
+}
+
+std::optional<QString> checkKvMetadata(const QString &subject, const QByteArray &metadata,
+                                       QByteArray *compact)
+{
+    *compact = QByteArray();
+    if (metadata.isNull())
+        return std::nullopt;
+    // QJsonDocument parses only arrays and objects at the top; wrap so scalars pass too.
+    QJsonDocument document;
+    if (auto error = checkJson(subject, "[" + metadata + "]", &document)) {
+        // Report offsets in the caller's text, not in the wrapped one.
+        QJsonDocument unwrapped;
+        if (auto direct = checkJson(subject, metadata, &unwrapped))
+            return direct;
+        return error;
+    }
+    if (document.array().size() != 1)
+        return QStringLiteral("%1: is not valid JSON (more than one value)").arg(subject);
+    QByteArray text = QJsonDocument(document.array()).toJson(QJsonDocument::Compact);
+    text = text.mid(1, text.size() - 2);
+    if (text.size() > kMaxKvMetadataBytes)
+        return QStringLiteral("%1: is %2 bytes serialized; at most %3 are allowed")
+                .arg(subject)
+                .arg(text.size())
+                .arg(kMaxKvMetadataBytes);
+    *compact = text;
+    return std::nullopt;
+}
+
+std::optional<QString> checkKvNamespaceTitle(const QString &title)
+{
+    const QString subject = QStringLiteral("KV namespace title %1").arg(quoted(title));
+    if (title.trimmed().isEmpty())
+        return QStringLiteral("%1: must not be empty").arg(subject);
+    if (title.toUtf8().size() > kMaxKvNamespaceTitleBytes)
+        return QStringLiteral("%1: is longer than %2 bytes")
+                .arg(subject)
+                .arg(kMaxKvNamespaceTitleBytes);
+    return std::nullopt;
+}
+
+std::optional<QString> checkHostname(const QString &hostname)
+{
+    static const QRegularExpression format(
+            QStringLiteral("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,"
+                           "61}[a-z0-9])?$"));
+    if (hostname.size() <= 253 && format.match(hostname).hasMatch())
+        return std::nullopt;
+    return QStringLiteral("Custom hostname %1: must be a lowercase DNS name with at least two "
+                          "labels of a-z, 0-9 and \"-\" (optionally starting with \"*.\"), at most "
+                          "253 characters")
+            .arg(quoted(hostname));
+}
+
+std::optional<QString> checkHostnameMetadata(const QString &subject, const QByteArray &metadata,
+                                             QJsonObject *object)
+{
+    *object = QJsonObject();
+    if (metadata.isEmpty())
+        return std::nullopt;
+    QJsonDocument document;
+    if (auto error = checkJson(subject, metadata, &document))
+        return error;
+    if (!document.isObject())
+        return QStringLiteral("%1: must be a JSON object").arg(subject);
+    const qsizetype bytes = document.toJson(QJsonDocument::Compact).size();
+    if (bytes > kMaxHostnameMetadataBytes)
+        return QStringLiteral("%1: is %2 bytes serialized; at most %3 are allowed")
+                .arg(subject)
+                .arg(bytes)
+                .arg(kMaxHostnameMetadataBytes);
+    *object = document.object();
+    return std::nullopt;
+}
+
+std::optional<QString> checkDataPoint(const QString &subject, const store::AnalyticsPoint &point)
+{
+    if (point.dataset.isEmpty())
+        return QStringLiteral("%1: has no dataset").arg(subject);
+    if (point.blobs.size() > kMaxDataPointBlobs)
+        return QStringLiteral("%1: has %2 blobs; at most %3 are allowed")
+                .arg(subject)
+                .arg(point.blobs.size())
+                .arg(kMaxDataPointBlobs);
+    if (point.doubles.size() > kMaxDataPointDoubles)
+        return QStringLiteral("%1: has %2 doubles; at most %3 are allowed")
+                .arg(subject)
+                .arg(point.doubles.size())
+                .arg(kMaxDataPointDoubles);
+    if (point.index1.size() > kMaxDataPointIndexBytes)
+        return QStringLiteral("%1: its index is %2 bytes; at most %3 are allowed")
+                .arg(subject)
+                .arg(point.index1.size())
+                .arg(kMaxDataPointIndexBytes);
+    qsizetype blobBytes = 0;
+    for (const QByteArray &blob : point.blobs)
+        blobBytes += blob.size();
+    if (blobBytes > kMaxDataPointBlobBytes)
+        return QStringLiteral("%1: its blobs total %2 bytes; at most %3 are allowed")
+                .arg(subject)
+                .arg(blobBytes)
+                .arg(kMaxDataPointBlobBytes);
+    return std::nullopt;
+}
+
+} // namespace switchyard::platform::validation

@@ -1,0 +1,65 @@
+#pragma once
+
+// The rules every change must pass before the platform service writes it, Cloudflare's where it
+// has them. Each check returns std::nullopt or the full message for the user, built from
+// `subject` (what and where, e.g. `KV key "a" in namespace USER_ROUTING`).
+
+#include "store/records.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace switchyard::platform::validation {
+
+inline constexpr qsizetype kMaxNameLength = 63;
+inline constexpr qsizetype kMaxTags = 8;
+inline constexpr qsizetype kMaxScriptBytes = 10 * 1024 * 1024;
+inline constexpr qsizetype kMaxKvKeyBytes = 512;
+inline constexpr qsizetype kMaxKvValueBytes = 25 * 1024 * 1024;
+inline constexpr qsizetype kMaxKvMetadataBytes = 1024;
+inline constexpr qint64 kMinKvExpirationTtl = 60;
+inline constexpr int kMaxKvListLimit = 1000;
+inline constexpr qsizetype kMaxKvBulkItems = 10000;
+inline constexpr qsizetype kMaxKvNamespaceTitleBytes = 512;
+inline constexpr qsizetype kMaxHostnameMetadataBytes = 4096;
+inline constexpr qsizetype kMaxDataPointBlobs = 20;
+inline constexpr qsizetype kMaxDataPointDoubles = 20;
+inline constexpr qsizetype kMaxDataPointIndexBytes = 96;
+inline constexpr qsizetype kMaxDataPointBlobBytes = 16 * 1024;
+
+// `"value"`, shortened for messages when it is long.
+QString quoted(const QString &value);
+
+// Dispatch namespace, script and platform Worker names: ^[a-z0-9][a-z0-9_-]{0,62}$.
+std::optional<QString> checkName(const QString &subject, const QString &name);
+
+std::optional<QString> checkTags(const QString &subject, const QStringList &tags);
+
+// What bindings may refer to, looked up in the current state.
+struct BindingTargets
+{
+    std::function<bool(const QString &kvNamespaceId)> kvNamespaceExists;
+    std::function<bool(const QString &dispatchNamespace)> dispatchNamespaceExists;
+};
+
+// Modules, main module, sizes, compatibility date and flags, bindings.
+std::optional<QString> checkWorkerCode(const QString &subject, const store::WorkerCode &code,
+                                       const BindingTargets &targets);
+
+std::optional<QString> checkKvKey(const QString &subject, const QString &key);
+std::optional<QString> checkKvValue(const QString &subject, const QByteArray &value);
+// `metadata` is JSON text, or a null QByteArray for none. On success *compact holds it compacted.
+std::optional<QString> checkKvMetadata(const QString &subject, const QByteArray &metadata,
+                                       QByteArray *compact);
+std::optional<QString> checkKvNamespaceTitle(const QString &title);
+
+std::optional<QString> checkHostname(const QString &hostname);
+std::optional<QString> checkHostnameMetadata(const QString &subject, const QByteArray &metadata,
+                                             QJsonObject *object);
+
+std::optional<QString> checkDataPoint(const QString &subject, const store::AnalyticsPoint &point);
+
+} // namespace switchyard::platform::validation
