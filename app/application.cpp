@@ -1,7 +1,10 @@
 #include "application.h"
 
 #include "engine/v8platform.h"
-#include "http/httplistener.h"
+#include "platform/platformservice.h"
+#include "platform/platformsetup.h"
+#include "platform/wranglerconfig.h"
+#include "runtimestack.h"
 #include "serverstatus.h"
 
 #include <QDir>
@@ -24,7 +27,13 @@ Application::Application(Options options, QObject *parent)
     : QObject(parent), m_options(std::move(options))
 { }
 
-Application::~Application() = default;
+Application::~Application()
+{
+    // The window goes before the runtime it shows, the runtime before V8.
+    m_qml.reset();
+    m_stack.reset();
+    m_v8.reset();
+}
 
 static QUrl urlOf(const QHostAddress &address, quint16 port)
 {
@@ -38,27 +47,16 @@ static QUrl urlOf(const QHostAddress &address, quint16 port)
 
 bool Application::start()
 {
-    if (!QDir().mkpath(m_options.dataDir)) {
-        std::fprintf(stderr, "switchyard: cannot create data directory %s\n",
-                     qPrintable(m_options.dataDir));
-        return false;
-    }
     m_v8 = std::make_unique<engine::V8Platform>();
-
-    m_listener = std::make_unique<http::HttpListener>(
-            [](http::HttpRequest, http::HttpListener::Reply reply) {
-                reply({503,
-                       {{"content-type", "text/plain;charset=UTF-8"}},
-                       "No dispatch Worker is installed.\n"});
-            });
+    m_stack = std::make_unique<RuntimeStack>(*m_v8);
     QString error;
-    const quint16 port
-            = m_listener->listenOn(m_options.listen.address, m_options.listen.port, &error);
-    if (port == 0) {
-        std::fprintf(stderr, "switchyard: dispatch listener: %s\n", qPrintable(error));
+    if (!m_stack->start({m_options.dataDir, m_options.listen, 0}, &error)) {
+        std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;
     }
-    const QUrl url = urlOf(m_options.listen.address, port);
+    if (!setUpPlatform())
+        return false;
+    const QUrl url = urlOf(m_options.listen.address, m_stack->port());
     // Printed, not logged: scripts and people wait for this line to know the app is up.
     std::printf("switchyard: dispatching on %s (data in %s)\n", qPrintable(url.toString()),
                 qPrintable(m_options.dataDir));
@@ -68,6 +66,37 @@ bool Application::start()
     m_status->setListenUrl(url);
     if (!m_options.headless)
         return startGui();
+    return true;
+}
+
+bool Application::setUpPlatform()
+{
+    auto &service = m_stack->service();
+    if (m_options.demo) {
+        const auto seeded = platform::seedDemoPlatform(service);
+        if (!seeded) {
+            std::fprintf(stderr, "switchyard: --demo: %s\n", qPrintable(seeded.errorMessage()));
+            return false;
+        }
+        std::printf("switchyard: %s\n",
+                    seeded.value() ? "seeded the demo platform"
+                                   : "the store is not empty; the demo platform was not seeded");
+    }
+    if (!m_options.dispatcherConfig.isEmpty()) {
+        const auto config = platform::readWranglerConfig(m_options.dispatcherConfig);
+        if (!config.config) {
+            std::fprintf(stderr, "switchyard: --dispatcher: %s\n", qPrintable(config.error));
+            return false;
+        }
+        const auto installed = platform::installDispatcher(service, *config.config);
+        if (!installed) {
+            std::fprintf(stderr, "switchyard: --dispatcher: %s\n",
+                         qPrintable(installed.errorMessage()));
+            return false;
+        }
+        std::printf("switchyard: installed dispatcher %s from %s\n",
+                    qPrintable(service.activeDispatcher()), qPrintable(m_options.dispatcherConfig));
+    }
     return true;
 }
 

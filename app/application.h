@@ -11,9 +11,6 @@ class QQmlApplicationEngine;
 namespace switchyard::engine {
 class V8Platform;
 }
-namespace switchyard::http {
-class HttpListener;
-}
 namespace switchyard::models {
 class ServerStatus;
 }
@@ -22,6 +19,8 @@ namespace switchyard::app {
 
 // Builds every long-lived object in dependency order, wires them, and owns them. The one place
 // that knows the whole graph; nothing below reaches for globals.
+class RuntimeStack;
+
 class Application : public QObject
 {
     Q_OBJECT
@@ -29,15 +28,18 @@ public:
     explicit Application(Options options, QObject *parent = nullptr);
     ~Application() override;
 
+    RuntimeStack *stack() const { return m_stack.get(); }
+
     // Prints what went wrong to stderr and returns false when the app cannot run.
     bool start();
 
 private:
     bool startGui();
+    bool setUpPlatform();
 
     Options m_options;
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<http::HttpListener> m_listener;
+    std::unique_ptr<RuntimeStack> m_stack;
     std::unique_ptr<models::ServerStatus> m_status;
     std::unique_ptr<QQmlApplicationEngine> m_qml;
 };

@@ -42,7 +42,16 @@ bool HttpListener::handleRequest(const QHttpServerRequest &request, QTcpSocket *
 {
     HttpRequest r;
     r.method = methodName(request.method());
-    r.url = request.url();
+    // Qt 6.4 builds the URL with port 0 when the Host header has none; the URL Workers see is
+    // the Host header as sent plus the request target.
+    const QUrl parsed = request.url();
+    QByteArray host = request.value("host");
+    if (host.isEmpty())
+        host = parsed.host(QUrl::FullyEncoded).toLatin1();
+    QByteArray target = parsed.path(QUrl::FullyEncoded).toLatin1();
+    if (parsed.hasQuery())
+        target += '?' + parsed.query(QUrl::FullyEncoded).toLatin1();
+    r.url = QUrl::fromEncoded("http://" + host + target);
     r.headers = request.headers();
     r.body = request.body();
     r.remoteAddress = request.remoteAddress();

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "options.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace switchyard::engine {
+class Engine;
+class V8Platform;
+} // namespace switchyard::engine
+namespace switchyard::store {
+class Database;
+class BatchWriter;
+} // namespace switchyard::store
+namespace switchyard::platform {
+class Clock;
+class Dispatcher;
+class PlatformService;
+class ScriptCache;
+} // namespace switchyard::platform
+namespace switchyard::http {
+class DispatchFront;
+}
+
+namespace switchyard::app {
+
+// Every object of the headless runtime, built in dependency order and torn down in reverse:
+// store, platform service, engine, dispatcher, listener. The GUI and the tests build the same
+// stack, so what the tests drive is what users run.
+class RuntimeStack
+{
+public:
+    struct Config
+    {
+        QString dataDir;
+        Endpoint listen {QHostAddress::LocalHost, 0};
+        int executorThreads = 0;
+    };
+
+    explicit RuntimeStack(engine::V8Platform &v8);
+    ~RuntimeStack();
+
+    // Opens the store (refusing a foreign or newer one), loads the platform, starts listening.
+    bool start(const Config &config, QString *error);
+
+    platform::PlatformService &service() { return *m_service; }
+    platform::Dispatcher &dispatcher() { return *m_dispatcher; }
+    engine::Engine &engine() { return *m_engine; }
+    quint16 port() const { return m_port; }
+    QString databasePath() const;
+
+private:
+    engine::V8Platform &m_v8;
+    std::unique_ptr<platform::Clock> m_clock;
+    std::unique_ptr<store::Database> m_database;
+    std::unique_ptr<store::BatchWriter> m_writer;
+    std::unique_ptr<platform::PlatformService> m_service;
+    std::unique_ptr<engine::Engine> m_engine;
+    std::unique_ptr<platform::ScriptCache> m_scripts;
+    std::unique_ptr<platform::Dispatcher> m_dispatcher;
+    std::unique_ptr<http::DispatchFront> m_front;
+    quint16 m_port = 0;
+};
+
+} // namespace switchyard::app

@@ -1,0 +1,76 @@
+#include "dispatchfront.h"
+
+#include "logging.h"
+
+#include "platform/dispatcher.h"
+
+namespace switchyard::http {
+
+static engine::RequestData toEngine(HttpRequest &&r)
+{
+    engine::RequestData out;
+    out.method = QString::fromLatin1(r.method);
+    out.url = QString::fromUtf8(r.url.toEncoded());
+    out.headers.reserve(r.headers.size());
+    for (const auto &[name, value] : r.headers)
+        out.headers.append({QString::fromLatin1(name), QString::fromLatin1(value)});
+    // GET and HEAD have no body; others have one even when it is empty, as in workerd.
+    if (r.method != "GET" && r.method != "HEAD")
+        out.body = std::move(r.body);
+    return out;
+}
+
+static HttpResponse fromEngine(const engine::ResponseData &r)
+{
+    HttpResponse out;
+    out.status = r.status;
+    out.headers.reserve(r.headers.size());
+    for (const auto &[name, value] : r.headers)
+        out.headers.append({name.toLatin1(), value.toLatin1()});
+    out.body = r.body;
+    return out;
+}
+
+DispatchFront::DispatchFront(platform::Dispatcher &dispatcher, ListenerLimits limits,
+                             QObject *parent)
+    : QObject(parent), m_dispatcher(dispatcher), m_limits(limits)
+{
+    m_thread.setObjectName(QStringLiteral("front"));
+    m_listener = new HttpListener(
+            [this](HttpRequest request, HttpListener::Reply reply) {
+                m_dispatcher.handle(
+                        toEngine(std::move(request)),
+                        [reply = std::move(reply)](const engine::ResponseData &response) {
+                            reply(fromEngine(response));
+                        });
+            },
+            m_limits);
+    m_listener->moveToThread(&m_thread);
+    m_thread.start();
+}
+
+DispatchFront::~DispatchFront()
+{
+    QMetaObject::invokeMethod(
+            m_listener, [this] { delete m_listener; }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+quint16 DispatchFront::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    quint16 bound = 0;
+    QMetaObject::invokeMethod(
+            m_listener, [&] { bound = m_listener->listenOn(address, port, error); },
+            Qt::BlockingQueuedConnection);
+    return bound;
+}
+
+void DispatchFront::setResponseTimeout(std::chrono::milliseconds timeout)
+{
+    QMetaObject::invokeMethod(
+            m_listener, [this, timeout] { m_listener->setResponseTimeout(timeout); },
+            Qt::BlockingQueuedConnection);
+}
+
+} // namespace switchyard::http

@@ -1,0 +1,197 @@
+#include "dispatcher.h"
+
+#include "logging.h"
+#include "platformservice.h"
+#include "scriptcache.h"
+#include "trace.h"
+#include "workerbindings.h"
+
+#include "engine/engine.h"
+
+#include <QDateTime>
+#include <QUrl>
+
+namespace switchyard::platform {
+
+using engine::InvocationResult;
+using engine::RequestData;
+using engine::ResponseData;
+
+Dispatcher::Dispatcher(engine::Engine &engine, PlatformService &service, ScriptCache &scripts,
+                       QObject *parent)
+    : QObject(parent), m_engine(engine), m_service(service), m_scripts(scripts)
+{ }
+
+static ResponseData textResponse(int status, const QString &text)
+{
+    return {status,
+            {},
+            {{QStringLiteral("content-type"), QStringLiteral("text/plain;charset=UTF-8")}},
+            text.toUtf8()};
+}
+
+InvocationResult failedInvocation(const QString &outcome, const QString &message)
+{
+    InvocationResult result;
+    result.outcome = outcome;
+    result.errorName = QStringLiteral("Error");
+    result.error = message;
+    return result;
+}
+
+ResponseData errorResponse(const InvocationResult &result)
+{
+    namespace o = engine::outcomes;
+    // Cloudflare's error codes, with the reason spelled out: this is a development tool.
+    if (result.outcome == QLatin1String(o::exceededCpu)
+        || result.outcome == QLatin1String(o::exceededMemory))
+        return textResponse(503,
+                            QStringLiteral("Error 1102: Worker exceeded resource limits: %1\n")
+                                    .arg(result.error));
+    if (result.outcome == QLatin1String(o::exception))
+        return textResponse(500,
+                            QStringLiteral("Error 1101: Worker threw exception: %1%2\n")
+                                    .arg(result.errorName.isEmpty()
+                                                 ? QString()
+                                                 : result.errorName + QStringLiteral(": "),
+                                         result.error));
+    return textResponse(500, QStringLiteral("Error 1101: %1\n").arg(result.error));
+}
+
+void Dispatcher::handle(RequestData request, Respond respond)
+{
+    const auto snapshot = m_service.snapshot();
+    const auto worker = snapshot->dispatcher();
+    if (!worker) {
+        respond(textResponse(503, QStringLiteral("No dispatch Worker is installed.\n")));
+        return;
+    }
+    QString error;
+    const auto script = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
+                                      worker->code, &error);
+    if (!script) {
+        respond(textResponse(500,
+                             QStringLiteral("The dispatch Worker does not load: %1\n").arg(error)));
+        return;
+    }
+    WorkerContext context;
+    context.scriptName = worker->name;
+    context.bindings = worker->code.bindings;
+    QJsonObject cf;
+    if (const auto host = snapshot->customHostname(QUrl(request.url).host()))
+        cf.insert(QStringLiteral("hostMetadata"), host->metadata);
+    context.cf = cf;
+    request.cf = cf;
+    run(script, std::move(context), std::move(request), {}, {},
+        [respond = std::move(respond)](const InvocationResult &result) {
+            respond(result.response ? *result.response : errorResponse(result));
+        });
+}
+
+void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, RequestData request,
+                                  engine::Limits limits, std::optional<QJsonObject> cf,
+                                  QString outboundService, QVariantMap outboundParams, Done done)
+{
+    // Looked up again at fetch() time: a Worker deleted since get() is not found.
+    const auto record = m_service.snapshot()->script(ns, name);
+    if (!record) {
+        done(failedInvocation(QStringLiteral("scriptNotFound"),
+                              QStringLiteral("Worker not found.")));
+        return;
+    }
+    QString error;
+    const auto script = m_scripts.get(ScriptCache::scriptKey(*record), name, record->code, &error);
+    if (!script) {
+        done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
+        return;
+    }
+    WorkerContext context;
+    context.scriptName = name;
+    context.dispatchNamespace = ns;
+    context.tags = record->tags;
+    context.bindings = record->code.bindings;
+    context.cf = cf;
+    context.outboundService = std::move(outboundService);
+    context.outboundParams = std::move(outboundParams);
+    request.cf = cf;
+    run(script, std::move(context), std::move(request), limits, {}, std::move(done));
+}
+
+void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
+                                      QVariantMap extraEnv, Done done)
+{
+    const auto record = m_service.snapshot()->platformWorker(name);
+    if (!record) {
+        done(failedInvocation(QStringLiteral("scriptNotFound"),
+                              QStringLiteral("Worker not found.")));
+        return;
+    }
+    QString error;
+    const auto script
+            = m_scripts.get(ScriptCache::platformWorkerKey(*record), name, record->code, &error);
+    if (!script) {
+        done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
+        return;
+    }
+    WorkerContext context;
+    context.scriptName = name;
+    context.bindings = record->code.bindings;
+    run(script, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
+}
+
+void Dispatcher::run(const engine::ScriptPtr &script, WorkerContext context, RequestData request,
+                     engine::Limits limits, QVariantMap extraEnv, Done done)
+{
+    auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
+    const QVariantList env = bindings->envDescriptors(extraEnv);
+    const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
+    // What the trace needs of the request; the body is not kept.
+    RequestData seen {request.method, request.url, request.headers, std::nullopt, std::nullopt};
+    m_engine.invokeFetch(script, std::move(request), env, limits, bindings.get(),
+                         [this, bindings, context = std::move(context), seen = std::move(seen),
+                          startedAt, done = std::move(done)](const InvocationResult &result) {
+                             finish(context, seen, startedAt, result);
+                             done(result);
+                         });
+}
+
+void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
+                        const InvocationResult &result)
+{
+    const store::TraceRecord trace = makeTrace(context.scriptName, context.dispatchNamespace,
+                                               context.tags, request, startedAt, result);
+    m_service.appendTrace(trace);
+    if (!context.tailWorker)
+        deliverToTails(trace);
+}
+
+void Dispatcher::deliverToTails(const store::TraceRecord &trace)
+{
+    const auto snapshot = m_service.snapshot();
+    for (const auto &worker : snapshot->platformWorkers) {
+        if (worker->kind != store::WorkerKind::Tail)
+            continue;
+        QString error;
+        const auto script = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
+                                          worker->code, &error);
+        if (!script) {
+            qCWarning(lcPlatform) << "tail Worker" << worker->name << "does not load:" << error;
+            continue;
+        }
+        WorkerContext context;
+        context.scriptName = worker->name;
+        context.bindings = worker->code.bindings;
+        context.tailWorker = true;
+        auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
+        const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
+        m_engine.invokeTail(
+                script, QJsonArray {traceToJson(trace)}, bindings->envDescriptors(), {},
+                bindings.get(),
+                [this, bindings, context, startedAt](const InvocationResult &result) {
+                    // The tail Worker's own trace is kept but not tailed again.
+                    finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);
+                });
+    }
+}
+
+} // namespace switchyard::platform

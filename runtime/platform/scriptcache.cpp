@@ -1,0 +1,91 @@
+#include "scriptcache.h"
+
+#include "engine/engine.h"
+
+namespace switchyard::platform {
+
+engine::ScriptSource ScriptCache::sourceOf(const QString &name, const store::WorkerCode &code)
+{
+    // A single module that is not an ES module is a service-worker script (Cloudflare's
+    // body_part uploads and `addEventListener("fetch", ...)` Workers).
+    if (code.modules.size() == 1
+        && code.modules.first().contentType.startsWith(QStringLiteral("application/javascript"))
+        && !code.modules.first().contentType.contains(QStringLiteral("module"))) {
+        const auto &m = code.modules.first();
+        return engine::ScriptSource::serviceWorkerScript(name, QString::fromUtf8(m.code), m.name);
+    }
+    QList<engine::ScriptModule> modules;
+    for (const auto &m : code.modules)
+        modules.append({m.name, QString::fromUtf8(m.code)});
+    return engine::ScriptSource::esModules(name, modules, code.mainModule);
+}
+
+QString ScriptCache::scriptKey(const store::ScriptRecord &record)
+{
+    return QStringLiteral("script:%1/%2:%3:%4")
+            .arg(record.namespaceName, record.name, QString::fromLatin1(record.contentHash))
+            .arg(record.modifiedAt);
+}
+
+QString ScriptCache::platformWorkerKey(const store::PlatformWorkerRecord &record)
+{
+    return QStringLiteral("platform:%1:%2:%3")
+            .arg(record.name, QString::fromLatin1(record.contentHash))
+            .arg(record.modifiedAt);
+}
+
+engine::ScriptPtr ScriptCache::get(const QString &key, const QString &name,
+                                   const store::WorkerCode &code, QString *error)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_scripts.constFind(key); it != m_scripts.cend())
+            return *it;
+    }
+    engine::ScriptError scriptError;
+    engine::ScriptPtr script = m_engine.compile(sourceOf(name, code), &scriptError);
+    if (!script) {
+        *error = scriptError.message;
+        return nullptr;
+    }
+    std::lock_guard lock(m_mutex);
+    // Two requests may have compiled the same version at once; keep the first so both share an
+    // Instance.
+    auto it = m_scripts.constFind(key);
+    if (it != m_scripts.cend())
+        return *it;
+    const QString prefix = key.section(u':', 0, 1);
+    for (auto old = m_scripts.begin(); old != m_scripts.end();) {
+        if (old.key().section(u':', 0, 1) == prefix)
+            old = m_scripts.erase(old);
+        else
+            ++old;
+    }
+    m_scripts.insert(key, script);
+    return script;
+}
+
+void ScriptCache::evict(const QString &prefix, const QString &keep)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_scripts.begin(); it != m_scripts.end();) {
+        if (it.key().startsWith(prefix) && it.key() != keep)
+            it = m_scripts.erase(it);
+        else
+            ++it;
+    }
+}
+
+std::optional<QString> ScriptCache::check(const store::ScriptModules &modules,
+                                          const QString &mainModule)
+{
+    store::WorkerCode code;
+    code.modules = modules;
+    code.mainModule = mainModule;
+    const engine::ScriptError error = m_engine.check(sourceOf(QStringLiteral("upload"), code));
+    if (error.isNull())
+        return std::nullopt;
+    return error.message;
+}
+
+} // namespace switchyard::platform

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "scriptchecker.h"
+#include "store/records.h"
+
+#include "engine/script.h"
+
+#include <QHash>
+
+#include <mutex>
+
+namespace switchyard::engine {
+class Engine;
+}
+
+namespace switchyard::platform {
+
+// Turns stored Worker code into engine Scripts, once per version. The key is the content hash plus
+// the record's identity, so a changed script gets a new Script (and with it a new Instance) while
+// invocations of the old version finish on the old one. Also the platform service's syntax check.
+class ScriptCache : public ScriptChecker
+{
+public:
+    explicit ScriptCache(engine::Engine &engine) : m_engine(engine) { }
+
+    // `key` identifies the version: e.g. "script:production/site:<hash>:<modified>".
+    engine::ScriptPtr get(const QString &key, const QString &name, const store::WorkerCode &code,
+                          QString *error);
+    // Forgets versions whose key starts with `prefix` other than `keep`.
+    void evict(const QString &prefix, const QString &keep = {});
+
+    std::optional<QString> check(const store::ScriptModules &modules,
+                                 const QString &mainModule) override;
+
+    static engine::ScriptSource sourceOf(const QString &name, const store::WorkerCode &code);
+    static QString scriptKey(const store::ScriptRecord &record);
+    static QString platformWorkerKey(const store::PlatformWorkerRecord &record);
+
+private:
+    engine::Engine &m_engine;
+    std::mutex m_mutex;
+    QHash<QString, engine::ScriptPtr> m_scripts;
+};
+
+} // namespace switchyard::platform

@@ -1,0 +1,312 @@
+#include "workerbindings.h"
+
+#include "logging.h"
+#include "platformservice.h"
+#include "validation.h"
+
+#include <QJsonDocument>
+
+namespace switchyard::platform {
+
+using engine::BindingCall;
+using engine::BindingCompletion;
+using engine::BindingResult;
+
+WorkerBindings::WorkerBindings(Dispatcher &dispatcher, PlatformService &service,
+                               WorkerContext context)
+    : m_dispatcher(dispatcher), m_service(service), m_context(std::move(context))
+{ }
+
+QVariantList WorkerBindings::envDescriptors(const QVariantMap &extra) const
+{
+    QVariantList out;
+    for (const QJsonValue b : m_context.bindings) {
+        QVariantMap d = b.toObject().toVariantMap();
+        // Cloudflare's json bindings carry the value under "json"; the prelude reads "value".
+        if (d.value(QStringLiteral("type")) == QStringLiteral("json"))
+            d.insert(QStringLiteral("value"), d.value(QStringLiteral("json")));
+        out.append(d);
+    }
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        out.append(QVariantMap {{QStringLiteral("type"), QStringLiteral("json")},
+                                {QStringLiteral("name"), it.key()},
+                                {QStringLiteral("value"), it.value()}});
+    return out;
+}
+
+std::optional<QJsonObject> WorkerBindings::binding(const QString &name) const
+{
+    for (const QJsonValue b : m_context.bindings)
+        if (b.toObject().value(u"name").toString() == name)
+            return b.toObject();
+    return std::nullopt;
+}
+
+bool WorkerBindings::isAsync(const BindingCall &call) const
+{
+    const auto b = binding(call.binding);
+    if (!b)
+        return false;
+    const QString type = b->value(u"type").toString();
+    if (type == u"kv_namespace")
+        return true;
+    if (type == u"dispatch_namespace" || type == u"service")
+        return call.method == u"fetch";
+    return false;
+}
+
+BindingResult WorkerBindings::call(const BindingCall &call)
+{
+    const auto b = binding(call.binding);
+    if (!b)
+        return BindingResult::failure(
+                QStringLiteral("This Worker has no binding named \"%1\".").arg(call.binding));
+    const QString type = b->value(u"type").toString();
+    if (type == u"analytics_engine" && call.method == u"writeDataPoint")
+        return writeDataPoint(*b, call.args);
+    if (type == u"dispatch_namespace" && call.method == u"get")
+        return dispatchGet(*b, call.args);
+    return BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
+                                          .arg(type, call.binding, call.method));
+}
+
+void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
+{
+    const auto b = binding(call.binding);
+    if (!b) {
+        done(BindingResult::failure(
+                QStringLiteral("This Worker has no binding named \"%1\".").arg(call.binding)));
+        return;
+    }
+    const QString type = b->value(u"type").toString();
+    if (type == u"kv_namespace")
+        return kvCall(*b, call, std::move(done));
+    if ((type == u"dispatch_namespace" || type == u"service") && call.method == u"fetch")
+        return fetcherCall(*b, call, std::move(done));
+    done(BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
+                                        .arg(type, call.binding, call.method)));
+}
+
+static QByteArray bytesOf(const QVariant &v)
+{
+    if (v.typeId() == QMetaType::QByteArray)
+        return v.toByteArray();
+    if (!v.isValid() || v.isNull())
+        return {};
+    return v.toString().toUtf8();
+}
+
+BindingResult WorkerBindings::writeDataPoint(const QJsonObject &binding, const QVariantList &args)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (++m_dataPoints > kMaxDataPointsPerInvocation)
+            return BindingResult::failure(
+                    QStringLiteral("writeDataPoint(): this invocation already wrote %1 data "
+                                   "points, the most one invocation may write.")
+                            .arg(kMaxDataPointsPerInvocation));
+    }
+    const QVariantMap input = args.value(0).toMap();
+    store::AnalyticsPoint point;
+    point.dataset = binding.value(u"dataset").toString();
+    point.timestamp = QDateTime::currentMSecsSinceEpoch();
+    for (const QVariant &blob : input.value(QStringLiteral("blobs")).toList())
+        point.blobs.append(bytesOf(blob));
+    for (const QVariant &d : input.value(QStringLiteral("doubles")).toList()) {
+        bool ok = false;
+        point.doubles.append(d.toDouble(&ok));
+        if (!ok)
+            return BindingResult::failure(
+                    QStringLiteral("writeDataPoint(): doubles must be numbers."));
+    }
+    const QVariantList indexes = input.value(QStringLiteral("indexes")).toList();
+    if (indexes.size() > 1)
+        return BindingResult::failure(
+                QStringLiteral(
+                        "writeDataPoint(): a data point has at most 1 index, this one has %1.")
+                        .arg(indexes.size()));
+    if (!indexes.isEmpty())
+        point.index1 = bytesOf(indexes.first());
+    const auto written = m_service.appendDataPoints({point});
+    if (!written)
+        return BindingResult::failure(written.errorMessage());
+    return BindingResult::success();
+}
+
+BindingResult WorkerBindings::dispatchGet(const QJsonObject &binding, const QVariantList &args)
+{
+    const QString nameSpace = binding.value(u"namespace").toString();
+    const QString worker = args.value(0).toString();
+    if (!m_service.snapshot()->script(nameSpace, worker))
+        return BindingResult::failure(QString::fromLatin1("Worker not found."));
+    FetcherHandle handle {nameSpace, worker, {}, {}, {}};
+    const QVariantMap options = args.value(2).toMap();
+    const QVariantMap limits = options.value(QStringLiteral("limits")).toMap();
+    handle.limits.cpuMs = limits.value(QStringLiteral("cpuMs")).toInt();
+    // Cloudflare's docs spell it both ways.
+    handle.limits.subRequests = limits.contains(QStringLiteral("subRequests"))
+            ? limits.value(QStringLiteral("subRequests")).toInt()
+            : limits.value(QStringLiteral("subrequests")).toInt();
+    const QJsonObject outbound = binding.value(u"outbound").toObject();
+    if (!outbound.isEmpty()) {
+        handle.outboundService = outbound.value(u"worker").toObject().value(u"service").toString();
+        const QVariantMap given = options.value(QStringLiteral("outbound")).toMap();
+        // Only declared parameters reach the outbound Worker.
+        for (const QJsonValue p : outbound.value(u"params").toArray()) {
+            const QString name = p.toObject().value(u"name").toString();
+            if (given.contains(name))
+                handle.outboundParams.insert(name, given.value(name));
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    const int id = m_nextHandle++;
+    m_handles.insert(id, handle);
+    return BindingResult::success(double(id));
+}
+
+engine::RequestData requestFromArgs(const QVariantList &args, int first)
+{
+    engine::RequestData r;
+    r.method = args.value(first).toString();
+    r.url = args.value(first + 1).toString();
+    for (const QVariant &pair : args.value(first + 2).toList()) {
+        const QVariantList p = pair.toList();
+        r.headers.append({p.value(0).toString(), p.value(1).toString()});
+    }
+    const QVariant body = args.value(first + 3);
+    if (body.isValid() && !body.isNull())
+        r.body = bytesOf(body);
+    return r;
+}
+
+QVariantMap responseToVariant(const engine::ResponseData &response, const QString &url)
+{
+    QVariantList headers;
+    for (const auto &[name, value] : response.headers)
+        headers.append(QVariant(QVariantList {name, value}));
+    return {{QStringLiteral("status"), response.status},
+            {QStringLiteral("statusText"), response.statusText},
+            {QStringLiteral("headers"), headers},
+            {QStringLiteral("body"), response.body},
+            {QStringLiteral("url"), url},
+            {QStringLiteral("redirected"), false}};
+}
+
+void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &call,
+                                 BindingCompletion done)
+{
+    if (!call.invocation.countSubrequest()) {
+        done(BindingResult::failure(QString::fromLatin1(engine::messages::tooManySubrequests)));
+        return;
+    }
+    engine::RequestData request = requestFromArgs(call.args, 1);
+    const QString url = request.url;
+    auto complete = [done = std::move(done), url](const engine::InvocationResult &result) {
+        if (result.response)
+            done(BindingResult::success(responseToVariant(*result.response, url)));
+        else
+            done(BindingResult::failure(result.error));
+    };
+    if (binding.value(u"type").toString() == u"service") {
+        m_dispatcher.invokePlatformWorker(binding.value(u"service").toString(), std::move(request),
+                                          {}, std::move(complete));
+        return;
+    }
+    FetcherHandle handle;
+    {
+        std::lock_guard lock(m_mutex);
+        handle = m_handles.value(call.args.value(0).toInt());
+    }
+    if (handle.worker.isEmpty()) {
+        complete(failedInvocation(QStringLiteral("exception"),
+                                  QStringLiteral("This Fetcher is not valid.")));
+        return;
+    }
+    // Trusted namespaces see what the dispatcher saw; untrusted ones get no request.cf.
+    std::optional<QJsonObject> cf;
+    const auto ns = m_service.snapshot()->dispatchNamespace(handle.nameSpace);
+    if (ns && ns->trustedWorkers)
+        cf = m_context.cf;
+    m_dispatcher.invokeUserWorker(handle.nameSpace, handle.worker, std::move(request),
+                                  handle.limits, cf, handle.outboundService, handle.outboundParams,
+                                  std::move(complete));
+}
+
+void WorkerBindings::kvCall(const QJsonObject &binding, const BindingCall &call,
+                            BindingCompletion done)
+{
+    const QString nsId = binding.value(u"namespace_id").toString();
+    const QString key = call.args.value(0).toString();
+    const QString subject
+            = QStringLiteral("KV key %1 in binding %2").arg(validation::quoted(key), call.binding);
+    if (call.method == u"get") {
+        if (auto bad = validation::checkKvKey(subject, key))
+            return done(BindingResult::failure(*bad));
+        const auto value = m_service.kvView().get(nsId, key);
+        if (!value)
+            return done(BindingResult::success(QVariant::fromValue(nullptr)));
+        QVariantMap result {{QStringLiteral("value"), value->value}};
+        result.insert(QStringLiteral("metadata"),
+                      value->metadata.isNull()
+                              ? QVariant::fromValue(nullptr)
+                              : QJsonDocument::fromJson(value->metadata).toVariant());
+        return done(BindingResult::success(result));
+    }
+    if (call.method == u"list") {
+        const QVariantMap o = call.args.value(0).toMap();
+        const int limit = o.value(QStringLiteral("limit"), 1000).toInt();
+        const auto listed = m_service.kvList(nsId, o.value(QStringLiteral("prefix")).toString(),
+                                             limit, o.value(QStringLiteral("cursor")).toString());
+        if (!listed)
+            return done(BindingResult::failure(listed.errorMessage()));
+        QVariantList keys;
+        for (const auto &k : listed->keys) {
+            QVariantMap entry {{QStringLiteral("name"), k.name}};
+            if (k.expiration)
+                entry.insert(QStringLiteral("expiration"), double(*k.expiration));
+            if (!k.metadata.isNull())
+                entry.insert(QStringLiteral("metadata"),
+                             QJsonDocument::fromJson(k.metadata).toVariant());
+            keys.append(entry);
+        }
+        QVariantMap result {{QStringLiteral("keys"), keys},
+                            {QStringLiteral("list_complete"), listed->listComplete}};
+        if (!listed->listComplete)
+            result.insert(QStringLiteral("cursor"), listed->cursor);
+        return done(BindingResult::success(result));
+    }
+    if (call.method != u"put" && call.method != u"delete")
+        return done(
+                BindingResult::failure(QStringLiteral("KV has no method %1().").arg(call.method)));
+
+    // Writes go through the one write path, on the service's thread; the Worker's promise
+    // settles once the write is committed, so the next request sees it.
+    PlatformService::KvPutOptions options;
+    QByteArray value;
+    if (call.method == u"put") {
+        value = bytesOf(call.args.value(1));
+        const QVariantMap o = call.args.value(2).toMap();
+        if (o.contains(QStringLiteral("expiration")))
+            options.expiration = qint64(o.value(QStringLiteral("expiration")).toDouble());
+        if (o.contains(QStringLiteral("expirationTtl")))
+            options.expirationTtl = qint64(o.value(QStringLiteral("expirationTtl")).toDouble());
+        const QVariant metadata = o.value(QStringLiteral("metadata"));
+        if (metadata.isValid() && !metadata.isNull())
+            options.metadata
+                    = QJsonDocument::fromVariant(QVariantMap {{QStringLiteral("m"), metadata}})
+                              .toJson(QJsonDocument::Compact)
+                              .mid(5)
+                              .chopped(1);
+    }
+    const bool put = call.method == u"put";
+    QMetaObject::invokeMethod(
+            &m_service,
+            [service = &m_service, nsId, key, value, options, put, done = std::move(done)] {
+                const Result<void> r = put ? service->kvPut(nsId, key, value, options)
+                                           : service->kvDelete(nsId, key);
+                done(r ? BindingResult::success() : BindingResult::failure(r.errorMessage()));
+            },
+            Qt::QueuedConnection);
+}
+
+} // namespace switchyard::platform

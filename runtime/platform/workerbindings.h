@@ -1,0 +1,67 @@
+#pragma once
+
+#include "dispatcher.h"
+
+#include "engine/bindinghost.h"
+
+#include <QHash>
+
+#include <memory>
+#include <mutex>
+
+namespace switchyard::platform {
+
+class PlatformService;
+
+// What one Invocation's `env` bindings do: KV reads from memory and writes through the platform
+// service, Analytics Engine data points, dispatch namespace Fetchers and service bindings. One per
+// Invocation, so per-invocation counts (data points written, Fetcher handles) live here. Deny by
+// default: a name the Worker is not bound to answers an error.
+class WorkerBindings : public engine::BindingHost,
+                       public std::enable_shared_from_this<WorkerBindings>
+{
+public:
+    static constexpr int kMaxDataPointsPerInvocation = 25;
+
+    WorkerBindings(Dispatcher &dispatcher, PlatformService &service, WorkerContext context);
+
+    // The `env` descriptors of CONTRACT.md, plus `extra` values (outbound parameters).
+    QVariantList envDescriptors(const QVariantMap &extra = {}) const;
+
+    bool isAsync(const engine::BindingCall &call) const override;
+    engine::BindingResult call(const engine::BindingCall &call) override;
+    void callAsync(const engine::BindingCall &call, engine::BindingCompletion done) override;
+
+private:
+    struct FetcherHandle
+    {
+        QString nameSpace;
+        QString worker;
+        engine::Limits limits;
+        QString outboundService;
+        QVariantMap outboundParams;
+    };
+
+    std::optional<QJsonObject> binding(const QString &name) const;
+    engine::BindingResult writeDataPoint(const QJsonObject &binding, const QVariantList &args);
+    engine::BindingResult dispatchGet(const QJsonObject &binding, const QVariantList &args);
+    void kvCall(const QJsonObject &binding, const engine::BindingCall &call,
+                engine::BindingCompletion done);
+    void fetcherCall(const QJsonObject &binding, const engine::BindingCall &call,
+                     engine::BindingCompletion done);
+
+    Dispatcher &m_dispatcher;
+    PlatformService &m_service;
+    const WorkerContext m_context;
+    std::mutex m_mutex;
+    int m_dataPoints = 0;
+    int m_nextHandle = 1;
+    QHash<int, FetcherHandle> m_handles;
+};
+
+// RequestData from a Fetcher's `fetch(handle, method, url, headers, body)` arguments.
+engine::RequestData requestFromArgs(const QVariantList &args, int first);
+// A ResponseData as the fetch native's result object of CONTRACT.md.
+QVariantMap responseToVariant(const engine::ResponseData &response, const QString &url);
+
+} // namespace switchyard::platform

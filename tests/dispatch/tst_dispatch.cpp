@@ -1,0 +1,603 @@
+// The dispatch path as users meet it: real HTTP over loopback into the dispatch listener, the
+// seed page's dispatchers verbatim, user Workers in a dispatch namespace, KV, Analytics Engine,
+// traces and tail Workers, all through the same RuntimeStack the application runs.
+#include "../common/rawhttp.h"
+#include "runtimestack.h"
+
+#include "engine/v8platform.h"
+#include "platform/platformservice.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace switchyard;
+using switchyard::testing::rawRequest;
+using switchyard::testing::RawResponse;
+
+namespace {
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return f.readAll();
+}
+
+QByteArray fixture(const QString &name)
+{
+    return readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/dispatch/fixtures/") + name);
+}
+
+// The seed page's examples, verbatim, from ../shared (CI lays it beside the clone).
+QByteArray seedExample(const QString &name)
+{
+    return readFile(QStringLiteral(SWITCHYARD_SHARED_DIR "/seeds/examples/") + name);
+}
+
+QByteArray shippedTemplate(const QString &name)
+{
+    return readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR "/resources/templates/") + name);
+}
+
+store::WorkerCode moduleCode(const QByteArray &code, const QJsonArray &bindings = {})
+{
+    store::WorkerCode c;
+    c.modules
+            = {{QStringLiteral("index.js"), QStringLiteral("application/javascript+module"), code}};
+    c.mainModule = QStringLiteral("index.js");
+    c.compatibilityDate = QStringLiteral("2025-01-01");
+    c.bindings = bindings;
+    return c;
+}
+
+QJsonObject binding(const char *type, const char *name,
+                    std::initializer_list<QPair<QString, QJsonValue>> rest = {})
+{
+    QJsonObject o {{QStringLiteral("type"), QLatin1String(type)},
+                   {QStringLiteral("name"), QLatin1String(name)}};
+    for (const auto &[k, v] : rest)
+        o.insert(k, v);
+    return o;
+}
+
+} // namespace
+
+class tst_Dispatch : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void cleanup();
+
+    void noDispatcherAnswers503();
+    void kvRouting_data();
+    void kvRouting();
+    void subdomainRouting_data();
+    void subdomainRouting();
+    void pathRouting_data();
+    void pathRouting();
+    void templatesAreTheSeedExamples();
+    void customLimitsCpu();
+    void customLimitsSeedVerbatim();
+    void customLimitsSubrequests();
+    void limitKillDoesNotBrick();
+    void kvEditChangesRoutingOnNextRequest();
+    void scriptReplacedWhileRequestsInFlight();
+    void deletedWorkerIsNotFound();
+    void userWorkerBindings();
+    void dispatcherExceptionIs500WithTrace();
+    void tracesForDispatcherAndUserWorker();
+    void tailWorkerReceivesTraces();
+    void customHostnameMetadataAndUntrustedCf();
+    void requestAndResponseIntact();
+    void oversizedBodyIs413();
+
+private:
+    void installDispatcher(const QByteArray &code, const QJsonArray &extraBindings = {});
+    void putUserWorker(const QString &name, const QByteArray &code, const QJsonArray &b = {},
+                       const QStringList &tags = {});
+    RawResponse get(const QByteArray &host, const QByteArray &target = "/")
+    {
+        return rawRequest(m_stack->port(), "GET", host, target);
+    }
+    QString kvId(const QString &title);
+    QList<QVariantList> analyticsRows(const QString &dataset);
+
+    std::unique_ptr<engine::V8Platform> m_v8;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<app::RuntimeStack> m_stack;
+    platform::PlatformService *m_service = nullptr;
+    static constexpr const char *kNamespace = "my-dispatch-namespace";
+};
+
+void tst_Dispatch::initTestCase()
+{
+    if (!QFile::exists(QStringLiteral(SWITCHYARD_SHARED_DIR "/seeds/examples")))
+        QSKIP("../shared/seeds/examples is not beside this checkout");
+    m_v8 = std::make_unique<engine::V8Platform>();
+}
+
+void tst_Dispatch::cleanupTestCase()
+{
+    m_v8.reset();
+}
+
+void tst_Dispatch::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
+    QString error;
+    QVERIFY2(m_stack->start({m_dir->path(), {QHostAddress::LocalHost, 0}, 2}, &error),
+             qPrintable(error));
+    m_service = &m_stack->service();
+    QVERIFY(m_service->createNamespace(QString::fromLatin1(kNamespace)));
+    for (const char *title : {"USER_ROUTING", "CUSTOMERS", "DATA", "LOG"})
+        QVERIFY(m_service->createKvNamespace(QString::fromLatin1(title)));
+}
+
+void tst_Dispatch::cleanup()
+{
+    m_service = nullptr;
+    m_stack.reset();
+    m_dir.reset();
+}
+
+QString tst_Dispatch::kvId(const QString &title)
+{
+    const auto ns = m_service->kvNamespaceByTitle(title);
+    return ns ? ns->id : QString();
+}
+
+void tst_Dispatch::installDispatcher(const QByteArray &code, const QJsonArray &extraBindings)
+{
+    // The bindings the seed page configures, whatever the example uses.
+    QJsonArray bindings {
+            binding("dispatch_namespace", "DISPATCHER",
+                    {{QStringLiteral("namespace"), QString::fromLatin1(kNamespace)}}),
+            binding("kv_namespace", "USER_ROUTING",
+                    {{QStringLiteral("namespace_id"), kvId(QStringLiteral("USER_ROUTING"))}}),
+            binding("kv_namespace", "CUSTOMERS",
+                    {{QStringLiteral("namespace_id"), kvId(QStringLiteral("CUSTOMERS"))}}),
+            binding("analytics_engine", "ANALYTICS",
+                    {{QStringLiteral("dataset"), QStringLiteral("violations")}})};
+    for (const QJsonValue b : extraBindings)
+        bindings.append(b);
+    auto put = m_service->putPlatformWorker(QStringLiteral("dispatcher"),
+                                            store::WorkerKind::Dispatcher,
+                                            moduleCode(code, bindings));
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QVERIFY(m_service->setActiveDispatcher(QStringLiteral("dispatcher")));
+}
+
+void tst_Dispatch::putUserWorker(const QString &name, const QByteArray &code, const QJsonArray &b,
+                                 const QStringList &tags)
+{
+    platform::PlatformService::ScriptUpload upload {moduleCode(code, b), tags};
+    auto put = m_service->putScript(QString::fromLatin1(kNamespace), name, upload);
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+}
+
+QList<QVariantList> tst_Dispatch::analyticsRows(const QString &dataset)
+{
+    m_service->flushAppends();
+    QList<QVariantList> rows;
+    {
+        auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+        db.setDatabaseName(m_stack->databasePath());
+        if (!db.open())
+            qFatal("cannot open the store");
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT index1, blob1, blob2, double1 FROM analytics_rows WHERE "
+                                 "dataset = ? ORDER BY id"));
+        q.addBindValue(dataset);
+        q.exec();
+        while (q.next())
+            rows.append({q.value(0), q.value(1), q.value(2), q.value(3)});
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+    return rows;
+}
+
+void tst_Dispatch::noDispatcherAnswers503()
+{
+    const RawResponse r = get("anything.localhost");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.body, QByteArray("No dispatch Worker is installed.\n"));
+}
+
+void tst_Dispatch::kvRouting_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("routed") << QByteArray("shop.example.com") << 200
+                            << QByteArray("hello from hello: GET shop.example.com/");
+    QTest::newRow("not configured")
+            << QByteArray("other.example.com") << 404 << QByteArray("Route not configured");
+    QTest::newRow("routed to a missing worker")
+            << QByteArray("gone.example.com") << 404 << QByteArray("");
+    QTest::newRow("routed to a thrower")
+            << QByteArray("bad.example.com") << 500 << QByteArray("customer code broke");
+}
+
+void tst_Dispatch::kvRouting()
+{
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    installDispatcher(seedExample(QStringLiteral("kv-routing.js")));
+    putUserWorker(QStringLiteral("hello"), fixture(QStringLiteral("hello.js")));
+    putUserWorker(QStringLiteral("thrower"), fixture(QStringLiteral("thrower.js")));
+    const QString routing = kvId(QStringLiteral("USER_ROUTING"));
+    QVERIFY(m_service->kvPut(routing, QStringLiteral("shop.example.com"), "hello"));
+    QVERIFY(m_service->kvPut(routing, QStringLiteral("gone.example.com"), "nobody"));
+    QVERIFY(m_service->kvPut(routing, QStringLiteral("bad.example.com"), "thrower"));
+    const RawResponse r = get(host);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.body, body);
+}
+
+void tst_Dispatch::subdomainRouting_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("customer") << QByteArray("customer-1.localhost") << 200
+                              << QByteArray("hello from hello: GET customer-1.localhost/x");
+    QTest::newRow("unknown customer") << QByteArray("nobody.localhost") << 404 << QByteArray("");
+    QTest::newRow("exception") << QByteArray("thrower.example.com") << 500
+                               << QByteArray("customer code broke");
+}
+
+void tst_Dispatch::subdomainRouting()
+{
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("customer-1"), fixture(QStringLiteral("hello.js")));
+    putUserWorker(QStringLiteral("thrower"), fixture(QStringLiteral("thrower.js")));
+    const RawResponse r = get(host, "/x");
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.body, body);
+}
+
+void tst_Dispatch::pathRouting_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("root") << QByteArray("/") << 400 << QByteArray("Invalid path");
+    QTest::newRow("customer") << QByteArray("/customer-1/page?q=1") << 200
+                              << QByteArray("hello from hello: GET example.com/customer-1/page");
+    QTest::newRow("unknown") << QByteArray("/customer-9") << 404 << QByteArray("");
+}
+
+void tst_Dispatch::pathRouting()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    installDispatcher(seedExample(QStringLiteral("path-routing.js")));
+    putUserWorker(QStringLiteral("customer-1"), fixture(QStringLiteral("hello.js")));
+    const RawResponse r = get("example.com", target);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.body, body);
+}
+
+void tst_Dispatch::templatesAreTheSeedExamples()
+{
+    for (const char *name : {"path-routing.js", "subdomain-routing.js", "kv-routing.js"})
+        QCOMPARE(shippedTemplate(QLatin1String(name)), seedExample(QLatin1String(name)));
+    // custom-limits.js differs on purpose: see customLimitsSeedVerbatim.
+    QVERIFY(shippedTemplate(QStringLiteral("custom-limits.js"))
+            != seedExample(QStringLiteral("custom-limits.js")));
+}
+
+void tst_Dispatch::customLimitsCpu()
+{
+    installDispatcher(shippedTemplate(QStringLiteral("custom-limits.js")));
+    putUserWorker(QStringLiteral("burner"), fixture(QStringLiteral("burner.js")));
+    QVERIFY(m_service->kvPut(kvId(QStringLiteral("CUSTOMERS")), QStringLiteral("burner"), "pro"));
+    const RawResponse r = get("burner.example.com");
+    QVERIFY2(r.status == 429, r.body);
+    QCOMPARE(r.body, QByteArray("CPU limit exceeded"));
+    const auto rows = analyticsRows(QStringLiteral("violations"));
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0][0].toByteArray(), QByteArray("burner"));
+    QCOMPARE(rows[0][1].toByteArray(), QByteArray("cpu_limit_exceeded"));
+}
+
+// The page's custom-limits example reads `userWorkerName` in `catch`, outside the `try` block
+// that declared it: JavaScript's scoping makes that a ReferenceError, in workerd as here. The
+// user Worker was still stopped at the plan's limit; the dispatcher then fails with a 500.
+void tst_Dispatch::customLimitsSeedVerbatim()
+{
+    installDispatcher(seedExample(QStringLiteral("custom-limits.js")));
+    putUserWorker(QStringLiteral("burner"), fixture(QStringLiteral("burner.js")));
+    putUserWorker(QStringLiteral("customer-1"), fixture(QStringLiteral("hello.js")));
+    const RawResponse ok = get("customer-1.example.com");
+    QCOMPARE(ok.status, 200);
+    QCOMPARE(get("nobody.example.com").status, 404);
+    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    const RawResponse r = get("burner.example.com");
+    QCOMPARE(r.status, 500);
+    QVERIFY2(r.body.contains("ReferenceError: userWorkerName is not defined"), r.body);
+    QTRY_COMPARE(traces.size(), 2);
+    QStringList outcomes;
+    for (const auto &args : traces)
+        outcomes << args.first().value<store::TraceRecord>().outcome;
+    outcomes.sort();
+    QCOMPARE(outcomes, (QStringList {QStringLiteral("exceededCpu"), QStringLiteral("exception")}));
+}
+
+void tst_Dispatch::customLimitsSubrequests()
+{
+    installDispatcher(shippedTemplate(QStringLiteral("custom-limits.js")));
+    putUserWorker(QStringLiteral("fanout"), fixture(QStringLiteral("fanout.js")));
+    putUserWorker(QStringLiteral("hello"), fixture(QStringLiteral("hello.js")));
+    // The free plan allows 5 subrequests: 5 pass, the 6th throws inside the user Worker.
+    const QByteArray target
+            = "/?target=http://127.0.0.1:" + QByteArray::number(m_stack->port()) + "/&n=";
+    const RawResponse five = get("fanout.example.com", target + "5");
+    QCOMPARE(five.status, 200);
+    QCOMPARE(five.body, QByteArray("made 5 subrequests"));
+    const RawResponse six = get("fanout.example.com", target + "6");
+    QCOMPARE(six.status, 500);
+    QCOMPARE(six.body, QByteArray("Too many subrequests."));
+}
+
+void tst_Dispatch::limitKillDoesNotBrick()
+{
+    installDispatcher(shippedTemplate(QStringLiteral("custom-limits.js")));
+    // One Worker that burns CPU only when asked: killed, then immediately fine again.
+    putUserWorker(QStringLiteral("moody"), R"(export default {
+        async fetch(request) {
+            if (new URL(request.url).pathname === "/burn") { while (true) {} }
+            return new Response("fine");
+        } };)");
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(get("moody.example.com", "/burn").status, 429);
+        const RawResponse ok = get("moody.example.com", "/");
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.body, QByteArray("fine"));
+    }
+}
+
+void tst_Dispatch::kvEditChangesRoutingOnNextRequest()
+{
+    installDispatcher(seedExample(QStringLiteral("kv-routing.js")));
+    putUserWorker(QStringLiteral("a"), fixture(QStringLiteral("hello.js")),
+                  {binding("plain_text", "WHO", {{QStringLiteral("text"), QStringLiteral("a")}})});
+    putUserWorker(QStringLiteral("b"), fixture(QStringLiteral("hello.js")),
+                  {binding("plain_text", "WHO", {{QStringLiteral("text"), QStringLiteral("b")}})});
+    const QString routing = kvId(QStringLiteral("USER_ROUTING"));
+    for (int i = 0; i < 5; ++i) {
+        const QByteArray target = i % 2 ? "b" : "a";
+        QVERIFY(m_service->kvPut(routing, QStringLiteral("site.example.com"), target));
+        const RawResponse r = get("site.example.com");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, "hello from " + target + ": GET site.example.com/");
+    }
+    QVERIFY(m_service->kvDelete(routing, QStringLiteral("site.example.com")));
+    QCOMPARE(get("site.example.com").status, 404);
+}
+
+void tst_Dispatch::scriptReplacedWhileRequestsInFlight()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("slow"), fixture(QStringLiteral("slow.js")));
+    // Start requests that wait inside the Worker, replace it, and collect every answer.
+    QList<QTcpSocket *> sockets;
+    for (int i = 0; i < 8; ++i) {
+        auto *s = new QTcpSocket(this);
+        s->connectToHost(QHostAddress::LocalHost, m_stack->port());
+        QVERIFY(s->waitForConnected(5000));
+        s->write("GET / HTTP/1.1\r\nHost: slow.example.com\r\n\r\n");
+        s->flush();
+        sockets << s;
+    }
+    QTest::qWait(100);
+    putUserWorker(QStringLiteral("slow"),
+                  fixture(QStringLiteral("slow.js")).replace("\"v1\"", "\"v2\""));
+    int answered = 0;
+    QElapsedTimer t;
+    t.start();
+    QMap<QByteArray, int> versions;
+    QList<QByteArray> buffers(sockets.size());
+    while (answered < sockets.size() && t.elapsed() < 20000) {
+        QTest::qWait(5);
+        answered = 0;
+        for (int i = 0; i < sockets.size(); ++i) {
+            buffers[i] += sockets[i]->readAll();
+            bool complete = false;
+            switchyard::testing::parseRawResponse(buffers[i], &complete);
+            answered += complete;
+        }
+    }
+    QCOMPARE(answered, sockets.size());
+    for (const QByteArray &b : buffers) {
+        bool complete = false;
+        const RawResponse r = switchyard::testing::parseRawResponse(b, &complete);
+        QCOMPARE(r.status, 200);
+        versions[r.body]++;
+    }
+    qDeleteAll(sockets);
+    // Requests in flight finish on the version they started with; the next sees the new one.
+    QCOMPARE(versions.value("v1"), 8);
+    QCOMPARE(get("slow.example.com").body, QByteArray("v2"));
+}
+
+void tst_Dispatch::deletedWorkerIsNotFound()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("customer-1"), fixture(QStringLiteral("hello.js")));
+    QCOMPARE(get("customer-1.localhost").status, 200);
+    QVERIFY(m_service->deleteScript(QString::fromLatin1(kNamespace), QStringLiteral("customer-1")));
+    const RawResponse r = get("customer-1.localhost");
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.body, QByteArray(""));
+}
+
+void tst_Dispatch::userWorkerBindings()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("kv-user"), fixture(QStringLiteral("kv-user.js")),
+                  {binding("kv_namespace", "DATA",
+                           {{QStringLiteral("namespace_id"), kvId(QStringLiteral("DATA"))}}),
+                   binding("analytics_engine", "METRICS",
+                           {{QStringLiteral("dataset"), QStringLiteral("metrics")}})});
+    const RawResponse stored
+            = rawRequest(m_stack->port(), "PUT", "kv-user.localhost", "/greeting", "hi there");
+    QCOMPARE(stored.status, 200);
+    QCOMPARE(stored.body, QByteArray("stored"));
+    // Written through the platform service: visible to the GUI's view of KV at once.
+    const auto value = m_service->kvGet(kvId(QStringLiteral("DATA")), QStringLiteral("greeting"));
+    QVERIFY(value);
+    QCOMPARE(value->value, QByteArray("hi there"));
+    const RawResponse read = get("kv-user.localhost", "/greeting");
+    QCOMPARE(read.status, 200);
+    const QJsonObject json = QJsonDocument::fromJson(read.body).object();
+    QCOMPARE(json.value(u"value").toString(), QStringLiteral("hi there"));
+    QCOMPARE(json.value(u"metadata").toObject().value(u"by").toString(), QStringLiteral("kv-user"));
+    const auto rows = analyticsRows(QStringLiteral("metrics"));
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0][0].toByteArray(), QByteArray("kv-user"));
+    QCOMPARE(rows[0][2].toByteArray(), QByteArray("/greeting"));
+    QCOMPARE(rows[0][3].toDouble(), 8.0);
+}
+
+void tst_Dispatch::dispatcherExceptionIs500WithTrace()
+{
+    installDispatcher(fixture(QStringLiteral("outer-dispatcher.js")));
+    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    const RawResponse r = get("x.localhost", "/boom");
+    QCOMPARE(r.status, 500);
+    QVERIFY2(r.body.contains("dispatcher broke"), r.body);
+    QTRY_VERIFY(!traces.isEmpty());
+    const auto trace = traces.first().first().value<store::TraceRecord>();
+    QCOMPARE(trace.scriptName, QStringLiteral("dispatcher"));
+    QCOMPARE(trace.outcome, QStringLiteral("exception"));
+    QCOMPARE(trace.exceptions.size(), 1);
+    QCOMPARE(trace.exceptions[0].toObject().value(u"name").toString(),
+             QStringLiteral("RangeError"));
+    QCOMPARE(trace.exceptions[0].toObject().value(u"message").toString(),
+             QStringLiteral("dispatcher broke"));
+}
+
+void tst_Dispatch::tracesForDispatcherAndUserWorker()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("thrower"), fixture(QStringLiteral("thrower.js")), {},
+                  {QStringLiteral("customer:t")});
+    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    QCOMPARE(get("thrower.localhost", "/p").status, 500);
+    QTRY_COMPARE(traces.size(), 2);
+    QMap<QString, store::TraceRecord> byScript;
+    for (const auto &args : traces)
+        byScript.insert(args.first().value<store::TraceRecord>().scriptName,
+                        args.first().value<store::TraceRecord>());
+    const auto user = byScript.value(QStringLiteral("thrower"));
+    QCOMPARE(user.dispatchNamespace, QString::fromLatin1(kNamespace));
+    QCOMPARE(user.scriptTags, QStringList {QStringLiteral("customer:t")});
+    QCOMPARE(user.outcome, QStringLiteral("exception"));
+    QCOMPARE(user.logs.size(), 1);
+    QCOMPARE(user.logs[0].toObject().value(u"level").toString(), QStringLiteral("log"));
+    QCOMPARE(user.logs[0].toObject().value(u"message").toArray().first().toString(),
+             QStringLiteral("about to throw"));
+    QCOMPARE(user.event.value(u"request").toObject().value(u"url").toString(),
+             QStringLiteral("http://thrower.localhost/p"));
+    const auto dispatcher = byScript.value(QStringLiteral("dispatcher"));
+    QCOMPARE(dispatcher.outcome, QStringLiteral("ok")); // it caught the error and answered
+    QCOMPARE(dispatcher.event.value(u"response").toObject().value(u"status").toInt(), 500);
+}
+
+void tst_Dispatch::tailWorkerReceivesTraces()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("customer-1"), fixture(QStringLiteral("hello.js")));
+    auto put = m_service->putPlatformWorker(
+            QStringLiteral("tail"), store::WorkerKind::Tail,
+            moduleCode(fixture(QStringLiteral("tail.js")),
+                       {binding("kv_namespace", "LOG",
+                                {{QStringLiteral("namespace_id"), kvId(QStringLiteral("LOG"))}})}));
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QCOMPARE(get("customer-1.localhost").status, 200);
+    const QString log = kvId(QStringLiteral("LOG"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_service->kvList(log)->keys.size(), 2, 10000);
+    QStringList seen;
+    for (const auto &k : m_service->kvList(log)->keys)
+        seen << k.name.section(u':', 0, 0) + u'='
+                        + QString::fromUtf8(m_service->kvGet(log, k.name)->value);
+    seen.sort();
+    QCOMPARE(seen,
+             (QStringList {QStringLiteral("customer-1=ok"), QStringLiteral("dispatcher=ok")}));
+}
+
+void tst_Dispatch::customHostnameMetadataAndUntrustedCf()
+{
+    installDispatcher(fixture(QStringLiteral("host-metadata-dispatcher.js")));
+    putUserWorker(QStringLiteral("cf"), fixture(QStringLiteral("cf.js")));
+    QVERIFY(m_service->putCustomHostname(QStringLiteral("shop.customer.com"),
+                                         R"({"customer_id": "c-42", "plan": "pro"})"));
+    const RawResponse meta = get("shop.customer.com", "/meta");
+    QCOMPARE(meta.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(meta.body).object().value(u"hostMetadata").toObject(),
+             (QJsonObject {{QStringLiteral("customer_id"), QStringLiteral("c-42")},
+                           {QStringLiteral("plan"), QStringLiteral("pro")}}));
+    const RawResponse other = get("other.com", "/meta");
+    QVERIFY(QJsonDocument::fromJson(other.body).object().value(u"hostMetadata").isNull());
+    // Untrusted namespace (the default): the user Worker has no request.cf.
+    const RawResponse untrusted = get("shop.customer.com", "/");
+    QCOMPARE(QJsonDocument::fromJson(untrusted.body).object().value(u"hasCf").toBool(), false);
+    QVERIFY(m_service->setNamespaceTrusted(QString::fromLatin1(kNamespace), true));
+    const RawResponse trusted = get("shop.customer.com", "/");
+    QCOMPARE(QJsonDocument::fromJson(trusted.body).object().value(u"hasCf").toBool(), true);
+}
+
+void tst_Dispatch::requestAndResponseIntact()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    putUserWorker(QStringLiteral("echo"), R"(export default {
+        async fetch(request) {
+            const headers = new Headers({ "x-method": request.method, "x-custom": request.headers.get("x-custom") });
+            headers.append("set-cookie", "a=1");
+            headers.append("set-cookie", "b=2");
+            return new Response(await request.text() + "|" + new URL(request.url).search, { status: 201, headers });
+        } };)");
+    const RawResponse r = rawRequest(m_stack->port(), "POST", "echo.localhost", "/p?q=%C3%A9",
+                                     "body bytes", {{"X-Custom", "yes"}});
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.body, QByteArray("body bytes|?q=%C3%A9"));
+    QCOMPARE(r.header("x-method"), QByteArray("POST"));
+    QCOMPARE(r.header("x-custom"), QByteArray("yes"));
+    int cookies = 0;
+    for (const auto &[n, v] : r.headers)
+        cookies += n.compare("set-cookie", Qt::CaseInsensitive) == 0;
+    QCOMPARE(cookies, 2);
+}
+
+void tst_Dispatch::oversizedBodyIs413()
+{
+    installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_stack->port());
+    QVERIFY(s.waitForConnected());
+    s.write("POST / HTTP/1.1\r\nHost: a.localhost\r\nContent-Length: 200000000\r\n\r\n");
+    QByteArray in;
+    QTRY_VERIFY((in += s.readAll()).contains("\r\n\r\n"));
+    QVERIFY2(in.startsWith("HTTP/1.1 413 "), in);
+}
+
+QTEST_GUILESS_MAIN(tst_Dispatch)
+#include "tst_dispatch.moc"
