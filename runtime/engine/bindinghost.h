@@ -36,11 +36,20 @@ struct BindingResult
 // Callable once, from any thread: the engine posts the result back to the Instance's thread.
 using BindingCompletion = std::function<void(BindingResult)>;
 
+// The reserved binding name under which a Worker's own fetch() reaches the host when the host
+// routes outbound traffic (an outbound Worker): method "fetch", args [method, url, headers,
+// body, redirect], answered like the fetch native. The subrequest is already counted.
+inline constexpr char outboundFetchBinding[] = "__outbound__";
+
 // Implemented by runtime/platform: the engine knows binding names, not what they do.
 class BindingHost
 {
 public:
     virtual ~BindingHost() = default;
+
+    // True when this Invocation's fetch() must go to callAsync() under outboundFetchBinding
+    // instead of the network.
+    virtual bool routesOutboundFetch() const { return false; }
 
     // Whether (binding, method) answers with a Promise. Decided before the call so a Worker always
     // gets the same shape from the same method.

@@ -1,9 +1,13 @@
 #include "natives.h"
 
+#include "bindinghost.h"
+
 #include "instance.h"
 #include "invocationstate.h"
 #include "limits.h"
 #include "valueconvert.h"
+
+#include <v8-container.h>
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -145,6 +149,16 @@ void fetch(const Info &info)
                                          "fetch() can only be called while handling a request."));
     if (!invocation->countSubrequest())
         return throwError(iso, QLatin1String(messages::tooManySubrequests));
+    if (invocation->host && invocation->host->routesOutboundFetch()) {
+        v8::Local<v8::Array> args = v8::Array::New(iso, 5);
+        for (int i = 0; i < 5; ++i)
+            args->Set(context, i, info[i]).Check();
+        v8::Local<v8::Value> routed = instance.binding(QString::fromLatin1(outboundFetchBinding),
+                                                       QStringLiteral("fetch"), args);
+        if (!routed.IsEmpty())
+            info.GetReturnValue().Set(routed);
+        return;
+    }
     OutboundRequest request;
     request.method = toQString(iso, info[0]);
     request.url = QUrl(toQString(iso, info[1]));

@@ -44,6 +44,8 @@ std::optional<QJsonObject> WorkerBindings::binding(const QString &name) const
 
 bool WorkerBindings::isAsync(const BindingCall &call) const
 {
+    if (call.binding == QLatin1String(engine::outboundFetchBinding))
+        return true;
     const auto b = binding(call.binding);
     if (!b)
         return false;
@@ -72,6 +74,21 @@ BindingResult WorkerBindings::call(const BindingCall &call)
 
 void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
 {
+    if (call.binding == QLatin1String(engine::outboundFetchBinding) && routesOutboundFetch()) {
+        // The user Worker's fetch() goes to the outbound Worker, with the parameters its
+        // dispatcher filled in as env values. The engine counted the subrequest already.
+        engine::RequestData request = requestFromArgs(call.args, 0);
+        const QString url = request.url;
+        m_dispatcher.invokePlatformWorker(
+                m_context.outboundService, std::move(request), m_context.outboundParams,
+                [done = std::move(done), url](const engine::InvocationResult &result) {
+                    if (result.response)
+                        done(BindingResult::success(responseToVariant(*result.response, url)));
+                    else
+                        done(BindingResult::failure(result.error));
+                });
+        return;
+    }
     const auto b = binding(call.binding);
     if (!b) {
         done(BindingResult::failure(

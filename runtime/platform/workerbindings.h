@@ -28,6 +28,7 @@ public:
     // The `env` descriptors of CONTRACT.md, plus `extra` values (outbound parameters).
     QVariantList envDescriptors(const QVariantMap &extra = {}) const;
 
+    bool routesOutboundFetch() const override { return !m_context.outboundService.isEmpty(); }
     bool isAsync(const engine::BindingCall &call) const override;
     engine::BindingResult call(const engine::BindingCall &call) override;
     void callAsync(const engine::BindingCall &call, engine::BindingCompletion done) override;

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void tracesForDispatcherAndUserWorker();
     void tailWorkerReceivesTraces();
     void customHostnameMetadataAndUntrustedCf();
+    void outboundWorkerGetsDeclaredParameters();
     void requestAndResponseIntact();
     void oversizedBodyIs413();
 
@@ -563,6 +564,31 @@ void tst_Dispatch::customHostnameMetadataAndUntrustedCf()
     QVERIFY(m_service->setNamespaceTrusted(QString::fromLatin1(kNamespace), true));
     const RawResponse trusted = get("shop.customer.com", "/");
     QCOMPARE(QJsonDocument::fromJson(trusted.body).object().value(u"hasCf").toBool(), true);
+}
+
+void tst_Dispatch::outboundWorkerGetsDeclaredParameters()
+{
+    QJsonObject outbound {
+            {QStringLiteral("worker"),
+             QJsonObject {{QStringLiteral("service"), QStringLiteral("outbound")}}},
+            {QStringLiteral("params"),
+             QJsonArray {QJsonObject {{QStringLiteral("name"), QStringLiteral("customer")}}}}};
+    auto put = m_service->putPlatformWorker(
+            QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
+            moduleCode(fixture(QStringLiteral("outbound-dispatcher.js")),
+                       {binding("dispatch_namespace", "DISPATCHER",
+                                {{QStringLiteral("namespace"), QString::fromLatin1(kNamespace)},
+                                 {QStringLiteral("outbound"), outbound}})}));
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QVERIFY(m_service->setActiveDispatcher(QStringLiteral("dispatcher")));
+    QVERIFY(m_service->putPlatformWorker(QStringLiteral("outbound"), store::WorkerKind::Outbound,
+                                         moduleCode(fixture(QStringLiteral("outbound.js")))));
+    putUserWorker(QStringLiteral("proxy"), fixture(QStringLiteral("proxy.js")));
+    const RawResponse r = get("any.localhost", "/acme");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body,
+             QByteArray("outbound saw POST https://api.example.com/v1/items for acme "
+                        "(undeclared: undefined)"));
 }
 
 void tst_Dispatch::requestAndResponseIntact()
