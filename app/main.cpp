@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QGuiApplication>
+#include <QLoggingCategory>
 #include <QStringList>
 
 #include <cstdio>
@@ -26,6 +27,11 @@ int main(int argc, char *argv[])
     case Action::Run:
         break;
     }
+
+    // Debug output is for whoever asks for it with QT_LOGGING_RULES; by default the app prints
+    // only where it listens and what goes wrong.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("switchyard.*.debug=false"));
 
     std::unique_ptr<QCoreApplication> qapp;
     if (parsed.options.headless)

@@ -1,5 +1,8 @@
 // Drives the real executable as a user would: no display, options on the command line, a real
 // HTTP request to the port it says it listens on.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -16,10 +19,58 @@ private Q_SLOTS:
     void version();
     void badOptionFails();
     void startsWithoutDisplayAndAnswers();
+    void demoPlatformServesAndLimits();
+    void dispatcherFromWranglerConfig();
+    void badWranglerConfigIsReported();
+    void foreignDatabaseIsRefusedUntouched();
 
 private:
     static QProcessEnvironment noDisplay();
+    // Starts switchyard headless with `args` and returns its dispatch URL, or an empty string.
+    static QString start(QProcess &p, const QStringList &args, QByteArray *printed = nullptr);
+    static QByteArray get(const QString &url, const QByteArray &host, int *status);
 };
+
+QString tst_Headless::start(QProcess &p, const QStringList &args, QByteArray *printed)
+{
+    p.setProcessEnvironment(noDisplay());
+    p.start(QStringLiteral(SWITCHYARD_EXE),
+            QStringList {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:0")}
+                    + args);
+    if (!p.waitForStarted())
+        return {};
+    QByteArray out;
+    const QRegularExpression line(QStringLiteral("dispatching on (http://127.0.0.1:\\d+/)"));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 20000 && p.state() == QProcess::Running) {
+        p.waitForReadyRead(100);
+        out += p.readAllStandardOutput();
+        const auto match = line.match(QString::fromUtf8(out));
+        if (match.hasMatch()) {
+            if (printed)
+                *printed = out;
+            return match.captured(1);
+        }
+    }
+    qWarning() << "switchyard did not start:" << out << p.readAllStandardError();
+    return {};
+}
+
+QByteArray tst_Headless::get(const QString &url, const QByteArray &host, int *status)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request {QUrl(url)};
+    request.setRawHeader("Host", host);
+    QNetworkReply *reply = nam.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    finished.wait(20000);
+    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return body;
+}
 
 QProcessEnvironment tst_Headless::noDisplay()
 {
@@ -88,6 +139,113 @@ void tst_Headless::startsWithoutDisplayAndAnswers()
 
     p.terminate();
     QVERIFY(p.waitForFinished(10000));
+}
+
+// What the README's run command starts: the demo platform, seeded once, serving and limiting.
+void tst_Headless::demoPlatformServesAndLimits()
+{
+    QTemporaryDir dataDir;
+    QProcess p;
+    const QString url
+            = start(p, {QStringLiteral("--demo"), QStringLiteral("--data-dir"), dataDir.path()});
+    QVERIFY(!url.isEmpty());
+    int status = 0;
+    QVERIFY(get(url, "site.localhost", &status).contains("<h1>Acme Rockets</h1>"));
+    QCOMPARE(status, 200);
+    QCOMPARE(get(url + QStringLiteral("time"), "api.localhost", &status).left(8),
+             QByteArray("{\"now\":\""));
+    QCOMPARE(get(url, "cpu-burner.localhost", &status),
+             QByteArray("cpu_limit_exceeded: Worker exceeded CPU time limit.\n"));
+    QCOMPARE(status, 429);
+    get(url, "nobody.localhost", &status);
+    QCOMPARE(status, 404);
+    p.terminate();
+    QVERIFY(p.waitForFinished(10000));
+
+    // A second start keeps the store as it is and says so.
+    QProcess again;
+    QByteArray printed;
+    QVERIFY(!start(again, {QStringLiteral("--demo"), QStringLiteral("--data-dir"), dataDir.path()},
+                   &printed)
+                     .isEmpty());
+    QVERIFY2(printed.contains("the store is not empty; the demo platform was not seeded"), printed);
+    again.terminate();
+    QVERIFY(again.waitForFinished(10000));
+}
+
+void tst_Headless::dispatcherFromWranglerConfig()
+{
+    QTemporaryDir dir;
+    QDir().mkpath(dir.filePath(QStringLiteral("src")));
+    QFile config(dir.filePath(QStringLiteral("wrangler.toml")));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("name = \"router\"\nmain = \"src/index.js\"\ncompatibility_date = \"2025-01-01\"\n"
+                 "[vars]\nBRAND = \"Switchyard\"\n"
+                 "[[dispatch_namespaces]]\nbinding = \"DISPATCHER\"\nnamespace = \"staging\"\n");
+    config.close();
+    QFile main(dir.filePath(QStringLiteral("src/index.js")));
+    QVERIFY(main.open(QIODevice::WriteOnly));
+    main.write(
+            "import { greet } from \"./greet.js\";\n"
+            "export default { fetch(request, env) { return new Response(greet(env.BRAND)); } };\n");
+    main.close();
+    QFile greet(dir.filePath(QStringLiteral("src/greet.js")));
+    QVERIFY(greet.open(QIODevice::WriteOnly));
+    greet.write("export function greet(who) { return `routed by ${who}`; }\n");
+    greet.close();
+
+    QProcess p;
+    const QString url = start(p,
+                              {QStringLiteral("--dispatcher"), config.fileName(),
+                               QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data"))});
+    QVERIFY(!url.isEmpty());
+    int status = 0;
+    QCOMPARE(get(url, "x.localhost", &status), QByteArray("routed by Switchyard"));
+    QCOMPARE(status, 200);
+    p.terminate();
+    QVERIFY(p.waitForFinished(10000));
+}
+
+void tst_Headless::badWranglerConfigIsReported()
+{
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("wrangler.jsonc")));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("{ \"main\": \"index.js\", \"routes\": [\"example.com/*\"] }");
+    config.close();
+    QProcess p;
+    p.setProcessEnvironment(noDisplay());
+    p.start(QStringLiteral(SWITCHYARD_EXE),
+            {QStringLiteral("--headless"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
+             dir.filePath(QStringLiteral("data")), QStringLiteral("--dispatcher"),
+             config.fileName()});
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("--dispatcher: " + config.fileName().toUtf8()
+                          + ": routes: is not supported by Switchyard"),
+             err);
+}
+
+void tst_Headless::foreignDatabaseIsRefusedUntouched()
+{
+    QTemporaryDir dir;
+    QFile db(dir.filePath(QStringLiteral("switchyard.db")));
+    QVERIFY(db.open(QIODevice::WriteOnly));
+    const QByteArray junk("this is somebody else's file, not SQLite at all\n");
+    db.write(junk);
+    db.close();
+    QProcess p;
+    p.setProcessEnvironment(noDisplay());
+    p.start(QStringLiteral(SWITCHYARD_EXE),
+            {QStringLiteral("--headless"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dir.path()});
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(p.readAllStandardError().contains(db.fileName().toUtf8()), "names the file");
+    QVERIFY(db.open(QIODevice::ReadOnly));
+    QCOMPARE(db.readAll(), junk);
 }
 
 QTEST_GUILESS_MAIN(tst_Headless)
