@@ -100,6 +100,19 @@ void EngineCore::forget(const Instance *instance)
     }
 }
 
+void EngineCore::watchWall(const std::shared_ptr<Instance> &instance,
+                           const std::shared_ptr<InvocationState> &invocation)
+{
+    std::weak_ptr<Instance> weakInstance = instance;
+    std::weak_ptr<InvocationState> weakInvocation = invocation;
+    invocation->wallWatch = watchdog->addDeadline(invocation->wallDeadline, [=] {
+        auto instance = weakInstance.lock();
+        auto invocation = weakInvocation.lock();
+        if (instance && invocation)
+            instance->expire(invocation);
+    });
+}
+
 quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
                           const Limits &limits)
 {
@@ -110,8 +123,9 @@ quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationSta
             = qint64(limits.cpuMs > 0 ? limits.cpuMs : config.defaultCpuMs) * 1000000;
     invocation->subrequestLimit
             = limits.subRequests > 0 ? limits.subRequests : config.defaultSubRequests;
-    const int wallMs = limits.wallMs > 0 ? limits.wallMs : config.defaultWallMs;
-    invocation->wallDeadline = Watchdog::Clock::now() + std::chrono::milliseconds(wallMs);
+    invocation->wallMs = limits.wallMs > 0 ? limits.wallMs : config.defaultWallMs;
+    invocation->wallDeadline
+            = Watchdog::Clock::now() + std::chrono::milliseconds(invocation->wallMs);
     if (!script) {
         InvocationResult result;
         result.invocationId = invocation->id;
@@ -120,18 +134,13 @@ quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationSta
         result.error = QStringLiteral("Worker not found.");
         if (invocation->done)
             invocation->done(result);
+        if (invocation->finished)
+            invocation->finished(result);
         return invocation->id;
     }
     std::shared_ptr<Instance> instance = instanceFor(script);
     invocation->instance = instance;
-    std::weak_ptr<Instance> weakInstance = instance;
-    std::weak_ptr<InvocationState> weakInvocation = invocation;
-    invocation->wallWatch = watchdog->addDeadline(invocation->wallDeadline, [=] {
-        auto instance = weakInstance.lock();
-        auto invocation = weakInvocation.lock();
-        if (instance && invocation)
-            instance->expire(invocation);
-    });
+    watchWall(instance, invocation);
     const quint64 id = invocation->id;
     instance->startInvocation(std::move(invocation));
     return id;
@@ -181,7 +190,8 @@ ScriptPtr Engine::compile(const ScriptSource &source, ScriptError *error)
 }
 
 quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
-                            Limits limits, BindingHost *host, InvocationCallback done)
+                            Limits limits, BindingHost *host, InvocationCallback done,
+                            InvocationCallback finished)
 {
     auto invocation = std::make_shared<InvocationState>();
     invocation->kind = InvocationState::Kind::Fetch;
@@ -189,11 +199,13 @@ quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVaria
     invocation->env = std::move(env);
     invocation->host = host;
     invocation->done = std::move(done);
+    invocation->finished = std::move(finished);
     return d->start(script, std::move(invocation), limits);
 }
 
 quint64 Engine::invokeTail(const ScriptPtr &script, QJsonArray events, QVariantList env,
-                           Limits limits, BindingHost *host, InvocationCallback done)
+                           Limits limits, BindingHost *host, InvocationCallback done,
+                           InvocationCallback finished)
 {
     auto invocation = std::make_shared<InvocationState>();
     invocation->kind = InvocationState::Kind::Tail;
@@ -201,6 +213,7 @@ quint64 Engine::invokeTail(const ScriptPtr &script, QJsonArray events, QVariantL
     invocation->env = std::move(env);
     invocation->host = host;
     invocation->done = std::move(done);
+    invocation->finished = std::move(finished);
     return d->start(script, std::move(invocation), limits);
 }
 

@@ -47,13 +47,24 @@ public:
     // check() and, when it passes, a Script to invoke; null with *error set otherwise.
     ScriptPtr compile(const ScriptSource &source, ScriptError *error = nullptr);
 
-    // `env` is the list of binding descriptors of CONTRACT.md (QVariantMaps). `host` must outlive
-    // the Invocation. Returns the Invocation's id (also InvocationResult::invocationId).
+    // `env` is the list of binding descriptors of CONTRACT.md (QVariantMaps). Returns the
+    // Invocation's id (also InvocationResult::invocationId).
+    //
+    // `done` is called as soon as the Response (or the failure) is ready, so a client never waits
+    // for background work. The Invocation then lives on until the promises given to
+    // ctx.waitUntil() settle, bounded by the wall limit (at most 30 s after the response) and by
+    // its CPU limit; when that is over, `finished` (if any) gets the final result: the same
+    // response, all logs and exceptions (a rejected waitUntil() promise adds one), the total
+    // times, and the outcome (a limit hit after the response replaces "ok"). `host` must stay
+    // valid until `finished` was called or, without `finished`, until `done` was: waitUntil()
+    // work then runs without bindings and what it logs is dropped.
     quint64 invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
-                        Limits limits, BindingHost *host, InvocationCallback done);
-    // Calls `tail(events, env, ctx)` with `events` the JSON TraceItems.
+                        Limits limits, BindingHost *host, InvocationCallback done,
+                        InvocationCallback finished = {});
+    // Calls `tail(events, env, ctx)` with `events` the JSON TraceItems; callbacks as above.
     quint64 invokeTail(const ScriptPtr &script, QJsonArray events, QVariantList env, Limits limits,
-                       BindingHost *host, InvocationCallback done);
+                       BindingHost *host, InvocationCallback done,
+                       InvocationCallback finished = {});
 
     // The next Invocation of `script` gets a fresh Instance; Invocations in flight finish on the
     // old one.

@@ -30,6 +30,9 @@ public:
     void forget(const Instance *instance);
     quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
                   const Limits &limits);
+    // Arms the watchdog for invocation->wallDeadline (sets invocation->wallWatch).
+    void watchWall(const std::shared_ptr<Instance> &instance,
+                   const std::shared_ptr<InvocationState> &invocation);
 
     V8Platform &platform;
     const EngineConfig config;

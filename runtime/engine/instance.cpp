@@ -64,6 +64,7 @@ Instance::~Instance()
         v8::Isolate::Scope scope(m_isolate->get());
         m_timers.clear();
         m_pending.clear();
+        m_contextHandles.clear();
         m_internals.Reset();
         m_exports.Reset();
         m_modules.reset();
@@ -106,7 +107,9 @@ void Instance::expire(std::shared_ptr<InvocationState> invocation)
 {
     InvocationState *raw = invocation.get();
     post(std::move(invocation), [this, raw] {
-        if (auto invocation = active(raw->id))
+        auto invocation = active(raw->id);
+        // A deadline replaced (the waitUntil() phase got its own) may fire just before removal.
+        if (invocation && Watchdog::Clock::now() >= invocation->wallDeadline)
             fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
                  QLatin1String(messages::wallExceeded));
     });
@@ -128,8 +131,21 @@ void Instance::run(Executor &executor)
         v8::Isolate::Scope isolateScope(isolate());
         v8::HandleScope handles(isolate());
         m_executor = &executor;
-        if (m_state == State::New && !m_dead)
-            initialize();
+        if (m_state == State::New && !m_dead) {
+            // A service-worker script sees its bindings as globals while it loads (workerd does
+            // the same); env comes with Invocations, so the first one waiting provides it.
+            QVariantList firstEnv;
+            {
+                std::lock_guard lock(m_queueMutex);
+                for (const Queued &queued : m_queue) {
+                    if (queued.start) {
+                        firstEnv = queued.invocation->env;
+                        break;
+                    }
+                }
+            }
+            initialize(firstEnv);
+        }
         for (int turn = 0; turn < tasksPerTurn; ++turn) {
             Queued item;
             {
@@ -167,7 +183,7 @@ void Instance::run(Executor &executor)
         m_core.scheduler->schedule(self);
 }
 
-void Instance::initialize()
+void Instance::initialize(const QVariantList &firstEnv)
 {
     v8::Isolate *iso = isolate();
     iso->SetData(Isolate::InstanceSlot, this);
@@ -217,7 +233,17 @@ void Instance::initialize()
             return;
         }
         if (m_script->source().serviceWorker) {
+            v8::Local<v8::Value> env;
             v8::Local<v8::Value> ignored;
+            if (!callMember(context, last.As<v8::Object>(), "makeEnv", {toV8(context, firstEnv)})
+                         .ToLocal(&env)
+                || callMember(context, last.As<v8::Object>(), "installGlobals", {env}).IsEmpty()) {
+                if (!tryCatch.HasTerminated())
+                    failWith(QStringLiteral("Error"),
+                             QStringLiteral("internal error installing the bindings: %1")
+                                     .arg(toQString(iso, tryCatch.Exception())));
+                return;
+            }
             if (!m_modules->classicScript()->BindToCurrentContext()->Run(context).ToLocal(
                         &ignored)) {
                 if (!tryCatch.HasTerminated()) {
@@ -342,6 +368,7 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
     if (!callMember(context, internals, "makeEnv", {toV8(context, invocation->env)}).ToLocal(&env)
         || !callMember(context, internals, "makeContext", {handle}).ToLocal(&ctx))
         return threw();
+    m_contextHandles[invocation->id].Reset(iso, handle);
 
     v8::Local<v8::Object> exports
             = m_exports.IsEmpty() ? v8::Local<v8::Object>() : m_exports.Get(iso);
@@ -368,8 +395,13 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
                      .ToLocal(&jsRequest))
             return threw();
         if (m_script->source().serviceWorker) {
-            if (!callMember(context, internals, "serviceWorkerFetch", {jsRequest, env, ctx})
-                         .ToLocal(&result))
+            // Globals are the only way a service-worker script reaches its bindings, so they
+            // follow each Invocation's env (an outbound Worker's parameters differ per call). The
+            // script's own globals are never overwritten; concurrent Invocations with different
+            // env values see the latest (the platform's env of a Script is otherwise fixed).
+            if (callMember(context, internals, "installGlobals", {env}).IsEmpty()
+                || !callMember(context, internals, "serviceWorkerFetch", {jsRequest, env, ctx})
+                            .ToLocal(&result))
                 return threw();
         } else {
             v8::Local<v8::Value> handler = exports.IsEmpty()
@@ -447,7 +479,7 @@ void Instance::settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
 void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled)
 {
     auto invocation = active(invocationId);
-    if (!invocation || invocation->completed)
+    if (!invocation || invocation->completed || invocation->responded)
         return;
     if (!fulfilled) {
         QString name, message;
@@ -474,7 +506,68 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
         }
         result.response = std::move(response);
     }
-    complete(invocation, std::move(result));
+    respond(invocation, std::move(result));
+}
+
+bool Instance::watchWaitUntil(const std::shared_ptr<InvocationState> &invocation)
+{
+    auto it = m_contextHandles.find(invocation->id);
+    if (it == m_contextHandles.end())
+        return false;
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::TryCatch ignore(iso);
+    v8::Local<v8::Value> list = getProperty(context, it->second.Get(iso), "waitUntil");
+    if (list.IsEmpty() || !list->IsArray())
+        return invocation->waitUntilPending > 0;
+    auto array = list.As<v8::Array>();
+    const int length = int(array->Length());
+    v8::Local<v8::Value> id = v8::Number::New(iso, double(invocation->id));
+    v8::Local<v8::Function> onFulfilled;
+    v8::Local<v8::Function> onRejected;
+    if (length > invocation->waitUntilWatched
+        && (!v8::Function::New(context, &Instance::waitUntilSettledCallback<true>, id)
+                     .ToLocal(&onFulfilled)
+            || !v8::Function::New(context, &Instance::waitUntilSettledCallback<false>, id)
+                        .ToLocal(&onRejected)))
+        return invocation->waitUntilPending > 0;
+    // Promises added while earlier ones ran are picked up when those settle.
+    for (int i = invocation->waitUntilWatched; i < length; ++i) {
+        v8::Local<v8::Value> entry;
+        if (!array->Get(context, uint32_t(i)).ToLocal(&entry) || !entry->IsPromise())
+            continue; // a plain value has settled already
+        if (entry.As<v8::Promise>()->Then(context, onFulfilled, onRejected).IsEmpty())
+            continue;
+        ++invocation->waitUntilPending;
+    }
+    invocation->waitUntilWatched = std::max(length, invocation->waitUntilWatched);
+    return invocation->waitUntilPending > 0;
+}
+
+template<bool fulfilled>
+void Instance::waitUntilSettledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
+{
+    auto *self = static_cast<Instance *>(info.GetIsolate()->GetData(Isolate::InstanceSlot));
+    self->onWaitUntilSettled(quint64(info.Data().As<v8::Number>()->Value()), info[0], fulfilled);
+}
+
+void Instance::onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed)
+        return;
+    if (!fulfilled) {
+        // Nobody else sees a rejected waitUntil() promise: the trace must.
+        QString name, message;
+        recordException(value, &name, &message);
+        invocation->exceptions.append({name, message, nowMs()});
+        invocation->logs.append({QStringLiteral("error"),
+                                 QStringLiteral("Uncaught (in promise) %1: %2").arg(name, message),
+                                 nowMs()});
+    }
+    --invocation->waitUntilPending;
+    if (invocation->responded && invocation->waitUntilPending <= 0 && !watchWaitUntil(invocation))
+        finalize(invocation);
 }
 
 void Instance::recordException(v8::Local<v8::Value> exception, QString *name, QString *message)
@@ -503,43 +596,110 @@ void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QS
 {
     if (!invocation || invocation->completed)
         return;
-    if (outcome == QLatin1String(outcomes::exception))
+    const bool exception = outcome == QLatin1String(outcomes::exception);
+    if (invocation->responded) {
+        // In the waitUntil() phase: a limit ends it with that outcome; a hang (the only exception
+        // reported here) just ends it, the response having been fine.
+        if (!exception)
+            return finalize(invocation, outcome, name, message);
+        invocation->logs.append({QStringLiteral("warn"),
+                                 QStringLiteral("A waitUntil() promise never settled: the Worker "
+                                                "had nothing left to run."),
+                                 nowMs()});
+        return finalize(invocation);
+    }
+    if (exception)
         invocation->exceptions.append({name, message, nowMs()});
-    // What a failed Invocation left behind must not run on (and be billed to) nobody.
+    InvocationResult result;
+    result.outcome = outcome;
+    result.errorName = name;
+    result.error = message.isNull() ? QStringLiteral("") : message;
+    // An exception still lets waitUntil() work finish (as workerd); limits end everything.
+    respond(invocation, std::move(result), !exception);
+}
+
+namespace {
+double elapsedCpuMs(const InvocationState &invocation, bool running, clockid_t clock,
+                    qint64 sliceStartNs)
+{
+    qint64 cpuNs = invocation.cpuNs;
+    if (running)
+        cpuNs += cpuNowNs(clock) - sliceStartNs;
+    return double(cpuNs) / 1e6;
+}
+} // namespace
+
+void Instance::respond(const std::shared_ptr<InvocationState> &invocation, InvocationResult result,
+                       bool terminal)
+{
+    if (invocation->completed || invocation->responded)
+        return;
+    invocation->responded = true;
+    const bool running = m_current == invocation && m_executor;
+    result.invocationId = invocation->id;
+    result.cpuTimeMs = elapsedCpuMs(*invocation, running,
+                                    running ? m_executor->cpuClock() : clockid_t(), m_sliceStartNs);
+    result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
+    result.logs = invocation->logs;
+    result.exceptions = invocation->exceptions;
+    invocation->response = result;
+    invocation->response.logs.clear();
+    invocation->response.exceptions.clear();
+    InvocationCallback done = std::move(invocation->done);
+    invocation->done = nullptr;
+    if (!invocation->finished)
+        invocation->host = nullptr; // its owner only promised it until `done`
+    const bool waiting = !terminal && !m_dead && watchWaitUntil(invocation);
+    if (waiting && m_core.watchdog) {
+        // The waitUntil() phase gets its own wall budget from now, as workerd's 30 s.
+        m_core.watchdog->removeDeadline(invocation->wallWatch);
+        invocation->wallDeadline = Watchdog::Clock::now()
+                + std::chrono::milliseconds(std::min(invocation->wallMs, 30000));
+        if (invocation->instance)
+            m_core.watchWall(invocation->instance, invocation);
+    }
+    if (done)
+        done(result);
+    if (!waiting)
+        finalize(invocation);
+}
+
+void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
+                        const QString &name, const QString &message)
+{
+    if (invocation->completed)
+        return;
+    invocation->completed = true;
+    m_active.erase(invocation->id);
+    m_contextHandles.erase(invocation->id);
+    if (m_core.watchdog)
+        m_core.watchdog->removeDeadline(invocation->wallWatch);
+    // What an ended Invocation left behind must not run on (and be billed to) nobody.
     for (auto it = m_timers.begin(); it != m_timers.end();) {
         if (it->second.invocation == invocation)
             it = m_timers.erase(it);
         else
             ++it;
     }
-    InvocationResult result;
-    result.outcome = outcome;
-    result.errorName = name;
-    result.error = message.isNull() ? QStringLiteral("") : message;
-    complete(invocation, std::move(result));
-}
-
-void Instance::complete(const std::shared_ptr<InvocationState> &invocation, InvocationResult result)
-{
-    if (invocation->completed)
-        return;
-    invocation->completed = true;
-    m_active.erase(invocation->id);
-    if (m_core.watchdog)
-        m_core.watchdog->removeDeadline(invocation->wallWatch);
-    qint64 cpuNs = invocation->cpuNs;
-    if (m_current == invocation && m_executor)
-        cpuNs += cpuNowNs(m_executor->cpuClock()) - m_sliceStartNs;
+    InvocationResult result = std::move(invocation->response);
+    if (!outcome.isNull()) {
+        result.outcome = outcome;
+        result.errorName = name;
+        result.error = message.isNull() ? QStringLiteral("") : message;
+    }
+    const bool running = m_current == invocation && m_executor;
     result.invocationId = invocation->id;
-    result.cpuTimeMs = double(cpuNs) / 1e6;
+    result.cpuTimeMs = elapsedCpuMs(*invocation, running,
+                                    running ? m_executor->cpuClock() : clockid_t(), m_sliceStartNs);
     result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
     result.logs = std::move(invocation->logs);
     result.exceptions = std::move(invocation->exceptions);
-    InvocationCallback done = std::move(invocation->done);
-    invocation->done = nullptr;
+    InvocationCallback finished = std::move(invocation->finished);
+    invocation->finished = nullptr;
+    invocation->host = nullptr;
     invocation->instance.reset();
-    if (done)
-        done(result);
+    if (finished)
+        finished(result);
 }
 
 void Instance::die(const QString &outcome, const QString &message)
@@ -582,10 +742,13 @@ void Instance::shutdown()
         result.outcome = QLatin1String(outcomes::canceled);
         result.errorName = QStringLiteral("Error");
         result.error = QLatin1String(messages::shutdown);
+        item.invocation->responded = true;
         item.invocation->completed = true;
         item.invocation->instance.reset();
         if (auto done = std::move(item.invocation->done))
             done(result);
+        if (auto finished = std::move(item.invocation->finished))
+            finished(result);
     }
 }
 

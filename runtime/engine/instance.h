@@ -76,7 +76,7 @@ private:
     };
     enum class State { New, Ready, Failed };
 
-    void initialize();
+    void initialize(const QVariantList &firstEnv);
     void runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task);
     void deliver(const std::shared_ptr<InvocationState> &invocation);
     void deliverOrFail(const std::shared_ptr<InvocationState> &invocation);
@@ -84,6 +84,10 @@ private:
     template<bool fulfilled>
     static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
+    bool watchWaitUntil(const std::shared_ptr<InvocationState> &invocation);
+    template<bool fulfilled>
+    static void waitUntilSettledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+    void onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
     void armTimer(int id, int delayMs);
     void fireTimer(int id);
     quint64 addPending(v8::Local<v8::Promise::Resolver> resolver);
@@ -93,7 +97,13 @@ private:
     void die(const QString &outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
               const QString &name, const QString &message);
-    void complete(const std::shared_ptr<InvocationState> &invocation, InvocationResult result);
+    // The response (or failure) is ready: calls `done`, then waits for waitUntil() work unless
+    // `terminal` (a limit ended everything) or there is none.
+    void respond(const std::shared_ptr<InvocationState> &invocation, InvocationResult result,
+                 bool terminal = false);
+    // The end of the Invocation: calls `finished`. A non-null `outcome` replaces the response's.
+    void finalize(const std::shared_ptr<InvocationState> &invocation, const QString &outcome = {},
+                  const QString &name = {}, const QString &message = {});
     void recordException(v8::Local<v8::Value> exception, QString *name, QString *message);
     std::shared_ptr<InvocationState> active(quint64 id) const;
 
@@ -122,6 +132,8 @@ private:
     std::map<int, Timer> m_timers;
     int m_nextTimer = 0;
     std::map<quint64, v8::Global<v8::Promise::Resolver>> m_pending;
+    // Each active Invocation's ctx handle (CONTRACT.md makeContext): its waitUntil array.
+    std::map<quint64, v8::Global<v8::Object>> m_contextHandles;
     quint64 m_nextPending = 0;
 };
 

@@ -12,7 +12,6 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QRandomGenerator>
-#include <QStringDecoder>
 
 #include <v8-exception.h>
 #include <v8-external.h>
@@ -61,6 +60,74 @@ void utf8Encode(const Info &info)
     info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, size_t(length)));
 }
 
+// The Encoding Standard's UTF-8 decoder: one U+FFFD per maximal invalid subpart (a truncated
+// sequence is one, not one per byte as QStringDecoder gives), so TextDecoder matches workerd.
+QString decodeUtf8(const QByteArray &bytes, bool *invalid)
+{
+    QString out;
+    out.reserve(bytes.size());
+    char32_t codePoint = 0;
+    int needed = 0;
+    int seen = 0;
+    uchar lower = 0x80;
+    uchar upper = 0xBF;
+    auto replace = [&] {
+        *invalid = true;
+        out.append(QChar(QChar::ReplacementCharacter));
+    };
+    for (qsizetype i = 0; i < bytes.size();) {
+        const uchar byte = uchar(bytes.at(i));
+        if (needed == 0) {
+            ++i;
+            if (byte <= 0x7F) {
+                out.append(QChar(char16_t(byte)));
+            } else if (byte >= 0xC2 && byte <= 0xDF) {
+                needed = 1;
+                codePoint = byte & 0x1F;
+            } else if (byte >= 0xE0 && byte <= 0xEF) {
+                lower = byte == 0xE0 ? 0xA0 : 0x80;
+                upper = byte == 0xED ? 0x9F : 0xBF;
+                needed = 2;
+                codePoint = byte & 0x0F;
+            } else if (byte >= 0xF0 && byte <= 0xF4) {
+                lower = byte == 0xF0 ? 0x90 : 0x80;
+                upper = byte == 0xF4 ? 0x8F : 0xBF;
+                needed = 3;
+                codePoint = byte & 0x07;
+            } else {
+                replace();
+            }
+            continue;
+        }
+        if (byte < lower || byte > upper) {
+            // The sequence so far is one error; this byte starts over (not consumed).
+            codePoint = 0;
+            needed = seen = 0;
+            lower = 0x80;
+            upper = 0xBF;
+            replace();
+            continue;
+        }
+        ++i;
+        lower = 0x80;
+        upper = 0xBF;
+        codePoint = (codePoint << 6) | (byte & 0x3F);
+        if (++seen < needed)
+            continue;
+        if (QChar::requiresSurrogates(codePoint)) {
+            out.append(QChar(QChar::highSurrogate(codePoint)));
+            out.append(QChar(QChar::lowSurrogate(codePoint)));
+        } else {
+            out.append(QChar(char16_t(codePoint)));
+        }
+        codePoint = 0;
+        needed = seen = 0;
+    }
+    if (needed != 0)
+        replace();
+    return out;
+}
+
 void utf8Decode(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
@@ -69,11 +136,9 @@ void utf8Decode(const Info &info)
         return throwTypeError(iso, QStringLiteral("utf8Decode: expected a Uint8Array"));
     const bool fatal = info[1]->BooleanValue(iso);
     // The BOM is kept: stripping it is the prelude's decision (TextDecoder's ignoreBOM).
-    QStringDecoder decoder(QStringDecoder::Utf8,
-                           QStringDecoder::Flag::Stateless
-                                   | QStringDecoder::Flag::ConvertInitialBom);
-    const QString text = decoder.decode(bytes);
-    if (fatal && decoder.hasError())
+    bool invalid = false;
+    const QString text = decodeUtf8(bytes, &invalid);
+    if (fatal && invalid)
         return throwTypeError(iso,
                               QStringLiteral("The encoded data was not valid for encoding utf-8"));
     info.GetReturnValue().Set(toV8String(iso, text));

@@ -147,12 +147,13 @@ void Dispatcher::run(const engine::ScriptPtr &script, WorkerContext context, Req
     const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
     // What the trace needs of the request; the body is not kept.
     RequestData seen {request.method, request.url, request.headers, std::nullopt, std::nullopt};
-    m_engine.invokeFetch(script, std::move(request), env, limits, bindings.get(),
-                         [this, bindings, context = std::move(context), seen = std::move(seen),
-                          startedAt, done = std::move(done)](const InvocationResult &result) {
-                             finish(context, seen, startedAt, result);
-                             done(result);
-                         });
+    // The caller gets the response at once; the trace waits for ctx.waitUntil() work, so it is
+    // written once, with everything that work logged. The bindings live as long as that work.
+    m_engine.invokeFetch(
+            script, std::move(request), env, limits, bindings.get(),
+            [done = std::move(done)](const InvocationResult &result) { done(result); },
+            [this, bindings, context = std::move(context), seen = std::move(seen), startedAt](
+                    const InvocationResult &result) { finish(context, seen, startedAt, result); });
 }
 
 void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
@@ -186,7 +187,7 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
         m_engine.invokeTail(
                 script, QJsonArray {traceToJson(trace)}, bindings->envDescriptors(), {},
-                bindings.get(),
+                bindings.get(), {},
                 [this, bindings, context, startedAt](const InvocationResult &result) {
                     // The tail Worker's own trace is kept but not tailed again.
                     finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);

@@ -66,6 +66,10 @@ private Q_SLOTS:
     void outboundFetchNetworkError();
     void tailHandler();
     void instanceIsReused();
+    void waitUntilOutlivesTheResponse();
+    void waitUntilAfterAnException();
+    void waitUntilThatNeverSettles();
+    void waitUntilWithoutFinishedCallback();
     void realPreludeLoadsFromResources();
 
 private:
@@ -300,6 +304,119 @@ void tst_EngineInvocation::instanceIsReused()
     m_engine->dropInstance(script);
     QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://s/"))),
              QStringLiteral("alive after 1 calls"));
+}
+
+namespace {
+QStringList logLines(const InvocationResult &result)
+{
+    QStringList lines;
+    for (const LogEntry &entry : result.logs)
+        lines << entry.level + QLatin1Char(':') + entry.message;
+    return lines;
+}
+} // namespace
+
+void tst_EngineInvocation::waitUntilOutlivesTheResponse()
+{
+    ScriptPtr script = compile("waituntil", {"waituntil.js"});
+    TestHost host;
+    const QVariantList env
+            = {QVariantMap {{QStringLiteral("name"), QStringLiteral("STORE")},
+                            {QStringLiteral("type"), QStringLiteral("kv_namespace")}}};
+    Waiter responded;
+    Waiter finished;
+    m_engine->invokeFetch(script, get("http://w/"), env, {}, &host, responded.callback(),
+                          finished.callback());
+    QVERIFY(responded.waitFor(1));
+    const InvocationResult first = responded.results().first();
+    QCOMPARE(first.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(first), QStringLiteral("fast"));
+    // The response did not wait for the 50 ms of background work.
+    QCOMPARE(logLines(first), QStringList {QStringLiteral("log:handler")});
+    QVERIFY(finished.results().isEmpty());
+
+    QVERIFY(finished.waitFor(1));
+    const InvocationResult last = finished.results().first();
+    QCOMPARE(last.invocationId, first.invocationId);
+    QCOMPARE(last.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(last), QStringLiteral("fast"));
+    const QStringList lines = logLines(last);
+    QCOMPARE(lines.first(), QStringLiteral("log:handler"));
+    QVERIFY2(lines.contains(QStringLiteral("log:background done"))
+                     && lines.contains(QStringLiteral("log:nested done"))
+                     && lines.contains(QStringLiteral("log:binding bg!"))
+                     && lines.contains(
+                             QStringLiteral("error:Uncaught (in promise) TypeError: background "
+                                            "failed")),
+             qPrintable(lines.join(QLatin1Char('|'))));
+    QCOMPARE(last.exceptions.size(), 1);
+    QCOMPARE(last.exceptions.first().name, QStringLiteral("TypeError"));
+    QVERIFY2(last.wallTimeMs >= 65, qPrintable(QString::number(last.wallTimeMs)));
+    QVERIFY(last.wallTimeMs >= first.wallTimeMs);
+    QVERIFY(finished.results().size() == 1 && responded.results().size() == 1);
+
+    // Without waitUntil() both notifications come together.
+    Waiter plainResponded;
+    Waiter plainFinished;
+    m_engine->invokeFetch(script, get("http://w/none"), env, {}, &host, plainResponded.callback(),
+                          plainFinished.callback());
+    QVERIFY(plainFinished.waitFor(1));
+    QVERIFY(plainResponded.waitFor(1));
+    QCOMPARE(bodyOf(plainFinished.results().first()), QStringLiteral("none"));
+}
+
+void tst_EngineInvocation::waitUntilAfterAnException()
+{
+    // The handler's exception is the response; the background work still runs and is logged.
+    ScriptPtr script = compile("waituntil", {"waituntil.js"});
+    Waiter responded;
+    Waiter finished;
+    m_engine->invokeFetch(script, get("http://w/throws"), {}, {}, nullptr, responded.callback(),
+                          finished.callback());
+    QVERIFY(responded.waitFor(1));
+    QCOMPARE(responded.results().first().outcome, QStringLiteral("exception"));
+    QCOMPARE(responded.results().first().error, QStringLiteral("handler failed"));
+    QVERIFY(finished.waitFor(1));
+    const InvocationResult last = finished.results().first();
+    QCOMPARE(last.outcome, QStringLiteral("exception"));
+    QCOMPARE(last.errorName, QStringLiteral("RangeError"));
+    QCOMPARE(last.exceptions.size(), 1);
+    QVERIFY2(logLines(last).contains(QStringLiteral("log:after throw")),
+             qPrintable(logLines(last).join(QLatin1Char('|'))));
+}
+
+void tst_EngineInvocation::waitUntilThatNeverSettles()
+{
+    // Nothing left that could settle it: the Invocation ends at once, not at the wall limit.
+    ScriptPtr script = compile("waituntil", {"waituntil.js"});
+    Waiter responded;
+    Waiter finished;
+    m_engine->invokeFetch(script, get("http://w/hang"), {}, {}, nullptr, responded.callback(),
+                          finished.callback());
+    QVERIFY(finished.waitFor(1, 5000));
+    const InvocationResult last = finished.results().first();
+    QCOMPARE(last.outcome, QStringLiteral("ok"));
+    QCOMPARE(bodyOf(last), QStringLiteral("hang"));
+    QVERIFY2(logLines(last).last().startsWith(QStringLiteral("warn:A waitUntil() promise")),
+             qPrintable(logLines(last).join(QLatin1Char('|'))));
+    QCOMPARE(responded.results().size(), 1);
+}
+
+void tst_EngineInvocation::waitUntilWithoutFinishedCallback()
+{
+    // The one-callback form: `done` as soon as the response is ready; the host is not used
+    // after it (the background binding call fails instead of reaching a host that may be gone).
+    ScriptPtr script = compile("waituntil", {"waituntil.js"});
+    auto host = std::make_unique<TestHost>();
+    const QVariantList env
+            = {QVariantMap {{QStringLiteral("name"), QStringLiteral("STORE")},
+                            {QStringLiteral("type"), QStringLiteral("kv_namespace")}}};
+    const InvocationResult result
+            = invoke(*m_engine, script, get("http://w/"), {}, host.get(), env);
+    host.reset();
+    QCOMPARE(bodyOf(result), QStringLiteral("fast"));
+    QTest::qWait(150); // the background work runs on and must not crash
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://w/none"))), QStringLiteral("none"));
 }
 
 void tst_EngineInvocation::realPreludeLoadsFromResources()

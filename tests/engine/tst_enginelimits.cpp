@@ -30,6 +30,7 @@ private Q_SLOTS:
     void wallClockLimit();
     void startupCpuLimit();
     void noisyNeighbour();
+    void limitsInTheWaitUntilPhase();
 
 private:
     ScriptPtr compile(const char *name, const QStringList &files)
@@ -192,6 +193,40 @@ void tst_EngineLimits::noisyNeighbour()
         QVERIFY(spinner.waitFor(1));
         QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
     }
+}
+
+void tst_EngineLimits::limitsInTheWaitUntilPhase()
+{
+    // waitUntil() work is billed to its Invocation: a limit it hits becomes the final outcome,
+    // while the client already got its response.
+    ScriptPtr script = compile("waituntil", {"waituntil.js"});
+    Waiter responded;
+    Waiter finished;
+    m_engine->invokeFetch(script, get("http://w/spin"), {}, {50, 0, 0}, nullptr,
+                          responded.callback(), finished.callback());
+    QVERIFY(finished.waitFor(1));
+    QCOMPARE(responded.results().first().outcome, QStringLiteral("ok"));
+    InvocationResult last = finished.results().first();
+    QCOMPARE(last.outcome, QStringLiteral("exceededCpu"));
+    QCOMPARE(last.error, QStringLiteral("Worker exceeded CPU time limit."));
+    QCOMPARE(bodyOf(last), QStringLiteral("spin"));
+
+    // A background task that never ends gets the wall limit, counted from the response.
+    Waiter respondedWall;
+    Waiter finishedWall;
+    QElapsedTimer timer;
+    timer.start();
+    m_engine->invokeFetch(script, get("http://w/forever"), {}, {0, 0, 300}, nullptr,
+                          respondedWall.callback(), finishedWall.callback());
+    QVERIFY(respondedWall.waitFor(1));
+    QVERIFY(finishedWall.waitFor(1, 5000));
+    last = finishedWall.results().first();
+    QCOMPARE(last.outcome, QStringLiteral("canceled"));
+    QCOMPARE(last.error, QStringLiteral("Worker exceeded wall-clock time limit."));
+    QVERIFY2(timer.elapsed() >= 290, qPrintable(QString::number(timer.elapsed())));
+
+    // The Instance is still usable.
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://w/none"))), QStringLiteral("none"));
 }
 
 QTEST_GUILESS_MAIN(tst_EngineLimits)

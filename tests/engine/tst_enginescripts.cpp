@@ -17,6 +17,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void moduleWorker();
     void serviceWorker();
+    void serviceWorkerBindingsAreGlobals();
     void multiModuleImports();
     void syntaxErrorNamesModuleLineColumn();
     void syntaxErrorInImportedModule();
@@ -61,6 +62,28 @@ void tst_EngineScripts::serviceWorker()
     const InvocationResult result = invoke(*m_engine, script, get("http://sw.test/"));
     QCOMPARE(result.outcome, QStringLiteral("ok"));
     QCOMPARE(bodyOf(result), QStringLiteral("service worker says hi to http://sw.test/"));
+}
+
+void tst_EngineScripts::serviceWorkerBindingsAreGlobals()
+{
+    ScriptPtr script = m_engine->compile(ScriptSource::serviceWorkerScript(
+            QStringLiteral("swg"), readFixture(QStringLiteral("sw_globals.js"))));
+    QVERIFY(script);
+    auto env = [](const QString &greeting) {
+        return QVariantList {
+                QVariantMap {{QStringLiteral("name"), QStringLiteral("GREETING")},
+                             {QStringLiteral("type"), QStringLiteral("plain_text")},
+                             {QStringLiteral("text"), greeting}},
+                QVariantMap {{QStringLiteral("name"), QStringLiteral("STORE")},
+                             {QStringLiteral("type"), QStringLiteral("kv_namespace")}}};
+    };
+    // At load time the script sees the first Invocation's env; each event sees its own.
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://sw/"), {}, nullptr,
+                           env(QStringLiteral("hi")))),
+             QStringLiteral("hi hi object mine"));
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://sw/"), {}, nullptr,
+                           env(QStringLiteral("bye")))),
+             QStringLiteral("hi bye object mine"));
 }
 
 void tst_EngineScripts::multiModuleImports()

@@ -73,6 +73,7 @@
 
     const listeners = [];
     globalThis.addEventListener = (type, f) => { if (type === "fetch") listeners.push(f); };
+    const installed = new Set();
     return {
         makeRequest(method, url, headers, body, cf) { return new Request(url, { method, headers, body, cf }); },
         async readResponse(value) {
@@ -103,6 +104,11 @@
             });
         },
         hasServiceWorkerFetch() { return listeners.length > 0; },
+        installGlobals(env) {
+            for (const k of Object.keys(env || {})) {
+                if (!(k in globalThis) || installed.has(k)) { globalThis[k] = env[k]; installed.add(k); }
+            }
+        },
         formatError(e) { return { name: e?.name ?? "Error", message: e?.message ?? String(e), stack: e?.stack }; },
     };
 })();
