@@ -1,6 +1,8 @@
 #include "runtimestack.h"
 
 #include "engine/engine.h"
+#include "http/adminapi.h"
+#include "http/adminauth.h"
 #include "http/dispatchfront.h"
 #include "platform/clock.h"
 #include "platform/dispatcher.h"
@@ -18,6 +20,7 @@ RuntimeStack::RuntimeStack(engine::V8Platform &v8) : m_v8(v8) { }
 RuntimeStack::~RuntimeStack()
 {
     // Stop taking requests first, then let traces reach the disk.
+    m_admin.reset();
     m_front.reset();
     if (m_service)
         m_service->flushAppends();
@@ -66,7 +69,28 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_dispatcher = std::make_unique<platform::Dispatcher>(*m_engine, *m_service, *m_scripts);
     m_front = std::make_unique<http::DispatchFront>(*m_dispatcher);
     m_port = m_front->listen(config.listen.address, config.listen.port, error);
-    return m_port != 0;
+    if (m_port == 0)
+        return false;
+    return !config.admin || startAdmin(config, path, error);
+}
+
+bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath, QString *error)
+{
+    m_adminToken = config.adminToken;
+    if (m_adminToken.isEmpty()) {
+        const auto token = http::admin::loadOrCreateToken(config.dataDir, error);
+        if (!token)
+            return false;
+        m_adminToken = *token;
+        m_adminTokenPath = http::admin::tokenFilePath(config.dataDir);
+    }
+    // On this (the service's) thread: admin changes then need no thread hop.
+    m_admin = std::make_unique<http::AdminApi>(*m_service,
+                                               http::AdminApi::Config {m_adminToken, databasePath});
+    m_adminPort = m_admin->listen(config.admin->address, config.admin->port, error);
+    if (m_adminPort == 0)
+        *error = QStringLiteral("admin API: %1").arg(*error);
+    return m_adminPort != 0;
 }
 
 } // namespace switchyard::app

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace switchyard::engine {
 class Engine;
@@ -21,8 +22,9 @@ class PlatformService;
 class ScriptCache;
 } // namespace switchyard::platform
 namespace switchyard::http {
+class AdminApi;
 class DispatchFront;
-}
+} // namespace switchyard::http
 
 namespace switchyard::app {
 
@@ -37,6 +39,10 @@ public:
         QString dataDir;
         Endpoint listen {QHostAddress::LocalHost, 0};
         int executorThreads = 0;
+        // The admin API's address; std::nullopt runs none.
+        std::optional<Endpoint> admin;
+        // Empty: the token in <dataDir>/admin-token, generated there on first start.
+        QString adminToken;
     };
 
     explicit RuntimeStack(engine::V8Platform &v8);
@@ -49,9 +55,15 @@ public:
     platform::Dispatcher &dispatcher() { return *m_dispatcher; }
     engine::Engine &engine() { return *m_engine; }
     quint16 port() const { return m_port; }
+    quint16 adminPort() const { return m_adminPort; }
+    QString adminToken() const { return m_adminToken; }
+    // Where the admin token is kept; empty when it came from the command line.
+    QString adminTokenPath() const { return m_adminTokenPath; }
     QString databasePath() const;
 
 private:
+    bool startAdmin(const Config &config, const QString &databasePath, QString *error);
+
     engine::V8Platform &m_v8;
     std::unique_ptr<platform::Clock> m_clock;
     std::unique_ptr<store::Database> m_database;
@@ -61,7 +73,11 @@ private:
     std::unique_ptr<platform::ScriptCache> m_scripts;
     std::unique_ptr<platform::Dispatcher> m_dispatcher;
     std::unique_ptr<http::DispatchFront> m_front;
+    std::unique_ptr<http::AdminApi> m_admin;
     quint16 m_port = 0;
+    quint16 m_adminPort = 0;
+    QString m_adminToken;
+    QString m_adminTokenPath;
 };
 
 } // namespace switchyard::app

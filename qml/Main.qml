@@ -6,6 +6,7 @@ import Switchyard.Models
 ApplicationWindow {
     id: window
     required property ServerStatus status
+    required property Workbench workbench
 
     width: 1200
     height: 760
@@ -60,7 +61,7 @@ ApplicationWindow {
                 required property var modelData
                 required property int index
                 width: ListView.view.width
-                text: modelData.name
+                text: modelData.name.replace("&", "&&") // not a mnemonic
                 highlighted: ListView.isCurrentItem
                 onClicked: navigation.currentIndex = index
             }
@@ -78,14 +79,14 @@ ApplicationWindow {
             Layout.fillHeight: true
             currentIndex: navigation.currentIndex
 
-            Repeater {
-                model: window.views
-                ViewPlaceholder {
-                    required property var modelData
-                    title: modelData.name
-                    plan: modelData.plan
-                }
-            }
+            OverviewView { title: window.views[0].name; workbench: window.workbench; status: window.status }
+            NamespacesView { title: window.views[1].name; workbench: window.workbench }
+            DispatcherView { title: window.views[2].name; workbench: window.workbench }
+            RoutingView { title: window.views[3].name; workbench: window.workbench }
+            PlansView { title: window.views[4].name; workbench: window.workbench }
+            AnalyticsView { title: window.views[5].name; workbench: window.workbench }
+            TailView { title: window.views[6].name; workbench: window.workbench }
+            PlaygroundView { title: window.views[7].name; workbench: window.workbench }
         }
     }
 

@@ -138,8 +138,10 @@ void tst_Dispatch::init()
     m_dir = std::make_unique<QTemporaryDir>();
     m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
     QString error;
-    QVERIFY2(m_stack->start({m_dir->path(), {QHostAddress::LocalHost, 0}, 2}, &error),
-             qPrintable(error));
+    app::RuntimeStack::Config config;
+    config.dataDir = m_dir->path();
+    config.executorThreads = 2;
+    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
     m_service = &m_stack->service();
     QVERIFY(m_service->createNamespace(QString::fromLatin1(kNamespace)));
     for (const char *title : {"USER_ROUTING", "CUSTOMERS", "DATA", "LOG"})

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QQmlEngine>
+
+namespace switchyard::models {
+
+// The Analytics view's SQL box: runs an Analytics Engine SQL query over the stored data points
+// (store::runAnalyticsSql: translated to SQLite, on a read-only connection of its own) and holds
+// the result, one row per result row.
+class AnalyticsQueryModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(
+            QString databasePath READ databasePath WRITE setDatabasePath NOTIFY databasePathChanged)
+    Q_PROPERTY(QStringList columns READ columns NOTIFY resultChanged)
+    Q_PROPERTY(QString error READ error NOTIFY resultChanged)
+    Q_PROPERTY(bool truncated READ truncated NOTIFY resultChanged)
+    Q_PROPERTY(int count READ rowCount NOTIFY resultChanged)
+public:
+    enum Role { CellsRole = Qt::UserRole + 1 };
+    Q_ENUM(Role)
+
+    explicit AnalyticsQueryModel(QObject *parent = nullptr);
+
+    QString databasePath() const { return m_path; }
+    void setDatabasePath(const QString &path);
+    QStringList columns() const { return m_columns; }
+    QString error() const { return m_error; }
+    bool truncated() const { return m_truncated; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // True when the query ran; otherwise `error` says why not.
+    Q_INVOKABLE bool run(const QString &query);
+
+    static constexpr int kMaxRows = 5000;
+
+Q_SIGNALS:
+    void databasePathChanged();
+    void resultChanged();
+
+private:
+    void takeJson(const QByteArray &body);
+
+    QString m_path;
+    QStringList m_columns;
+    QList<QStringList> m_rows;
+    QString m_error;
+    bool m_truncated = false;
+};
+
+} // namespace switchyard::models

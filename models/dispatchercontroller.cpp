@@ -1,0 +1,103 @@
+#include "dispatchercontroller.h"
+
+#include "platform/platformservice.h"
+
+#include <QJsonObject>
+
+namespace switchyard::models {
+
+DispatcherController::DispatcherController(QObject *parent) : QObject(parent) { }
+
+void DispatcherController::setPlatform(PlatformController *platform)
+{
+    if (m_platform == platform)
+        return;
+    if (m_platform)
+        disconnect(&m_platform->service(), nullptr, this, nullptr);
+    m_platform = platform;
+    if (m_platform) {
+        auto *service = &m_platform->service();
+        connect(service, &platform::PlatformService::platformWorkerChanged, this,
+                &DispatcherController::reload);
+        connect(service, &platform::PlatformService::activeDispatcherChanged, this,
+                &DispatcherController::reload);
+    }
+    reload();
+    Q_EMIT platformChanged();
+}
+
+static QString bindingTarget(const QJsonObject &b, const platform::PlatformSnapshot &snapshot)
+{
+    // KV bindings name their namespace by id; people know it by title.
+    if (const QString id = b.value(QLatin1String("namespace_id")).toString(); !id.isEmpty())
+        return snapshot.kvNamespaces.contains(id) ? snapshot.kvNamespaces.value(id).title : id;
+    for (const char *key : {"namespace", "namespace_id", "dataset", "service", "text"})
+        if (b.contains(QLatin1String(key)))
+            return b.value(QLatin1String(key)).toString();
+    return {};
+}
+
+void DispatcherController::reload()
+{
+    QString name, code;
+    QStringList bindings;
+    QDateTime modified;
+    if (m_platform) {
+        const auto snapshot = m_platform->service().snapshot();
+        if (const auto worker = snapshot->dispatcher()) {
+            name = worker->name;
+            for (const auto &module : worker->code.modules)
+                if (module.name == worker->code.mainModule)
+                    code = QString::fromUtf8(module.code);
+            for (const QJsonValue &v : worker->code.bindings) {
+                const QJsonObject b = v.toObject();
+                bindings << QStringLiteral("%1: %2 → %3")
+                                    .arg(b.value(QLatin1String("name")).toString(),
+                                         b.value(QLatin1String("type")).toString(),
+                                         bindingTarget(b, *snapshot));
+            }
+            modified = QDateTime::fromMSecsSinceEpoch(worker->modifiedAt);
+        }
+    }
+    if (name == m_name && code == m_code && bindings == m_bindings && modified == m_modified)
+        return;
+    m_name = name;
+    m_code = code;
+    m_bindings = bindings;
+    m_modified = modified;
+    Q_EMIT dispatcherChanged();
+}
+
+QString DispatcherController::save(const QString &code)
+{
+    if (!m_platform)
+        return tr("not connected to a platform");
+    auto &service = m_platform->service();
+    store::WorkerCode workerCode;
+    QString name = service.activeDispatcher();
+    if (const auto current = service.platformWorker(name)) {
+        workerCode = current->code;
+        for (auto &module : workerCode.modules)
+            if (module.name == workerCode.mainModule)
+                module.code = code.toUtf8();
+    } else {
+        // No dispatcher yet: a new one, with no bindings until the admin API or a wrangler
+        // config gives it some.
+        name = QLatin1String(kDefaultName);
+        workerCode.modules = {{QStringLiteral("index.js"),
+                               QStringLiteral("application/javascript+module"), code.toUtf8()}};
+        workerCode.mainModule = QStringLiteral("index.js");
+        workerCode.compatibilityDate = QStringLiteral("2025-01-01");
+    }
+    const auto put = service.putPlatformWorker(name, store::WorkerKind::Dispatcher, workerCode);
+    if (!put)
+        return put.errorMessage();
+    if (service.activeDispatcher() != name) {
+        const auto active = service.setActiveDispatcher(name);
+        if (!active)
+            return active.errorMessage();
+    }
+    return {};
+}
+
+} // namespace switchyard::models

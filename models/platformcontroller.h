@@ -1,0 +1,96 @@
+#pragma once
+
+#include <QObject>
+#include <QQmlEngine>
+
+namespace switchyard::platform {
+class PlatformService;
+}
+
+namespace switchyard::models {
+
+// The views' write path: every edit the GUI makes goes through here to the platform service, on
+// the service's thread, and comes back as an empty string (applied) or the service's reason for
+// refusing it, ready to show next to the field. Also the typed conventions of the routing, plans
+// and customers KV namespaces that the dispatcher binds.
+class PlatformController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("PlatformController is provided by the application")
+    Q_PROPERTY(
+            QString routingTable READ routingTable WRITE setRoutingTable NOTIFY routingTableChanged)
+    Q_PROPERTY(QString plansTable READ plansTable WRITE setPlansTable NOTIFY plansTableChanged)
+    Q_PROPERTY(QString customersTable READ customersTable WRITE setCustomersTable NOTIFY
+                       customersTableChanged)
+    Q_PROPERTY(QString routingNamespace READ routingNamespace NOTIFY routingNamespaceChanged)
+    Q_PROPERTY(QStringList namespaceNames READ namespaceNames NOTIFY namespacesChanged)
+public:
+    explicit PlatformController(platform::PlatformService &service, QObject *parent = nullptr);
+
+    platform::PlatformService &service() const { return m_service; }
+
+    QString routingTable() const { return m_routingTable; }
+    void setRoutingTable(const QString &title);
+    QString plansTable() const { return m_plansTable; }
+    void setPlansTable(const QString &title);
+    QString customersTable() const { return m_customersTable; }
+    void setCustomersTable(const QString &title);
+    // The dispatch namespace the active dispatcher binds (the first one), where routes point.
+    QString routingNamespace() const;
+    QStringList namespaceNames() const;
+
+    // Dispatch namespaces.
+    Q_INVOKABLE QString createNamespace(const QString &name, bool trusted);
+    Q_INVOKABLE QString deleteNamespace(const QString &name);
+    Q_INVOKABLE QString setNamespaceTrusted(const QString &name, bool trusted);
+
+    // User Workers. saveScript replaces the main module's code (a new Worker gets one module,
+    // index.js) and keeps bindings and other modules; `tags` is comma-separated.
+    Q_INVOKABLE QString scriptCode(const QString &ns, const QString &name) const;
+    Q_INVOKABLE QString saveScript(const QString &ns, const QString &name, const QString &code,
+                                   const QString &tags);
+    Q_INVOKABLE QString deleteScript(const QString &ns, const QString &name);
+    Q_INVOKABLE bool workerExists(const QString &ns, const QString &name) const;
+
+    // Any KV namespace by title.
+    Q_INVOKABLE QString kvPut(const QString &title, const QString &key, const QString &value);
+    Q_INVOKABLE QString kvDelete(const QString &title, const QString &key);
+    Q_INVOKABLE QString kvValue(const QString &title, const QString &key) const;
+
+    // Typed editors over the routing, plans and customers tables.
+    Q_INVOKABLE QString checkRoute(const QString &route, const QString &worker) const;
+    Q_INVOKABLE QString setRoute(const QString &route, const QString &worker);
+    Q_INVOKABLE QString checkPlan(const QString &plan, const QString &cpuMs,
+                                  const QString &subRequests) const;
+    Q_INVOKABLE QString setPlan(const QString &plan, const QString &cpuMs,
+                                const QString &subRequests);
+    Q_INVOKABLE QString checkCustomer(const QString &customer, const QString &plan) const;
+    Q_INVOKABLE QString setCustomer(const QString &customer, const QString &plan);
+    Q_INVOKABLE QStringList planNames() const;
+
+    // Custom hostnames; `metadata` is JSON object text.
+    Q_INVOKABLE QString checkHostnameMetadata(const QString &metadata) const;
+    Q_INVOKABLE QString putHostname(const QString &hostname, const QString &metadata);
+    Q_INVOKABLE QString deleteHostname(const QString &hostname);
+
+    // The line a `module:line:column: message` error points at, or 0.
+    Q_INVOKABLE static int errorLine(const QString &message);
+
+Q_SIGNALS:
+    void routingTableChanged();
+    void plansTableChanged();
+    void customersTableChanged();
+    void routingNamespaceChanged();
+    void namespacesChanged();
+
+private:
+    QString kvId(const QString &title, QString *error) const;
+
+    platform::PlatformService &m_service;
+    QString m_routingTable = QStringLiteral("USER_ROUTING");
+    QString m_plansTable = QStringLiteral("PLANS");
+    QString m_customersTable = QStringLiteral("CUSTOMERS");
+};
+
+} // namespace switchyard::models

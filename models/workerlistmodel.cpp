@@ -1,0 +1,136 @@
+#include "workerlistmodel.h"
+
+#include "platform/platformservice.h"
+
+#include <QJsonObject>
+
+namespace switchyard::models {
+
+WorkerListModel::WorkerListModel(QObject *parent) : QAbstractListModel(parent) { }
+
+void WorkerListModel::setPlatform(PlatformController *platform)
+{
+    if (m_platform == platform)
+        return;
+    if (m_platform)
+        disconnect(&m_platform->service(), nullptr, this, nullptr);
+    m_platform = platform;
+    if (m_platform) {
+        auto *service = &m_platform->service();
+        connect(service, &platform::PlatformService::scriptChanged, this,
+                [this](const QString &ns, const QString &) {
+                    if (ns == m_namespace)
+                        reload();
+                });
+        connect(service, &platform::PlatformService::namespacesChanged, this,
+                &WorkerListModel::reload);
+    }
+    reload();
+    Q_EMIT platformChanged();
+}
+
+void WorkerListModel::setNamespaceName(const QString &name)
+{
+    if (m_namespace == name)
+        return;
+    m_namespace = name;
+    reload();
+    Q_EMIT namespaceNameChanged();
+}
+
+void WorkerListModel::setTagFilter(const QString &filter)
+{
+    if (m_tagFilter == filter)
+        return;
+    m_tagFilter = filter;
+    reload();
+    Q_EMIT tagFilterChanged();
+}
+
+void WorkerListModel::reload()
+{
+    QList<Row> rows;
+    if (m_platform && !m_namespace.isEmpty()) {
+        const auto snapshot = m_platform->service().snapshot();
+        const QString filter = m_tagFilter.trimmed();
+        for (const auto &script : snapshot->scripts.value(m_namespace)) {
+            if (!filter.isEmpty()
+                && std::none_of(script->tags.cbegin(), script->tags.cend(),
+                                [&](const QString &tag) {
+                                    return tag.contains(filter, Qt::CaseInsensitive);
+                                }))
+                continue;
+            QStringList bindings;
+            for (const QJsonValue &b : script->code.bindings) {
+                const QJsonObject binding = b.toObject();
+                bindings << QStringLiteral("%1 (%2)").arg(
+                        binding.value(QLatin1String("name")).toString(),
+                        binding.value(QLatin1String("type")).toString());
+            }
+            rows.append({script->name, script->tags, bindings,
+                         QDateTime::fromMSecsSinceEpoch(script->modifiedAt),
+                         int(script->code.modules.size())});
+        }
+        std::sort(rows.begin(), rows.end(),
+                  [](const Row &a, const Row &b) { return a.name < b.name; });
+    }
+    if (rows == m_rows)
+        return;
+    bool sameNames = rows.size() == m_rows.size();
+    for (qsizetype i = 0; sameNames && i < rows.size(); ++i)
+        sameNames = rows.at(i).name == m_rows.at(i).name;
+    if (sameNames) {
+        // Keep delegates (and the selection) when only contents changed.
+        m_rows = rows;
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
+        return;
+    }
+    beginResetModel();
+    m_rows = rows;
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+int WorkerListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant WorkerListModel::data(const QModelIndex &index, int role) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const Row &row = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole:
+        return row.name;
+    case TagsRole:
+        return row.tags;
+    case BindingsRole:
+        return row.bindings;
+    case ModifiedRole:
+        return row.modified;
+    case ModuleCountRole:
+        return row.moduleCount;
+    }
+    return {};
+}
+
+QHash<int, QByteArray> WorkerListModel::roleNames() const
+{
+    return {{NameRole, "name"},
+            {TagsRole, "tags"},
+            {BindingsRole, "bindings"},
+            {ModifiedRole, "modified"},
+            {ModuleCountRole, "moduleCount"}};
+}
+
+int WorkerListModel::indexOf(const QString &name) const
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).name == name)
+            return int(i);
+    return -1;
+}
+
+} // namespace switchyard::models

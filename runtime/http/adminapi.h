@@ -1,0 +1,48 @@
+#pragma once
+
+#include "httplistener.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace switchyard::platform {
+class PlatformService;
+}
+
+namespace switchyard::http {
+
+// The admin REST API: the subset of Cloudflare's v4 API that Workers for Platforms uses, under
+// /client/v4/accounts/{account_id}/ (any account id is accepted and echoed), with Cloudflare's
+// envelope and bearer-token auth, so wrangler and curl drive Switchyard as they drive Cloudflare.
+//
+// Threads: the listener lives on this object's thread, which must be the platform service's, so
+// every change runs on the service's thread without hopping (admin traffic is light; the
+// dispatch listener has its own thread).
+class AdminApi : public QObject
+{
+    Q_OBJECT
+public:
+    struct Config
+    {
+        QString token; // the bearer token every request must carry
+        QString databasePath; // read by Analytics Engine SQL on its own read-only connection
+    };
+
+    AdminApi(platform::PlatformService &service, Config config, ListenerLimits limits = {},
+             QObject *parent = nullptr);
+    ~AdminApi() override;
+
+    // Returns the bound port, or 0 with `error` set.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+
+    // Answers one request; what the listener calls. Public for tests of routing without sockets.
+    HttpResponse handle(const HttpRequest &request);
+
+private:
+    platform::PlatformService &m_service;
+    Config m_config;
+    std::unique_ptr<HttpListener> m_listener;
+};
+
+} // namespace switchyard::http

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "httpmessage.h"
+
+#include <QStringList>
+#include <QUrlQuery>
+
+namespace switchyard::platform {
+class PlatformService;
+}
+
+namespace switchyard::http::admin {
+
+// One authenticated admin API request, routed to a resource group: `path` holds the decoded
+// segments after the group's prefix (e.g. after `workers/dispatch/namespaces`).
+struct AdminCall
+{
+    const HttpRequest &request;
+    QByteArray method;
+    QStringList path;
+    QUrlQuery query;
+    QString accountId;
+    platform::PlatformService &service;
+
+    QString queryValue(const QString &key) const
+    {
+        return query.queryItemValue(key, QUrl::FullyDecoded);
+    }
+    bool queryFlag(const QString &key) const
+    {
+        const QString v = queryValue(key).toLower();
+        return v == QLatin1String("true") || v == QLatin1String("1") || v == QLatin1String("yes");
+    }
+};
+
+// Resource groups; each answers every method and sub-path under its prefix.
+HttpResponse handleDispatchNamespaces(const AdminCall &call);
+HttpResponse handlePlatformWorkers(const AdminCall &call);
+HttpResponse handleKv(const AdminCall &call);
+HttpResponse handleAnalyticsSql(const AdminCall &call, const QString &databasePath);
+
+// 405 in Cloudflare's envelope, naming what the path accepts.
+HttpResponse methodNotAllowed(const AdminCall &call, const char *allowed);
+
+} // namespace switchyard::http::admin

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Takes a screenshot of every view into docs/screenshots/: starts the GUI with the demo platform
+# under Xvfb on a fresh data directory, sends traffic with curl (including limit violations) so
+# the live views have something to show, and lets the app save each view and quit
+# (SWITCHYARD_SCREENSHOT_DIR, a hook kept out of --help).
+#   scripts/screenshots.sh [path/to/switchyard]     default: build/bin/switchyard
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+binary=${1:-$top/build/bin/switchyard}
+out=$top/docs/screenshots
+port=${SWITCHYARD_SCREENSHOT_PORT:-8797}
+[ -x "$binary" ] || { echo "screenshots: no executable at $binary (build first)" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run is not installed" >&2; exit 1; }
+
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+mkdir -p "$out"
+rm -f "$out"/*.png
+
+traffic() {
+  until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done
+  local end=$((SECONDS + 9))
+  while [ $SECONDS -lt $end ]; do
+    for host in localhost www.localhost api.localhost json-api.localhost site.localhost \
+                cpu-burner.localhost fanout.localhost thrower.localhost nobody.localhost; do
+      curl -s -o /dev/null -H "Host: $host" "http://127.0.0.1:$port/" &
+    done
+    wait
+    sleep 0.15
+  done
+}
+
+traffic &
+traffic_pid=$!
+# Xvfb's default 8-bit depth makes Qt Quick's gradients band; ask for 24 bits.
+SWITCHYARD_SCREENSHOT_DIR=$out SWITCHYARD_SCREENSHOT_DELAY_MS=8000 \
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+  "$binary" --demo --data-dir "$data" --listen "127.0.0.1:$port" --admin 127.0.0.1:0
+wait "$traffic_pid" 2>/dev/null || true
+ls "$out"

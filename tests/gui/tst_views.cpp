@@ -1,0 +1,180 @@
+// The real views over the real runtime (the demo platform, V8, the dispatch listener), loaded
+// through the same Application that main() uses: every view opens, an edit made in the Routing
+// view changes the next HTTP response, and a limit violation reaches the Analytics view within a
+// second of its response.
+#include "../common/rawhttp.h"
+#include "application.h"
+#include "runtimestack.h"
+
+#include "platform/platformservice.h"
+
+#include <QAbstractItemModel>
+#include <QElapsedTimer>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace switchyard;
+using namespace switchyard::app;
+using switchyard::testing::rawRequest;
+
+class tst_Views : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void everyViewOpens();
+    void routingEditChangesNextResponse();
+    void violationReachesAnalyticsWithinOneSecond();
+    void invalidRouteIsRefusedInPlace();
+
+private:
+    QQuickItem *view(const char *objectName) const
+    {
+        return m_window->findChild<QQuickItem *>(QLatin1String(objectName));
+    }
+    void show(int index)
+    {
+        auto *navigation = m_window->findChild<QQuickItem *>(QStringLiteral("navigation"));
+        navigation->setProperty("currentIndex", index);
+    }
+    testing::RawResponse get(const QByteArray &host)
+    {
+        return rawRequest(m_app->stack()->port(), "GET", host, "/");
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Application> m_app;
+    QQuickWindow *m_window = nullptr;
+};
+
+void tst_Views::initTestCase()
+{
+    Options options;
+    options.listen = {QHostAddress::LocalHost, 0};
+    options.admin = {QHostAddress::LocalHost, 0};
+    options.dataDir = m_dir.path();
+    options.demo = true;
+    m_app = std::make_unique<Application>(options);
+    QVERIFY(m_app->start());
+    for (QWindow *w : QGuiApplication::topLevelWindows())
+        if ((m_window = qobject_cast<QQuickWindow *>(w)))
+            break;
+    QVERIFY(m_window);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+}
+
+void tst_Views::cleanupTestCase()
+{
+    m_app.reset();
+}
+
+void tst_Views::everyViewOpens()
+{
+    const char *names[] = {"overviewView", "namespacesView", "dispatcherView", "routingView",
+                           "plansView",    "analyticsView",  "tailView",       "playgroundView"};
+    auto *pages = m_window->findChild<QQuickItem *>(QStringLiteral("pages"));
+    QVERIFY(pages);
+    for (int i = 0; i < 8; ++i) {
+        show(i);
+        QQuickItem *page = view(names[i]);
+        QVERIFY2(page, names[i]);
+        QTRY_VERIFY(page->isVisible());
+        QVERIFY(page->width() > 100 && page->height() > 100);
+        QVERIFY(!page->property("title").toString().isEmpty());
+    }
+    // The demo's data is in the views' models.
+    auto *routes = qvariant_cast<QAbstractItemModel *>(view("routingView")->property("routes"));
+    QVERIFY(routes);
+    QCOMPARE(routes->rowCount(), 4);
+    auto *code = view("dispatcherView")->findChild<QQuickItem *>(QStringLiteral("codeArea"));
+    QVERIFY(code);
+    QVERIFY(code->property("text").toString().contains(QStringLiteral("USER_ROUTING")));
+}
+
+void tst_Views::routingEditChangesNextResponse()
+{
+    show(3);
+    QQuickItem *routing = view("routingView");
+    QVERIFY(routing);
+    // No route and no Worker named "shop": the demo dispatcher answers 404.
+    QCOMPARE(get("shop.localhost").status, 404);
+
+    // Fill the form as a user would and press Save route.
+    auto *route = routing->findChild<QQuickItem *>(QStringLiteral("routeField"));
+    auto *worker = routing->findChild<QQuickItem *>(QStringLiteral("workerField"));
+    auto *save = routing->findChild<QQuickItem *>(QStringLiteral("saveRouteButton"));
+    QVERIFY(route && worker && save);
+    route->setProperty("text", QStringLiteral("shop.localhost"));
+    worker->setProperty("editText", QStringLiteral("site"));
+    QTRY_VERIFY(save->property("enabled").toBool());
+    QVERIFY(QMetaObject::invokeMethod(save, "clicked"));
+    auto *error = routing->findChild<QQuickItem *>(QStringLiteral("routeError"));
+    QCOMPARE(error->property("text").toString(), QString());
+
+    const auto next = get("shop.localhost");
+    QCOMPARE(next.status, 200);
+    QVERIFY(next.body.contains("Acme Rockets"));
+
+    // And back: deleting the route through the view's action restores the 404.
+    QVariant refused;
+    QVERIFY(QMetaObject::invokeMethod(routing, "deleteRoute", Q_RETURN_ARG(QVariant, refused),
+                                      Q_ARG(QVariant, QStringLiteral("shop.localhost"))));
+    QCOMPARE(refused.toString(), QString());
+    QCOMPARE(get("shop.localhost").status, 404);
+}
+
+void tst_Views::violationReachesAnalyticsWithinOneSecond()
+{
+    show(5);
+    QQuickItem *analytics = view("analyticsView");
+    QVERIFY(analytics);
+    auto *violations = qvariant_cast<QAbstractItemModel *>(analytics->property("violations"));
+    QVERIFY(violations);
+    const int before = violations->rowCount();
+
+    const auto response = get("cpu-burner.localhost");
+    QCOMPARE(response.status, 429);
+    QElapsedTimer sinceResponse;
+    sinceResponse.start();
+    QTRY_VERIFY_WITH_TIMEOUT(violations->rowCount() > before, 1000);
+    qInfo("violation shown %lld ms after its response", sinceResponse.elapsed());
+    const QModelIndex row = violations->index(0, 0);
+    const auto roles = violations->roleNames();
+    auto role = [&](const QByteArray &name) {
+        return roles.key(name);
+    };
+    QCOMPARE(row.data(role("worker")).toString(), QStringLiteral("cpu-burner"));
+    QCOMPARE(row.data(role("kind")).toString(), QStringLiteral("cpu_limit_exceeded"));
+    QCOMPARE(row.data(role("plan")).toString(), QStringLiteral("free"));
+    QCOMPARE(row.data(role("limit")).toString(), QStringLiteral("10 ms CPU"));
+
+    // The dispatcher's data point is queryable through the SQL box.
+    m_app->stack()->service().flushAppends();
+    QVariant error;
+    QVERIFY(QMetaObject::invokeMethod(analytics, "runQuery", Q_RETURN_ARG(QVariant, error)));
+    QCOMPARE(error.toString(), QString());
+    auto *query = qvariant_cast<QAbstractItemModel *>(analytics->property("query"));
+    QVERIFY(query && query->rowCount() >= 1);
+}
+
+void tst_Views::invalidRouteIsRefusedInPlace()
+{
+    show(3);
+    QQuickItem *routing = view("routingView");
+    auto *route = routing->findChild<QQuickItem *>(QStringLiteral("routeField"));
+    auto *worker = routing->findChild<QQuickItem *>(QStringLiteral("workerField"));
+    route->setProperty("text", QStringLiteral("ghost.localhost"));
+    worker->setProperty("editText", QStringLiteral("ghost"));
+    QVariant refused;
+    QVERIFY(QMetaObject::invokeMethod(routing, "submitRoute", Q_RETURN_ARG(QVariant, refused)));
+    QVERIFY(refused.toString().contains(QStringLiteral("no Worker ghost")));
+    auto *error = routing->findChild<QQuickItem *>(QStringLiteral("routeError"));
+    QCOMPARE(error->property("text").toString(), refused.toString());
+    QCOMPARE(get("ghost.localhost").status, 404);
+}
+
+QTEST_MAIN(tst_Views)
+#include "tst_views.moc"

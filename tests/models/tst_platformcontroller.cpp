@@ -1,0 +1,152 @@
+// The GUI's write path: every edit reaches the platform service and the next read sees it;
+// refused edits come back with the reason and change nothing.
+#include "platformcontroller.h"
+#include "platformfixture.h"
+
+#include <QSignalSpy>
+
+using namespace switchyard;
+using namespace switchyard::testing;
+
+class tst_PlatformController : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        m_fixture = std::make_unique<PlatformFixture>();
+        QVERIFY(m_fixture->start());
+        m_fixture->seedSmallPlatform();
+        m_controller = std::make_unique<models::PlatformController>(*m_fixture->service);
+    }
+    void cleanup()
+    {
+        m_controller.reset();
+        m_fixture.reset();
+    }
+
+    void namespaces()
+    {
+        QSignalSpy changed(m_controller.get(), &models::PlatformController::namespacesChanged);
+        QCOMPARE(m_controller->createNamespace(QStringLiteral("staging"), true), QString());
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(m_controller->namespaceNames().contains(QStringLiteral("staging")));
+        QVERIFY(!m_controller->createNamespace(QStringLiteral("Bad Name"), false).isEmpty());
+        QVERIFY(!m_controller->createNamespace(QStringLiteral("staging"), false).isEmpty());
+        QCOMPARE(m_controller->setNamespaceTrusted(QStringLiteral("staging"), false), QString());
+        QCOMPARE(m_controller->deleteNamespace(QStringLiteral("staging")), QString());
+        QVERIFY(!m_controller->namespaceNames().contains(QStringLiteral("staging")));
+    }
+
+    void scripts()
+    {
+        const QString ns = QStringLiteral("production");
+        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("fresh"),
+                                          QStringLiteral("export default {}"),
+                                          QStringLiteral("a, b:c ,")),
+                 QString());
+        const auto script = m_fixture->service->script(ns, QStringLiteral("fresh"));
+        QVERIFY(script);
+        QCOMPARE(script->tags, (QStringList {QStringLiteral("a"), QStringLiteral("b:c")}));
+        QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")),
+                 QStringLiteral("export default {}"));
+        // Saving again replaces the code, keeps the module name.
+        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("fresh"), QStringLiteral("// v2"),
+                                          QString()),
+                 QString());
+        QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")), QStringLiteral("// v2"));
+        QVERIFY(m_controller->workerExists(ns, QStringLiteral("fresh")));
+        QCOMPARE(m_controller->deleteScript(ns, QStringLiteral("fresh")), QString());
+        QVERIFY(!m_controller->workerExists(ns, QStringLiteral("fresh")));
+        QVERIFY(!m_controller
+                         ->saveScript(QStringLiteral("nowhere"), QStringLiteral("x"),
+                                      QStringLiteral("export default {}"), QString())
+                         .isEmpty());
+    }
+
+    void routes()
+    {
+        QCOMPARE(m_controller->routingNamespace(), QStringLiteral("production"));
+        QCOMPARE(m_controller->setRoute(QStringLiteral("api.localhost"),
+                                        QStringLiteral("cpu-burner")),
+                 QString());
+        QCOMPARE(m_controller->kvValue(QStringLiteral("USER_ROUTING"),
+                                       QStringLiteral("api.localhost")),
+                 QStringLiteral("cpu-burner"));
+        const QString refused
+                = m_controller->setRoute(QStringLiteral("x.localhost"), QStringLiteral("ghost"));
+        QVERIFY(refused.contains(QStringLiteral("no Worker ghost")));
+        QCOMPARE(m_controller->kvValue(QStringLiteral("USER_ROUTING"),
+                                       QStringLiteral("x.localhost")),
+                 QString());
+        QVERIFY(!m_controller->setRoute(QStringLiteral("http://a b"), QStringLiteral("site"))
+                         .isEmpty());
+        QCOMPARE(m_controller->kvDelete(QStringLiteral("USER_ROUTING"),
+                                        QStringLiteral("api.localhost")),
+                 QString());
+        QVERIFY(m_controller
+                        ->kvPut(QStringLiteral("NOPE"), QStringLiteral("k"), QStringLiteral("v"))
+                        .contains(QStringLiteral("no KV namespace")));
+    }
+
+    void plansAndCustomers()
+    {
+        QCOMPARE(m_controller->setPlan(QStringLiteral("pro"), QStringLiteral("20"),
+                                       QStringLiteral("20")),
+                 QString());
+        QCOMPARE(m_controller->kvValue(QStringLiteral("PLANS"), QStringLiteral("pro")),
+                 QStringLiteral(R"({"cpuMs":20,"subRequests":20})"));
+        QVERIFY(!m_controller
+                         ->setPlan(QStringLiteral("pro"), QStringLiteral("0"), QStringLiteral("20"))
+                         .isEmpty());
+        QVERIFY(!m_controller
+                         ->setPlan(QStringLiteral("pro"), QStringLiteral("x"), QStringLiteral("20"))
+                         .isEmpty());
+        QCOMPARE(m_controller->planNames(),
+                 (QStringList {QStringLiteral("free"), QStringLiteral("pro")}));
+        QCOMPARE(m_controller->setCustomer(QStringLiteral("site"), QStringLiteral("pro")),
+                 QString());
+        QVERIFY(m_controller->setCustomer(QStringLiteral("site"), QStringLiteral("gold"))
+                        .contains(QStringLiteral("no plan gold")));
+        QCOMPARE(m_controller->kvValue(QStringLiteral("CUSTOMERS"), QStringLiteral("site")),
+                 QStringLiteral("pro"));
+    }
+
+    void hostnames()
+    {
+        QCOMPARE(m_controller->checkHostnameMetadata(QStringLiteral(R"({"a": 1})")), QString());
+        QVERIFY(m_controller->checkHostnameMetadata(QStringLiteral("{\n  \"a\": }"))
+                        .startsWith(QStringLiteral("line 2, column")));
+        QVERIFY(!m_controller->checkHostnameMetadata(QStringLiteral("[1]")).isEmpty());
+        QCOMPARE(m_controller->putHostname(QStringLiteral("shop.example.com"),
+                                           QStringLiteral(R"({"customer":"acme"})")),
+                 QString());
+        QVERIFY(m_fixture->service->customHostname(QStringLiteral("shop.example.com")));
+        QVERIFY(!m_controller
+                         ->putHostname(QStringLiteral("shop.example.com"), QStringLiteral("{oops"))
+                         .isEmpty());
+        QCOMPARE(m_controller->deleteHostname(QStringLiteral("shop.example.com")), QString());
+    }
+
+    void errorLine_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("line");
+        QTest::newRow("plain") << "index.js:3:14: SyntaxError: Unexpected token '}'" << 3;
+        QTest::newRow("prefixed") << "Script x: lib/util.mjs:12:1: SyntaxError" << 12;
+        QTest::newRow("none") << "KV key too long" << 0;
+    }
+    void errorLine()
+    {
+        QFETCH(QString, message);
+        QFETCH(int, line);
+        QCOMPARE(models::PlatformController::errorLine(message), line);
+    }
+
+private:
+    std::unique_ptr<PlatformFixture> m_fixture;
+    std::unique_ptr<models::PlatformController> m_controller;
+};
+
+QTEST_MAIN(tst_PlatformController)
+#include "tst_platformcontroller.moc"
