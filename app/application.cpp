@@ -6,16 +6,23 @@
 #include "platform/wranglerconfig.h"
 #include "runtimestack.h"
 #include "serverstatus.h"
+#include "workbench.h"
 
 #include <QDir>
+#include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
 #include <QThread>
+#include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
 
 Q_LOGGING_CATEGORY(lcApp, "switchyard.app")
+Q_LOGGING_CATEGORY(lcGui, "switchyard.gui")
 
 // The QML modules are static libraries; their plugins must be pulled in by name.
 Q_IMPORT_QML_PLUGIN(SwitchyardPlugin)
@@ -31,6 +38,7 @@ Application::~Application()
 {
     // The window goes before the runtime it shows, the runtime before V8.
     m_qml.reset();
+    m_workbench.reset();
     m_stack.reset();
     m_v8.reset();
 }
@@ -50,7 +58,9 @@ bool Application::start()
     m_v8 = std::make_unique<engine::V8Platform>();
     m_stack = std::make_unique<RuntimeStack>(*m_v8);
     QString error;
-    if (!m_stack->start({m_options.dataDir, m_options.listen, 0}, &error)) {
+    if (!m_stack->start(
+                {m_options.dataDir, m_options.listen, 0, m_options.admin, m_options.adminToken},
+                &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;
     }
@@ -60,6 +70,13 @@ bool Application::start()
     // Printed, not logged: scripts and people wait for this line to know the app is up.
     std::printf("switchyard: dispatching on %s (data in %s)\n", qPrintable(url.toString()),
                 qPrintable(m_options.dataDir));
+    const QString tokenWhere = m_stack->adminTokenPath().isEmpty()
+            ? QStringLiteral("token from --admin-token")
+            : QStringLiteral("token in %1").arg(m_stack->adminTokenPath());
+    std::printf("switchyard: admin API on %s/client/v4 (%s)\n",
+                qPrintable(urlOf(m_options.admin.address, m_stack->adminPort())
+                                   .toString(QUrl::RemovePath)),
+                qPrintable(tokenWhere));
     std::fflush(stdout);
 
     m_status = std::make_unique<models::ServerStatus>(QString::fromLatin1(m_v8->version()));
@@ -102,16 +119,68 @@ bool Application::setUpPlatform()
 
 bool Application::startGui()
 {
+    m_workbench = std::make_unique<models::Workbench>(m_stack->service(), m_stack->dispatcher(),
+                                                      m_stack->databasePath());
+    // Fusion reads as a desktop tool on every platform; QT_QUICK_CONTROLS_STYLE still wins.
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
+        QQuickStyle::setStyle(QStringLiteral("Fusion"));
     m_qml = std::make_unique<QQmlApplicationEngine>();
     // Qt 6.4 does not add the qrc:/qt/qml import path by itself (6.5 does).
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
-    m_qml->setInitialProperties({{QStringLiteral("status"), QVariant::fromValue(m_status.get())}});
+    m_qml->setInitialProperties(
+            {{QStringLiteral("status"), QVariant::fromValue(m_status.get())},
+             {QStringLiteral("workbench"), QVariant::fromValue(m_workbench.get())}});
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/Switchyard/Main.qml")));
     if (m_qml->rootObjects().isEmpty()) {
         std::fprintf(stderr, "switchyard: the window could not be created\n");
         return false;
     }
+    // Not a command-line option on purpose: it exists for scripts/screenshots.sh, not for users.
+    if (const QString dir = qEnvironmentVariable("SWITCHYARD_SCREENSHOT_DIR"); !dir.isEmpty())
+        scheduleScreenshots(dir);
     return true;
+}
+
+// Shows each view in turn, saves the window as <dir>/<NN>-<view>.png, then quits.
+// SWITCHYARD_SCREENSHOT_DELAY_MS (default 3000) lets traffic reach the live views first.
+void Application::scheduleScreenshots(const QString &directory)
+{
+    auto *window = qobject_cast<QQuickWindow *>(m_qml->rootObjects().constFirst());
+    auto *navigation
+            = window ? window->findChild<QQuickItem *>(QStringLiteral("navigation")) : nullptr;
+    if (!navigation || !QDir().mkpath(directory)) {
+        qCWarning(lcGui) << "cannot take screenshots into" << directory;
+        return;
+    }
+    const QStringList names {QStringLiteral("overview"),   QStringLiteral("namespaces"),
+                             QStringLiteral("dispatcher"), QStringLiteral("routing"),
+                             QStringLiteral("plans"),      QStringLiteral("analytics"),
+                             QStringLiteral("tail"),       QStringLiteral("playground")};
+    bool ok = false;
+    const int delay = qEnvironmentVariableIntValue("SWITCHYARD_SCREENSHOT_DELAY_MS", &ok);
+    auto *timer = new QTimer(this);
+    timer->setInterval(700); // time for a view's first layout and one model flush
+    auto index = std::make_shared<int>(-1);
+    connect(timer, &QTimer::timeout, this, [=] {
+        if (*index >= 0) {
+            const QString path
+                    = QDir(directory).filePath(QStringLiteral("%1-%2.png")
+                                                       .arg(*index + 1, 2, 10, QLatin1Char('0'))
+                                                       .arg(names.value(*index)));
+            if (!window->grabWindow().save(path))
+                qCWarning(lcGui) << "cannot write" << path;
+            else
+                std::printf("switchyard: wrote %s\n", qPrintable(path));
+        }
+        if (++*index >= names.size()) {
+            timer->stop();
+            std::fflush(stdout);
+            QCoreApplication::quit();
+            return;
+        }
+        navigation->setProperty("currentIndex", *index);
+    });
+    QTimer::singleShot(ok ? delay : 3000, timer, qOverload<>(&QTimer::start));
 }
 
 } // namespace switchyard::app

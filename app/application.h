@@ -13,7 +13,8 @@ class V8Platform;
 }
 namespace switchyard::models {
 class ServerStatus;
-}
+class Workbench;
+} // namespace switchyard::models
 
 namespace switchyard::app {
 
@@ -35,12 +36,14 @@ public:
 
 private:
     bool startGui();
+    void scheduleScreenshots(const QString &directory);
     bool setUpPlatform();
 
     Options m_options;
     std::unique_ptr<engine::V8Platform> m_v8;
     std::unique_ptr<RuntimeStack> m_stack;
     std::unique_ptr<models::ServerStatus> m_status;
+    std::unique_ptr<models::Workbench> m_workbench; // what the views reach the platform through
     std::unique_ptr<QQmlApplicationEngine> m_qml;
 };
 
