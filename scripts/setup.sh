@@ -34,6 +34,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js and npm only for the test that deploys with the real wrangler. Whatever node the machine
+# has is kept (another repository's nodejs would conflict with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+  apt_update
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
 # V8: the system libnode-dev when it is (or can be) installed, else a project-local prefix.
 v8_prefix=""
 if dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed"; then
