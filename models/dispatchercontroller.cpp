@@ -10,18 +10,16 @@ DispatcherController::DispatcherController(QObject *parent) : QObject(parent) { 
 
 void DispatcherController::setPlatform(PlatformController *platform)
 {
-    if (m_platform == platform)
+    const bool changed = followPlatform(
+            m_platform, platform, this,
+            [this](PlatformController &, platform::PlatformService &service) {
+                connect(&service, &platform::PlatformService::platformWorkerChanged, this,
+                        &DispatcherController::reload);
+                connect(&service, &platform::PlatformService::activeDispatcherChanged, this,
+                        &DispatcherController::reload);
+            });
+    if (!changed)
         return;
-    if (m_platform)
-        disconnect(&m_platform->service(), nullptr, this, nullptr);
-    m_platform = platform;
-    if (m_platform) {
-        auto *service = &m_platform->service();
-        connect(service, &platform::PlatformService::platformWorkerChanged, this,
-                &DispatcherController::reload);
-        connect(service, &platform::PlatformService::activeDispatcherChanged, this,
-                &DispatcherController::reload);
-    }
     reload();
     Q_EMIT platformChanged();
 }

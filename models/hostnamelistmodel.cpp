@@ -10,14 +10,14 @@ HostnameListModel::HostnameListModel(QObject *parent) : QAbstractListModel(paren
 
 void HostnameListModel::setPlatform(PlatformController *platform)
 {
-    if (m_platform == platform)
+    const bool changed = followPlatform(
+            m_platform, platform, this,
+            [this](PlatformController &, platform::PlatformService &service) {
+                connect(&service, &platform::PlatformService::customHostnameChanged, this,
+                        &HostnameListModel::reload);
+            });
+    if (!changed)
         return;
-    if (m_platform)
-        disconnect(&m_platform->service(), nullptr, this, nullptr);
-    m_platform = platform;
-    if (m_platform)
-        connect(&m_platform->service(), &platform::PlatformService::customHostnameChanged, this,
-                &HostnameListModel::reload);
     reload();
     Q_EMIT platformChanged();
 }
@@ -34,17 +34,13 @@ void HostnameListModel::reload()
         std::sort(rows.begin(), rows.end(),
                   [](const Row &a, const Row &b) { return a.hostname < b.hostname; });
     }
-    if (rows == m_rows)
-        return;
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-    Q_EMIT countChanged();
+    if (m_rows.replace(*this, rows, decltype(m_rows)::InPlace::Never))
+        Q_EMIT countChanged();
 }
 
 int HostnameListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return m_rows.rowCount(parent);
 }
 
 QVariant HostnameListModel::data(const QModelIndex &index, int role) const

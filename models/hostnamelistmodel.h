@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keyedrows.h"
 #include "platformcontroller.h"
 
 #include <QAbstractListModel>
@@ -34,6 +35,9 @@ Q_SIGNALS:
     void countChanged();
 
 private:
+    // Lets the shared rows reset this model.
+    template<typename, auto> friend class KeyedRows;
+
     struct Row
     {
         QString hostname;
@@ -44,7 +48,7 @@ private:
     void reload();
 
     QPointer<PlatformController> m_platform;
-    QList<Row> m_rows;
+    KeyedRows<Row, &Row::hostname> m_rows;
 };
 
 } // namespace switchyard::models

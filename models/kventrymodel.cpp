@@ -11,28 +11,27 @@ KvEntryModel::KvEntryModel(QObject *parent) : QAbstractListModel(parent) { }
 
 void KvEntryModel::setPlatform(PlatformController *platform)
 {
-    if (m_platform == platform)
+    const bool changed = followPlatform(
+            m_platform, platform, this,
+            [this](PlatformController &controller, platform::PlatformService &service) {
+                // Problems depend on other tables (plans) and on Workers (routes), so any KV or
+                // script change re-reads; these tables are small and edits are rare next to
+                // requests.
+                connect(&service, &platform::PlatformService::kvChanged, this,
+                        &KvEntryModel::reload);
+                connect(&service, &platform::PlatformService::kvBulkChanged, this,
+                        &KvEntryModel::reload);
+                connect(&service, &platform::PlatformService::kvNamespacesChanged, this,
+                        &KvEntryModel::reload);
+                connect(&service, &platform::PlatformService::scriptChanged, this, [this] {
+                    if (m_kind == Routing)
+                        reload();
+                });
+                connect(&controller, &PlatformController::routingNamespaceChanged, this,
+                        &KvEntryModel::reload);
+            });
+    if (!changed)
         return;
-    if (m_platform) {
-        disconnect(&m_platform->service(), nullptr, this, nullptr);
-        disconnect(m_platform, nullptr, this, nullptr);
-    }
-    m_platform = platform;
-    if (m_platform) {
-        auto *service = &m_platform->service();
-        // Problems depend on other tables (plans) and on Workers (routes), so any KV or script
-        // change re-reads; these tables are small and edits are rare next to requests.
-        connect(service, &platform::PlatformService::kvChanged, this, &KvEntryModel::reload);
-        connect(service, &platform::PlatformService::kvBulkChanged, this, &KvEntryModel::reload);
-        connect(service, &platform::PlatformService::kvNamespacesChanged, this,
-                &KvEntryModel::reload);
-        connect(service, &platform::PlatformService::scriptChanged, this, [this] {
-            if (m_kind == Routing)
-                reload();
-        });
-        connect(m_platform, &PlatformController::routingNamespaceChanged, this,
-                &KvEntryModel::reload);
-    }
     reload();
     Q_EMIT platformChanged();
 }
@@ -104,29 +103,13 @@ void KvEntryModel::reload()
         m_exists = exists;
         Q_EMIT existsChanged();
     }
-    if (rows == m_rows)
-        return;
-    bool sameKeys = rows.size() == m_rows.size();
-    for (qsizetype i = 0; sameKeys && i < rows.size(); ++i)
-        sameKeys = rows.at(i).key == m_rows.at(i).key;
-    if (sameKeys) {
-        for (qsizetype i = 0; i < rows.size(); ++i) {
-            if (rows.at(i) == m_rows.at(i))
-                continue;
-            m_rows[i] = rows.at(i);
-            Q_EMIT dataChanged(index(int(i)), index(int(i)));
-        }
-        return;
-    }
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-    Q_EMIT countChanged();
+    if (m_rows.replace(*this, rows, decltype(m_rows)::InPlace::ChangedRows))
+        Q_EMIT countChanged();
 }
 
 int KvEntryModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return m_rows.rowCount(parent);
 }
 
 QVariant KvEntryModel::data(const QModelIndex &index, int role) const
@@ -160,10 +143,7 @@ QHash<int, QByteArray> KvEntryModel::roleNames() const
 
 int KvEntryModel::indexOf(const QString &key) const
 {
-    for (qsizetype i = 0; i < m_rows.size(); ++i)
-        if (m_rows.at(i).key == key)
-            return int(i);
-    return -1;
+    return m_rows.indexOf(key);
 }
 
 } // namespace switchyard::models

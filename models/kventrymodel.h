@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keyedrows.h"
 #include "platformcontroller.h"
 
 #include <QAbstractListModel>
@@ -57,6 +58,9 @@ Q_SIGNALS:
     void countChanged();
 
 private:
+    // Lets the shared rows reset this model.
+    template<typename, auto> friend class KeyedRows;
+
     struct Row
     {
         QString key;
@@ -73,7 +77,7 @@ private:
     QString m_title;
     Kind m_kind = Plain;
     bool m_exists = false;
-    QList<Row> m_rows;
+    KeyedRows<Row, &Row::key> m_rows;
 };
 
 } // namespace switchyard::models

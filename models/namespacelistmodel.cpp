@@ -8,19 +8,17 @@ NamespaceListModel::NamespaceListModel(QObject *parent) : QAbstractListModel(par
 
 void NamespaceListModel::setPlatform(PlatformController *platform)
 {
-    if (m_platform == platform)
+    const bool changed
+            = followPlatform(m_platform, platform, this,
+                             [this](PlatformController &, platform::PlatformService &service) {
+                                 connect(&service, &platform::PlatformService::namespacesChanged,
+                                         this, &NamespaceListModel::reload);
+                                 // Worker counts change with scripts.
+                                 connect(&service, &platform::PlatformService::scriptChanged, this,
+                                         &NamespaceListModel::reload);
+                             });
+    if (!changed)
         return;
-    if (m_platform)
-        disconnect(&m_platform->service(), nullptr, this, nullptr);
-    m_platform = platform;
-    if (m_platform) {
-        auto *service = &m_platform->service();
-        connect(service, &platform::PlatformService::namespacesChanged, this,
-                &NamespaceListModel::reload);
-        // Worker counts change with scripts.
-        connect(service, &platform::PlatformService::scriptChanged, this,
-                &NamespaceListModel::reload);
-    }
     reload();
     Q_EMIT platformChanged();
 }
@@ -36,26 +34,13 @@ void NamespaceListModel::reload()
         std::sort(rows.begin(), rows.end(),
                   [](const Row &a, const Row &b) { return a.name < b.name; });
     }
-    if (rows == m_rows)
-        return;
-    // Same names in the same order: update in place so views keep their selection.
-    bool sameNames = rows.size() == m_rows.size();
-    for (qsizetype i = 0; sameNames && i < rows.size(); ++i)
-        sameNames = rows.at(i).name == m_rows.at(i).name;
-    if (sameNames) {
-        m_rows = rows;
-        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
-        return;
-    }
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-    Q_EMIT countChanged();
+    if (m_rows.replace(*this, rows, decltype(m_rows)::InPlace::AllRows))
+        Q_EMIT countChanged();
 }
 
 int NamespaceListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return m_rows.rowCount(parent);
 }
 
 QVariant NamespaceListModel::data(const QModelIndex &index, int role) const
@@ -86,10 +71,7 @@ QHash<int, QByteArray> NamespaceListModel::roleNames() const
 
 int NamespaceListModel::indexOf(const QString &name) const
 {
-    for (qsizetype i = 0; i < m_rows.size(); ++i)
-        if (m_rows.at(i).name == name)
-            return int(i);
-    return -1;
+    return m_rows.indexOf(name);
 }
 
 } // namespace switchyard::models

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keyedrows.h"
 #include "platformcontroller.h"
 
 #include <QAbstractListModel>
@@ -37,6 +38,9 @@ Q_SIGNALS:
     void countChanged();
 
 private:
+    // Lets the shared rows reset this model.
+    template<typename, auto> friend class KeyedRows;
+
     struct Row
     {
         QString name;
@@ -48,7 +52,7 @@ private:
     void reload();
 
     QPointer<PlatformController> m_platform;
-    QList<Row> m_rows;
+    KeyedRows<Row, &Row::name> m_rows;
 };
 
 } // namespace switchyard::models

@@ -19,14 +19,8 @@ OverviewStats::OverviewStats(QObject *parent) : QObject(parent)
 
 void OverviewStats::setFeed(TraceFeed *feed)
 {
-    if (m_feed == feed)
-        return;
-    if (m_feed)
-        disconnect(m_feed, nullptr, this, nullptr);
-    m_feed = feed;
-    if (m_feed)
-        connect(m_feed, &TraceFeed::tracesArrived, this, &OverviewStats::append);
-    Q_EMIT feedChanged();
+    if (followFeed(m_feed, feed, this))
+        Q_EMIT feedChanged();
 }
 
 void OverviewStats::setPlatform(PlatformController *platform)

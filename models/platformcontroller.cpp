@@ -20,6 +20,22 @@ PlatformController::PlatformController(platform::PlatformService &service, QObje
             &PlatformController::routingNamespaceChanged);
 }
 
+bool followPlatform(
+        QPointer<PlatformController> &current, PlatformController *platform, QObject *receiver,
+        const std::function<void(PlatformController &, platform::PlatformService &)> &connectTo)
+{
+    if (current == platform)
+        return false;
+    if (current) {
+        QObject::disconnect(&current->service(), nullptr, receiver, nullptr);
+        QObject::disconnect(current, nullptr, receiver, nullptr);
+    }
+    current = platform;
+    if (current)
+        connectTo(*current, current->service());
+    return true;
+}
+
 void PlatformController::setRoutingTable(const QString &title)
 {
     if (m_routingTable == title)

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 #include <QQmlEngine>
+
+#include <functional>
 
 namespace switchyard::platform {
 class PlatformService;
@@ -92,5 +95,12 @@ private:
     QString m_plansTable = QStringLiteral("PLANS");
     QString m_customersTable = QStringLiteral("CUSTOMERS");
 };
+
+// The setPlatform of an object that follows the platform's changes: drops `receiver`'s
+// connections from the old controller and its service, then `connectTo` makes those from the new
+// one. False when `platform` is already current, so the setter neither reloads nor notifies.
+bool followPlatform(
+        QPointer<PlatformController> &current, PlatformController *platform, QObject *receiver,
+        const std::function<void(PlatformController &, platform::PlatformService &)> &connectTo);
 
 } // namespace switchyard::models

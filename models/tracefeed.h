@@ -3,6 +3,7 @@
 #include "store/records.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QQmlEngine>
 #include <QTimer>
 
@@ -75,5 +76,21 @@ private:
     QMetaObject::Connection m_connection;
     QTimer m_timer;
 };
+
+// The setFeed of a model fed by the trace stream: moves `receiver`'s tracesArrived connection
+// (to its append()) to `feed`. False when `feed` is already current, so the setter does not
+// notify.
+template<typename Receiver>
+bool followFeed(QPointer<TraceFeed> &current, TraceFeed *feed, Receiver *receiver)
+{
+    if (current == feed)
+        return false;
+    if (current)
+        QObject::disconnect(current, nullptr, receiver, nullptr);
+    current = feed;
+    if (current)
+        QObject::connect(current, &TraceFeed::tracesArrived, receiver, &Receiver::append);
+    return true;
+}
 
 } // namespace switchyard::models

@@ -6,14 +6,8 @@ TraceListModel::TraceListModel(QObject *parent) : QAbstractListModel(parent) { }
 
 void TraceListModel::setFeed(TraceFeed *feed)
 {
-    if (m_feed == feed)
-        return;
-    if (m_feed)
-        disconnect(m_feed, nullptr, this, nullptr);
-    m_feed = feed;
-    if (m_feed)
-        connect(m_feed, &TraceFeed::tracesArrived, this, &TraceListModel::append);
-    Q_EMIT feedChanged();
+    if (followFeed(m_feed, feed, this))
+        Q_EMIT feedChanged();
 }
 
 void TraceListModel::setPaused(bool paused)

@@ -24,14 +24,8 @@ ViolationModel::ViolationModel(QObject *parent) : QAbstractListModel(parent)
 
 void ViolationModel::setFeed(TraceFeed *feed)
 {
-    if (m_feed == feed)
-        return;
-    if (m_feed)
-        disconnect(m_feed, nullptr, this, nullptr);
-    m_feed = feed;
-    if (m_feed)
-        connect(m_feed, &TraceFeed::tracesArrived, this, &ViolationModel::append);
-    Q_EMIT feedChanged();
+    if (followFeed(m_feed, feed, this))
+        Q_EMIT feedChanged();
 }
 
 void ViolationModel::setPlatform(PlatformController *platform)

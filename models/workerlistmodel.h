@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keyedrows.h"
 #include "platformcontroller.h"
 
 #include <QAbstractListModel>
@@ -53,6 +54,9 @@ Q_SIGNALS:
     void countChanged();
 
 private:
+    // Lets the shared rows reset this model.
+    template<typename, auto> friend class KeyedRows;
+
     struct Row
     {
         QString name;
@@ -67,7 +71,7 @@ private:
     QPointer<PlatformController> m_platform;
     QString m_namespace;
     QString m_tagFilter;
-    QList<Row> m_rows;
+    KeyedRows<Row, &Row::name> m_rows;
 };
 
 } // namespace switchyard::models

@@ -2,6 +2,7 @@
 // seed page's dispatchers verbatim, user Workers in a dispatch namespace, KV, Analytics Engine,
 // traces and tail Workers, all through the same RuntimeStack the application runs.
 #include "../common/rawhttp.h"
+#include "../common/workercode.h"
 #include "runtimestack.h"
 
 #include "engine/v8platform.h"
@@ -18,6 +19,7 @@
 #include <QTest>
 
 using namespace switchyard;
+using switchyard::testing::moduleCode;
 using switchyard::testing::rawRequest;
 using switchyard::testing::RawResponse;
 
@@ -45,17 +47,6 @@ QByteArray seedExample(const QString &name)
 QByteArray shippedTemplate(const QString &name)
 {
     return readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR "/resources/templates/") + name);
-}
-
-store::WorkerCode moduleCode(const QByteArray &code, const QJsonArray &bindings = {})
-{
-    store::WorkerCode c;
-    c.modules
-            = {{QStringLiteral("index.js"), QStringLiteral("application/javascript+module"), code}};
-    c.mainModule = QStringLiteral("index.js");
-    c.compatibilityDate = QStringLiteral("2025-01-01");
-    c.bindings = bindings;
-    return c;
 }
 
 QJsonObject binding(const char *type, const char *name,
@@ -539,7 +530,8 @@ void tst_Dispatch::tailWorkerReceivesTraces()
     const QString log = kvId(QStringLiteral("LOG"));
     QTRY_COMPARE_WITH_TIMEOUT(m_service->kvList(log)->keys.size(), 2, 10000);
     QStringList seen;
-    for (const auto &k : m_service->kvList(log)->keys)
+    const auto listed = m_service->kvList(log);
+    for (const auto &k : listed->keys)
         seen << k.name.section(u':', 0, 0) + u'='
                         + QString::fromUtf8(m_service->kvGet(log, k.name)->value);
     seen.sort();

@@ -2,6 +2,7 @@
 
 // A real platform service on a temporary SQLite file (no engine: scripts are not compiled), with
 // the batch writer so traces and data points reach the file, as the app builds it.
+#include "../common/workercode.h"
 #include "platform/clock.h"
 #include "platform/platformservice.h"
 #include "store/batchwriter.h"
@@ -52,12 +53,7 @@ struct PlatformFixture
     static store::WorkerCode code(const QByteArray &js = "export default { fetch() { return new "
                                                          "Response('hi') } }")
     {
-        store::WorkerCode c;
-        c.modules = {
-                {QStringLiteral("index.js"), QStringLiteral("application/javascript+module"), js}};
-        c.mainModule = QStringLiteral("index.js");
-        c.compatibilityDate = QStringLiteral("2025-01-01");
-        return c;
+        return moduleCode(js);
     }
 
     // The demo's shape: namespace production with Workers, USER_ROUTING / PLANS / CUSTOMERS KV.
