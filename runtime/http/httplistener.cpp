@@ -20,6 +20,10 @@ HttpListener::HttpListener(Handler handler, ListenerLimits limits, QObject *pare
 quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
     auto server = new GuardedTcpServer(m_limits, this);
+    // Qt's default backlog of 50 overflows when a client opens more connections at once (wrk
+    // with 64): the kernel drops the handshakes it cannot queue and those clients wait for a
+    // retransmit, a second or more. nginx queues 511.
+    server->setListenBacklogSize(1024);
     if (!server->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                          .arg(address.toString())
