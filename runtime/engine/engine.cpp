@@ -30,12 +30,17 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
     prelude = loadPrelude(this->config.preludeDir, &preludeError);
     if (!preludeError.isNull())
         qCWarning(lcEngine).noquote() << "no Web APIs for Workers:" << preludeError;
+    else
+        preludeRunner = std::make_unique<PreludeRunner>(prelude);
     watchdog = std::make_unique<Watchdog>(this->config.executorThreads);
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
+    if (preludeRunner && this->config.warmContexts > 0)
+        warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);
 }
 
 EngineCore::~EngineCore()
 {
+    warmPool.reset();
     watchdog->terminateAll();
     scheduler->stop();
     std::vector<std::shared_ptr<Instance>> live;
@@ -55,6 +60,11 @@ EngineCore::~EngineCore()
     live.clear();
     if (checkIsolate) {
         std::lock_guard lock(checkMutex);
+        {
+            v8::Locker locker(checkIsolate->get());
+            v8::Isolate::Scope isolateScope(checkIsolate->get());
+            checkContext.Reset();
+        }
         checkIsolate.reset();
     }
     scheduler.reset();
@@ -171,7 +181,9 @@ ScriptError Engine::check(const ScriptSource &source)
     v8::Locker locker(iso);
     v8::Isolate::Scope isolateScope(iso);
     v8::HandleScope handles(iso);
-    v8::Local<v8::Context> context = v8::Context::New(iso);
+    if (d->checkContext.IsEmpty())
+        d->checkContext.Reset(iso, v8::Context::New(iso));
+    v8::Local<v8::Context> context = d->checkContext.Get(iso);
     v8::Context::Scope contextScope(context);
     ModuleLoader loader(iso);
     ScriptError error;

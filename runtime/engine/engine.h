@@ -23,6 +23,9 @@ struct EngineConfig
     int defaultWallMs = 30000;
     int defaultSubRequests = 1000;
     int startupCpuMs = 1000; // evaluating a Script's top level, outside any Invocation
+    // Isolates with the prelude already evaluated, kept ready on a background thread so a new
+    // Instance starts without that cost (each is used by one Instance only). 0: none.
+    int warmContexts = 2;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
 };

@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "prelude.h"
 #include "scheduler.h"
+#include "warmpool.h"
 #include "watchdog.h"
 
 #include <QHash>
@@ -38,6 +39,8 @@ public:
     const EngineConfig config;
     QList<PreludeFile> prelude;
     QString preludeError;
+    std::unique_ptr<PreludeRunner> preludeRunner; // set when the prelude was read
+    std::unique_ptr<WarmPool> warmPool; // null: Instances prepare their own contexts
     std::atomic<quint64> nextId = 0;
 
     std::unique_ptr<Watchdog> watchdog;
@@ -46,6 +49,8 @@ public:
     // check() runs on callers' threads, one at a time, in this isolate.
     std::mutex checkMutex;
     std::unique_ptr<Isolate> checkIsolate;
+    // Reused by every check(): compiling and linking modules runs no code in it.
+    v8::Global<v8::Context> checkContext;
 
     mutable std::mutex instancesMutex;
     struct Slot

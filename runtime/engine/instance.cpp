@@ -9,6 +9,7 @@
 #include "logging.h"
 #include "natives.h"
 #include "valueconvert.h"
+#include "warmpool.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -124,12 +125,21 @@ std::shared_ptr<InvocationState> Instance::active(quint64 id) const
 void Instance::run(Executor &executor)
 {
     auto self = shared_from_this(); // outlives the Locker below even if the engine forgets us
-    if (!m_isolate)
-        m_isolate = std::make_unique<Isolate>(m_core.config.heapLimitBytes);
+    std::unique_ptr<WarmContext> warm;
+    if (!m_isolate) {
+        warm = m_core.warmPool ? m_core.warmPool->take() : nullptr;
+        m_isolate = warm ? std::move(warm->isolate)
+                         : std::make_unique<Isolate>(m_core.config.heapLimitBytes);
+    }
     {
         v8::Locker locker(isolate());
         v8::Isolate::Scope isolateScope(isolate());
         v8::HandleScope handles(isolate());
+        if (warm) {
+            m_context = std::move(warm->context);
+            m_internals = std::move(warm->internals);
+            warm.reset();
+        }
         m_executor = &executor;
         if (m_state == State::New && !m_dead) {
             // A service-worker script sees its bindings as globals while it loads (workerd does
@@ -187,10 +197,13 @@ void Instance::initialize(const QVariantList &firstEnv)
 {
     v8::Isolate *iso = isolate();
     iso->SetData(Isolate::InstanceSlot, this);
-    v8::Local<v8::Context> context = v8::Context::New(iso);
-    m_context.Reset(iso, context);
+    // From the WarmPool: the prelude already ran in this context (no Instance saw it before).
+    const bool warm = !m_context.IsEmpty();
+    v8::Local<v8::Context> context = warm ? m_context.Get(iso) : v8::Context::New(iso);
+    if (!warm)
+        m_context.Reset(iso, context);
     m_state = State::Ready;
-    if (!m_core.preludeError.isNull()) {
+    if (!warm && !m_core.preludeError.isNull()) {
         m_state = State::Failed;
         m_failureName = QStringLiteral("Error");
         m_failure = QStringLiteral("internal error: %1").arg(m_core.preludeError);
@@ -204,27 +217,40 @@ void Instance::initialize(const QVariantList &firstEnv)
     v8::Global<v8::Promise> evaluation;
     runSlice(nullptr, [&] {
         v8::TryCatch tryCatch(iso);
-        installNatives(*this, context);
-        v8::Local<v8::Value> last;
-        for (const PreludeFile &file : m_core.prelude) {
-            v8::ScriptOrigin origin(iso,
-                                    toV8String(iso, QStringLiteral("switchyard:") + file.name));
-            v8::Local<v8::Script> script;
-            if (!v8::Script::Compile(context, toV8String(iso, file.code), &origin).ToLocal(&script)
-                || !script->Run(context).ToLocal(&last)) {
+        v8::Local<v8::Object> internals;
+        if (warm) {
+            internals = m_internals.Get(iso);
+            // performance.timeOrigin is when this Instance started, not when its context was
+            // prepared (CONTRACT.md).
+            v8::Local<v8::Value> reset = getProperty(context, internals, "resetTimeOrigin");
+            if (!reset.IsEmpty() && reset->IsFunction()
+                && reset.As<v8::Function>()->Call(context, internals, 0, nullptr).IsEmpty()) {
                 if (!tryCatch.HasTerminated())
                     failWith(QStringLiteral("Error"),
                              QStringLiteral("internal error in the prelude: %1")
-                                     .arg(scriptErrorFrom(context, tryCatch, file.name).message));
+                                     .arg(toQString(iso, tryCatch.Exception())));
                 return;
             }
+        } else {
+            installNatives(context);
+            QString failedFile;
+            v8::Local<v8::Value> last;
+            if (!m_core.preludeRunner->evaluate(context, &failedFile).ToLocal(&last)) {
+                if (!tryCatch.HasTerminated())
+                    failWith(QStringLiteral("Error"),
+                             QStringLiteral("internal error in the prelude: %1")
+                                     .arg(scriptErrorFrom(context, tryCatch, failedFile).message));
+                return;
+            }
+            if (last.IsEmpty() || !last->IsObject()) {
+                failWith(
+                        QStringLiteral("Error"),
+                        QStringLiteral("internal error: the prelude returned no internals object"));
+                return;
+            }
+            internals = last.As<v8::Object>();
+            m_internals.Reset(iso, internals);
         }
-        if (last.IsEmpty() || !last->IsObject()) {
-            failWith(QStringLiteral("Error"),
-                     QStringLiteral("internal error: the prelude returned no internals object"));
-            return;
-        }
-        m_internals.Reset(iso, last.As<v8::Object>());
 
         m_modules = std::make_unique<ModuleLoader>(iso);
         ScriptError error;
@@ -235,9 +261,8 @@ void Instance::initialize(const QVariantList &firstEnv)
         if (m_script->source().serviceWorker) {
             v8::Local<v8::Value> env;
             v8::Local<v8::Value> ignored;
-            if (!callMember(context, last.As<v8::Object>(), "makeEnv", {toV8(context, firstEnv)})
-                         .ToLocal(&env)
-                || callMember(context, last.As<v8::Object>(), "installGlobals", {env}).IsEmpty()) {
+            if (!callMember(context, internals, "makeEnv", {toV8(context, firstEnv)}).ToLocal(&env)
+                || callMember(context, internals, "installGlobals", {env}).IsEmpty()) {
                 if (!tryCatch.HasTerminated())
                     failWith(QStringLiteral("Error"),
                              QStringLiteral("internal error installing the bindings: %1")

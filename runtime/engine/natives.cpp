@@ -4,6 +4,7 @@
 
 #include "instance.h"
 #include "invocationstate.h"
+#include "isolate.h"
 #include "limits.h"
 #include "valueconvert.h"
 
@@ -14,7 +15,6 @@
 #include <QRandomGenerator>
 
 #include <v8-exception.h>
-#include <v8-external.h>
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-object.h>
@@ -25,14 +25,21 @@ namespace switchyard::engine {
 namespace {
 using Info = v8::FunctionCallbackInfo<v8::Value>;
 
-Instance &instanceOf(const Info &info)
-{
-    return *static_cast<Instance *>(info.Data().As<v8::External>()->Value());
-}
-
 void throwError(v8::Isolate *isolate, const QString &message)
 {
     isolate->ThrowException(v8::Exception::Error(toV8String(isolate, message)));
+}
+
+// The Instance is found through the isolate rather than bound to each function, so a context can
+// be prepared (prelude and all) before the Instance that will own it exists. Null until then:
+// only natives that need no Instance work while a prepared prelude loads.
+Instance *instanceOf(const Info &info)
+{
+    auto *instance = static_cast<Instance *>(info.GetIsolate()->GetData(Isolate::InstanceSlot));
+    if (!instance)
+        throwError(info.GetIsolate(),
+                   QStringLiteral("internal error: this native needs an Instance"));
+    return instance;
 }
 
 void throwTypeError(v8::Isolate *isolate, const QString &message)
@@ -43,7 +50,9 @@ void throwTypeError(v8::Isolate *isolate, const QString &message)
 void log(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
-    instanceOf(info).log(toQString(iso, info[0]), toQString(iso, info[1]));
+    auto *instance = static_cast<Instance *>(iso->GetData(Isolate::InstanceSlot));
+    if (instance) // nobody to tell while a prepared prelude loads
+        instance->log(toQString(iso, info[0]), toQString(iso, info[1]));
 }
 
 void utf8Encode(const Info &info)
@@ -191,22 +200,29 @@ void setTimer(const Info &info)
     if (!info[0]->IsFunction())
         return throwTypeError(iso, QStringLiteral("setTimer: expected a function"));
     const double delay = info[1]->NumberValue(iso->GetCurrentContext()).FromMaybe(0);
-    const int id = instanceOf(info).setTimer(info[0].As<v8::Function>(), delay,
-                                             info[2]->BooleanValue(iso));
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    const int id
+            = instance->setTimer(info[0].As<v8::Function>(), delay, info[2]->BooleanValue(iso));
     info.GetReturnValue().Set(id);
 }
 
 void clearTimer(const Info &info)
 {
     const double id = info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
-    instanceOf(info).clearTimer(int(id));
+    if (Instance *instance = instanceOf(info))
+        instance->clearTimer(int(id));
 }
 
 void fetch(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
-    Instance &instance = instanceOf(info);
+    Instance *found = instanceOf(info);
+    if (!found)
+        return;
+    Instance &instance = *found;
     InvocationState *invocation = instance.current();
     if (!invocation)
         return throwError(iso,
@@ -243,8 +259,11 @@ void fetch(const Info &info)
 void binding(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
     v8::Local<v8::Value> result
-            = instanceOf(info).binding(toQString(iso, info[0]), toQString(iso, info[1]), info[2]);
+            = instance->binding(toQString(iso, info[0]), toQString(iso, info[1]), info[2]);
     if (!result.IsEmpty())
         info.GetReturnValue().Set(result);
 }
@@ -255,10 +274,9 @@ void now(const Info &info)
 }
 } // namespace
 
-void installNatives(Instance &instance, v8::Local<v8::Context> context)
+void installNatives(v8::Local<v8::Context> context)
 {
     v8::Isolate *iso = context->GetIsolate();
-    v8::Local<v8::External> self = v8::External::New(iso, &instance);
     v8::Local<v8::Object> natives = v8::Object::New(iso);
     const std::pair<const char *, v8::FunctionCallback> table[] = {
             {"log", &log},
@@ -273,8 +291,7 @@ void installNatives(Instance &instance, v8::Local<v8::Context> context)
             {"now", &now},
     };
     for (const auto &[name, callback] : table) {
-        v8::Local<v8::Function> function
-                = v8::Function::New(context, callback, self).ToLocalChecked();
+        v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
         natives->Set(context, toV8String(iso, name), function).Check();
     }
     context->Global()->Set(context, toV8String(iso, "__switchyard"), natives).Check();

@@ -5,9 +5,8 @@
 
 namespace switchyard::engine {
 
-class Instance;
-
-// Puts `globalThis.__switchyard` (CONTRACT.md "Natives") into a new Instance's context.
-void installNatives(Instance &instance, v8::Local<v8::Context> context);
+// Puts `globalThis.__switchyard` (CONTRACT.md "Natives") into a new context. The natives find
+// their Instance in the isolate's Isolate::InstanceSlot.
+void installNatives(v8::Local<v8::Context> context);
 
 } // namespace switchyard::engine

@@ -1,6 +1,13 @@
 #include "prelude.h"
 
+#include "logging.h"
+#include "valueconvert.h"
+
 #include <QFile>
+
+#include <algorithm>
+
+#include <v8-script.h>
 
 namespace switchyard::engine {
 
@@ -13,6 +20,18 @@ bool readText(const QString &path, QString *text)
     *text = QString::fromUtf8(file.readAll());
     return true;
 }
+
+// Keeps a reference to the (implicitly shared) bytes for as long as the isolate holds the string.
+class SharedSource : public v8::String::ExternalOneByteStringResource
+{
+public:
+    explicit SharedSource(QByteArray bytes) : m_bytes(std::move(bytes)) { }
+    const char *data() const override { return m_bytes.constData(); }
+    size_t length() const override { return size_t(m_bytes.size()); }
+
+private:
+    QByteArray m_bytes;
+};
 } // namespace
 
 QList<PreludeFile> loadPrelude(const QString &directory, QString *error)
@@ -40,6 +59,71 @@ QList<PreludeFile> loadPrelude(const QString &directory, QString *error)
     if (files.isEmpty())
         *error = QStringLiteral("%1prelude.txt lists no files").arg(dir);
     return files;
+}
+
+PreludeRunner::PreludeRunner(const QList<PreludeFile> &files)
+{
+    for (const PreludeFile &file : files) {
+        File entry {file.name, file.code, {}};
+        const bool ascii = std::all_of(file.code.cbegin(), file.code.cend(),
+                                       [](QChar c) { return c.unicode() < 0x80; });
+        if (ascii && !file.code.isEmpty())
+            entry.latin1 = file.code.toLatin1();
+        m_files.push_back(std::move(entry));
+    }
+}
+
+v8::MaybeLocal<v8::Value> PreludeRunner::evaluate(v8::Local<v8::Context> context,
+                                                  QString *failedFile)
+{
+    v8::Isolate *iso = context->GetIsolate();
+    v8::EscapableHandleScope handles(iso);
+    const bool cached = m_cached.load(std::memory_order_acquire);
+    std::vector<v8::Local<v8::Script>> scripts;
+    v8::Local<v8::Value> last;
+    for (size_t i = 0; i < m_files.size(); ++i) {
+        const File &file = m_files[i];
+        v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:") + file.name));
+        v8::Local<v8::String> code;
+        if (file.latin1.isEmpty()
+            || !v8::String::NewExternalOneByte(iso, new SharedSource(file.latin1)).ToLocal(&code))
+            code = toV8String(iso, file.code);
+        v8::ScriptCompiler::Source source(
+                code, origin,
+                cached ? new v8::ScriptCompiler::CachedData(
+                        reinterpret_cast<const uint8_t *>(m_caches[i].constData()),
+                        int(m_caches[i].size()))
+                       : nullptr);
+        v8::Local<v8::Script> script;
+        if (!v8::ScriptCompiler::Compile(context, &source,
+                                         cached ? v8::ScriptCompiler::kConsumeCodeCache
+                                                : v8::ScriptCompiler::kNoCompileOptions)
+                     .ToLocal(&script)
+            || !script->Run(context).ToLocal(&last)) {
+            *failedFile = file.name;
+            return {};
+        }
+        if (cached && source.GetCachedData()->rejected)
+            qCDebug(lcEngine).noquote() << "V8 rejected the code cache of" << file.name;
+        if (!cached)
+            scripts.push_back(script);
+    }
+    if (!cached) {
+        std::vector<QByteArray> caches;
+        for (v8::Local<v8::Script> script : scripts) {
+            std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+                    v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+            if (!data)
+                return handles.Escape(last);
+            caches.emplace_back(reinterpret_cast<const char *>(data->data), data->length);
+        }
+        std::lock_guard lock(m_mutex);
+        if (!m_cached.load()) {
+            m_caches = std::move(caches);
+            m_cached.store(true, std::memory_order_release);
+        }
+    }
+    return handles.Escape(last);
 }
 
 } // namespace switchyard::engine

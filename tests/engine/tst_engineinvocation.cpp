@@ -5,6 +5,7 @@
 
 #include "engine/v8platform.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void waitUntilThatNeverSettles();
     void waitUntilWithoutFinishedCallback();
     void realPreludeLoadsFromResources();
+    void preparedContextsStartFresh();
 
 private:
     ScriptPtr compile(const char *name, const QStringList &files)
@@ -436,6 +438,37 @@ void tst_EngineInvocation::realPreludeLoadsFromResources()
     const InvocationResult result = invoke(engine, script, get("http://r/path"));
     QCOMPARE(result.error, QString());
     QCOMPARE(bodyOf(result), QStringLiteral("real /path"));
+}
+
+void tst_EngineInvocation::preparedContextsStartFresh()
+{
+    // Contexts the engine prepares ahead of time: each Script gets its own, performance.timeOrigin
+    // is when its Instance started, and one Worker's globals never reach the next one's.
+    EngineConfig config;
+    config.executorThreads = 2;
+    config.warmContexts = 2;
+    Engine engine(*m_platform, config);
+    if (!engine.preludeError().isNull())
+        QSKIP(qPrintable(engine.preludeError()));
+    QTest::qWait(300); // the pool fills meanwhile
+    const QString code = QStringLiteral(
+            "const seen = globalThis.marker; globalThis.marker = 'set';\n"
+            "const origin = performance.timeOrigin;\n"
+            "export default { fetch() { return new Response(JSON.stringify({seen: seen ?? null, "
+            "origin, now: performance.now()})); } };\n// %1");
+    for (int i = 0; i < 4; ++i) {
+        const double before = double(QDateTime::currentMSecsSinceEpoch());
+        ScriptPtr script = engine.compile(ScriptSource::esModules(
+                QStringLiteral("fresh-%1").arg(i), {{QStringLiteral("i.js"), code.arg(i)}},
+                QStringLiteral("i.js")));
+        const InvocationResult result = invoke(engine, script, get("http://r/"));
+        QCOMPARE(result.error, QString());
+        const QJsonObject body = QJsonDocument::fromJson(bodyOf(result).toUtf8()).object();
+        QVERIFY2(body.value(QStringLiteral("seen")).isNull(), qPrintable(bodyOf(result)));
+        QVERIFY2(body.value(QStringLiteral("origin")).toDouble() >= before - 1,
+                 qPrintable(bodyOf(result)));
+        QVERIFY2(body.value(QStringLiteral("now")).toDouble() < 250, qPrintable(bodyOf(result)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_EngineInvocation)

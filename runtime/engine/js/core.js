@@ -452,7 +452,9 @@
     get languages() { return ['en']; }
   }
   tag(Navigator);
-  const timeOrigin = natives.now();
+  let timeOrigin = natives.now();
+  // the engine may run this file before the Instance exists (internals.resetTimeOrigin)
+  $.resetTimeOrigin = function () { timeOrigin = natives.now(); };
   class Performance {
     constructor() { if (!constructingMisc) throw new TypeError('Illegal constructor'); }
     get timeOrigin() { return timeOrigin; }

@@ -280,6 +280,7 @@
       }
     },
     formatError,
+    resetTimeOrigin() { $.resetTimeOrigin(); },
   });
   $.internals = internals;
 })(globalThis.__switchyard);
