@@ -23,6 +23,7 @@
 #include <v8-locker.h>
 #include <v8-microtask-queue.h>
 #include <v8-object.h>
+#include <v8-script.h>
 
 #include <climits>
 
@@ -66,6 +67,8 @@ Instance::~Instance()
         m_timers.clear();
         m_pending.clear();
         m_contextHandles.clear();
+        m_watch.Reset();
+        m_env.Reset();
         m_internals.Reset();
         m_exports.Reset();
         m_modules.reset();
@@ -252,6 +255,15 @@ void Instance::initialize(const QVariantList &firstEnv)
             m_internals.Reset(iso, internals);
         }
 
+        // Before any Worker code runs (it may replace Promise.prototype.then or Reflect.apply).
+        if (!makeWatch(context, internals)) {
+            if (!tryCatch.HasTerminated())
+                failWith(QStringLiteral("Error"),
+                         QStringLiteral("internal error: %1")
+                                 .arg(toQString(iso, tryCatch.Exception())));
+            return;
+        }
+
         m_modules = std::make_unique<ModuleLoader>(iso);
         ScriptError error;
         if (!m_modules->load(context, m_script->source(), &error)) {
@@ -390,8 +402,21 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
     v8::Local<v8::Object> handle = v8::Object::New(iso);
     handle->Set(context, toV8String(iso, "waitUntil"), v8::Array::New(iso)).Check();
     handle->Set(context, toV8String(iso, "passThrough"), v8::False(iso)).Check();
-    if (!callMember(context, internals, "makeEnv", {toV8(context, invocation->env)}).ToLocal(&env)
-        || !callMember(context, internals, "makeContext", {handle}).ToLocal(&ctx))
+    // The env object is made again only when its descriptors change (a new Script version has an
+    // Instance of its own; an outbound Worker's parameters may differ per call).
+    const bool sameEnv = !m_env.IsEmpty()
+            && (m_envDescriptors.isSharedWith(invocation->env)
+                || m_envDescriptors == invocation->env);
+    if (sameEnv) {
+        env = m_env.Get(iso);
+    } else {
+        if (!callMember(context, internals, "makeEnv", {toV8(context, invocation->env)})
+                     .ToLocal(&env))
+            return threw();
+        m_env.Reset(iso, env);
+        m_envDescriptors = invocation->env;
+    }
+    if (!callMember(context, internals, "makeContext", {handle}).ToLocal(&ctx))
         return threw();
     m_contextHandles[invocation->id].Reset(iso, handle);
 
@@ -442,15 +467,8 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
             if (!handler.As<v8::Function>()->Call(context, exports, 3, args).ToLocal(&result))
                 return threw();
         }
-        // The handler may return a Response or a Promise of one; readResponse wants the Response.
-        auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
-        resolver->Resolve(context, result).Check();
-        v8::Local<v8::Function> read;
-        v8::Local<v8::Promise> chained;
-        if (!v8::Function::New(context, &Instance::readResolvedCallback, internals).ToLocal(&read)
-            || !resolver->GetPromise()->Then(context, read).ToLocal(&chained))
-            return threw();
-        result = chained;
+        // The handler may return a Response or a Promise of one: internals.watchResult reads the
+        // Response once it is there.
     } else {
         v8::Local<v8::Value> handler = exports.IsEmpty() ? v8::Local<v8::Value>()
                                                          : getProperty(context, exports, "tail");
@@ -469,36 +487,60 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
             return threw();
     }
 
-    v8::Local<v8::Promise> promise;
-    if (result->IsPromise()) {
-        promise = result.As<v8::Promise>();
-    } else {
+    if (!fetchEvent && !result->IsPromise()) {
         auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
         resolver->Resolve(context, result).Check();
-        promise = resolver->GetPromise();
+        result = resolver->GetPromise();
     }
-    v8::Local<v8::Value> id = v8::Number::New(iso, double(invocation->id));
-    v8::Local<v8::Function> onFulfilled;
-    v8::Local<v8::Function> onRejected;
-    if (!v8::Function::New(context, &Instance::settledCallback<true>, id).ToLocal(&onFulfilled)
-        || !v8::Function::New(context, &Instance::settledCallback<false>, id).ToLocal(&onRejected)
-        || promise->Then(context, onFulfilled, onRejected).IsEmpty())
+    v8::Local<v8::Value> args[] = {result, v8::Number::New(iso, double(invocation->id)),
+                                   v8::Boolean::New(iso, fetchEvent)};
+    if (m_watch.Get(iso)->Call(context, v8::Undefined(iso), 3, args).IsEmpty())
         return threw();
 }
 
-void Instance::readResolvedCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
+namespace {
+// settled(id, value, fulfilled) once an Invocation's result settles; a fetch handler's result (a
+// Response or a Promise of one) goes through internals.readResponse first. The same promise
+// reactions the engine made with v8::Function::New per Invocation, with one function per Instance.
+constexpr char watchSource[] = R"JS((function (internals, settled) {
+  'use strict';
+  const NativePromise = Promise;
+  const then = Promise.prototype.then;
+  const apply = Reflect.apply;
+  return function (result, id, fetchEvent) {
+    let promise = result;
+    if (fetchEvent) {
+      promise = new NativePromise((resolve) => resolve(result));
+      promise = apply(then, promise, [(value) => internals.readResponse(value)]);
+    }
+    apply(then, promise, [(value) => settled(id, value, true), (error) => settled(id, error, false)]);
+  };
+}))JS";
+} // namespace
+
+bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals)
 {
-    v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-    v8::Local<v8::Value> read;
-    if (callMember(context, info.Data().As<v8::Object>(), "readResponse", {info[0]}).ToLocal(&read))
-        info.GetReturnValue().Set(read);
+    v8::Isolate *iso = context->GetIsolate();
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> factory;
+    v8::Local<v8::Function> settled;
+    v8::Local<v8::Value> watch;
+    if (!v8::Script::Compile(context, toV8String(iso, watchSource)).ToLocal(&script)
+        || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
+        || !v8::Function::New(context, &Instance::settledCallback).ToLocal(&settled))
+        return false;
+    v8::Local<v8::Value> args[] = {internals, settled};
+    if (!factory.As<v8::Function>()->Call(context, v8::Undefined(iso), 2, args).ToLocal(&watch)
+        || !watch->IsFunction())
+        return false;
+    m_watch.Reset(iso, watch.As<v8::Function>());
+    return true;
 }
 
-template<bool fulfilled>
 void Instance::settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
 {
     auto *self = static_cast<Instance *>(info.GetIsolate()->GetData(Isolate::InstanceSlot));
-    self->onSettled(quint64(info.Data().As<v8::Number>()->Value()), info[0], fulfilled);
+    self->onSettled(quint64(info[0].As<v8::Number>()->Value()), info[1], info[2]->IsTrue());
 }
 
 void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled)

@@ -80,8 +80,8 @@ private:
     void runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task);
     void deliver(const std::shared_ptr<InvocationState> &invocation);
     void deliverOrFail(const std::shared_ptr<InvocationState> &invocation);
-    static void readResolvedCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
-    template<bool fulfilled>
+    // settled(invocationId, value, fulfilled), called by m_watch's promise reactions.
+    bool makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals);
     static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
     bool watchWaitUntil(const std::shared_ptr<InvocationState> &invocation);
@@ -114,6 +114,10 @@ private:
     v8::Global<v8::Context> m_context;
     v8::Global<v8::Object> m_internals;
     v8::Global<v8::Object> m_exports; // the module Worker's default export
+    v8::Global<v8::Function> m_watch; // (result, invocationId, fetchEvent): see makeWatch
+    // The env object of the last Invocation and the descriptors it was made from.
+    v8::Global<v8::Value> m_env;
+    QVariantList m_envDescriptors;
     State m_state = State::New;
     QString m_failure; // why initialize() failed (State::Failed)
     QString m_failureName;

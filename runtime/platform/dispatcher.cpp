@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace switchyard::platform {
 
 using engine::InvocationResult;
@@ -159,11 +161,36 @@ void Dispatcher::run(const engine::ScriptPtr &script, WorkerContext context, Req
 void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
                         const InvocationResult &result)
 {
+    if (!m_service.tracesWatched() && (context.tailWorker || !hasTailWorkers())) {
+        // Only the store needs it: its row is built on the writer thread, not this executor. Of
+        // the response it keeps the status only (the body may be large and would wait in the
+        // queue).
+        InvocationResult summary = result;
+        if (summary.response) {
+            ResponseData status;
+            status.status = summary.response->status;
+            summary.response = std::move(status);
+        }
+        m_service.appendTraceRow([scriptName = context.scriptName,
+                                  dispatchNamespace = context.dispatchNamespace,
+                                  tags = context.tags, request, startedAt,
+                                  result = std::move(summary)] {
+            return makeTraceRow(scriptName, dispatchNamespace, tags, request, startedAt, result);
+        });
+        return;
+    }
     const store::TraceRecord trace = makeTrace(context.scriptName, context.dispatchNamespace,
                                                context.tags, request, startedAt, result);
     m_service.appendTrace(trace);
     if (!context.tailWorker)
         deliverToTails(trace);
+}
+
+bool Dispatcher::hasTailWorkers() const
+{
+    const auto snapshot = m_service.snapshot();
+    return std::any_of(snapshot->platformWorkers.begin(), snapshot->platformWorkers.end(),
+                       [](const auto &worker) { return worker->kind == store::WorkerKind::Tail; });
 }
 
 void Dispatcher::deliverToTails(const store::TraceRecord &trace)

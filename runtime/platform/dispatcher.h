@@ -66,6 +66,7 @@ private:
     void finish(const WorkerContext &context, const engine::RequestData &request, qint64 startedAt,
                 const engine::InvocationResult &result);
     void deliverToTails(const store::TraceRecord &trace);
+    bool hasTailWorkers() const;
 
     engine::Engine &m_engine;
     PlatformService &m_service;

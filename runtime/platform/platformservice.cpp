@@ -8,6 +8,7 @@
 #include "validation.h"
 
 #include <QCryptographicHash>
+#include <QMetaMethod>
 #include <QThread>
 #include <QUuid>
 
@@ -825,6 +826,17 @@ void PlatformService::appendTrace(const store::TraceRecord &trace)
     if (m_appendWriter)
         m_appendWriter->append(trace);
     Q_EMIT traceAppended(trace);
+}
+
+bool PlatformService::tracesWatched() const
+{
+    return isSignalConnected(QMetaMethod::fromSignal(&PlatformService::traceAppended));
+}
+
+void PlatformService::appendTraceRow(std::function<store::TraceRow()> makeRow)
+{
+    if (m_appendWriter)
+        m_appendWriter->append(std::move(makeRow));
 }
 
 void PlatformService::flushAppends()

@@ -9,12 +9,14 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace switchyard::store {
 class BatchWriter;
 class Database;
 class Queries;
+struct TraceRow;
 } // namespace switchyard::store
 
 namespace switchyard::platform {
@@ -128,6 +130,10 @@ public:
     // Append-only logs, written in batches off the calling thread. Any thread.
     Result<void> appendDataPoints(const QList<store::AnalyticsPoint> &points);
     void appendTrace(const store::TraceRecord &trace);
+    // Whether anyone is connected to traceAppended (otherwise appendTraceRow may be used).
+    bool tracesWatched() const;
+    // A trace nobody watches: its row is made on the writer thread. Any thread.
+    void appendTraceRow(std::function<store::TraceRow()> makeRow);
     // Blocks until appended traces and data points are committed.
     void flushAppends();
 

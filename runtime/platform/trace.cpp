@@ -1,5 +1,7 @@
 #include "trace.h"
 
+#include <map>
+
 namespace switchyard::platform {
 
 store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
@@ -40,6 +42,132 @@ store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchN
     t.cpuTime = qRound64(result.cpuTimeMs);
     t.wallTime = qRound64(result.wallTimeMs);
     return t;
+}
+
+namespace {
+// A JSON string as QJsonDocument's compact form writes it.
+void appendJsonString(QByteArray &out, QStringView text)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    const char16_t *src = text.utf16();
+    const char16_t *end = src + text.size();
+    while (src != end) {
+        const char16_t u = *src++;
+        if (u < 0x80) {
+            if (u >= 0x20 && u != u'"' && u != u'\\') {
+                out += char(u);
+                continue;
+            }
+            out += '\\';
+            switch (u) {
+            case u'"':
+                out += '"';
+                break;
+            case u'\\':
+                out += '\\';
+                break;
+            case u'\b':
+                out += 'b';
+                break;
+            case u'\f':
+                out += 'f';
+                break;
+            case u'\n':
+                out += 'n';
+                break;
+            case u'\r':
+                out += 'r';
+                break;
+            case u'\t':
+                out += 't';
+                break;
+            default:
+                out += "u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xf];
+            }
+        } else if (u < 0x800) {
+            out += char(0xc0 | (u >> 6));
+            out += char(0x80 | (u & 0x3f));
+        } else if (!QChar::isSurrogate(u)) {
+            out += char(0xe0 | (u >> 12));
+            out += char(0x80 | ((u >> 6) & 0x3f));
+            out += char(0x80 | (u & 0x3f));
+        } else if (QChar::isHighSurrogate(u) && src != end && QChar::isLowSurrogate(*src)) {
+            const char32_t c = QChar::surrogateToUcs4(u, *src++);
+            out += char(0xf0 | (c >> 18));
+            out += char(0x80 | ((c >> 12) & 0x3f));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        } else {
+            // A lone surrogate: an escape, as Qt writes it.
+            out += "\\u";
+            out += hex[(u >> 12) & 0xf];
+            out += hex[(u >> 8) & 0xf];
+            out += hex[(u >> 4) & 0xf];
+            out += hex[u & 0xf];
+        }
+    }
+    out += '"';
+}
+} // namespace
+
+store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchNamespace,
+                             const QStringList &tags, const engine::RequestData &request,
+                             qint64 startedAt, const engine::InvocationResult &result)
+{
+    store::TraceRow row;
+    row.scriptName = scriptName;
+    row.dispatchNamespace = dispatchNamespace;
+    row.scriptTags = tags.isEmpty()
+            ? QStringLiteral("[]")
+            : QString::fromUtf8(store::compactJson(QJsonArray::fromStringList(tags)));
+    // QJsonObject keeps its keys sorted, so does this: the same text makeTrace's event gives.
+    std::map<QString, QString> headers;
+    for (const auto &[name, value] : request.headers) {
+        // Several values of one header are combined, as makeTrace does.
+        auto [it, added] = headers.try_emplace(name.toLower(), value);
+        if (!added)
+            it->second = it->second + QStringLiteral(", ") + value;
+    }
+    QByteArray event;
+    event.reserve(256);
+    event += "{\"request\":{\"headers\":{";
+    bool first = true;
+    for (const auto &[name, value] : headers) {
+        if (!std::exchange(first, false))
+            event += ',';
+        appendJsonString(event, name);
+        event += ':';
+        appendJsonString(event, value);
+    }
+    event += "},\"method\":";
+    appendJsonString(event, request.method);
+    event += ",\"url\":";
+    appendJsonString(event, request.url);
+    event += '}';
+    if (result.response) {
+        event += ",\"response\":{\"status\":";
+        event += QByteArray::number(result.response->status);
+        event += '}';
+    }
+    event += '}';
+    row.event = QString::fromUtf8(event);
+    row.eventTimestamp = startedAt;
+    if (result.logs.isEmpty() && result.exceptions.isEmpty()) {
+        row.logs = row.exceptions = QStringLiteral("[]");
+    } else {
+        // Rare on the hot path: the QJson form, so numbers are written exactly as makeTrace's.
+        const store::TraceRecord trace
+                = makeTrace(scriptName, dispatchNamespace, tags, request, startedAt, result);
+        row.logs = QString::fromUtf8(store::compactJson(trace.logs));
+        row.exceptions = QString::fromUtf8(store::compactJson(trace.exceptions));
+    }
+    row.outcome = result.outcome;
+    row.cpuTime = qRound64(result.cpuTimeMs);
+    row.wallTime = qRound64(result.wallTimeMs);
+    return row;
 }
 
 QJsonObject traceToJson(const store::TraceRecord &t)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/queries.h"
 #include "store/records.h"
 
 #include "engine/invocation.h"
@@ -8,6 +9,12 @@ namespace switchyard::platform {
 
 // Cloudflare's TraceItem for one finished Invocation.
 store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
+                             const QStringList &tags, const engine::RequestData &request,
+                             qint64 startedAt, const engine::InvocationResult &result);
+
+// The traces row of makeTrace(...) (the same text traceRow() makes of it), without building the
+// QJson objects: what the store writer thread runs when nobody needs the TraceRecord itself.
+store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchNamespace,
                              const QStringList &tags, const engine::RequestData &request,
                              qint64 startedAt, const engine::InvocationResult &result);
 

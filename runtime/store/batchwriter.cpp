@@ -55,12 +55,17 @@ void BatchWriter::enqueued(std::unique_lock<std::mutex> &lock, qsizetype count)
 
 void BatchWriter::append(TraceRecord trace)
 {
+    append(TraceMaker([trace = std::move(trace)] { return traceRow(trace); }));
+}
+
+void BatchWriter::append(TraceMaker makeRow)
+{
     std::unique_lock lock(m_mutex);
     if (m_traces.size() + m_points.size() >= m_options.maxQueued) {
         ++m_dropped;
         return;
     }
-    m_traces.append(std::move(trace));
+    m_traces.append(std::move(makeRow));
     enqueued(lock, 1);
 }
 
@@ -113,7 +118,7 @@ void BatchWriter::run(const QString &path, std::promise<QString> *opened)
             });
         }
         m_flushRequested = false;
-        QList<TraceRecord> traces;
+        QList<TraceMaker> traces;
         QList<AnalyticsPoint> points;
         traces.swap(m_traces);
         points.swap(m_points);
@@ -122,11 +127,16 @@ void BatchWriter::run(const QString &path, std::promise<QString> *opened)
         lock.unlock();
 
         if (count > 0) {
+            QList<TraceRow> rows;
+            rows.reserve(traces.size());
+            for (const TraceMaker &makeRow : std::as_const(traces))
+                rows.append(makeRow());
+            traces.clear();
             const auto failure = database->transaction([&] {
                 if (!points.isEmpty())
                     queries.insertDataPoints(points, QDateTime::currentMSecsSinceEpoch());
-                if (!traces.isEmpty())
-                    queries.insertTraces(traces);
+                if (!rows.isEmpty())
+                    queries.insertTraceRows(rows);
             });
             if (failure) {
                 qCWarning(lcStore).noquote()

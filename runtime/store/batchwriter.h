@@ -1,9 +1,11 @@
 #pragma once
 
+#include "queries.h"
 #include "records.h"
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -34,6 +36,9 @@ public:
     BatchWriter &operator=(const BatchWriter &) = delete;
 
     void append(TraceRecord trace);
+    // A trace whose row is made on the writer thread, in the order traces were appended.
+    using TraceMaker = std::function<TraceRow()>;
+    void append(TraceMaker makeRow);
     void append(QList<AnalyticsPoint> points);
 
     // Blocks until everything appended before the call is committed (or dropped on error).
@@ -50,7 +55,7 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_committed;
-    QList<TraceRecord> m_traces;
+    QList<TraceMaker> m_traces;
     QList<AnalyticsPoint> m_points;
     quint64 m_appended = 0;
     quint64 m_done = 0;

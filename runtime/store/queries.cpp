@@ -429,21 +429,42 @@ void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs
     }
 }
 
+TraceRow traceRow(const TraceRecord &trace)
+{
+    return {trace.scriptName,
+            trace.dispatchNamespace,
+            jsonText(trace.scriptTags),
+            QString::fromUtf8(compactJson(trace.event)),
+            trace.eventTimestamp,
+            QString::fromUtf8(compactJson(trace.logs)),
+            QString::fromUtf8(compactJson(trace.exceptions)),
+            trace.outcome,
+            trace.cpuTime,
+            trace.wallTime};
+}
+
 void Queries::insertTraces(const QList<TraceRecord> &traces)
+{
+    QList<TraceRow> rows;
+    rows.reserve(traces.size());
+    for (const TraceRecord &trace : traces)
+        rows.append(traceRow(trace));
+    insertTraceRows(rows);
+}
+
+void Queries::insertTraceRows(const QList<TraceRow> &rows)
 {
     const QString insert = QStringLiteral(
             "INSERT INTO traces (script_name, dispatch_namespace, script_tags, event,"
             " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BatchInsert row(m_db, insert);
-    for (const TraceRecord &trace : traces) {
+    for (const TraceRow &trace : rows) {
         row.exec({trace.scriptName,
                   trace.dispatchNamespace.isNull() ? QVariant(QMetaType::fromType<QString>())
                                                    : QVariant(trace.dispatchNamespace),
-                  jsonText(trace.scriptTags), QString::fromUtf8(compactJson(trace.event)),
-                  trace.eventTimestamp, QString::fromUtf8(compactJson(trace.logs)),
-                  QString::fromUtf8(compactJson(trace.exceptions)), trace.outcome, trace.cpuTime,
-                  trace.wallTime});
+                  trace.scriptTags, trace.event, trace.eventTimestamp, trace.logs, trace.exceptions,
+                  trace.outcome, trace.cpuTime, trace.wallTime});
     }
 }
 

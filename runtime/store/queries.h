@@ -10,6 +10,24 @@ namespace switchyard::store {
 
 class Database;
 
+// One row of the traces table as it is written: the JSON columns already serialized (compact).
+struct TraceRow
+{
+    QString scriptName;
+    QString dispatchNamespace; // null: SQL NULL
+    QString scriptTags;
+    QString event;
+    qint64 eventTimestamp = 0;
+    QString logs;
+    QString exceptions;
+    QString outcome;
+    qint64 cpuTime = 0;
+    qint64 wallTime = 0;
+};
+
+// The row of `trace`.
+TraceRow traceRow(const TraceRecord &trace);
+
 // Every SQL statement of the platform state, typed. Each throws SqlError on failure, so callers
 // group them in Database::transaction() and a failure rolls back the whole change.
 class Queries
@@ -58,6 +76,7 @@ public:
     // Append-only logs.
     void insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs);
     void insertTraces(const QList<TraceRecord> &traces);
+    void insertTraceRows(const QList<TraceRow> &rows);
     QList<TraceRecord> recentTraces(int limit);
 
 private:
