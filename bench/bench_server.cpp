@@ -154,7 +154,10 @@ public:
     Bench(engine::V8Platform &v8, const QString &dataDir, quint16 port) : m_stack(v8)
     {
         QString error;
-        if (!m_stack.start({dataDir, {QHostAddress::LocalHost, port}, 0}, &error))
+        app::RuntimeStack::Config config;
+        config.dataDir = dataDir;
+        config.listen = {QHostAddress::LocalHost, port};
+        if (!m_stack.start(config, &error))
             qFatal("bench_server: %s", qPrintable(error));
     }
 
