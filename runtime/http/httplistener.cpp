@@ -67,32 +67,38 @@ bool HttpListener::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     {
         QPointer<QTcpSocket> socket;
         bool answered = false;
-        QTimer timer;
+        QTimer *timer = nullptr; // owned by the listener, deleted once answered
     };
     auto pending = std::make_shared<Pending>();
     pending->socket = socket;
     QPointer<HttpListener> self = this;
-    auto answer = [self, pending, head](HttpResponse response) {
-        if (!self || pending->answered)
+    // Runs on the listener's thread. The timer does not own `pending` and `pending` does not own
+    // the timer, so nothing keeps either alive once the request is answered.
+    auto answer = [self, head](const std::shared_ptr<Pending> &p, const HttpResponse &response) {
+        if (!self || p->answered)
             return;
-        pending->answered = true;
-        pending->timer.stop();
-        if (pending->socket)
-            self->writeResponse(pending->socket, response, head);
+        p->answered = true;
+        p->timer->deleteLater();
+        p->timer = nullptr;
+        if (p->socket)
+            self->writeResponse(p->socket, response, head);
     };
-    pending->timer.setSingleShot(true);
-    connect(&pending->timer, &QTimer::timeout, this, [answer] {
-        answer({504,
+    pending->timer = new QTimer(this);
+    pending->timer->setSingleShot(true);
+    connect(pending->timer, &QTimer::timeout, this, [answer, pending] {
+        answer(pending,
+               {504,
                 {{"content-type", "text/plain;charset=UTF-8"}},
                 "The dispatch Worker did not answer in time.\n"});
     });
-    pending->timer.start(m_timeout);
+    pending->timer->start(m_timeout);
 
-    Reply reply = [self, answer](HttpResponse response) {
+    Reply reply = [self, answer, pending](HttpResponse response) {
         if (!self)
             return;
         QMetaObject::invokeMethod(
-                self.data(), [answer, response = std::move(response)] { answer(response); },
+                self.data(),
+                [answer, pending, response = std::move(response)] { answer(pending, response); },
                 Qt::AutoConnection);
     };
     m_handler(std::move(r), std::move(reply));
