@@ -21,9 +21,13 @@ traffic() {
   until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done
   local end=$((SECONDS + 9))
   while [ $SECONDS -lt $end ]; do
-    for host in localhost www.localhost api.localhost json-api.localhost site.localhost \
-                cpu-burner.localhost fanout.localhost thrower.localhost nobody.localhost; do
-      curl -s -o /dev/null -H "Host: $host" "http://127.0.0.1:$port/" &
+    # The Host header carries the port, as a browser's does: the fanout Worker calls back to
+    # the listener by it, and over its plan's 5 subrequests (n=8) it is stopped.
+    for target in localhost/ www.localhost/ api.localhost/time json-api.localhost/echo \
+                  site.localhost/ cpu-burner.localhost/ 'fanout.localhost/?n=3' \
+                  'fanout.localhost/?n=8' thrower.localhost/ nobody.localhost/; do
+      host=${target%%/*}
+      curl -s -o /dev/null -H "Host: $host:$port" "http://127.0.0.1:$port/${target#*/}" &
     done
     wait
     sleep 0.15
