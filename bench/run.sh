@@ -85,11 +85,13 @@ fi
 server="${BENCH_SERVER:-$build/bin/bench_server}"
 
 # --- helpers ------------------------------------------------------------------------------------
-# A port nothing on 127.0.0.1 answers on.
+# A port nothing on 127.0.0.1 answers on, below the kernel's ephemeral range: a port there may
+# be the local end of some client connection (wrk's own, a moment ago), and then binding it fails.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (low - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
   done
   echo "no free port found" >&2
