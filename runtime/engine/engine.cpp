@@ -201,17 +201,27 @@ ScriptPtr Engine::compile(const ScriptSource &source, ScriptError *error)
     return std::make_shared<Script>(++d->nextId, source);
 }
 
-quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
-                            Limits limits, BindingHost *host, InvocationCallback done,
-                            InvocationCallback finished)
+// What every kind of event shares; the caller adds its event.
+static std::shared_ptr<InvocationState> newInvocation(InvocationState::Kind kind, QVariantList env,
+                                                      BindingHost *host, InvocationCallback done,
+                                                      InvocationCallback finished)
 {
     auto invocation = std::make_shared<InvocationState>();
-    invocation->kind = InvocationState::Kind::Fetch;
-    invocation->request = std::move(request);
+    invocation->kind = kind;
     invocation->env = std::move(env);
     invocation->host = host;
     invocation->done = std::move(done);
     invocation->finished = std::move(finished);
+    return invocation;
+}
+
+quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVariantList env,
+                            Limits limits, BindingHost *host, InvocationCallback done,
+                            InvocationCallback finished)
+{
+    auto invocation = newInvocation(InvocationState::Kind::Fetch, std::move(env), host,
+                                    std::move(done), std::move(finished));
+    invocation->request = std::move(request);
     return d->start(script, std::move(invocation), limits);
 }
 
@@ -219,13 +229,9 @@ quint64 Engine::invokeTail(const ScriptPtr &script, QJsonArray events, QVariantL
                            Limits limits, BindingHost *host, InvocationCallback done,
                            InvocationCallback finished)
 {
-    auto invocation = std::make_shared<InvocationState>();
-    invocation->kind = InvocationState::Kind::Tail;
+    auto invocation = newInvocation(InvocationState::Kind::Tail, std::move(env), host,
+                                    std::move(done), std::move(finished));
     invocation->events = std::move(events);
-    invocation->env = std::move(env);
-    invocation->host = host;
-    invocation->done = std::move(done);
-    invocation->finished = std::move(finished);
     return d->start(script, std::move(invocation), limits);
 }
 

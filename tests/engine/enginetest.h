@@ -36,6 +36,16 @@ inline ScriptSource modules(const QString &name, const QStringList &files, const
     return ScriptSource::esModules(name, list, files.first());
 }
 
+// Compiles fixture modules, saying why in the log when they do not load (the caller asserts).
+inline ScriptPtr compileFixture(Engine &engine, const char *name, const QStringList &files)
+{
+    ScriptError error;
+    ScriptPtr script = engine.compile(modules(QLatin1String(name), files), &error);
+    if (!script)
+        qWarning() << error.message;
+    return script;
+}
+
 inline EngineConfig standInConfig()
 {
     EngineConfig config;

@@ -77,11 +77,7 @@ private Q_SLOTS:
 private:
     ScriptPtr compile(const char *name, const QStringList &files)
     {
-        ScriptError error;
-        ScriptPtr script = m_engine->compile(modules(QLatin1String(name), files), &error);
-        if (!script)
-            qWarning() << error.message;
-        return script;
+        return compileFixture(*m_engine, name, files);
     }
     std::unique_ptr<V8Platform> m_platform;
     std::unique_ptr<Engine> m_engine;
