@@ -4,6 +4,7 @@
 #include "instance.h"
 #include "scheduler.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 
 namespace switchyard::engine {
@@ -28,13 +29,18 @@ void Executor::wake()
 
 void Executor::pump()
 {
-    m_scheduler.takeRetired().clear();
-    std::shared_ptr<Instance> instance = m_scheduler.take(*this);
-    if (!instance)
-        return;
-    instance->run(*this);
-    instance.reset();
-    // One turn per event-loop pass: replies and timers on this thread are not starved.
+    // Turns run back to back for up to a millisecond: a trip through the event loop per turn
+    // (post, wake-up, poll) cost as much as a small Worker's turn. Then the loop gets a pass, so
+    // replies and timers on this thread are not starved.
+    QElapsedTimer elapsed;
+    elapsed.start();
+    do {
+        m_scheduler.takeRetired().clear();
+        std::shared_ptr<Instance> instance = m_scheduler.take(*this);
+        if (!instance)
+            return; // idle: the scheduler wakes us
+        instance->run(*this);
+    } while (elapsed.nsecsElapsed() < 1000000);
     wake();
 }
 

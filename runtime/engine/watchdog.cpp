@@ -26,12 +26,23 @@ Watchdog::~Watchdog()
 void Watchdog::arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cpuStartNs,
                    qint64 cpuBudgetNs, Clock::time_point wallDeadline)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_slots[slot]
-                = Slot {isolate, cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline, Reason::None};
+    std::lock_guard lock(m_mutex);
+    m_slots[slot] = Slot {isolate, cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline, Reason::None};
+    // A thread's CPU clock never runs faster than the wall clock, so this budget cannot be spent
+    // before now + budget (less the microseconds since cpuStartNs, hence the margin). Waking the
+    // thread for every slice cost more than running the slices did; it is woken only when its
+    // own wake-up would come too late.
+    const auto margin = std::chrono::microseconds(100);
+    wakeBefore(
+            std::min(wallDeadline, Clock::now() + std::chrono::nanoseconds(cpuBudgetNs) - margin));
+}
+
+void Watchdog::wakeBefore(Clock::time_point when)
+{
+    if (when < m_wakeAt) {
+        m_wakeAt = Clock::time_point::min();
+        m_wake.notify_all();
     }
-    m_wake.notify_all();
 }
 
 Watchdog::Reason Watchdog::disarm(int slot)
@@ -58,7 +69,7 @@ quint64 Watchdog::addDeadline(Clock::time_point when, std::function<void()> fire
         const quint64 id = ++m_nextDeadline;
         m_deadlines.emplace(std::make_pair(when, id), std::move(fire));
         m_deadlineTimes.emplace(id, when);
-        m_wake.notify_all();
+        wakeBefore(when);
         return id;
     }
 }
@@ -101,17 +112,25 @@ void Watchdog::loop()
             wait = std::min(wait, std::chrono::nanoseconds(left));
             wait = std::min(wait, std::chrono::nanoseconds(slot.wallDeadline - now));
         }
+        bool fired = false;
         while (!m_deadlines.empty() && m_deadlines.begin()->first.first <= now) {
             auto node = m_deadlines.extract(m_deadlines.begin());
             m_deadlineTimes.erase(node.key().second);
             lock.unlock();
             node.mapped()();
             lock.lock();
+            fired = true;
         }
+        // Slots armed while the lock was let go did not wake us: look at them before sleeping.
+        if (fired)
+            continue;
         if (!m_deadlines.empty())
             wait = std::min(wait, std::chrono::nanoseconds(m_deadlines.begin()->first.first - now));
-        if (wait > std::chrono::nanoseconds(0))
+        if (wait > std::chrono::nanoseconds(0)) {
+            m_wakeAt = now + wait;
             m_wake.wait_for(lock, wait);
+            m_wakeAt = Clock::time_point::min();
+        }
     }
 }
 

@@ -56,6 +56,8 @@ private:
         Reason fired = Reason::None;
     };
     void loop();
+    // Under m_mutex: wake the thread if it would otherwise sleep past `when`.
+    void wakeBefore(Clock::time_point when);
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -65,6 +67,8 @@ private:
     quint64 m_nextDeadline = 0;
     bool m_stop = false;
     bool m_draining = false;
+    // When the sleeping thread wakes on its own; min() while it is scanning (it will look again).
+    Clock::time_point m_wakeAt = Clock::time_point::min();
     std::thread m_thread;
 };
 

@@ -80,8 +80,10 @@ void Dispatcher::handle(RequestData request, Respond respond)
     context.scriptName = worker->name;
     context.bindings = worker->code.bindings;
     QJsonObject cf;
-    if (const auto host = snapshot->customHostname(QUrl(request.url).host()))
-        cf.insert(QStringLiteral("hostMetadata"), host->metadata);
+    if (!snapshot->customHostnames.isEmpty()) {
+        if (const auto host = snapshot->customHostname(QUrl(request.url).host()))
+            cf.insert(QStringLiteral("hostMetadata"), host->metadata);
+    }
     context.cf = cf;
     request.cf = cf;
     run(script, std::move(context), std::move(request), {}, {},
@@ -141,18 +143,21 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
     run(script, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
 }
 
-void Dispatcher::run(const engine::ScriptPtr &script, WorkerContext context, RequestData request,
+void Dispatcher::run(const ScriptVersion &version, WorkerContext context, RequestData request,
                      engine::Limits limits, QVariantMap extraEnv, Done done)
 {
     auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
-    const QVariantList env = bindings->envDescriptors(extraEnv);
+    // Unchanged, the cached list stays shared, which is how the engine knows it may keep `env`.
+    QVariantList env = version.env;
+    if (!extraEnv.isEmpty())
+        env += WorkerBindings::envDescriptors({}, extraEnv);
     const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
     // What the trace needs of the request; the body is not kept.
     RequestData seen {request.method, request.url, request.headers, std::nullopt, std::nullopt};
     // The caller gets the response at once; the trace waits for ctx.waitUntil() work, so it is
     // written once, with everything that work logged. The bindings live as long as that work.
     m_engine.invokeFetch(
-            script, std::move(request), env, limits, bindings.get(),
+            version.script, std::move(request), env, limits, bindings.get(),
             [done = std::move(done)](const InvocationResult &result) { done(result); },
             [this, bindings, context = std::move(context), seen = std::move(seen), startedAt](
                     const InvocationResult &result) { finish(context, seen, startedAt, result); });
@@ -213,8 +218,7 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
         m_engine.invokeTail(
-                script, QJsonArray {traceToJson(trace)}, bindings->envDescriptors(), {},
-                bindings.get(), {},
+                script.script, QJsonArray {traceToJson(trace)}, script.env, {}, bindings.get(), {},
                 [this, bindings, context, startedAt](const InvocationResult &result) {
                     // The tail Worker's own trace is kept but not tailed again.
                     finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);

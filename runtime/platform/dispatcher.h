@@ -20,6 +20,7 @@ namespace switchyard::platform {
 
 class PlatformService;
 class ScriptCache;
+struct ScriptVersion;
 
 // Who is running and with what: enough to build its env, its bindings and its trace.
 struct WorkerContext
@@ -61,7 +62,7 @@ public:
                               QVariantMap extraEnv, Done done);
 
 private:
-    void run(const engine::ScriptPtr &script, WorkerContext context, engine::RequestData request,
+    void run(const ScriptVersion &version, WorkerContext context, engine::RequestData request,
              engine::Limits limits, QVariantMap extraEnv, Done done);
     void finish(const WorkerContext &context, const engine::RequestData &request, qint64 startedAt,
                 const engine::InvocationResult &result);

@@ -1,5 +1,7 @@
 #include "scriptcache.h"
 
+#include "workerbindings.h"
+
 #include "engine/engine.h"
 
 namespace switchyard::platform {
@@ -34,8 +36,8 @@ QString ScriptCache::platformWorkerKey(const store::PlatformWorkerRecord &record
             .arg(record.modifiedAt);
 }
 
-engine::ScriptPtr ScriptCache::get(const QString &key, const QString &name,
-                                   const store::WorkerCode &code, QString *error)
+ScriptVersion ScriptCache::get(const QString &key, const QString &name,
+                               const store::WorkerCode &code, QString *error)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -46,7 +48,7 @@ engine::ScriptPtr ScriptCache::get(const QString &key, const QString &name,
     engine::ScriptPtr script = m_engine.compile(sourceOf(name, code), &scriptError);
     if (!script) {
         *error = scriptError.message;
-        return nullptr;
+        return {};
     }
     std::lock_guard lock(m_mutex);
     // Two requests may have compiled the same version at once; keep the first so both share an
@@ -61,8 +63,9 @@ engine::ScriptPtr ScriptCache::get(const QString &key, const QString &name,
         else
             ++old;
     }
-    m_scripts.insert(key, script);
-    return script;
+    ScriptVersion version {script, WorkerBindings::envDescriptors(code.bindings)};
+    m_scripts.insert(key, version);
+    return version;
 }
 
 void ScriptCache::evict(const QString &prefix, const QString &keep)

@@ -18,14 +18,23 @@ namespace switchyard::platform {
 // Turns stored Worker code into engine Scripts, once per version. The key is the content hash plus
 // the record's identity, so a changed script gets a new Script (and with it a new Instance) while
 // invocations of the old version finish on the old one. Also the platform service's syntax check.
+// One stored version as the engine runs it: the Script and its bindings as env descriptors, both
+// made once per version rather than once per request.
+struct ScriptVersion
+{
+    engine::ScriptPtr script;
+    QVariantList env;
+    explicit operator bool() const { return bool(script); }
+};
+
 class ScriptCache : public ScriptChecker
 {
 public:
     explicit ScriptCache(engine::Engine &engine) : m_engine(engine) { }
 
     // `key` identifies the version: e.g. "script:production/site:<hash>:<modified>".
-    engine::ScriptPtr get(const QString &key, const QString &name, const store::WorkerCode &code,
-                          QString *error);
+    ScriptVersion get(const QString &key, const QString &name, const store::WorkerCode &code,
+                      QString *error);
     // Forgets versions whose key starts with `prefix` other than `keep`.
     void evict(const QString &prefix, const QString &keep = {});
 
@@ -39,7 +48,7 @@ public:
 private:
     engine::Engine &m_engine;
     std::mutex m_mutex;
-    QHash<QString, engine::ScriptPtr> m_scripts;
+    QHash<QString, ScriptVersion> m_scripts;
 };
 
 } // namespace switchyard::platform

@@ -17,10 +17,10 @@ WorkerBindings::WorkerBindings(Dispatcher &dispatcher, PlatformService &service,
     : m_dispatcher(dispatcher), m_service(service), m_context(std::move(context))
 { }
 
-QVariantList WorkerBindings::envDescriptors(const QVariantMap &extra) const
+QVariantList WorkerBindings::envDescriptors(const QJsonArray &bindings, const QVariantMap &extra)
 {
     QVariantList out;
-    for (const QJsonValue b : m_context.bindings) {
+    for (const QJsonValue b : bindings) {
         QVariantMap d = b.toObject().toVariantMap();
         // Cloudflare's json bindings carry the value under "json"; the prelude reads "value".
         if (d.value(QStringLiteral("type")) == QStringLiteral("json"))

@@ -25,8 +25,9 @@ public:
 
     WorkerBindings(Dispatcher &dispatcher, PlatformService &service, WorkerContext context);
 
-    // The `env` descriptors of CONTRACT.md, plus `extra` values (outbound parameters).
-    QVariantList envDescriptors(const QVariantMap &extra = {}) const;
+    // The `env` descriptors of CONTRACT.md for `bindings`, plus `extra` values (outbound
+    // parameters).
+    static QVariantList envDescriptors(const QJsonArray &bindings, const QVariantMap &extra = {});
 
     bool routesOutboundFetch() const override { return !m_context.outboundService.isEmpty(); }
     bool isAsync(const engine::BindingCall &call) const override;
