@@ -24,6 +24,12 @@ V8Platform::V8Platform(int workerThreads)
     // consumes) again, ~0.2 ms of each Instance's start; later V8s verify only in debug builds.
     static const char flags[] = "--no-verify-snapshot-checksum";
     v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
+    // For profiling (e.g. --perf-basic-prof, so perf can name JIT frames); not a user setting.
+    const QByteArray extra = qgetenv("SWITCHYARD_V8_FLAGS");
+    if (!extra.isEmpty()) {
+        qCInfo(lcEngine) << "V8 flags from SWITCHYARD_V8_FLAGS:" << extra;
+        v8::V8::SetFlagsFromString(extra.constData(), size_t(extra.size()));
+    }
     v8::V8::InitializePlatform(m_platform.get());
     v8::V8::Initialize();
     qCDebug(lcEngine) << "V8" << version() << "initialised";

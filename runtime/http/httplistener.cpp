@@ -14,8 +14,12 @@
 namespace switchyard::http {
 
 HttpListener::HttpListener(Handler handler, ListenerLimits limits, QObject *parent)
-    : QAbstractHttpServer(parent), m_handler(std::move(handler)), m_limits(limits)
-{ }
+    : QAbstractHttpServer(parent), m_handler(std::move(handler)), m_limits(limits), m_sweep(this)
+{
+    m_clock.start();
+    m_sweep.setSingleShot(true);
+    connect(&m_sweep, &QTimer::timeout, this, &HttpListener::expireOverdue);
+}
 
 quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -59,50 +63,56 @@ bool HttpListener::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     r.headers = request.headers();
     r.body = request.body();
     r.remoteAddress = request.remoteAddress();
-    const bool head = r.method == "HEAD";
-
-    // The answer may come from another thread, late, or never; the state below makes sure exactly
-    // one answer is written, on this thread, to a socket that still exists.
-    struct Pending
-    {
-        QPointer<QTcpSocket> socket;
-        bool answered = false;
-        QTimer *timer = nullptr; // owned by the listener, deleted once answered
-    };
     auto pending = std::make_shared<Pending>();
     pending->socket = socket;
-    QPointer<HttpListener> self = this;
-    // Runs on the listener's thread. The timer does not own `pending` and `pending` does not own
-    // the timer, so nothing keeps either alive once the request is answered.
-    auto answer = [self, head](const std::shared_ptr<Pending> &p, const HttpResponse &response) {
-        if (!self || p->answered)
-            return;
-        p->answered = true;
-        p->timer->deleteLater();
-        p->timer = nullptr;
-        if (p->socket)
-            self->writeResponse(p->socket, response, head);
-    };
-    pending->timer = new QTimer(this);
-    pending->timer->setSingleShot(true);
-    connect(pending->timer, &QTimer::timeout, this, [answer, pending] {
-        answer(pending,
-               {504,
-                {{"content-type", "text/plain;charset=UTF-8"}},
-                "The dispatch Worker did not answer in time.\n"});
-    });
-    pending->timer->start(m_timeout);
+    pending->head = r.method == "HEAD";
+    pending->deadlineMs = m_clock.elapsed() + m_timeout.count();
+    pending->position = m_pending.insert(m_pending.end(), pending);
+    armSweep();
 
-    Reply reply = [self, answer, pending](HttpResponse response) {
+    QPointer<HttpListener> self = this;
+    Reply reply = [self, pending](HttpResponse response) {
         if (!self)
             return;
         QMetaObject::invokeMethod(
                 self.data(),
-                [answer, pending, response = std::move(response)] { answer(pending, response); },
+                [self, pending, response = std::move(response)] {
+                    if (self)
+                        self->answer(pending, response);
+                },
                 Qt::AutoConnection);
     };
     m_handler(std::move(r), std::move(reply));
     return true;
+}
+
+void HttpListener::answer(std::shared_ptr<Pending> pending, const HttpResponse &response)
+{
+    if (pending->answered)
+        return;
+    pending->answered = true;
+    m_pending.erase(pending->position);
+    if (pending->socket)
+        writeResponse(pending->socket, response, pending->head);
+}
+
+void HttpListener::armSweep()
+{
+    if (m_sweep.isActive() || m_pending.empty())
+        return;
+    m_sweep.start(int(std::max<qint64>(0, m_pending.front()->deadlineMs - m_clock.elapsed())));
+}
+
+void HttpListener::expireOverdue()
+{
+    const qint64 now = m_clock.elapsed();
+    while (!m_pending.empty() && m_pending.front()->deadlineMs <= now) {
+        answer(m_pending.front(),
+               {504,
+                {{"content-type", "text/plain;charset=UTF-8"}},
+                "The dispatch Worker did not answer in time.\n"});
+    }
+    armSweep();
 }
 
 void HttpListener::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
@@ -130,6 +140,9 @@ void HttpListener::writeResponse(QTcpSocket *socket, const HttpResponse &respons
     if (!head)
         out += response.body;
     socket->write(out);
+    // Now rather than on the next poll that reports the socket writable: one event-loop pass and
+    // one notifier toggle fewer per response.
+    socket->flush();
 }
 
 } // namespace switchyard::http

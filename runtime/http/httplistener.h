@@ -5,8 +5,14 @@
 
 #include <QAbstractHttpServer>
 
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
+
 #include <chrono>
 #include <functional>
+#include <list>
+#include <memory>
 
 namespace switchyard::http {
 
@@ -33,11 +39,30 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    // A request not answered yet. Exactly one answer is written, on this thread, to a socket that
+    // still exists.
+    struct Pending
+    {
+        QPointer<QTcpSocket> socket;
+        bool head = false;
+        bool answered = false;
+        qint64 deadlineMs = 0; // on m_clock
+        std::list<std::shared_ptr<Pending>>::iterator position;
+    };
+    // By value: the list's reference goes when it is erased.
+    void answer(std::shared_ptr<Pending> pending, const HttpResponse &response);
+    void armSweep();
+    void expireOverdue();
     void writeResponse(QTcpSocket *socket, const HttpResponse &response, bool head);
 
     Handler m_handler;
     ListenerLimits m_limits;
     std::chrono::milliseconds m_timeout {30000};
+    // Unanswered requests in arrival order, so the oldest deadline is first: one timer watches
+    // them all (a QTimer per request cost as much as parsing the request).
+    std::list<std::shared_ptr<Pending>> m_pending;
+    QTimer m_sweep;
+    QElapsedTimer m_clock;
 };
 
 } // namespace switchyard::http

@@ -6,7 +6,7 @@
 
   // ---------------------------------------------------------------- Headers
   const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  const headersState = new WeakMap(); // Headers -> {map: Map<lname, string[]>, guard}
+  const headersState = $.slot(); // Headers -> {map: Map<lname, string[]>, guard}
   function normalizeValue(v) {
     v = String(v);
     for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) > 0xff) throw new TypeError('Cannot convert argument to a ByteString because the character at index ' + i + ' has a value of ' + v.charCodeAt(i) + ' which is greater than 255.');
@@ -113,7 +113,7 @@
   $.tag(Headers);
   const IterProto = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
   const hIterProto = Object.create(IterProto);
-  const hIterState = new WeakMap();
+  const hIterState = $.slot();
   Object.defineProperty(hIterProto, 'next', {
     value: function next() {
       const it = hIterState.get(this);
@@ -144,7 +144,7 @@
   $.defineGlobal('Headers', Headers);
 
   // ---------------------------------------------------------------- FormData (string values)
-  const fdState = new WeakMap();
+  const fdState = $.slot();
   class FormData {
     constructor(form = undefined) {
       if (form !== undefined) throw new TypeError('FormData does not support a form element.');
@@ -208,7 +208,7 @@
 
   // ---------------------------------------------------------------- bodies
   // body state: {bytes: Uint8Array|null, stream: ReadableStream|null, used, isNull}
-  const bodyState = new WeakMap();
+  const bodyState = $.slot();
   function extractBody(init) {
     // -> {bytes|stream, type} or null
     if (init === undefined || init === null) return null;
@@ -282,7 +282,7 @@
   $.consumeBody = consumeBody;
 
   // ---------------------------------------------------------------- Request
-  const requestState = new WeakMap(); // {method, url, headers, redirect, signal, cf}
+  const requestState = $.slot(); // {method, url, headers, redirect, signal, cf}
   // Not the Fetch spec's normalisation but workerd's (compatibility flag upper_case_all_http_methods,
   // the default since 2024-10-14): any method its HTTP stack (kj::HttpMethod) knows is accepted in
   // any case and upper-cased ('patch' -> 'PATCH'); anything else, CONNECT and custom methods
@@ -387,7 +387,7 @@
   };
 
   // ---------------------------------------------------------------- Response
-  const responseState = new WeakMap(); // {status, statusText, headers, type, url, redirected, webSocket, cf}
+  const responseState = $.slot(); // {status, statusText, headers, type, url, redirected, webSocket, cf}
   const nullBodyStatus = [101, 103, 204, 205, 304];
   const redirectStatus = [301, 302, 303, 307, 308];
   let internalCtor = false;

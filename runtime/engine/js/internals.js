@@ -8,7 +8,7 @@
   const call = (name, method, args) => natives.binding(name, method, args);
 
   // ---------------------------------------------------------------- Fetcher (service + dispatch)
-  const fetcherState = new WeakMap(); // {binding, handle}
+  const fetcherState = $.slot(); // {binding, handle}
   let constructing = false;
   function guardCtor() { if (!constructing) throw new TypeError('Illegal constructor'); }
   function construct(C, ...args) { constructing = true; try { return new C(...args); } finally { constructing = false; } }
@@ -49,7 +49,7 @@
     }
     return undefined;
   }
-  const kvName = new WeakMap();
+  const kvName = $.slot();
   function kvGet(self) { const n = kvName.get(self); if (n === undefined) throw new TypeError('Illegal invocation'); return n; }
   const plain = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
   class KVNamespace {
@@ -113,7 +113,7 @@
   $.tag(KVNamespace);
 
   // ---------------------------------------------------------------- Analytics Engine
-  const aeName = new WeakMap();
+  const aeName = $.slot();
   class AnalyticsEngineDataset {
     constructor(name) { guardCtor(); aeName.set(this, name); }
     writeDataPoint(point = undefined) {
@@ -133,7 +133,7 @@
   $.tag(AnalyticsEngineDataset);
 
   // ---------------------------------------------------------------- dispatch namespace
-  const nsName = new WeakMap();
+  const nsName = $.slot();
   class DispatchNamespace {
     constructor(name) { guardCtor(); nsName.set(this, name); }
     get(name, args = undefined, options = undefined) {
@@ -157,7 +157,7 @@
   $.tag(DispatchNamespace);
 
   // ---------------------------------------------------------------- FetchEvent / service worker
-  const feState = new WeakMap();
+  const feState = $.slot();
   class FetchEvent extends $.Event {
     constructor(type, init = undefined) {
       super(type, init);
@@ -185,7 +185,7 @@
   $.defineGlobal('dispatchEvent', function dispatchEvent(event) { return globalTarget.dispatchEvent(event); });
 
   // ---------------------------------------------------------------- ExecutionContext
-  const ctxHandle = new WeakMap();
+  const ctxHandle = $.slot();
   class ExecutionContext {
     constructor(handle) { guardCtor(); ctxHandle.set(this, handle); }
     waitUntil(promise) {

@@ -4,9 +4,9 @@
 (function (natives) {
   'use strict';
   const $ = natives.$;
-  const streamState = new WeakMap();   // ReadableStream -> st
-  const readerState = new WeakMap();   // reader -> rs
-  const controllerState = new WeakMap(); // controller -> st
+  const streamState = $.slot();   // ReadableStream -> st
+  const readerState = $.slot();   // reader -> rs
+  const controllerState = $.slot(); // controller -> st
 
   function deferred() { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return { promise, resolve, reject }; }
   const ignore = (p) => { p.catch(() => {}); return p; };
@@ -330,8 +330,8 @@
   $.defineGlobal('ByteLengthQueuingStrategy', ByteLengthQueuingStrategy);
 
   // ---- WritableStream (no backpressure: writes are queued and run one at a time) ----
-  const writableState = new WeakMap(); // WritableStream -> ws
-  const writerState = new WeakMap();   // writer -> {ws}
+  const writableState = $.slot(); // WritableStream -> ws
+  const writerState = $.slot();   // writer -> {ws}
   function wsError(ws, e) {
     if (ws.state === 'errored' || ws.state === 'closed') return;
     ws.state = 'errored'; ws.storedError = e;
@@ -351,7 +351,7 @@
     error(e = undefined) { wsError(wcState.get(this), e); }
     get signal() { return wcState.get(this).signal; }
   }
-  const wcState = new WeakMap();
+  const wcState = $.slot();
   $.tag(WritableStreamDefaultController);
   class WritableStream {
     constructor(underlyingSink = undefined, strategy = undefined) {
@@ -425,7 +425,7 @@
   $.defineGlobal('WritableStreamDefaultController', WritableStreamDefaultController);
 
   // ---- TransformStream ----
-  const tcState = new WeakMap();
+  const tcState = $.slot();
   class TransformStreamDefaultController {
     constructor() { throw new TypeError('Illegal constructor'); }
     enqueue(chunk = undefined) { tcState.get(this).rc.enqueue(chunk); }
@@ -434,7 +434,7 @@
     get desiredSize() { return tcState.get(this).rc.desiredSize; }
   }
   $.tag(TransformStreamDefaultController);
-  const tsState = new WeakMap();
+  const tsState = $.slot();
   class TransformStream {
     constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
       const tr = transformer == null ? {} : transformer;

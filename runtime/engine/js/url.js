@@ -611,7 +611,7 @@
   $.formParse = formParse; $.formSerialize = formSerialize;
 
   // ---- URLSearchParams ----
-  const spList = new WeakMap(); // params -> {list, url: URL-state or null}
+  const spList = $.slot(); // params -> {list, url: URL-state or null}
   function spUpdate(st) {
     if (!st.url) return;
     const s = formSerialize(st.list);
@@ -702,7 +702,7 @@
   $.tag(URLSearchParams);
   const IterProto = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
   const spIterProto = Object.create(IterProto);
-  const iterState = new WeakMap();
+  const iterState = $.slot();
   Object.defineProperty(spIterProto, 'next', {
     value: function next() {
       const s = iterState.get(this);
@@ -716,7 +716,7 @@
   function makeIter(st, kind) { const it = Object.create(spIterProto); iterState.set(it, { st, kind, i: 0 }); return it; }
 
   // ---- URL ----
-  const urlState = new WeakMap(); // URL -> {url: record, params: URLSearchParams}
+  const urlState = $.slot(); // URL -> {url: record, params: URLSearchParams}
   const uGet = (self) => { const s = urlState.get(self); if (!s) throw new TypeError('Illegal invocation'); return s; };
   function setRecord(st, rec) {
     st.url = rec;
