@@ -45,71 +45,79 @@ store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchN
 }
 
 namespace {
-// A JSON string as QJsonDocument's compact form writes it.
+// A JSON string as QJsonDocument's compact form writes it. Written through a pointer into room
+// made up front: appending byte by byte was most of the writer thread's row building.
 void appendJsonString(QByteArray &out, QStringView text)
 {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
+    const qsizetype start = out.size();
+    out.resize(start + 2 + 6 * text.size()); // "\u00XX" is the longest form of one UTF-16 unit
+    char *p = out.data() + start;
+    *p++ = '"';
     const char16_t *src = text.utf16();
     const char16_t *end = src + text.size();
     while (src != end) {
         const char16_t u = *src++;
         if (u < 0x80) {
             if (u >= 0x20 && u != u'"' && u != u'\\') {
-                out += char(u);
+                *p++ = char(u);
                 continue;
             }
-            out += '\\';
+            *p++ = '\\';
             switch (u) {
             case u'"':
-                out += '"';
+                *p++ = '"';
                 break;
             case u'\\':
-                out += '\\';
+                *p++ = '\\';
                 break;
             case u'\b':
-                out += 'b';
+                *p++ = 'b';
                 break;
             case u'\f':
-                out += 'f';
+                *p++ = 'f';
                 break;
             case u'\n':
-                out += 'n';
+                *p++ = 'n';
                 break;
             case u'\r':
-                out += 'r';
+                *p++ = 'r';
                 break;
             case u'\t':
-                out += 't';
+                *p++ = 't';
                 break;
             default:
-                out += "u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xf];
+                *p++ = 'u';
+                *p++ = '0';
+                *p++ = '0';
+                *p++ = hex[u >> 4];
+                *p++ = hex[u & 0xf];
             }
         } else if (u < 0x800) {
-            out += char(0xc0 | (u >> 6));
-            out += char(0x80 | (u & 0x3f));
+            *p++ = char(0xc0 | (u >> 6));
+            *p++ = char(0x80 | (u & 0x3f));
         } else if (!QChar::isSurrogate(u)) {
-            out += char(0xe0 | (u >> 12));
-            out += char(0x80 | ((u >> 6) & 0x3f));
-            out += char(0x80 | (u & 0x3f));
+            *p++ = char(0xe0 | (u >> 12));
+            *p++ = char(0x80 | ((u >> 6) & 0x3f));
+            *p++ = char(0x80 | (u & 0x3f));
         } else if (QChar::isHighSurrogate(u) && src != end && QChar::isLowSurrogate(*src)) {
             const char32_t c = QChar::surrogateToUcs4(u, *src++);
-            out += char(0xf0 | (c >> 18));
-            out += char(0x80 | ((c >> 12) & 0x3f));
-            out += char(0x80 | ((c >> 6) & 0x3f));
-            out += char(0x80 | (c & 0x3f));
+            *p++ = char(0xf0 | (c >> 18));
+            *p++ = char(0x80 | ((c >> 12) & 0x3f));
+            *p++ = char(0x80 | ((c >> 6) & 0x3f));
+            *p++ = char(0x80 | (c & 0x3f));
         } else {
             // A lone surrogate: an escape, as Qt writes it.
-            out += "\\u";
-            out += hex[(u >> 12) & 0xf];
-            out += hex[(u >> 8) & 0xf];
-            out += hex[(u >> 4) & 0xf];
-            out += hex[u & 0xf];
+            *p++ = '\\';
+            *p++ = 'u';
+            *p++ = hex[(u >> 12) & 0xf];
+            *p++ = hex[(u >> 8) & 0xf];
+            *p++ = hex[(u >> 4) & 0xf];
+            *p++ = hex[u & 0xf];
         }
     }
-    out += '"';
+    *p++ = '"';
+    out.resize(p - out.constData());
 }
 } // namespace
 
@@ -120,9 +128,8 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
     store::TraceRow row;
     row.scriptName = scriptName;
     row.dispatchNamespace = dispatchNamespace;
-    row.scriptTags = tags.isEmpty()
-            ? QStringLiteral("[]")
-            : QString::fromUtf8(store::compactJson(QJsonArray::fromStringList(tags)));
+    row.scriptTags = tags.isEmpty() ? QByteArrayLiteral("[]")
+                                    : store::compactJson(QJsonArray::fromStringList(tags));
     // QJsonObject keeps its keys sorted, so does this: the same text makeTrace's event gives.
     std::map<QString, QString> headers;
     for (const auto &[name, value] : request.headers) {
@@ -153,16 +160,16 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
         event += '}';
     }
     event += '}';
-    row.event = QString::fromUtf8(event);
+    row.event = std::move(event);
     row.eventTimestamp = startedAt;
     if (result.logs.isEmpty() && result.exceptions.isEmpty()) {
-        row.logs = row.exceptions = QStringLiteral("[]");
+        row.logs = row.exceptions = QByteArrayLiteral("[]");
     } else {
         // Rare on the hot path: the QJson form, so numbers are written exactly as makeTrace's.
         const store::TraceRecord trace
                 = makeTrace(scriptName, dispatchNamespace, tags, request, startedAt, result);
-        row.logs = QString::fromUtf8(store::compactJson(trace.logs));
-        row.exceptions = QString::fromUtf8(store::compactJson(trace.exceptions));
+        row.logs = store::compactJson(trace.logs);
+        row.exceptions = store::compactJson(trace.exceptions);
     }
     row.outcome = result.outcome;
     row.cpuTime = qRound64(result.cpuTimeMs);

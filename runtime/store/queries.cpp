@@ -59,14 +59,38 @@ public:
 
     void exec(const QVariantList &values)
     {
-        sqlite3_reset(m_statement);
         for (qsizetype i = 0; i < values.size(); ++i)
             bind(int(i) + 1, values.at(i));
-        if (sqlite3_step(m_statement) != SQLITE_DONE)
+        step();
+    }
+
+    // Typed binds for rows built in code; every value must outlive step().
+    void bindUtf8(int index, const QByteArray &text)
+    {
+        check(sqlite3_bind_text(m_statement, index, text.constData(), int(text.size()),
+                                SQLITE_STATIC));
+    }
+    void bindText(int index, const QString &text)
+    {
+        check(text.isNull() ? sqlite3_bind_null(m_statement, index)
+                            : sqlite3_bind_text16(m_statement, index, text.utf16(),
+                                                  int(text.size() * sizeof(QChar)), SQLITE_STATIC));
+    }
+    void bindInt(int index, qint64 value) { check(sqlite3_bind_int64(m_statement, index, value)); }
+    void step()
+    {
+        const int rc = sqlite3_step(m_statement);
+        sqlite3_reset(m_statement);
+        if (rc != SQLITE_DONE)
             fail();
     }
 
 private:
+    void check(int rc)
+    {
+        if (rc != SQLITE_OK)
+            fail();
+    }
     // `value` outlives the step: strings and bytes bind without a copy.
     void bind(int index, const QVariant &value)
     {
@@ -498,11 +522,11 @@ TraceRow traceRow(const TraceRecord &trace)
 {
     return {trace.scriptName,
             trace.dispatchNamespace,
-            jsonText(trace.scriptTags),
-            QString::fromUtf8(compactJson(trace.event)),
+            compactJson(QJsonArray::fromStringList(trace.scriptTags)),
+            compactJson(trace.event),
             trace.eventTimestamp,
-            QString::fromUtf8(compactJson(trace.logs)),
-            QString::fromUtf8(compactJson(trace.exceptions)),
+            compactJson(trace.logs),
+            compactJson(trace.exceptions),
             trace.outcome,
             trace.cpuTime,
             trace.wallTime};
@@ -525,11 +549,17 @@ void Queries::insertTraceRows(const QList<TraceRow> &rows)
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BatchInsert row(m_db, insert);
     for (const TraceRow &trace : rows) {
-        row.exec({trace.scriptName,
-                  trace.dispatchNamespace.isNull() ? QVariant(QMetaType::fromType<QString>())
-                                                   : QVariant(trace.dispatchNamespace),
-                  trace.scriptTags, trace.event, trace.eventTimestamp, trace.logs, trace.exceptions,
-                  trace.outcome, trace.cpuTime, trace.wallTime});
+        row.bindText(1, trace.scriptName);
+        row.bindText(2, trace.dispatchNamespace);
+        row.bindUtf8(3, trace.scriptTags);
+        row.bindUtf8(4, trace.event);
+        row.bindInt(5, trace.eventTimestamp);
+        row.bindUtf8(6, trace.logs);
+        row.bindUtf8(7, trace.exceptions);
+        row.bindText(8, trace.outcome);
+        row.bindInt(9, trace.cpuTime);
+        row.bindInt(10, trace.wallTime);
+        row.step();
     }
 }
 

@@ -15,11 +15,12 @@ struct TraceRow
 {
     QString scriptName;
     QString dispatchNamespace; // null: SQL NULL
-    QString scriptTags;
-    QString event;
+    // JSON, UTF-8: stored as text without a detour through UTF-16.
+    QByteArray scriptTags;
+    QByteArray event;
     qint64 eventTimestamp = 0;
-    QString logs;
-    QString exceptions;
+    QByteArray logs;
+    QByteArray exceptions;
     QString outcome;
     qint64 cpuTime = 0;
     qint64 wallTime = 0;
