@@ -25,7 +25,10 @@
 #include <v8-object.h>
 #include <v8-script.h>
 
+#include <atomic>
 #include <climits>
+#include <optional>
+#include <thread>
 
 namespace switchyard::engine {
 
@@ -993,23 +996,39 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
     auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
     const quint64 id = addPending(resolver);
     std::weak_ptr<Instance> weak = weak_from_this();
-    host->callAsync(call, [weak, id, invocation](BindingResult result) {
+    // A host that answers at once (KV reads from memory) settles the promise in this slice: its
+    // reactions still run as microtasks, but without a queued task and a slice of their own.
+    auto inCall = std::make_shared<std::atomic_bool>(true);
+    const auto caller = std::this_thread::get_id();
+    std::optional<BindingResult> immediate;
+    host->callAsync(call, [weak, id, invocation, inCall, caller, &immediate](BindingResult result) {
+        if (std::this_thread::get_id() == caller && inCall->load()) {
+            immediate = std::move(result);
+            return;
+        }
         auto self = weak.lock();
         if (!self)
             return;
         self->post(invocation, [raw = self.get(), id, result = std::move(result)] {
-            raw->settle(
-                    id,
-                    [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
-                        if (!result.ok())
-                            return v8::Exception::Error(
-                                    toV8String(context->GetIsolate(), result.error));
-                        return toV8(context, result.value);
-                    },
-                    !result.ok());
+            raw->settleBinding(id, result);
         });
     });
+    inCall->store(false);
+    if (immediate)
+        settleBinding(id, *immediate);
     return resolver->GetPromise();
+}
+
+void Instance::settleBinding(quint64 id, const BindingResult &result)
+{
+    settle(
+            id,
+            [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                if (!result.ok())
+                    return v8::Exception::Error(toV8String(context->GetIsolate(), result.error));
+                return toV8(context, result.value);
+            },
+            !result.ok());
 }
 
 } // namespace switchyard::engine

@@ -93,6 +93,7 @@ private:
     quint64 addPending(v8::Local<v8::Promise::Resolver> resolver);
     void settle(quint64 id, const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
                 bool reject);
+    void settleBinding(quint64 id, const BindingResult &result);
     void checkHung();
     void die(const QString &outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
