@@ -345,7 +345,7 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     const auto deadline
             = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
     const clockid_t clock = m_executor->cpuClock();
-    m_sliceStartNs = cpuNowNs(clock);
+    m_sliceStartNs = ownCpuNowNs();
     m_core.watchdog->arm(m_executor->index(), iso, clock, m_sliceStartNs, budget, deadline);
     {
         v8::TryCatch backstop(iso);
@@ -355,7 +355,7 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     }
     const Watchdog::Reason killed = m_core.watchdog->disarm(m_executor->index());
     if (invocation)
-        invocation->cpuNs += cpuNowNs(clock) - m_sliceStartNs;
+        invocation->cpuNs += ownCpuNowNs() - m_sliceStartNs;
     m_current.reset();
     if (m_isolate->memoryExceeded()) {
         iso->CancelTerminateExecution();
@@ -689,12 +689,11 @@ void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QS
 }
 
 namespace {
-double elapsedCpuMs(const InvocationState &invocation, bool running, clockid_t clock,
-                    qint64 sliceStartNs)
+double elapsedCpuMs(const InvocationState &invocation, bool running, qint64 sliceStartNs)
 {
     qint64 cpuNs = invocation.cpuNs;
     if (running)
-        cpuNs += cpuNowNs(clock) - sliceStartNs;
+        cpuNs += ownCpuNowNs() - sliceStartNs;
     return double(cpuNs) / 1e6;
 }
 } // namespace
@@ -707,8 +706,7 @@ void Instance::respond(const std::shared_ptr<InvocationState> &invocation, Invoc
     invocation->responded = true;
     const bool running = m_current == invocation && m_executor;
     result.invocationId = invocation->id;
-    result.cpuTimeMs = elapsedCpuMs(*invocation, running,
-                                    running ? m_executor->cpuClock() : clockid_t(), m_sliceStartNs);
+    result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
     result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
     result.logs = invocation->logs;
     result.exceptions = invocation->exceptions;
@@ -759,8 +757,7 @@ void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, cons
     }
     const bool running = m_current == invocation && m_executor;
     result.invocationId = invocation->id;
-    result.cpuTimeMs = elapsedCpuMs(*invocation, running,
-                                    running ? m_executor->cpuClock() : clockid_t(), m_sliceStartNs);
+    result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
     result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
     result.logs = std::move(invocation->logs);
     result.exceptions = std::move(invocation->exceptions);
