@@ -69,9 +69,9 @@ void Dispatcher::handle(RequestData request, Respond respond)
         return;
     }
     QString error;
-    const auto script = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
-                                      worker->code, &error);
-    if (!script) {
+    const auto version = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
+                                       worker->code, &error);
+    if (!version) {
         respond(textResponse(500,
                              QStringLiteral("The dispatch Worker does not load: %1\n").arg(error)));
         return;
@@ -86,7 +86,7 @@ void Dispatcher::handle(RequestData request, Respond respond)
     }
     context.cf = cf;
     request.cf = cf;
-    run(script, std::move(context), std::move(request), {}, {},
+    run(version, std::move(context), std::move(request), {}, {},
         [respond = std::move(respond)](const InvocationResult &result) {
             respond(result.response ? *result.response : errorResponse(result));
         });
@@ -104,8 +104,8 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
         return;
     }
     QString error;
-    const auto script = m_scripts.get(ScriptCache::scriptKey(*record), name, record->code, &error);
-    if (!script) {
+    const auto version = m_scripts.get(ScriptCache::scriptKey(*record), name, record->code, &error);
+    if (!version) {
         done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
         return;
     }
@@ -118,7 +118,7 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     context.outboundService = std::move(outboundService);
     context.outboundParams = std::move(outboundParams);
     request.cf = cf;
-    run(script, std::move(context), std::move(request), limits, {}, std::move(done));
+    run(version, std::move(context), std::move(request), limits, {}, std::move(done));
 }
 
 void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
@@ -131,16 +131,16 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
         return;
     }
     QString error;
-    const auto script
+    const auto version
             = m_scripts.get(ScriptCache::platformWorkerKey(*record), name, record->code, &error);
-    if (!script) {
+    if (!version) {
         done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
         return;
     }
     WorkerContext context;
     context.scriptName = name;
     context.bindings = record->code.bindings;
-    run(script, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
+    run(version, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
 }
 
 void Dispatcher::run(const ScriptVersion &version, WorkerContext context, RequestData request,
@@ -205,9 +205,9 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         if (worker->kind != store::WorkerKind::Tail)
             continue;
         QString error;
-        const auto script = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
-                                          worker->code, &error);
-        if (!script) {
+        const auto version = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
+                                           worker->code, &error);
+        if (!version) {
             qCWarning(lcPlatform) << "tail Worker" << worker->name << "does not load:" << error;
             continue;
         }
@@ -218,8 +218,8 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
         m_engine.invokeTail(
-                script.script, QJsonArray {traceToJson(trace)}, script.env, {}, bindings.get(), {},
-                [this, bindings, context, startedAt](const InvocationResult &result) {
+                version.script, QJsonArray {traceToJson(trace)}, version.env, {}, bindings.get(),
+                {}, [this, bindings, context, startedAt](const InvocationResult &result) {
                     // The tail Worker's own trace is kept but not tailed again.
                     finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);
                 });

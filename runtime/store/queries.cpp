@@ -79,10 +79,9 @@ public:
     void bindInt(int index, qint64 value) { check(sqlite3_bind_int64(m_statement, index, value)); }
     void step()
     {
-        const int rc = sqlite3_step(m_statement);
-        sqlite3_reset(m_statement);
-        if (rc != SQLITE_DONE)
+        if (sqlite3_step(m_statement) != SQLITE_DONE)
             fail();
+        sqlite3_reset(m_statement);
     }
 
 private:
@@ -91,48 +90,39 @@ private:
         if (rc != SQLITE_OK)
             fail();
     }
-    // `value` outlives the step: strings and bytes bind without a copy.
+    // As Qt's SQLite driver binds a QVariant. `value` outlives the step: strings and bytes bind
+    // without a copy.
     void bind(int index, const QVariant &value)
     {
-        int rc = SQLITE_OK;
-        const auto *text = value.metaType() == QMetaType::fromType<QString>()
-                ? static_cast<const QString *>(value.constData())
-                : nullptr;
-        const auto *bytes = value.metaType() == QMetaType::fromType<QByteArray>()
-                ? static_cast<const QByteArray *>(value.constData())
-                : nullptr;
-        if (value.isNull() || (text && text->isNull()) || (bytes && bytes->isNull())) {
-            rc = sqlite3_bind_null(m_statement, index);
-        } else if (text) {
-            rc = sqlite3_bind_text16(m_statement, index, text->utf16(),
-                                     int(text->size() * sizeof(QChar)), SQLITE_STATIC);
-        } else if (bytes) {
-            rc = sqlite3_bind_blob(m_statement, index, bytes->constData(), int(bytes->size()),
-                                   SQLITE_STATIC);
-        } else {
-            switch (value.metaType().id()) {
-            case QMetaType::Bool:
-            case QMetaType::Int:
-            case QMetaType::UInt:
-            case QMetaType::Long:
-            case QMetaType::LongLong:
-            case QMetaType::ULongLong:
-                rc = sqlite3_bind_int64(m_statement, index, value.toLongLong());
-                break;
-            case QMetaType::Double:
-            case QMetaType::Float:
-                rc = sqlite3_bind_double(m_statement, index, value.toDouble());
-                break;
-            default: {
-                const QString converted = value.toString();
-                rc = sqlite3_bind_text16(m_statement, index, converted.utf16(),
-                                         int(converted.size() * sizeof(QChar)), SQLITE_TRANSIENT);
-                break;
-            }
-            }
+        const QMetaType type = value.metaType();
+        if (type == QMetaType::fromType<QString>())
+            return bindText(index, *static_cast<const QString *>(value.constData()));
+        if (value.isNull())
+            return check(sqlite3_bind_null(m_statement, index));
+        switch (type.id()) {
+        case QMetaType::QByteArray: {
+            const auto *bytes = static_cast<const QByteArray *>(value.constData());
+            return check(bytes->isNull() ? sqlite3_bind_null(m_statement, index)
+                                         : sqlite3_bind_blob(m_statement, index, bytes->constData(),
+                                                             int(bytes->size()), SQLITE_STATIC));
         }
-        if (rc != SQLITE_OK)
-            fail();
+        case QMetaType::Bool:
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::Long:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong:
+            return bindInt(index, value.toLongLong());
+        case QMetaType::Double:
+        case QMetaType::Float:
+            return check(sqlite3_bind_double(m_statement, index, value.toDouble()));
+        default: {
+            const QString converted = value.toString();
+            return check(sqlite3_bind_text16(m_statement, index, converted.utf16(),
+                                             int(converted.size() * sizeof(QChar)),
+                                             SQLITE_TRANSIENT));
+        }
+        }
     }
     [[noreturn]] void fail()
     {
