@@ -32,7 +32,7 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
         qCWarning(lcEngine).noquote() << "no Web APIs for Workers:" << preludeError;
     else
         preludeRunner = std::make_unique<PreludeRunner>(prelude);
-    watchdog = std::make_unique<Watchdog>(this->config.executorThreads);
+    watchdog = std::make_unique<Watchdog>(2 * this->config.executorThreads); // both lanes
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)
         warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);

@@ -17,7 +17,8 @@ class EngineCore;
 
 struct EngineConfig
 {
-    int executorThreads = 0; // 0: one per core (at least 2, so one spinning Worker can't stall all)
+    // Per lane (Scheduler). 0: one per core, at least 2, so one spinning Worker can't stall all.
+    int executorThreads = 0;
     qint64 heapLimitBytes = 128ll * 1024 * 1024;
     int defaultCpuMs = 30000;
     int defaultWallMs = 30000;

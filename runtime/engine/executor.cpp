@@ -9,8 +9,9 @@
 
 namespace switchyard::engine {
 
-Executor::Executor(Scheduler &scheduler, int index)
-    : m_scheduler(scheduler), m_index(index), m_cpuClock(currentThreadCpuClock())
+Executor::Executor(Scheduler &scheduler, int index, bool longLane)
+    : m_scheduler(scheduler), m_index(index), m_longLane(longLane),
+      m_cpuClock(currentThreadCpuClock())
 { }
 
 Executor::~Executor() = default;
@@ -44,15 +45,15 @@ void Executor::pump()
     wake();
 }
 
-ExecutorThread::ExecutorThread(Scheduler &scheduler, int index)
-    : m_scheduler(scheduler), m_index(index)
+ExecutorThread::ExecutorThread(Scheduler &scheduler, int index, bool longLane)
+    : m_scheduler(scheduler), m_index(index), m_longLane(longLane)
 {
     setObjectName(QStringLiteral("executor-%1").arg(index));
 }
 
 void ExecutorThread::run()
 {
-    Executor executor(m_scheduler, m_index);
+    Executor executor(m_scheduler, m_index, m_longLane);
     m_executor = &executor;
     m_ready.storeRelease(1);
     exec();

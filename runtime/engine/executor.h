@@ -19,10 +19,12 @@ class Executor : public QObject
 {
     Q_OBJECT
 public:
-    Executor(Scheduler &scheduler, int index);
+    Executor(Scheduler &scheduler, int index, bool longLane);
     ~Executor() override;
 
     int index() const { return m_index; }
+    // Runs Instances whose slices run long (Scheduler); their slices yield to short work.
+    bool longLane() const { return m_longLane; }
     clockid_t cpuClock() const { return m_cpuClock; }
     QNetworkAccessManager *network();
     // Any thread: run ready Instances soon.
@@ -33,6 +35,7 @@ private:
 
     Scheduler &m_scheduler;
     int m_index;
+    bool m_longLane;
     clockid_t m_cpuClock;
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
@@ -41,7 +44,7 @@ private:
 class ExecutorThread : public QThread
 {
 public:
-    ExecutorThread(Scheduler &scheduler, int index);
+    ExecutorThread(Scheduler &scheduler, int index, bool longLane);
     Executor *executor() const { return m_executor; }
 
 protected:
@@ -50,6 +53,7 @@ protected:
 private:
     Scheduler &m_scheduler;
     int m_index;
+    bool m_longLane;
     Executor *m_executor = nullptr;
     QAtomicInt m_ready = 0;
     friend class Scheduler;

@@ -346,7 +346,9 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
             = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
     const clockid_t clock = m_executor->cpuClock();
     m_sliceStartNs = ownCpuNowNs();
-    m_core.watchdog->arm(m_executor->index(), iso, clock, m_sliceStartNs, budget, deadline);
+    m_lastYieldNs = m_sliceStartNs;
+    m_core.watchdog->arm(m_executor->index(), iso, clock, m_sliceStartNs, budget, deadline,
+                         m_executor->longLane() ? &Instance::yieldInterrupt : nullptr);
     {
         v8::TryCatch backstop(iso);
         task();
@@ -354,8 +356,14 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
             iso->PerformMicrotaskCheckpoint();
     }
     const Watchdog::Reason killed = m_core.watchdog->disarm(m_executor->index());
-    if (invocation)
-        invocation->cpuNs += ownCpuNowNs() - m_sliceStartNs;
+    if (invocation) {
+        // Start-up slices do not count: evaluating a large script once is not spinning.
+        const qint64 sliceNs = ownCpuNowNs() - m_sliceStartNs;
+        invocation->cpuNs += sliceNs;
+        m_recentSliceNs.store(
+                std::max(sliceNs, m_recentSliceNs.load(std::memory_order_relaxed) / 2),
+                std::memory_order_relaxed);
+    }
     m_current.reset();
     if (m_isolate->memoryExceeded()) {
         iso->CancelTerminateExecution();
@@ -376,6 +384,34 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
                  QLatin1String(messages::wallExceeded));
     }
     checkHung();
+}
+
+bool Instance::runsLong() const
+{
+    return m_recentSliceNs.load(std::memory_order_relaxed) >= Scheduler::longSliceNs;
+}
+
+void Instance::yieldInterrupt(v8::Isolate *isolate, void *)
+{
+    if (auto *instance = static_cast<Instance *>(isolate->GetData(Isolate::InstanceSlot)))
+        instance->yieldToShortWork();
+}
+
+void Instance::yieldToShortWork()
+{
+    // The interrupt may arrive late, in a later slice or on another thread: only a slice that has
+    // run for most of a yield period on the long lane gives way. Two milliseconds asleep for every
+    // one running caps it at a third of a core while short work wants the CPU; its CPU clock, and
+    // so its limit, does not run while it sleeps.
+    if (!m_executor || !m_executor->longLane())
+        return;
+    const qint64 now = ownCpuNowNs();
+    constexpr qint64 period = std::chrono::nanoseconds(Watchdog::yieldEvery).count();
+    if (now - m_lastYieldNs < period * 9 / 10)
+        return;
+    m_lastYieldNs = now;
+    if (m_core.scheduler->shortLaneBusy())
+        std::this_thread::sleep_for(2 * Watchdog::yieldEvery);
 }
 
 void Instance::deliverOrFail(const std::shared_ptr<InvocationState> &invocation)

@@ -39,6 +39,8 @@ public:
     const ScriptPtr &script() const { return m_script; }
     // Dead: its heap is spent or it was dropped; Invocations go to a fresh Instance.
     bool isDead() const { return m_dead.load(); }
+    // Any thread: its recent slices ran long enough for the Scheduler's long lane.
+    bool runsLong() const;
 
     // Any thread. `invocation` is who the task's CPU time is billed to (null: the Instance).
     void post(std::shared_ptr<InvocationState> invocation, Task task);
@@ -78,6 +80,9 @@ private:
 
     void initialize(const QVariantList &firstEnv);
     void runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task);
+    // The watchdog's yield interrupt (long lane): sleeps while short work runs.
+    static void yieldInterrupt(v8::Isolate *isolate, void *);
+    void yieldToShortWork();
     void deliver(const std::shared_ptr<InvocationState> &invocation);
     void deliverOrFail(const std::shared_ptr<InvocationState> &invocation);
     // settled(invocationId, value, fulfilled), called by m_watch's promise reactions.
@@ -125,6 +130,10 @@ private:
     QString m_deathOutcome;
     QString m_deathMessage;
     qint64 m_sliceStartNs = 0;
+    // The longest recent slice: set by a longer one, halved by every slice after it, so a Worker
+    // that stops spinning is back on the short lane after a few requests.
+    std::atomic<qint64> m_recentSliceNs = 0;
+    qint64 m_lastYieldNs = 0; // this thread's CPU clock when the slice started or last yielded
     std::atomic_bool m_dead = false;
 
     std::mutex m_queueMutex;

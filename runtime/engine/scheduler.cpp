@@ -5,10 +5,10 @@
 
 namespace switchyard::engine {
 
-Scheduler::Scheduler(int threads) : m_idle(size_t(threads), true)
+Scheduler::Scheduler(int threads) : m_perLane(threads), m_idle(size_t(2 * threads), true)
 {
-    for (int i = 0; i < threads; ++i) {
-        m_threads.push_back(std::make_unique<ExecutorThread>(*this, i));
+    for (int i = 0; i < 2 * threads; ++i) {
+        m_threads.push_back(std::make_unique<ExecutorThread>(*this, i, laneOf(i) == Lane::Long));
         m_threads.back()->start();
     }
     for (auto &thread : m_threads) {
@@ -30,22 +30,34 @@ void Scheduler::stop()
     }
     m_threads.clear();
     std::lock_guard lock(m_mutex);
-    m_ready.clear();
+    for (auto &ready : m_ready)
+        ready.clear();
     m_retired.clear();
+}
+
+void Scheduler::setIdle(int index, bool idle)
+{
+    if (m_idle[size_t(index)] == idle)
+        return;
+    m_idle[size_t(index)] = idle;
+    if (laneOf(index) == Lane::Short)
+        m_shortBusy.fetch_add(idle ? -1 : 1, std::memory_order_relaxed);
 }
 
 void Scheduler::schedule(std::shared_ptr<Instance> instance)
 {
+    const Lane lane = instance->runsLong() ? Lane::Long : Lane::Short;
+    const int first = lane == Lane::Short ? 0 : m_perLane;
     Executor *wake = nullptr;
     {
         std::lock_guard lock(m_mutex);
         if (m_threads.empty())
             return;
-        m_ready.push_back(std::move(instance));
-        for (size_t i = 0; i < m_idle.size(); ++i) {
-            if (m_idle[i]) {
-                m_idle[i] = false;
-                wake = m_threads[i]->executor();
+        m_ready[size_t(lane)].push_back(std::move(instance));
+        for (int i = first; i < first + m_perLane; ++i) {
+            if (m_idle[size_t(i)]) {
+                setIdle(i, false);
+                wake = m_threads[size_t(i)]->executor();
                 break;
             }
         }
@@ -57,13 +69,14 @@ void Scheduler::schedule(std::shared_ptr<Instance> instance)
 std::shared_ptr<Instance> Scheduler::take(Executor &executor)
 {
     std::lock_guard lock(m_mutex);
-    if (m_ready.empty()) {
-        m_idle[size_t(executor.index())] = true;
+    auto &ready = m_ready[size_t(laneOf(executor.index()))];
+    if (ready.empty()) {
+        setIdle(executor.index(), true);
         return nullptr;
     }
-    m_idle[size_t(executor.index())] = false;
-    std::shared_ptr<Instance> next = std::move(m_ready.front());
-    m_ready.pop_front();
+    setIdle(executor.index(), false);
+    std::shared_ptr<Instance> next = std::move(ready.front());
+    ready.pop_front();
     return next;
 }
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QtGlobal>
+
+#include <array>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -13,9 +17,19 @@ class Instance;
 
 // Hands ready Instances to whichever executor is free, so one busy Worker occupies one thread and
 // never holds up another Worker queued behind it.
+//
+// Executors come in two lanes of equal size. Instances whose recent slices ran long (a Worker
+// spinning towards its CPU limit) are scheduled on the long lane only, and there they yield the
+// CPU while short work is running (Instance::throttle): a tenant burning its limit then takes what
+// the others leave, not a core from them. Every Instance starts on the short lane.
 class Scheduler
 {
 public:
+    enum class Lane { Short, Long };
+    // A slice this long (CPU) sends its Instance to the long lane.
+    static constexpr qint64 longSliceNs = 1'000'000;
+
+    // `threads` executors per lane.
     explicit Scheduler(int threads);
     ~Scheduler();
     Scheduler(const Scheduler &) = delete;
@@ -23,17 +37,26 @@ public:
 
     int size() const { return int(m_threads.size()); }
     void schedule(std::shared_ptr<Instance> instance);
-    // The next ready Instance, or null after marking `executor` idle.
+    // The next ready Instance of the executor's lane, or null after marking `executor` idle.
     std::shared_ptr<Instance> take(Executor &executor);
+    // Any thread, lock-free: is short-lane work running or waiting?
+    bool shortLaneBusy() const { return m_shortBusy.load(std::memory_order_relaxed) > 0; }
     // Instances are destroyed on an executor between turns, never inside another isolate's turn.
     void retire(std::shared_ptr<Instance> instance);
     std::vector<std::shared_ptr<Instance>> takeRetired();
     void stop();
 
 private:
+    Lane laneOf(int index) const { return index < m_perLane ? Lane::Short : Lane::Long; }
+    // Under m_mutex. An executor is idle only when its lane has nothing waiting, so the count of
+    // busy short executors also says whether short work waits.
+    void setIdle(int index, bool idle);
+
+    const int m_perLane;
     std::mutex m_mutex;
-    std::deque<std::shared_ptr<Instance>> m_ready;
+    std::array<std::deque<std::shared_ptr<Instance>>, 2> m_ready;
     std::vector<bool> m_idle;
+    std::atomic_int m_shortBusy = 0;
     std::vector<std::unique_ptr<ExecutorThread>> m_threads;
     std::vector<std::shared_ptr<Instance>> m_retired;
 };

@@ -3,6 +3,8 @@
 #include "cputime.h"
 #include "logging.h"
 
+#include <algorithm>
+
 #include <pthread.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -24,17 +26,20 @@ Watchdog::~Watchdog()
 }
 
 void Watchdog::arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cpuStartNs,
-                   qint64 cpuBudgetNs, Clock::time_point wallDeadline)
+                   qint64 cpuBudgetNs, Clock::time_point wallDeadline, YieldCallback onYield)
 {
     std::lock_guard lock(m_mutex);
-    m_slots[slot] = Slot {isolate, cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline, Reason::None};
+    const auto now = Clock::now();
+    const auto yieldAt = onYield ? now + yieldEvery : Clock::time_point::max();
+    m_slots[slot] = Slot {isolate,      cpuClock,     cpuStartNs, cpuBudgetNs,
+                          wallDeadline, Reason::None, onYield,    yieldAt};
     // A thread's CPU clock never runs faster than the wall clock, so this budget cannot be spent
     // before now + budget (less the microseconds since cpuStartNs, hence the margin). Waking the
     // thread for every slice cost more than running the slices did; it is woken only when its
     // own wake-up would come too late.
     const auto margin = std::chrono::microseconds(100);
-    wakeBefore(
-            std::min(wallDeadline, Clock::now() + std::chrono::nanoseconds(cpuBudgetNs) - margin));
+    wakeBefore(std::min(
+            {wallDeadline, yieldAt, now + std::chrono::nanoseconds(cpuBudgetNs) - margin}));
 }
 
 void Watchdog::wakeBefore(Clock::time_point when)
@@ -111,6 +116,13 @@ void Watchdog::loop()
             // only wake early, never late.
             wait = std::min(wait, std::chrono::nanoseconds(left));
             wait = std::min(wait, std::chrono::nanoseconds(slot.wallDeadline - now));
+            if (slot.onYield) {
+                if (now >= slot.yieldAt) {
+                    slot.isolate->RequestInterrupt(slot.onYield, nullptr);
+                    slot.yieldAt = now + yieldEvery;
+                }
+                wait = std::min(wait, std::chrono::nanoseconds(slot.yieldAt - now));
+            }
         }
         bool fired = false;
         while (!m_deadlines.empty() && m_deadlines.begin()->first.first <= now) {

@@ -20,21 +20,26 @@ namespace switchyard::engine {
 
 // The one thread that stops Workers: it watches the CPU clock of every executor running a slice
 // and calls TerminateExecution (the one isolate call safe from any thread) the moment a budget is
-// spent, and fires wall-clock deadlines of Invocations that are waiting.
+// spent, and fires wall-clock deadlines of Invocations that are waiting. Slices that may be
+// throttled are also interrupted every `yieldEvery` so that they can give up the CPU.
 class Watchdog
 {
 public:
     using Clock = std::chrono::steady_clock;
     enum class Reason { None, Cpu, Wall };
+    static constexpr std::chrono::milliseconds yieldEvery {1};
+    using YieldCallback = void (*)(v8::Isolate *isolate, void *data);
 
     explicit Watchdog(int slots);
     ~Watchdog();
     Watchdog(const Watchdog &) = delete;
     Watchdog &operator=(const Watchdog &) = delete;
 
-    // `slot` is the executor's index; the budget is what the Invocation has left.
+    // `slot` is the executor's index; the budget is what the Invocation has left. A non-null
+    // `onYield` is requested as an isolate interrupt every `yieldEvery` while the slice runs; it
+    // may run after the slice ended, on the isolate's next one.
     void arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cpuStartNs,
-             qint64 cpuBudgetNs, Clock::time_point wallDeadline);
+             qint64 cpuBudgetNs, Clock::time_point wallDeadline, YieldCallback onYield = nullptr);
     // After this returns the isolate will not be terminated on this slice's account; the result
     // says whether it was (the caller then cancels the termination).
     Reason disarm(int slot);
@@ -54,6 +59,8 @@ private:
         qint64 budgetNs = 0;
         Clock::time_point wallDeadline;
         Reason fired = Reason::None;
+        YieldCallback onYield = nullptr;
+        Clock::time_point yieldAt = Clock::time_point::max();
     };
     void loop();
     // Under m_mutex: wake the thread if it would otherwise sleep past `when`.

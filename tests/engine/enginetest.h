@@ -80,6 +80,11 @@ public:
         }
         return false;
     }
+    int count()
+    {
+        std::lock_guard lock(m_mutex);
+        return int(m_results.size());
+    }
     QList<InvocationResult> results()
     {
         std::lock_guard lock(m_mutex);

@@ -1,6 +1,7 @@
 // Limits, with the exact messages and outcomes Workers see: CPU (and how precisely it is cut),
 // memory, subrequests, wall clock, startup; a killed Worker's next request works, and a Worker
-// spinning at its limit does not hold up another Worker.
+// spinning at its limit does not hold up another Worker: it moves to the long lane and there gives
+// way to short work.
 #include "enginetest.h"
 #include "loopbackserver.h"
 
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void wallClockLimit();
     void startupCpuLimit();
     void noisyNeighbour();
+    void spinningWorkerMovesToTheLongLane();
+    void longLaneYieldsToShortWork();
     void limitsInTheWaitUntilPhase();
 
 private:
@@ -189,6 +192,62 @@ void tst_EngineLimits::noisyNeighbour()
         QVERIFY(spinner.waitFor(1));
         QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
     }
+}
+
+void tst_EngineLimits::spinningWorkerMovesToTheLongLane()
+{
+    // One executor per lane: without lanes the quiet Worker waited out the spinner's limit.
+    EngineConfig config = standInConfig();
+    config.executorThreads = 1;
+    Engine engine(*m_platform, config);
+    ScriptPtr noisy = compileFixture(engine, "spin", {"spin.js"});
+    ScriptPtr quiet = compileFixture(engine, "hello", {"hello.js"});
+    QVERIFY(noisy && quiet);
+    // The first spin runs on the short lane: nothing said yet that this Worker spins.
+    QCOMPARE(invoke(engine, noisy, get("http://n/spin"), {20, 0, 0}).outcome,
+             QStringLiteral("exceededCpu"));
+    Waiter spinner;
+    engine.invokeFetch(noisy, get(QStringLiteral("http://n/spin")), {}, {2000, 0, 0}, nullptr,
+                       spinner.callback());
+    const InvocationResult result = invoke(engine, quiet, get("http://q/"));
+    QCOMPARE(result.outcome, QStringLiteral("ok"));
+    QVERIFY2(spinner.count() == 0, "the quiet Worker waited for the spinner's limit");
+    QVERIFY(spinner.waitFor(1));
+    QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
+    // Its limit is CPU time, as on the short lane.
+    QVERIFY2(spinner.results().first().cpuTimeMs >= 2000,
+             qPrintable(QString::number(spinner.results().first().cpuTimeMs)));
+}
+
+void tst_EngineLimits::longLaneYieldsToShortWork()
+{
+    // While short work runs, a spinner on the long lane sleeps two milliseconds for every one it
+    // runs: its wall time grows to about three times its CPU time (its limit stays CPU time).
+    ScriptPtr noisy = compile("spin", {"spin.js"});
+    ScriptPtr quiet = compile("hello", {"hello.js"});
+    QCOMPARE(invoke(*m_engine, noisy, get("http://n/spin"), {20, 0, 0}).outcome,
+             QStringLiteral("exceededCpu"));
+    Waiter spinner;
+    m_engine->invokeFetch(noisy, get(QStringLiteral("http://n/spin")), {}, {200, 0, 0}, nullptr,
+                          spinner.callback());
+    Waiter flood; // keeps a short-lane executor busy until the spinner is stopped
+    int sent = 0;
+    while (spinner.count() == 0) {
+        for (; sent - flood.count() < 256; ++sent)
+            m_engine->invokeFetch(quiet, get(QStringLiteral("http://q/")), {}, {}, nullptr,
+                                  flood.callback());
+        QThread::usleep(200);
+    }
+    QVERIFY(flood.waitFor(sent));
+    const InvocationResult result = spinner.results().first();
+    QCOMPARE(result.outcome, QStringLiteral("exceededCpu"));
+    qInfo("long lane beside short work: %.1f ms wall for %.1f ms CPU", result.wallTimeMs,
+          result.cpuTimeMs);
+    QVERIFY2(result.wallTimeMs >= 2 * result.cpuTimeMs,
+             qPrintable(QStringLiteral("%1 ms wall for %2 ms CPU beside %3 short requests")
+                                .arg(result.wallTimeMs)
+                                .arg(result.cpuTimeMs)
+                                .arg(sent)));
 }
 
 void tst_EngineLimits::limitsInTheWaitUntilPhase()
