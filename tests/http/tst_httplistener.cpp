@@ -17,6 +17,7 @@ class tst_HttpListener : public QObject
 private Q_SLOTS:
     void requestArrivesIntact();
     void responseKeepsStatusHeadersAndBody();
+    void largeResponseThenPipelinedOne();
     void replyFromAnotherThread();
     void handlerThatNeverAnswersGets504();
     void clientThatLeavesEarly();
@@ -120,6 +121,36 @@ void tst_HttpListener::responseKeepsStatusHeadersAndBody()
     QVERIFY(out.contains("\r\ncontent-type: x/y\r\n"));
     QVERIFY(out.contains("\r\ncontent-length: 5\r\n"));
     QVERIFY(out.endsWith("\r\n\r\nbody!"));
+}
+
+void tst_HttpListener::largeResponseThenPipelinedOne()
+{
+    // Responses go to the kernel directly when nothing is queued before them; 16 MiB is more than
+    // a loopback socket takes at once, so the rest goes through the socket's buffer, and the
+    // response answered right after it must arrive whole and after it.
+    QByteArray big(16 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char('a' + (i * 7 + i / 4096) % 26);
+    // Both are answered together once the second has arrived, the small one right after the big.
+    QList<HttpListener::Reply> replies;
+    auto server = start([&](HttpRequest, HttpListener::Reply reply) {
+        replies.append(std::move(reply));
+        if (replies.size() == 2) {
+            replies[0]({200, {}, big});
+            replies[1]({200, {}, "small"});
+        }
+    });
+    const QByteArray out = exchange(server.port,
+                                    "GET /big HTTP/1.1\r\nHost: h\r\n\r\n"
+                                    "GET /small HTTP/1.1\r\nHost: h\r\n\r\n",
+                                    2);
+    const qsizetype firstBody = out.indexOf("\r\n\r\n") + 4;
+    QVERIFY2(out.startsWith("HTTP/1.1 200 OK\r\n"), out.left(200));
+    QVERIFY(out.left(firstBody).contains("content-length: 16777216\r\n"));
+    QVERIFY2(out.mid(firstBody, big.size()) == big, "the large body arrived altered");
+    const QByteArray second = out.mid(firstBody + big.size());
+    QVERIFY2(second.startsWith("HTTP/1.1 200 OK\r\n"), second.left(200));
+    QVERIFY(second.endsWith("\r\n\r\nsmall"));
 }
 
 void tst_HttpListener::replyFromAnotherThread()
