@@ -439,8 +439,8 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
     v8::Local<v8::Value> env;
     v8::Local<v8::Value> ctx;
     v8::Local<v8::Object> handle = v8::Object::New(iso);
-    handle->Set(context, toV8String(iso, "waitUntil"), v8::Array::New(iso)).Check();
-    handle->Set(context, toV8String(iso, "passThrough"), v8::False(iso)).Check();
+    handle->Set(context, propertyName(iso, "waitUntil"), v8::Array::New(iso)).Check();
+    handle->Set(context, propertyName(iso, "passThrough"), v8::False(iso)).Check();
     // The env object is made again only when its descriptors change (a new Script version has an
     // Instance of its own; an outbound Worker's parameters may differ per call).
     const bool sameEnv = !m_env.IsEmpty()

@@ -4,6 +4,7 @@
 
 #include <v8-array-buffer.h>
 #include <v8-isolate.h>
+#include <v8-primitive.h>
 
 namespace switchyard::engine {
 
@@ -22,6 +23,23 @@ Isolate::Isolate(qint64 heapLimitBytes) : m_allocator(std::make_unique<Allocator
     // Microtasks drain at the end of each slice the engine runs, inside its CPU accounting.
     m_isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
     m_isolate->AddNearHeapLimitCallback(&Isolate::nearHeapLimit, this);
+    m_isolate->SetData(IsolateSlot, this);
+}
+
+Isolate *Isolate::from(v8::Isolate *isolate)
+{
+    return static_cast<Isolate *>(isolate->GetData(IsolateSlot));
+}
+
+v8::Local<v8::String> Isolate::name(const char *literal)
+{
+    auto it = m_names.find(literal);
+    if (it == m_names.end()) {
+        auto made = v8::String::NewFromUtf8(m_isolate, literal, v8::NewStringType::kInternalized)
+                            .ToLocalChecked();
+        it = m_names.emplace(literal, v8::Eternal<v8::String>(m_isolate, made)).first;
+    }
+    return it->second.Get(m_isolate);
 }
 
 Isolate::~Isolate()

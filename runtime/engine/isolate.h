@@ -2,11 +2,16 @@
 
 #include <QtGlobal>
 
+#include <v8-local-handle.h>
+#include <v8-persistent-handle.h>
+
 #include <atomic>
 #include <memory>
+#include <unordered_map>
 
 namespace v8 {
 class Isolate;
+class String;
 } // namespace v8
 
 namespace switchyard::engine {
@@ -19,7 +24,7 @@ class Isolate
 {
 public:
     // Slots of v8::Isolate::SetData the engine uses.
-    enum DataSlot : uint32_t { InstanceSlot = 0, ModuleLoaderSlot = 1 };
+    enum DataSlot : uint32_t { InstanceSlot = 0, ModuleLoaderSlot = 1, IsolateSlot = 2 };
 
     explicit Isolate(qint64 heapLimitBytes);
     ~Isolate();
@@ -27,7 +32,12 @@ public:
     Isolate &operator=(const Isolate &) = delete;
 
     v8::Isolate *get() const { return m_isolate; }
+    static Isolate *from(v8::Isolate *isolate);
     bool memoryExceeded() const { return m_memoryExceeded.load(); }
+    // An internalized string for a property name the engine uses on every request (a string
+    // literal: cached by its address), made once: a fresh one is hashed and looked up in V8's
+    // string table on every use.
+    v8::Local<v8::String> name(const char *literal);
 
 private:
     static size_t nearHeapLimit(void *data, size_t current, size_t initial);
@@ -35,6 +45,7 @@ private:
     std::unique_ptr<AllocatorHolder> m_allocator;
     v8::Isolate *m_isolate = nullptr;
     std::atomic_bool m_memoryExceeded = false;
+    std::unordered_map<const char *, v8::Eternal<v8::String>> m_names;
 };
 
 } // namespace switchyard::engine

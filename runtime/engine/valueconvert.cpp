@@ -1,5 +1,7 @@
 #include "valueconvert.h"
 
+#include "isolate.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -90,8 +92,16 @@ QString toQString(v8::Isolate *isolate, v8::Local<v8::Value> value)
 {
     if (value.IsEmpty())
         return {};
-    v8::String::Value text(isolate, value);
-    return QString::fromUtf16(reinterpret_cast<const char16_t *>(*text), text.length());
+    // Written straight into the QString: String::Value would copy it once more on the way.
+    v8::Local<v8::String> string;
+    if (value->IsString())
+        string = value.As<v8::String>();
+    else if (!value->ToString(isolate->GetCurrentContext()).ToLocal(&string))
+        return {};
+    QString text(string->Length(), Qt::Uninitialized);
+    string->Write(isolate, reinterpret_cast<uint16_t *>(text.data()), 0, int(text.size()),
+                  v8::String::NO_NULL_TERMINATION);
+    return text;
 }
 
 v8::Local<v8::String> toV8String(v8::Isolate *isolate, const QString &text)
@@ -104,6 +114,14 @@ v8::Local<v8::String> toV8String(v8::Isolate *isolate, const QString &text)
 v8::Local<v8::String> toV8String(v8::Isolate *isolate, const char *latin1)
 {
     return v8::String::NewFromUtf8(isolate, latin1).ToLocalChecked();
+}
+
+v8::Local<v8::String> propertyName(v8::Isolate *isolate, const char *literal)
+{
+    if (Isolate *owner = Isolate::from(isolate))
+        return owner->name(literal);
+    return v8::String::NewFromUtf8(isolate, literal, v8::NewStringType::kInternalized)
+            .ToLocalChecked();
 }
 
 bool toBytes(v8::Local<v8::Value> value, QByteArray *bytes)
@@ -241,7 +259,7 @@ v8::Local<v8::Value> getProperty(v8::Local<v8::Context> context, v8::Local<v8::O
                                  const char *name)
 {
     v8::Local<v8::Value> value;
-    if (!object->Get(context, toV8String(context->GetIsolate(), name)).ToLocal(&value))
+    if (!object->Get(context, propertyName(context->GetIsolate(), name)).ToLocal(&value))
         return {};
     return value;
 }

@@ -17,6 +17,8 @@ namespace switchyard::engine {
 QString toQString(v8::Isolate *isolate, v8::Local<v8::Value> value);
 v8::Local<v8::String> toV8String(v8::Isolate *isolate, const QString &text);
 v8::Local<v8::String> toV8String(v8::Isolate *isolate, const char *latin1);
+// A property name given as a string literal, internalized once per isolate (Isolate::name).
+v8::Local<v8::String> propertyName(v8::Isolate *isolate, const char *literal);
 
 // Bytes of a Uint8Array (any ArrayBufferView) or ArrayBuffer; false for anything else.
 bool toBytes(v8::Local<v8::Value> value, QByteArray *bytes);
@@ -31,6 +33,7 @@ v8::Local<v8::Value> toV8(v8::Local<v8::Context> context, const QVariant &value)
 v8::Local<v8::Array> headersToV8(v8::Local<v8::Context> context, const HeaderList &headers);
 HeaderList headersFromV8(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
 
+// `name` is a string literal (see propertyName).
 v8::Local<v8::Value> getProperty(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
                                  const char *name);
 

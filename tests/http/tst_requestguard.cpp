@@ -49,6 +49,26 @@ void tst_RequestGuard::feed_data()
                              << QByteArray("Malformed request line.");
     QTest::newRow("http/2 line") << QByteArray("GET / HTTP/2\r\n\r\n") << Verdict::BadRequest
                                  << QByteArray("Malformed request line.");
+    QTest::newRow("nul in method") << QByteArray("G\0T / HTTP/1.1\r\n\r\n", 18)
+                                   << Verdict::BadRequest << QByteArray("Malformed request line.");
+    QTest::newRow("separator in method")
+            << QByteArray("GE(T / HTTP/1.1\r\n\r\n") << Verdict::BadRequest
+            << QByteArray("Malformed request line.");
+    QTest::newRow("no target") << QByteArray("GET  HTTP/1.1\r\n\r\n") << Verdict::BadRequest
+                               << QByteArray("Malformed request line.");
+    QTest::newRow("space in target")
+            << QByteArray("GET /a b HTTP/1.1\r\n\r\n") << Verdict::BadRequest
+            << QByteArray("Malformed request line.");
+    QTest::newRow("lowercase version")
+            << QByteArray("GET / http/1.1\r\n\r\n") << Verdict::BadRequest
+            << QByteArray("Malformed request line.");
+    QTest::newRow("token method") << QByteArray("M-SEARCH * HTTP/1.1\r\nHost: a\r\n\r\n")
+                                  << Verdict::Pass << QByteArray();
+    QTest::newRow("transfer-encoding any case")
+            << QByteArray("POST / HTTP/1.1\r\nTRANSFER-Encoding: gzip, CHUNKED\r\n"
+                          "content-LENGTH: 3\r\n\r\n")
+            << Verdict::BadRequest
+            << QByteArray("Both Content-Length and Transfer-Encoding are set.");
     QTest::newRow("header without colon")
             << QByteArray("GET / HTTP/1.1\r\nHost a\r\n\r\n") << Verdict::BadRequest
             << QByteArray("Malformed header line.");
