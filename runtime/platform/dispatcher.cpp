@@ -166,7 +166,8 @@ void Dispatcher::run(const ScriptVersion &version, WorkerContext context, Reques
 void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
                         const InvocationResult &result)
 {
-    if (!m_service.tracesWatched() && (context.tailWorker || !hasTailWorkers())) {
+    if (!m_service.tracesWatched()
+        && (context.tailWorker || !m_service.snapshot()->hasTailWorkers)) {
         // Only the store needs it: its row is built on the writer thread, not this executor. Of
         // the response it keeps the status only (the body may be large and would wait in the
         // queue).
@@ -189,13 +190,6 @@ void Dispatcher::finish(const WorkerContext &context, const RequestData &request
     m_service.appendTrace(trace);
     if (!context.tailWorker)
         deliverToTails(trace);
-}
-
-bool Dispatcher::hasTailWorkers() const
-{
-    const auto snapshot = m_service.snapshot();
-    return std::any_of(snapshot->platformWorkers.begin(), snapshot->platformWorkers.end(),
-                       [](const auto &worker) { return worker->kind == store::WorkerKind::Tail; });
 }
 
 void Dispatcher::deliverToTails(const store::TraceRecord &trace)

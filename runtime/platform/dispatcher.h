@@ -67,7 +67,6 @@ private:
     void finish(const WorkerContext &context, const engine::RequestData &request, qint64 startedAt,
                 const engine::InvocationResult &result);
     void deliverToTails(const store::TraceRecord &trace);
-    bool hasTailWorkers() const;
 
     engine::Engine &m_engine;
     PlatformService &m_service;

@@ -114,6 +114,9 @@ std::shared_ptr<PlatformSnapshot> PlatformService::nextSnapshot() const
 void PlatformService::publish(std::shared_ptr<PlatformSnapshot> next)
 {
     ++next->generation;
+    next->hasTailWorkers = std::any_of(
+            next->platformWorkers.cbegin(), next->platformWorkers.cend(),
+            [](const auto &worker) { return worker->kind == store::WorkerKind::Tail; });
     m_view.publish(std::move(next));
 }
 
