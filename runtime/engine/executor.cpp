@@ -2,10 +2,14 @@
 
 #include "cputime.h"
 #include "instance.h"
+#include "logging.h"
 #include "scheduler.h"
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace switchyard::engine {
 
@@ -53,6 +57,12 @@ ExecutorThread::ExecutorThread(Scheduler &scheduler, int index, bool longLane)
 
 void ExecutorThread::run()
 {
+    // The long lane runs at nice 10 (a tenth of a normal thread's weight): a Worker spinning
+    // there gets the CPU the other tenants leave. Raising nice needs no privilege; it is never
+    // lowered again. Not SCHED_IDLE: a thread that starved while holding the scheduler's or the
+    // watchdog's mutex would stall the short lane with it.
+    if (m_longLane && setpriority(PRIO_PROCESS, pid_t(gettid()), 10) != 0)
+        qCDebug(lcEngine) << "long-lane executor runs at normal priority";
     Executor executor(m_scheduler, m_index, m_longLane);
     m_executor = &executor;
     m_ready.storeRelease(1);

@@ -34,6 +34,7 @@ namespace switchyard::engine {
 
 namespace {
 constexpr int tasksPerTurn = 32;
+constexpr int coldSlices = 4; // see runSlice
 
 qint64 nowMs()
 {
@@ -357,12 +358,15 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     }
     const Watchdog::Reason killed = m_core.watchdog->disarm(m_executor->index());
     if (invocation) {
-        // Start-up slices do not count: evaluating a large script once is not spinning.
         const qint64 sliceNs = ownCpuNowNs() - m_sliceStartNs;
         invocation->cpuNs += sliceNs;
-        m_recentSliceNs.store(
-                std::max(sliceNs, m_recentSliceNs.load(std::memory_order_relaxed) / 2),
-                std::memory_order_relaxed);
+        // An Instance's first slices run cold (lazy compilation, first allocations) and evaluating
+        // its script is not spinning: neither sends it to the long lane, where it could wait
+        // behind a Worker that does spin.
+        if (++m_slicesRun > coldSlices)
+            m_recentSliceNs.store(
+                    std::max(sliceNs, m_recentSliceNs.load(std::memory_order_relaxed) / 2),
+                    std::memory_order_relaxed);
     }
     m_current.reset();
     if (m_isolate->memoryExceeded()) {

@@ -133,6 +133,7 @@ private:
     // The longest recent slice: set by a longer one, halved by every slice after it, so a Worker
     // that stops spinning is back on the short lane after a few requests.
     std::atomic<qint64> m_recentSliceNs = 0;
+    int m_slicesRun = 0; // of Invocations
     qint64 m_lastYieldNs = 0; // this thread's CPU clock when the slice started or last yielded
     std::atomic_bool m_dead = false;
 

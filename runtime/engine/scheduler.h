@@ -39,8 +39,10 @@ public:
     void schedule(std::shared_ptr<Instance> instance);
     // The next ready Instance of the executor's lane, or null after marking `executor` idle.
     std::shared_ptr<Instance> take(Executor &executor);
-    // Any thread, lock-free: is short-lane work running or waiting?
-    bool shortLaneBusy() const { return m_shortBusy.load(std::memory_order_relaxed) > 0; }
+    // Any thread, lock-free: has short-lane work run or waited within the last few milliseconds?
+    // Under load its executors idle for moments between requests; a long slice that took those
+    // moments as a quiet lane kept most of a core.
+    bool shortLaneBusy() const;
     // Instances are destroyed on an executor between turns, never inside another isolate's turn.
     void retire(std::shared_ptr<Instance> instance);
     std::vector<std::shared_ptr<Instance>> takeRetired();
@@ -57,6 +59,7 @@ private:
     std::array<std::deque<std::shared_ptr<Instance>>, 2> m_ready;
     std::vector<bool> m_idle;
     std::atomic_int m_shortBusy = 0;
+    std::atomic<qint64> m_shortIdleSinceNs = 0; // steady clock, when the last one went idle
     std::vector<std::unique_ptr<ExecutorThread>> m_threads;
     std::vector<std::shared_ptr<Instance>> m_retired;
 };

@@ -82,6 +82,7 @@ private Q_SLOTS:
     void customLimitsSeedVerbatim();
     void customLimitsSubrequests();
     void limitKillDoesNotBrick();
+    void spinningTenantDoesNotHoldUpOthers();
     void kvEditChangesRoutingOnNextRequest();
     void scriptReplacedWhileRequestsInFlight();
     void deletedWorkerIsNotFound();
@@ -379,6 +380,69 @@ void tst_Dispatch::limitKillDoesNotBrick()
         QCOMPARE(ok.status, 200);
         QCOMPARE(ok.body, QByteArray("fine"));
     }
+}
+
+void tst_Dispatch::spinningTenantDoesNotHoldUpOthers()
+{
+    // One executor per lane: the dispatcher, the quiet tenant and the spinner's first (short) spin
+    // share the short lane's; once the spinner is known to spin it runs on the long lane.
+    m_stack.reset();
+    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
+    app::RuntimeStack::Config config;
+    config.dataDir = m_dir->path();
+    config.executorThreads = 1;
+    QString error;
+    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
+    m_service = &m_stack->service();
+    installDispatcher(R"(export default {
+        async fetch(request, env) {
+            const url = new URL(request.url);
+            const cpuMs = url.pathname === "/long" ? 2000 : 20;
+            try {
+                return await env.DISPATCHER.get(url.hostname.split(".")[0], {}, { limits: { cpuMs } })
+                    .fetch(request);
+            } catch (e) {
+                return new Response(e.message, { status: 500 });
+            }
+        } };)");
+    putUserWorker(QStringLiteral("spinner"), R"(export default {
+        async fetch(request) {
+            if (new URL(request.url).pathname === "/") return new Response("idle");
+            while (true) {}
+        } };)");
+    putUserWorker(QStringLiteral("quiet"), fixture(QStringLiteral("hello.js")));
+    // Past their cold first slices (which never count as spinning).
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(get("quiet.example.com").status, 200);
+        QCOMPARE(get("spinner.example.com").status, 200);
+    }
+    const RawResponse first = get("spinner.example.com", "/short");
+    QCOMPARE(first.status, 500);
+    QCOMPARE(first.body, QByteArray("Worker exceeded CPU time limit."));
+
+    QTcpSocket spinner;
+    spinner.connectToHost(QHostAddress::LocalHost, m_stack->port());
+    QVERIFY(spinner.waitForConnected(5000));
+    spinner.write("GET /long HTTP/1.1\r\nHost: spinner.example.com\r\n\r\n");
+    QVERIFY(spinner.waitForBytesWritten(5000));
+    QTest::qWait(50); // the spinner is spinning now
+    const RawResponse quiet = get("quiet.example.com");
+    QCOMPARE(quiet.status, 200);
+    QByteArray in = spinner.readAll();
+    bool complete = false;
+    testing::parseRawResponse(in, &complete);
+    QVERIFY2(!complete, "the quiet tenant waited for the spinner's 2 s limit");
+    QElapsedTimer waited;
+    waited.start();
+    RawResponse killed;
+    while (!complete && waited.elapsed() < 20000) {
+        spinner.waitForReadyRead(100);
+        in += spinner.readAll();
+        killed = testing::parseRawResponse(in, &complete);
+    }
+    QVERIFY(complete);
+    QCOMPARE(killed.status, 500);
+    QCOMPARE(killed.body, QByteArray("Worker exceeded CPU time limit."));
 }
 
 void tst_Dispatch::kvEditChangesRoutingOnNextRequest()
