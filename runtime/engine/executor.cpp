@@ -42,10 +42,13 @@ void Executor::pump()
     do {
         m_scheduler.takeRetired().clear();
         std::shared_ptr<Instance> instance = m_scheduler.take(*this);
-        if (!instance)
+        if (!instance) {
+            m_ownCpuClock.forget();
             return; // idle: the scheduler wakes us
+        }
         instance->run(*this);
     } while (elapsed.nsecsElapsed() < 1000000);
+    m_ownCpuClock.forget();
     wake();
 }
 

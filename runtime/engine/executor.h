@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cputime.h"
+
 #include <QObject>
 #include <QThread>
 
@@ -26,6 +28,8 @@ public:
     // Runs Instances whose slices run long (Scheduler); their slices yield to short work.
     bool longLane() const { return m_longLane; }
     clockid_t cpuClock() const { return m_cpuClock; }
+    // This thread's CPU time as Instances bill it; only on this executor's thread.
+    ThreadCpuClock &ownCpuClock() { return m_ownCpuClock; }
     QNetworkAccessManager *network();
     // Any thread: run ready Instances soon.
     void wake();
@@ -37,6 +41,7 @@ private:
     int m_index;
     bool m_longLane;
     clockid_t m_cpuClock;
+    ThreadCpuClock m_ownCpuClock;
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
 

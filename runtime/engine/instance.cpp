@@ -346,7 +346,7 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     const auto deadline
             = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
     const clockid_t clock = m_executor->cpuClock();
-    m_sliceStartNs = ownCpuNowNs();
+    m_sliceStartNs = m_executor->ownCpuClock().now();
     m_lastYieldNs = m_sliceStartNs;
     m_core.watchdog->arm(m_executor->index(), iso, clock, m_sliceStartNs, budget, deadline,
                          m_executor->longLane() ? &Instance::yieldInterrupt : nullptr);
@@ -358,7 +358,7 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     }
     const Watchdog::Reason killed = m_core.watchdog->disarm(m_executor->index());
     if (invocation) {
-        const qint64 sliceNs = ownCpuNowNs() - m_sliceStartNs;
+        const qint64 sliceNs = m_executor->ownCpuClock().now() - m_sliceStartNs;
         invocation->cpuNs += sliceNs;
         // An Instance's first slices run cold (lazy compilation, first allocations) and evaluating
         // its script is not spinning: neither sends it to the long lane, where it could wait
@@ -409,13 +409,15 @@ void Instance::yieldToShortWork()
     // so its limit, does not run while it sleeps.
     if (!m_executor || !m_executor->longLane())
         return;
-    const qint64 now = ownCpuNowNs();
+    const qint64 now = m_executor->ownCpuClock().now();
     constexpr qint64 period = std::chrono::nanoseconds(Watchdog::yieldEvery).count();
     if (now - m_lastYieldNs < period * 9 / 10)
         return;
     m_lastYieldNs = now;
-    if (m_core.scheduler->shortLaneBusy())
+    if (m_core.scheduler->shortLaneBusy()) {
+        m_executor->ownCpuClock().forget();
         std::this_thread::sleep_for(2 * Watchdog::yieldEvery);
+    }
 }
 
 void Instance::deliverOrFail(const std::shared_ptr<InvocationState> &invocation)
@@ -729,11 +731,12 @@ void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QS
 }
 
 namespace {
-double elapsedCpuMs(const InvocationState &invocation, bool running, qint64 sliceStartNs)
+// `running`: the clock of the thread running the Invocation's current slice, else null.
+double elapsedCpuMs(const InvocationState &invocation, ThreadCpuClock *running, qint64 sliceStartNs)
 {
     qint64 cpuNs = invocation.cpuNs;
     if (running)
-        cpuNs += ownCpuNowNs() - sliceStartNs;
+        cpuNs += running->now() - sliceStartNs;
     return double(cpuNs) / 1e6;
 }
 } // namespace
@@ -744,7 +747,8 @@ void Instance::respond(const std::shared_ptr<InvocationState> &invocation, Invoc
     if (invocation->completed || invocation->responded)
         return;
     invocation->responded = true;
-    const bool running = m_current == invocation && m_executor;
+    ThreadCpuClock *running
+            = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
     result.invocationId = invocation->id;
     result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
     result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
@@ -795,7 +799,8 @@ void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, cons
         result.errorName = name;
         result.error = message.isNull() ? QStringLiteral("") : message;
     }
-    const bool running = m_current == invocation && m_executor;
+    ThreadCpuClock *running
+            = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
     result.invocationId = invocation->id;
     result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
     result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;

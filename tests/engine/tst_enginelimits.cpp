@@ -5,6 +5,7 @@
 #include "enginetest.h"
 #include "loopbackserver.h"
 
+#include "engine/cputime.h"
 #include "engine/v8platform.h"
 
 #include <QElapsedTimer>
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void cpuLimitThenNextInvocationWorks();
     void cpuPrecision();
+    void threadCpuClockStaysWithinItsBound();
     void waitingIsNotCpuTime();
     void memoryBomb();
     void subrequests();
@@ -92,6 +94,45 @@ void tst_EngineLimits::cpuPrecision()
           cpu.first(), at(0.5), at(0.9), at(0.99), cpu.last());
     QVERIFY2(cpu.first() >= 10.0, qPrintable(QString::number(cpu.first())));
     QVERIFY2(cpu.last() <= 12.0, qPrintable(QString::number(cpu.last())));
+}
+
+void tst_EngineLimits::threadCpuClockStaysWithinItsBound()
+{
+    // Slices are billed from ThreadCpuClock, which reads the kernel at most once per reuse period
+    // of wall time. Every reading must lie between the thread's true CPU time before the call and
+    // one reuse period after it, and never go backwards.
+    {
+        ThreadCpuClock clock;
+        constexpr qint64 reuse = ThreadCpuClock::defaultReuseNs;
+        qint64 previous = 0;
+        for (int i = 0; i < 200000; ++i) {
+            const qint64 before = ownCpuNowNs();
+            const qint64 reading = clock.now();
+            const qint64 after = ownCpuNowNs();
+            QVERIFY2(reading >= before && reading <= after + reuse,
+                     qPrintable(QStringLiteral("reading %1 outside [%2, %3 + %4]")
+                                        .arg(reading)
+                                        .arg(before)
+                                        .arg(after)
+                                        .arg(reuse)));
+            QVERIFY(reading >= previous);
+            previous = reading;
+        }
+    }
+    // Blocking on purpose (an executor waiting for work) is not extrapolated over once forgotten.
+    // A long reuse period makes the difference visible: 2 ms asleep inside it.
+    const auto billedAcrossSleep = [](bool forget) {
+        ThreadCpuClock clock(std::chrono::nanoseconds(std::chrono::seconds(1)).count());
+        const qint64 before = clock.now();
+        if (forget)
+            clock.forget();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return clock.now() - before;
+    };
+    QVERIFY(billedAcrossSleep(false) >= 2000000);
+    const qint64 billed = billedAcrossSleep(true);
+    QVERIFY2(billed < 500000,
+             qPrintable(QStringLiteral("%1 ns billed across a sleep").arg(billed)));
 }
 
 void tst_EngineLimits::waitingIsNotCpuTime()
