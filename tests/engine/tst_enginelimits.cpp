@@ -8,12 +8,16 @@
 #include "engine/cputime.h"
 #include "engine/v8platform.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
 #include <algorithm>
+
+#include <sched.h>
 
 using namespace switchyard::engine;
 using namespace enginetest;
@@ -33,6 +37,7 @@ private Q_SLOTS:
     void wallClockLimit();
     void startupCpuLimit();
     void noisyNeighbour();
+    void noThreadRunsAtRealTimePriority();
     void spinningWorkerMovesToTheLongLane();
     void longLaneYieldsToShortWork();
     void limitsInTheWaitUntilPhase();
@@ -212,6 +217,36 @@ void tst_EngineLimits::startupCpuLimit()
     const InvocationResult result = invoke(*m_engine, script, get("http://l/"));
     QCOMPARE(result.outcome, QStringLiteral("exceededCpu"));
     QCOMPARE(result.error, QStringLiteral("Worker exceeded CPU time limit."));
+}
+
+void tst_EngineLimits::noThreadRunsAtRealTimePriority()
+{
+    // The watchdog once asked for SCHED_FIFO. Where it got it (running as root), waking every
+    // millisecond to interrupt long-lane slices made it take whole cores for tens of
+    // milliseconds, and a quiet tenant's p99 went ten times up while another one spun.
+    ScriptPtr spin = compile("spin", {"spin.js"});
+    QCOMPARE(invoke(*m_engine, spin, get("http://s/spin"), {20, 0, 0}).outcome,
+             QStringLiteral("exceededCpu"));
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    const QStringList ids = tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QVERIFY(ids.size() > 3);
+    for (const QString &id : ids) {
+        QFile stat(tasks.filePath(id + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // the thread ended meanwhile
+        const QByteArray text = stat.readAll();
+        // Fields after the command name, which may hold spaces: state is field 3, policy 41.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        QVERIFY(fields.size() > 38);
+        const int policy = fields.at(38).toInt();
+        QVERIFY2(policy != SCHED_FIFO && policy != SCHED_RR,
+                 qPrintable(QStringLiteral("thread %1 (%2) runs at real-time policy %3")
+                                    .arg(id,
+                                         QString::fromUtf8(text.mid(
+                                                 text.indexOf('(') + 1,
+                                                 text.lastIndexOf(')') - text.indexOf('(') - 1)))
+                                    .arg(policy)));
+    }
 }
 
 void tst_EngineLimits::noisyNeighbour()
