@@ -20,6 +20,15 @@ struct BindingCall
     QVariantList args;
 };
 
+// What a fetch-shaped binding (service binding, dispatch namespace Fetcher, outbound Worker)
+// answers, as the value of a BindingResult: the engine builds the Worker's result object from it
+// directly instead of through a QVariantMap of headers and body.
+struct FetchedResponse
+{
+    ResponseData response;
+    QString url;
+};
+
 struct BindingResult
 {
     QVariant value;
@@ -61,3 +70,5 @@ public:
 };
 
 } // namespace switchyard::engine
+
+Q_DECLARE_METATYPE(switchyard::engine::FetchedResponse)

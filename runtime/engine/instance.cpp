@@ -985,21 +985,12 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
                     raw->settle(
                             id,
                             [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
-                                v8::Isolate *iso = context->GetIsolate();
                                 if (failed)
-                                    return v8::Exception::TypeError(
-                                            toV8String(iso, response.networkError));
-                                auto object = v8::Object::New(iso);
-                                auto set = [&](const char *name, v8::Local<v8::Value> value) {
-                                    object->Set(context, toV8String(iso, name), value).Check();
-                                };
-                                set("status", v8::Number::New(iso, response.status));
-                                set("statusText", toV8String(iso, response.statusText));
-                                set("headers", headersToV8(context, response.headers));
-                                set("body", toUint8Array(iso, response.body));
-                                set("url", toV8String(iso, response.url));
-                                set("redirected", v8::Boolean::New(iso, response.redirected));
-                                return object;
+                                    return v8::Exception::TypeError(toV8String(
+                                            context->GetIsolate(), response.networkError));
+                                return responseToV8(context, response.status, response.statusText,
+                                                    response.headers, response.body, response.url,
+                                                    response.redirected);
                             },
                             failed);
                 });
@@ -1068,6 +1059,13 @@ void Instance::settleBinding(quint64 id, const BindingResult &result)
             [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
                 if (!result.ok())
                     return v8::Exception::Error(toV8String(context->GetIsolate(), result.error));
+                if (result.value.metaType() == QMetaType::fromType<FetchedResponse>()) {
+                    const auto &fetched
+                            = *static_cast<const FetchedResponse *>(result.value.constData());
+                    return responseToV8(context, fetched.response.status,
+                                        fetched.response.statusText, fetched.response.headers,
+                                        fetched.response.body, fetched.url, false);
+                }
                 return toV8(context, result.value);
             },
             !result.ok());

@@ -234,6 +234,24 @@ v8::Local<v8::Array> headersToV8(v8::Local<v8::Context> context, const HeaderLis
     return array;
 }
 
+v8::Local<v8::Object> responseToV8(v8::Local<v8::Context> context, int status,
+                                   const QString &statusText, const HeaderList &headers,
+                                   const QByteArray &body, const QString &url, bool redirected)
+{
+    v8::Isolate *isolate = context->GetIsolate();
+    auto object = v8::Object::New(isolate);
+    auto set = [&](const char *name, v8::Local<v8::Value> value) {
+        object->Set(context, propertyName(isolate, name), value).Check();
+    };
+    set("status", v8::Number::New(isolate, status));
+    set("statusText", toV8String(isolate, statusText));
+    set("headers", headersToV8(context, headers));
+    set("body", toUint8Array(isolate, body));
+    set("url", toV8String(isolate, url));
+    set("redirected", v8::Boolean::New(isolate, redirected));
+    return object;
+}
+
 HeaderList headersFromV8(v8::Local<v8::Context> context, v8::Local<v8::Value> value)
 {
     HeaderList headers;

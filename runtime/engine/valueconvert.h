@@ -31,6 +31,11 @@ QVariant toVariant(v8::Local<v8::Context> context, v8::Local<v8::Value> value, Q
 v8::Local<v8::Value> toV8(v8::Local<v8::Context> context, const QVariant &value);
 
 v8::Local<v8::Array> headersToV8(v8::Local<v8::Context> context, const HeaderList &headers);
+// The result object of the fetch native and of fetch-shaped bindings (CONTRACT.md), which the
+// prelude's responseFromResult turns into a Response.
+v8::Local<v8::Object> responseToV8(v8::Local<v8::Context> context, int status,
+                                   const QString &statusText, const HeaderList &headers,
+                                   const QByteArray &body, const QString &url, bool redirected);
 HeaderList headersFromV8(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
 
 // `name` is a string literal (see propertyName).

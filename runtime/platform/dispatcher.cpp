@@ -78,7 +78,6 @@ void Dispatcher::handle(RequestData request, Respond respond)
     }
     WorkerContext context;
     context.scriptName = worker->name;
-    context.bindings = worker->code.bindings;
     QJsonObject cf;
     if (!snapshot->customHostnames.isEmpty()) {
         if (const auto host = snapshot->customHostname(QUrl(request.url).host()))
@@ -113,7 +112,6 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     context.scriptName = name;
     context.dispatchNamespace = ns;
     context.tags = record->tags;
-    context.bindings = record->code.bindings;
     context.cf = cf;
     context.outboundService = std::move(outboundService);
     context.outboundParams = std::move(outboundParams);
@@ -139,13 +137,13 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
     }
     WorkerContext context;
     context.scriptName = name;
-    context.bindings = record->code.bindings;
     run(version, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
 }
 
 void Dispatcher::run(const ScriptVersion &version, WorkerContext context, RequestData request,
                      engine::Limits limits, QVariantMap extraEnv, Done done)
 {
+    context.bindings = version.bindings;
     auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
     // Unchanged, the cached list stays shared, which is how the engine knows it may keep `env`.
     QVariantList env = version.env;
@@ -207,7 +205,7 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         }
         WorkerContext context;
         context.scriptName = worker->name;
-        context.bindings = worker->code.bindings;
+        context.bindings = version.bindings;
         context.tailWorker = true;
         auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();

@@ -6,11 +6,14 @@
 #include "engine/limits.h"
 #include "engine/script.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QVariantMap>
 
 #include <functional>
+#include <memory>
 
 namespace switchyard::engine {
 class Engine;
@@ -22,13 +25,17 @@ class PlatformService;
 class ScriptCache;
 struct ScriptVersion;
 
+// A version's binding objects (Cloudflare's shape) by name: looked up on every binding call, so
+// built once per stored version rather than searched per call.
+using BindingIndex = QHash<QString, QJsonObject>;
+
 // Who is running and with what: enough to build its env, its bindings and its trace.
 struct WorkerContext
 {
     QString scriptName;
     QString dispatchNamespace; // empty for platform Workers
     QStringList tags;
-    QJsonArray bindings; // Cloudflare's binding objects
+    std::shared_ptr<const BindingIndex> bindings; // from the ScriptVersion
     std::optional<QJsonObject> cf; // what `request.cf` is, if anything
     // Set when this Worker's fetch() goes through an outbound Worker.
     QString outboundService;

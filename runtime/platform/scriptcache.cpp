@@ -63,7 +63,11 @@ ScriptVersion ScriptCache::get(const QString &key, const QString &name,
         else
             ++old;
     }
-    ScriptVersion version {script, WorkerBindings::envDescriptors(code.bindings)};
+    auto bindings = std::make_shared<BindingIndex>();
+    for (const QJsonValue b : code.bindings)
+        bindings->insert(b.toObject().value(u"name").toString(), b.toObject());
+    ScriptVersion version {script, WorkerBindings::envDescriptors(code.bindings),
+                           std::move(bindings)};
     m_scripts.insert(key, version);
     return version;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dispatcher.h"
 #include "scriptchecker.h"
 #include "store/records.h"
 
@@ -24,6 +25,7 @@ struct ScriptVersion
 {
     engine::ScriptPtr script;
     QVariantList env;
+    std::shared_ptr<const BindingIndex> bindings;
     explicit operator bool() const { return bool(script); }
 };
 

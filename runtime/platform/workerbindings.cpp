@@ -36,10 +36,12 @@ QVariantList WorkerBindings::envDescriptors(const QJsonArray &bindings, const QV
 
 std::optional<QJsonObject> WorkerBindings::binding(const QString &name) const
 {
-    for (const QJsonValue b : m_context.bindings)
-        if (b.toObject().value(u"name").toString() == name)
-            return b.toObject();
-    return std::nullopt;
+    if (!m_context.bindings)
+        return std::nullopt;
+    const auto it = m_context.bindings->constFind(name);
+    if (it == m_context.bindings->cend())
+        return std::nullopt;
+    return *it;
 }
 
 bool WorkerBindings::isAsync(const BindingCall &call) const
@@ -83,7 +85,8 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
                 m_context.outboundService, std::move(request), m_context.outboundParams,
                 [done = std::move(done), url](const engine::InvocationResult &result) {
                     if (result.response)
-                        done(BindingResult::success(responseToVariant(*result.response, url)));
+                        done(BindingResult::success(QVariant::fromValue(
+                                engine::FetchedResponse {*result.response, url})));
                     else
                         done(BindingResult::failure(result.error));
                 });
@@ -196,19 +199,6 @@ engine::RequestData requestFromArgs(const QVariantList &args, int first)
     return r;
 }
 
-QVariantMap responseToVariant(const engine::ResponseData &response, const QString &url)
-{
-    QVariantList headers;
-    for (const auto &[name, value] : response.headers)
-        headers.append(QVariant(QVariantList {name, value}));
-    return {{QStringLiteral("status"), response.status},
-            {QStringLiteral("statusText"), response.statusText},
-            {QStringLiteral("headers"), headers},
-            {QStringLiteral("body"), response.body},
-            {QStringLiteral("url"), url},
-            {QStringLiteral("redirected"), false}};
-}
-
 void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &call,
                                  BindingCompletion done)
 {
@@ -220,7 +210,8 @@ void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &
     const QString url = request.url;
     auto complete = [done = std::move(done), url](const engine::InvocationResult &result) {
         if (result.response)
-            done(BindingResult::success(responseToVariant(*result.response, url)));
+            done(BindingResult::success(
+                    QVariant::fromValue(engine::FetchedResponse {*result.response, url})));
         else
             done(BindingResult::failure(result.error));
     };

@@ -63,7 +63,5 @@ private:
 
 // RequestData from a Fetcher's `fetch(handle, method, url, headers, body)` arguments.
 engine::RequestData requestFromArgs(const QVariantList &args, int first);
-// A ResponseData as the fetch native's result object of CONTRACT.md.
-QVariantMap responseToVariant(const engine::ResponseData &response, const QString &url);
 
 } // namespace switchyard::platform
