@@ -18,6 +18,9 @@ struct BindingCall
     QString binding;
     QString method;
     QVariantList args;
+    // A Fetcher's `("fetch", [handle, method, url, headers, body])` (CONTRACT.md) arrives with
+    // the request read straight from JS into `request`, and only the handle left in `args`.
+    std::optional<RequestData> request;
 };
 
 // What a fetch-shaped binding (service binding, dispatch namespace Fetcher, outbound Worker)

@@ -1010,13 +1010,36 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
                 QStringLiteral("Binding \"%1\" cannot be used outside a request.").arg(name))));
         return {};
     }
-    QString error;
-    const QVariant converted = toVariant(context, args, &error);
-    if (!error.isNull()) {
-        iso->ThrowException(v8::Exception::TypeError(toV8String(iso, error)));
-        return {};
+    BindingCall call {InvocationRef(invocation, invocation->id), name, method, {}, {}};
+    if (method == u"fetch" && name != QLatin1String(outboundFetchBinding) && args->IsArray()
+        && args.As<v8::Array>()->Length() == 5) {
+        // The request of every forwarded call: read into RequestData directly, not through a
+        // QVariant tree of header pairs that the host would take apart again.
+        auto array = args.As<v8::Array>();
+        v8::Local<v8::Value> items[5];
+        for (uint32_t i = 0; i < 5; ++i) {
+            if (!array->Get(context, i).ToLocal(&items[i]))
+                return {};
+        }
+        RequestData request;
+        request.method = toQString(iso, items[1]);
+        request.url = toQString(iso, items[2]);
+        request.headers = headersFromV8(context, items[3]);
+        QByteArray body;
+        if (toBytes(items[4], &body))
+            request.body = std::move(body);
+        call.args = {items[0]->IsNumber() ? QVariant(items[0].As<v8::Number>()->Value())
+                                          : QVariant()};
+        call.request = std::move(request);
+    } else {
+        QString error;
+        const QVariant converted = toVariant(context, args, &error);
+        if (!error.isNull()) {
+            iso->ThrowException(v8::Exception::TypeError(toV8String(iso, error)));
+            return {};
+        }
+        call.args = converted.toList();
     }
-    BindingCall call {InvocationRef(invocation, invocation->id), name, method, converted.toList()};
     BindingHost *host = invocation->host;
     if (!host->isAsync(call)) {
         const BindingResult result = host->call(call);

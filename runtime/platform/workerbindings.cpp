@@ -206,7 +206,7 @@ void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &
         done(BindingResult::failure(QString::fromLatin1(engine::messages::tooManySubrequests)));
         return;
     }
-    engine::RequestData request = requestFromArgs(call.args, 1);
+    engine::RequestData request = call.request ? *call.request : requestFromArgs(call.args, 1);
     const QString url = request.url;
     auto complete = [done = std::move(done), url](const engine::InvocationResult &result) {
         if (result.response)

@@ -124,14 +124,9 @@ public:
         } else if (call.binding != QLatin1String("SVC")) {
             return done(BindingResult::failure(QStringLiteral("unknown binding ") + call.binding));
         }
-        RequestData request;
-        request.method = call.args.value(1).toString();
-        request.url = call.args.value(2).toString();
-        for (const QVariant &pair : call.args.value(3).toList())
-            request.headers.append(
-                    {pair.toList().value(0).toString(), pair.toList().value(1).toString()});
-        if (call.args.value(4).typeId() == QMetaType::QByteArray)
-            request.body = call.args.value(4).toByteArray();
+        if (!call.request || call.args.size() != 1)
+            return done(BindingResult::failure(QStringLiteral("fetch() without a typed request")));
+        RequestData request = *call.request;
         const QString url = request.url;
         const QVariantList env = {text("FROM", "plain_text", QStringLiteral("dispatcher"))};
         m_engine.invokeFetch(
