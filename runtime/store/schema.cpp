@@ -127,6 +127,14 @@ QList<SchemaStep> buildSteps()
                           QStringLiteral("CREATE INDEX kv_entries_by_expiration ON kv_entries"
                                          " (expiration) WHERE expiration IS NOT NULL"),
                   }});
+
+    // v3: no query reads traces by time or by script (the Tail reads the newest rows by id), but
+    // every request's one or two trace rows paid for both indexes on the writer thread.
+    steps.append({3,
+                  {
+                          QStringLiteral("DROP INDEX traces_by_time"),
+                          QStringLiteral("DROP INDEX traces_by_script"),
+                  }});
     return steps;
 }
 

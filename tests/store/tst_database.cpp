@@ -140,6 +140,9 @@ void tst_Database::migratesFromEachEarlierVersion()
                                      "NULL)"));
             old->exec(QStringLiteral("INSERT INTO dispatch_namespaces (name, created_at) VALUES "
                                      "('prod', 1)"));
+            if (fromVersion >= 2)
+                old->exec(QStringLiteral("INSERT INTO traces (script_name, event_timestamp, "
+                                         "outcome) VALUES ('site', 1, 'ok')"));
         }));
     }
     auto db = Database::open(path(), &error);
@@ -148,7 +151,12 @@ void tst_Database::migratesFromEachEarlierVersion()
     const int rows = fromVersion == 0 ? 0 : 1;
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM kv_entries WHERE key = 'k'")), rows);
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM dispatch_namespaces")), rows);
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), 0);
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), fromVersion >= 2 ? 1 : 0);
+    // v3 dropped the trace indexes no query used; every trace row paid for them.
+    QCOMPARE(scalar(*db,
+                    QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                                   "tbl_name = 'traces'")),
+             0);
     QCOMPARE(scalar(*db,
                     QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "
                                    "'analytics_rows_by_time'")),
