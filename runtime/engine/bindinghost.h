@@ -18,8 +18,9 @@ struct BindingCall
     QString binding;
     QString method;
     QVariantList args;
-    // A Fetcher's `("fetch", [handle, method, url, headers, body])` (CONTRACT.md) arrives with
-    // the request read straight from JS into `request`, and only the handle left in `args`.
+    // Every fetch-shaped call arrives with its request read straight from JS into `request`: a
+    // Fetcher's `("fetch", [handle, method, url, headers, body])` (CONTRACT.md) with only the
+    // handle left in `args`, the routed fetch() native (outboundFetchBinding) with empty `args`.
     std::optional<RequestData> request;
 };
 
@@ -49,8 +50,8 @@ struct BindingResult
 using BindingCompletion = std::function<void(BindingResult)>;
 
 // The reserved binding name under which a Worker's own fetch() reaches the host when the host
-// routes outbound traffic (an outbound Worker): method "fetch", args [method, url, headers,
-// body, redirect], answered like the fetch native. The subrequest is already counted.
+// routes outbound traffic (an outbound Worker): method "fetch" with the request in
+// BindingCall::request, answered like the fetch native. The subrequest is already counted.
 inline constexpr char outboundFetchBinding[] = "__outbound__";
 
 // Implemented by runtime/platform: the engine knows binding names, not what they do.

@@ -1011,10 +1011,13 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
         return {};
     }
     BindingCall call {InvocationRef(invocation, invocation->id), name, method, {}, {}};
-    if (method == u"fetch" && name != QLatin1String(outboundFetchBinding) && args->IsArray()
-        && args.As<v8::Array>()->Length() == 5) {
+    if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 5) {
         // The request of every forwarded call: read into RequestData directly, not through a
-        // QVariant tree of header pairs that the host would take apart again.
+        // QVariant tree of header pairs that the host would take apart again. A Fetcher's
+        // arguments start with its handle; the routed fetch() native's with the method and end
+        // with `redirect`, which an outbound Worker does not see.
+        const bool routed = name == QLatin1String(outboundFetchBinding);
+        const uint32_t first = routed ? 0 : 1;
         auto array = args.As<v8::Array>();
         v8::Local<v8::Value> items[5];
         for (uint32_t i = 0; i < 5; ++i) {
@@ -1022,14 +1025,15 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
                 return {};
         }
         RequestData request;
-        request.method = toQString(iso, items[1]);
-        request.url = toQString(iso, items[2]);
-        request.headers = headersFromV8(context, items[3]);
+        request.method = toQString(iso, items[first]);
+        request.url = toQString(iso, items[first + 1]);
+        request.headers = headersFromV8(context, items[first + 2]);
         QByteArray body;
-        if (toBytes(items[4], &body))
+        if (toBytes(items[first + 3], &body))
             request.body = std::move(body);
-        call.args = {items[0]->IsNumber() ? QVariant(items[0].As<v8::Number>()->Value())
-                                          : QVariant()};
+        if (!routed)
+            call.args = {items[0]->IsNumber() ? QVariant(items[0].As<v8::Number>()->Value())
+                                              : QVariant()};
         call.request = std::move(request);
     } else {
         QString error;

@@ -79,17 +79,11 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
     if (call.binding == QLatin1String(engine::outboundFetchBinding) && routesOutboundFetch()) {
         // The user Worker's fetch() goes to the outbound Worker, with the parameters its
         // dispatcher filled in as env values. The engine counted the subrequest already.
-        engine::RequestData request = requestFromArgs(call.args, 0);
-        const QString url = request.url;
-        m_dispatcher.invokePlatformWorker(
-                m_context.outboundService, std::move(request), m_context.outboundParams,
-                [done = std::move(done), url](const engine::InvocationResult &result) {
-                    if (result.response)
-                        done(BindingResult::success(QVariant::fromValue(
-                                engine::FetchedResponse {*result.response, url})));
-                    else
-                        done(BindingResult::failure(result.error));
-                });
+        if (!call.request)
+            return done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
+        m_dispatcher.invokePlatformWorker(m_context.outboundService, *call.request,
+                                          m_context.outboundParams,
+                                          fetched(call.request->url, std::move(done)));
         return;
     }
     const auto b = binding(call.binding);
@@ -184,19 +178,15 @@ BindingResult WorkerBindings::dispatchGet(const QJsonObject &binding, const QVar
     return BindingResult::success(double(id));
 }
 
-engine::RequestData requestFromArgs(const QVariantList &args, int first)
+Dispatcher::Done WorkerBindings::fetched(const QString &url, BindingCompletion done)
 {
-    engine::RequestData r;
-    r.method = args.value(first).toString();
-    r.url = args.value(first + 1).toString();
-    for (const QVariant &pair : args.value(first + 2).toList()) {
-        const QVariantList p = pair.toList();
-        r.headers.append({p.value(0).toString(), p.value(1).toString()});
-    }
-    const QVariant body = args.value(first + 3);
-    if (body.isValid() && !body.isNull())
-        r.body = bytesOf(body);
-    return r;
+    return [done = std::move(done), url](const engine::InvocationResult &result) {
+        if (result.response)
+            done(BindingResult::success(
+                    QVariant::fromValue(engine::FetchedResponse {*result.response, url})));
+        else
+            done(BindingResult::failure(result.error));
+    };
 }
 
 void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &call,
@@ -206,15 +196,12 @@ void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &
         done(BindingResult::failure(QString::fromLatin1(engine::messages::tooManySubrequests)));
         return;
     }
-    engine::RequestData request = call.request ? *call.request : requestFromArgs(call.args, 1);
-    const QString url = request.url;
-    auto complete = [done = std::move(done), url](const engine::InvocationResult &result) {
-        if (result.response)
-            done(BindingResult::success(
-                    QVariant::fromValue(engine::FetchedResponse {*result.response, url})));
-        else
-            done(BindingResult::failure(result.error));
-    };
+    if (!call.request) {
+        done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
+        return;
+    }
+    engine::RequestData request = *call.request;
+    auto complete = fetched(request.url, std::move(done));
     if (binding.value(u"type").toString() == u"service") {
         m_dispatcher.invokePlatformWorker(binding.value(u"service").toString(), std::move(request),
                                           {}, std::move(complete));

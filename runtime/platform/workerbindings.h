@@ -45,6 +45,8 @@ private:
     };
 
     std::optional<QJsonObject> binding(const QString &name) const;
+    // Completes a fetch-shaped call with the Worker's response (or its failure).
+    static Dispatcher::Done fetched(const QString &url, engine::BindingCompletion done);
     engine::BindingResult writeDataPoint(const QJsonObject &binding, const QVariantList &args);
     engine::BindingResult dispatchGet(const QJsonObject &binding, const QVariantList &args);
     void kvCall(const QJsonObject &binding, const engine::BindingCall &call,
@@ -60,8 +62,5 @@ private:
     int m_nextHandle = 1;
     QHash<int, FetcherHandle> m_handles;
 };
-
-// RequestData from a Fetcher's `fetch(handle, method, url, headers, body)` arguments.
-engine::RequestData requestFromArgs(const QVariantList &args, int first);
 
 } // namespace switchyard::platform
