@@ -391,6 +391,7 @@ QJsonObject measureEdit(Bench &bench, int count)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    qputenv("QT_NO_GLIB", "1"); // as app/main.cpp does, for the threads started after this
     QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false\nswitchyard.*.info=false"));
     QCommandLineParser parser;
     parser.addHelpOption();
