@@ -486,7 +486,8 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
         v8::Local<v8::Value> jsRequest;
         if (!callMember(context, internals, "makeRequest",
                         {toV8String(iso, request.method), toV8String(iso, request.url),
-                         headersToV8(context, request.headers), body, cf})
+                         headersToV8(context, request.headers), body, cf,
+                         v8::Number::New(iso, double(invocation->id))})
                      .ToLocal(&jsRequest))
             return threw();
         if (m_script->source().serviceWorker) {
@@ -556,7 +557,7 @@ constexpr char watchSource[] = R"JS((function (internals, settled) {
     let promise = result;
     if (fetchEvent) {
       promise = new NativePromise((resolve) => resolve(result));
-      promise = apply(then, promise, [(value) => internals.readResponse(value)]);
+      promise = apply(then, promise, [(value) => internals.readResponse(value, id)]);
     }
     apply(then, promise, [(value) => settled(id, value, true), (error) => settled(id, error, false)]);
   };
@@ -607,6 +608,19 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
         ResponseData response;
         if (value->IsObject()) {
             auto object = value.As<v8::Object>();
+            v8::Local<v8::Value> origin = getProperty(context, object, "origin");
+            if (!origin.IsEmpty() && origin->IsNumber()) {
+                // A binding's response returned untouched: the engine still holds it.
+                auto it = invocation->fetched.find(quint64(origin.As<v8::Number>()->Value()));
+                if (it == invocation->fetched.end())
+                    return fail(invocation, QLatin1String(outcomes::exception),
+                                QStringLiteral("Error"),
+                                QStringLiteral("The fetched response is no longer available."));
+                result.response = std::move(it->second);
+                invocation->fetched.erase(it);
+                respond(invocation, std::move(result));
+                return;
+            }
             v8::Local<v8::Value> status = getProperty(context, object, "status");
             if (!status.IsEmpty() && status->IsNumber())
                 response.status = int(status.As<v8::Number>()->Value());
@@ -747,6 +761,7 @@ void Instance::respond(const std::shared_ptr<InvocationState> &invocation, Invoc
     if (invocation->completed || invocation->responded)
         return;
     invocation->responded = true;
+    invocation->fetched.clear(); // nothing can hand one back any more
     ThreadCpuClock *running
             = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
     result.invocationId = invocation->id;
@@ -1011,7 +1026,26 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
         return {};
     }
     BindingCall call {InvocationRef(invocation, invocation->id), name, method, {}, {}};
-    if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 5) {
+    if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 2
+        && name != QLatin1String(outboundFetchBinding)) {
+        // A Fetcher forwarding the Invocation's own request as is, named by its Invocation id
+        // (CONTRACT.md): the request the Invocation started with, minus a body a GET may have
+        // come with (the Worker never saw one). Any other id is a request kept from an earlier
+        // Invocation; undefined sends the prelude the long way.
+        auto array = args.As<v8::Array>();
+        v8::Local<v8::Value> handle;
+        v8::Local<v8::Value> origin;
+        if (!array->Get(context, 0).ToLocal(&handle) || !array->Get(context, 1).ToLocal(&origin))
+            return {};
+        if (!origin->IsNumber() || quint64(origin.As<v8::Number>()->Value()) != invocation->id
+            || invocation->kind != InvocationState::Kind::Fetch)
+            return v8::Undefined(iso);
+        RequestData request = invocation->request;
+        request.body.reset();
+        request.cf.reset();
+        call.args = {handle->IsNumber() ? QVariant(handle.As<v8::Number>()->Value()) : QVariant()};
+        call.request = std::move(request);
+    } else if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 5) {
         // The request of every forwarded call: read into RequestData directly, not through a
         // QVariant tree of header pairs that the host would take apart again. A Fetcher's
         // arguments start with its handle; the routed fetch() native's with the method and end
@@ -1079,6 +1113,25 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
     return resolver->GetPromise();
 }
 
+void Instance::keepFetched(v8::Local<v8::Context> context, v8::Local<v8::Object> made,
+                           const ResponseData &response)
+{
+    // A dispatcher returns the response it fetched, usually its first. Only the first few of an
+    // Invocation, and only bodies of modest size, are kept (a copy lives in JS too); a response
+    // without a key is read out of JS like any other. Never evicted: the prelude trusts a key.
+    constexpr size_t kept = 4;
+    constexpr qsizetype keptBodyBytes = 1 << 20;
+    auto &fetched = m_current->fetched;
+    if (fetched.size() >= kept || response.body.size() > keptBodyBytes)
+        return;
+    const quint64 key = ++m_nextFetched;
+    fetched.emplace(key, response);
+    v8::Isolate *iso = context->GetIsolate();
+    made->Set(context, propertyName(iso, "origin"), v8::Number::New(iso, double(key))).Check();
+    made->Set(context, propertyName(iso, "originOf"), v8::Number::New(iso, double(m_current->id)))
+            .Check();
+}
+
 void Instance::settleBinding(quint64 id, const BindingResult &result)
 {
     settle(
@@ -1089,9 +1142,12 @@ void Instance::settleBinding(quint64 id, const BindingResult &result)
                 if (result.value.metaType() == QMetaType::fromType<FetchedResponse>()) {
                     const auto &fetched
                             = *static_cast<const FetchedResponse *>(result.value.constData());
-                    return responseToV8(context, fetched.response.status,
-                                        fetched.response.statusText, fetched.response.headers,
-                                        fetched.response.body, fetched.url, false);
+                    v8::Local<v8::Object> made = responseToV8(
+                            context, fetched.response.status, fetched.response.statusText,
+                            fetched.response.headers, fetched.response.body, fetched.url, false);
+                    if (m_current && !m_current->responded)
+                        keepFetched(context, made, fetched.response);
+                    return made;
                 }
                 return toV8(context, result.value);
             },

@@ -99,6 +99,10 @@ private:
     void settle(quint64 id, const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
                 bool reject);
     void settleBinding(quint64 id, const BindingResult &result);
+    // Keeps a fetch-shaped binding's response with the current Invocation and tags `made` (its
+    // result object for the prelude) with the key, so the response can be handed back as is.
+    void keepFetched(v8::Local<v8::Context> context, v8::Local<v8::Object> made,
+                     const ResponseData &response);
     void checkHung();
     void die(const QString &outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
@@ -150,6 +154,7 @@ private:
     // Each active Invocation's ctx handle (CONTRACT.md makeContext): its waitUntil array.
     std::map<quint64, v8::Global<v8::Object>> m_contextHandles;
     quint64 m_nextPending = 0;
+    quint64 m_nextFetched = 0; // keys of InvocationState::fetched
 };
 
 } // namespace switchyard::engine

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 
 namespace switchyard::engine {
 
@@ -54,6 +55,10 @@ public:
     int waitUntilPending = 0;
     QList<LogEntry> logs;
     QList<ExceptionEntry> exceptions;
+    // Responses fetch-shaped bindings gave this Invocation, by the key their JS Response carries:
+    // one handed back untouched as the result is taken from here instead of read out of JS
+    // (readResponse in CONTRACT.md). The first few only; emptied once the response is given.
+    std::map<quint64, ResponseData> fetched;
 
     bool countSubrequest() { return subrequests.fetch_add(1) + 1 <= subrequestLimit; }
 };

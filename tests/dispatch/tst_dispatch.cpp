@@ -93,6 +93,8 @@ private Q_SLOTS:
     void customHostnameMetadataAndUntrustedCf();
     void outboundWorkerGetsDeclaredParameters();
     void requestAndResponseIntact();
+    void forwardingAsIs_data();
+    void forwardingAsIs();
     void oversizedBodyIs413();
 
 private:
@@ -678,6 +680,123 @@ void tst_Dispatch::requestAndResponseIntact()
     QCOMPARE(r.body, QByteArray("body bytes|?q=%C3%A9"));
     QCOMPARE(r.header("x-method"), QByteArray("POST"));
     QCOMPARE(r.header("x-custom"), QByteArray("yes"));
+    int cookies = 0;
+    for (const auto &[n, v] : r.headers)
+        cookies += n.compare("set-cookie", Qt::CaseInsensitive) == 0;
+    QCOMPARE(cookies, 2);
+}
+
+void tst_Dispatch::forwardingAsIs_data()
+{
+    // The engine forwards a dispatcher's own request, and hands back a response it fetched, by
+    // name instead of copying them through JS (CONTRACT.md). Every way a Worker can make that
+    // shortcut wrong must still see what the Fetch API says.
+    QTest::addColumn<QByteArray>("dispatcher");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArrayList>("paths"); // requested in turn; the last one is checked
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("expected");
+
+    const QByteArrayList one {"/first?q=1"};
+    const QByteArrayList two {"/first?q=1", "/second"};
+    const QByteArray forward = R"(export default {
+        fetch(request, env) { return env.DISPATCHER.get("echo").fetch(request); } };)";
+    QTest::newRow("GET as is") << forward << QByteArray("GET") << QByteArray() << one << 202
+                               << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("POST as is") << forward << QByteArray("POST") << QByteArray("abc") << one << 202
+                                << QByteArray("POST /first?q=1 yes [abc]");
+    // A GET's body never reaches the dispatcher's Worker, so it must not reach the user Worker.
+    QTest::newRow("GET that came with a body")
+            << forward << QByteArray("GET") << QByteArray("hidden") << one << 202
+            << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("request kept from an earlier request")
+            << QByteArray(R"(let first;
+        export default { fetch(request, env) {
+            first ??= request;
+            return env.DISPATCHER.get("echo").fetch(first); } };)")
+            << QByteArray("GET") << QByteArray() << two << 202
+            << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("request with init") << QByteArray(R"(export default {
+        fetch(request, env) {
+            return env.DISPATCHER.get("echo").fetch(request, { method: "PUT", body: "new" }); } };)")
+                                       << QByteArray("GET") << QByteArray() << one << 202
+                                       << QByteArray("PUT /first?q=1 yes [new]");
+    QTest::newRow("response read, then returned") << QByteArray(R"(export default {
+        async fetch(request, env) {
+            const response = await env.DISPATCHER.get("echo").fetch(request);
+            await response.text();
+            return response; } };)") << QByteArray("GET")
+                                                  << QByteArray() << one << 500
+                                                  << QByteArray("Body has already been used");
+    QTest::newRow("response body streamed into a new one")
+            << QByteArray(R"(export default {
+        async fetch(request, env) {
+            const response = await env.DISPATCHER.get("echo").fetch(request);
+            return new Response(response.body, { status: 203, headers: response.headers }); } };)")
+            << QByteArray("GET") << QByteArray() << one << 203
+            << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("clone returned") << QByteArray(R"(export default {
+        async fetch(request, env) {
+            const response = await env.DISPATCHER.get("echo").fetch(request);
+            const copy = response.clone();
+            await response.text();
+            return copy; } };)") << QByteArray("GET")
+                                    << QByteArray() << one << 202
+                                    << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("response kept from an earlier request") << QByteArray(R"(let kept;
+        export default { async fetch(request, env) {
+            const response = await env.DISPATCHER.get("echo").fetch(request);
+            if (!kept) { kept = response; return new Response("first"); }
+            return kept; } };)") << QByteArray("GET") << QByteArray()
+                                                           << two << 202
+                                                           << QByteArray("GET /first?q=1 yes []");
+    QTest::newRow("second of two fetches") << QByteArray(R"(export default {
+        async fetch(request, env) {
+            const echo = env.DISPATCHER.get("echo");
+            const a = await echo.fetch(request);
+            const b = await echo.fetch(new Request(request.url + "&b", request));
+            return b; } };)") << QByteArray("GET")
+                                           << QByteArray() << one << 202
+                                           << QByteArray("GET /first?q=1&b yes []");
+    QTest::newRow("sixth of six fetches") << QByteArray(R"(export default {
+        async fetch(request, env) {
+            let last;
+            for (let i = 1; i <= 6; ++i)
+                last = await env.DISPATCHER.get("echo").fetch(request.url + "&" + i);
+            return last; } };)") << QByteArray("GET")
+                                          << QByteArray() << one << 202
+                                          << QByteArray("GET /first?q=1&6 no []");
+}
+
+void tst_Dispatch::forwardingAsIs()
+{
+    QFETCH(QByteArray, dispatcher);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArrayList, paths);
+    QFETCH(int, status);
+    QFETCH(QByteArray, expected);
+    installDispatcher(dispatcher);
+    putUserWorker(QStringLiteral("echo"), R"(export default {
+        async fetch(request) {
+            const url = new URL(request.url);
+            const headers = new Headers({ "x-echo": "1" });
+            headers.append("set-cookie", "a=1");
+            headers.append("set-cookie", "b=2");
+            const custom = request.headers.get("x-custom") ? "yes" : "no";
+            return new Response(`${request.method} ${url.pathname}${url.search} ${custom} [${await request.text()}]`,
+                                { status: 202, headers });
+        } };)");
+    RawResponse r;
+    for (const QByteArray &path : paths)
+        r = rawRequest(m_stack->port(), method, "echo.localhost", path, body,
+                       {{"X-Custom", "yes"}});
+    QCOMPARE(r.status, status);
+    QVERIFY2(r.body.contains(expected), r.body);
+    if (status == 500)
+        return;
+    QCOMPARE(r.header("x-echo"), QByteArray("1"));
     int cookies = 0;
     for (const auto &[n, v] : r.headers)
         cookies += n.compare("set-cookie", Qt::CaseInsensitive) == 0;

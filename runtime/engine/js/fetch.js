@@ -126,13 +126,15 @@
   });
   Object.defineProperty(hIterProto, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
   function headersIter(s, kind) { const it = Object.create(hIterProto); hIterState.set(it, { s, kind, i: 0 }); return it; }
+  const needsCleaning = /[\0\r\n]|^[\t ]|[\t ]$/;
   function headersFromPairs(pairs, guard) {
     const h = new Headers();
     const s = headersState.get(h);
     for (const [n, v] of pairs || []) {
       // be lenient with what the network gives us, but keep the invariants
       let ln; try { ln = checkName(n); } catch (_) { continue; }
-      const val = String(v).replace(/[\0\r\n]/g, ' ').replace(/^[\t ]+|[\t ]+$/g, '');
+      let val = String(v);
+      if (needsCleaning.test(val)) val = val.replace(/[\0\r\n]/g, ' ').replace(/^[\t ]+|[\t ]+$/g, '');
       const list = s.map.get(ln); if (list) list.push(val); else s.map.set(ln, [val]);
     }
     s.guard = guard || 'none';
@@ -282,7 +284,9 @@
   $.consumeBody = consumeBody;
 
   // ---------------------------------------------------------------- Request
-  const requestState = $.slot(); // {method, url, headers, redirect, signal, cf}
+  // {method, url, headers, redirect, signal, cf, origin}; `signal` is made when first asked for
+  // (an incoming request's is never aborted); `origin`: see makeIncomingRequest.
+  const requestState = $.slot();
   // Not the Fetch spec's normalisation but workerd's (compatibility flag upper_case_all_http_methods,
   // the default since 2024-10-14): any method its HTTP stack (kj::HttpMethod) knows is accepted in
   // any case and upper-cased ('patch' -> 'PATCH'); anything else, CONNECT and custom methods
@@ -344,7 +348,7 @@
     get url() { return rGet(this).url; }
     get headers() { return rGet(this).headers; }
     get redirect() { return rGet(this).redirect; }
-    get signal() { return rGet(this).signal; }
+    get signal() { const s = rGet(this); return s.signal || (s.signal = $.newSignal()); }
     get cf() { return rGet(this).cf; }
     get fetcher() { return null; }
     get integrity() { return ''; }
@@ -368,13 +372,23 @@
   $.defineGlobal('Request', Request);
   $.Request = Request;
   $.isRequest = (v) => requestState.has(v);
-  $.makeIncomingRequest = function (method, url, headerPairsIn, body, cf) {
+  // `origin` (optional) names the Invocation whose request this is: while it has no body, the host
+  // holds the same request and a Fetcher can forward it by that name (requestOrigin).
+  $.makeIncomingRequest = function (method, url, headerPairsIn, body, cf, origin) {
     const r = Object.create(Request.prototype);
     const headers = headersFromPairs(headerPairsIn, 'immutable');
-    requestState.set(r, { method: String(method), url: String(url), headers, redirect: 'manual', signal: $.newSignal(), cf: cf === null ? undefined : cf });
+    requestState.set(r, { method: String(method), url: String(url), headers, redirect: 'manual', signal: null, cf: cf === null ? undefined : cf, origin });
     const hasBody = body != null && !(method === 'GET' || method === 'HEAD');
     bodyState.set(r, makeBodyState(hasBody ? { bytes: body instanceof Uint8Array ? body : $.toBytes(body) } : null));
     return r;
+  };
+  // The Invocation id an incoming request came with, if forwarding it as is sends what the host
+  // already has: its headers are immutable and its method and URL fixed, so only a body could
+  // differ, and it has none. Otherwise undefined.
+  $.requestOrigin = function (value) {
+    const s = requestState.get(value);
+    if (!s || s.origin === undefined) return undefined;
+    return bodyState.get(value).isNull ? s.origin : undefined;
   };
   // -> Promise<{method, url, headers pairs, body Uint8Array|null, redirect, signal}>; consumes the body
   $.serializeRequest = function (req) {
@@ -387,7 +401,10 @@
   };
 
   // ---------------------------------------------------------------- Response
-  const responseState = $.slot(); // {status, statusText, headers, type, url, redirected, webSocket, cf}
+  // {status, statusText, headers, type, url, redirected, webSocket, cf, origin, originOf}: a
+  // Response a fetch-shaped binding made carries the host's key for the same response (`origin`)
+  // and the Invocation that asked (`originOf`), see readResponse.
+  const responseState = $.slot();
   const nullBodyStatus = [101, 103, 204, 205, 304];
   const redirectStatus = [301, 302, 303, 307, 308];
   let internalCtor = false;
@@ -452,7 +469,7 @@
       if (s.webSocket) throw new TypeError('Cannot clone a response to a WebSocket handshake.');
       const headers = new Headers(s.headers);
       setGuard(headers, headersState.get(s.headers).guard);
-      const r = makeResponse(Object.assign({}, s, { headers }), null);
+      const r = makeResponse(Object.assign({}, s, { headers, origin: undefined, originOf: undefined }), null);
       bodyState.set(r, cloneBody(bodyState.get(this)));
       return r;
     }
@@ -482,14 +499,21 @@
       status, statusText: res.statusText == null ? '' : String(res.statusText),
       headers: headersFromPairs(res.headers, 'immutable'),
       url: res.url == null ? (fallbackUrl || '') : String(res.url), redirected: !!res.redirected,
+      origin: res.origin, originOf: res.originOf,
     }, body);
   };
-  $.readResponse = function (value) {
+  $.readResponse = function (value, invocationId) {
     if (!responseState.has(value)) {
       return Promise.reject(new TypeError("Incorrect type for the 'fetch' handler's return value: expected a Response."));
     }
     const s = responseState.get(value);
     const b = bodyState.get(value);
+    // A binding's response handed back untouched by the Invocation that fetched it: the host
+    // still holds it (status, headers and body cannot have changed), so only its key goes back.
+    if (s.origin !== undefined && s.originOf === invocationId && !b.used && b.stream === null) {
+      b.used = true; b.bytes = null;
+      return { origin: s.origin };
+    }
     const pairs = headerPairs(s.headers);
     const p = b.isNull ? Promise.resolve(new Uint8Array(0)) : consumeBody(value);
     return p.then((body) => ({ status: s.status, statusText: s.statusText, headers: pairs, body, webSocket: null }));

@@ -17,6 +17,19 @@
     fetch(input, init = undefined) {
       const st = fetcherState.get(this);
       if (!st) return Promise.reject(new TypeError('Illegal invocation'));
+      // A dispatcher forwarding its own request as is (the common case): the host already has it,
+      // so it is named rather than copied and read back. Its signal is never aborted. The host
+      // answers undefined when the name is not its current Invocation's (a request kept from an
+      // earlier one); then it goes the long way.
+      const origin = init === undefined ? $.requestOrigin(input) : undefined;
+      if (origin !== undefined) {
+        let p;
+        try { p = call(st.binding, 'fetch', [st.handle, origin]); } catch (e) { return Promise.reject(e); }
+        if (p !== undefined) {
+          const url = input.url;
+          return Promise.resolve(p).then((res) => $.responseFromResult(res, url));
+        }
+      }
       return new Promise((resolve, reject) => {
         const request = new $.Request(input, init);
         const signal = request.signal;
@@ -229,8 +242,8 @@
   }
   const installedGlobals = new Set();
   const internals = Object.freeze({
-    makeRequest(method, url, headers, body, cf) { return $.makeIncomingRequest(method, url, headers, body, cf); },
-    readResponse(value) { return $.readResponse(value); },
+    makeRequest(method, url, headers, body, cf, origin) { return $.makeIncomingRequest(method, url, headers, body, cf, origin); },
+    readResponse(value, invocationId) { return $.readResponse(value, invocationId); },
     makeEnv(descriptors) {
       const env = {};
       for (const d of descriptors || []) {
