@@ -19,10 +19,10 @@ class Instance;
 // never holds up another Worker queued behind it.
 //
 // Executors come in two lanes of equal size. Instances whose recent slices ran long (a Worker
-// spinning towards its CPU limit) are scheduled on the long lane only, whose threads run at nice
-// 10, and there they yield the CPU while short work runs (Instance::yieldToShortWork): a tenant
-// burning its limit then takes what the others leave, not a core from them. Every Instance starts
-// on the short lane.
+// spinning towards its CPU limit) are scheduled on the long lane only, whose threads run at
+// SCHED_IDLE, and there they yield the CPU while short work runs (Instance::yieldToShortWork): a
+// tenant burning its limit then takes what the others leave, not a core from them. Every Instance
+// starts on the short lane.
 class Scheduler
 {
 public:

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void startupCpuLimit();
     void noisyNeighbour();
     void noThreadRunsAtRealTimePriority();
+    void longLaneRunsAtIdlePolicy();
     void spinningWorkerMovesToTheLongLane();
     void longLaneYieldsToShortWork();
     void limitsInTheWaitUntilPhase();
@@ -72,7 +73,8 @@ void tst_EngineLimits::cpuLimitThenNextInvocationWorks()
     QCOMPARE(killed.outcome, QStringLiteral("exceededCpu"));
     QCOMPARE(killed.error, QStringLiteral("Worker exceeded CPU time limit."));
     QVERIFY(!killed.response);
-    QVERIFY2(killed.cpuTimeMs >= 50 && killed.cpuTimeMs <= 52,
+    // Never before the limit; a loaded machine may wake the (normal-priority) watchdog late.
+    QVERIFY2(killed.cpuTimeMs >= 50 && killed.cpuTimeMs <= 60,
              qPrintable(QString::number(killed.cpuTimeMs)));
     // The same Instance goes on: its state survived the kill.
     const InvocationResult next = invoke(*m_engine, script, get("http://s/"), {50, 0, 0});
@@ -251,6 +253,30 @@ void tst_EngineLimits::noThreadRunsAtRealTimePriority()
                                                  text.lastIndexOf(')') - text.indexOf('(') - 1)))
                                     .arg(policy)));
     }
+}
+
+void tst_EngineLimits::longLaneRunsAtIdlePolicy()
+{
+    // At nice 10 a spinner on the long lane kept its core for a while after another tenant's
+    // thread woke, and doubled that tenant's p99 (bench/run.sh); at SCHED_IDLE it yields at once.
+    const int perLane = m_engine->config().executorThreads;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    int seen = 0;
+    for (const QString &id : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile stat(tasks.filePath(id + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QByteArray name
+                = text.mid(text.indexOf('(') + 1, text.lastIndexOf(')') - text.indexOf('(') - 1);
+        if (!name.startsWith("executor-"))
+            continue;
+        const int index = name.mid(int(qstrlen("executor-"))).toInt();
+        const int policy = text.mid(text.lastIndexOf(')') + 2).split(' ').at(38).toInt();
+        QCOMPARE(policy, index < perLane ? SCHED_OTHER : SCHED_IDLE);
+        ++seen;
+    }
+    QCOMPARE(seen, 2 * perLane);
 }
 
 void tst_EngineLimits::noisyNeighbour()
