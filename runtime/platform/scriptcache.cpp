@@ -22,18 +22,27 @@ engine::ScriptSource ScriptCache::sourceOf(const QString &name, const store::Wor
     return engine::ScriptSource::esModules(name, modules, code.mainModule);
 }
 
+// Built on every invocation: one allocation, not four passes of arg().
+static QString versionKey(QLatin1String kind, const QString &scope, const QString &name,
+                          const QByteArray &contentHash, qint64 modifiedAt)
+{
+    QString key;
+    key.reserve(kind.size() + scope.size() + name.size() + contentHash.size() + 24);
+    key.append(kind).append(scope).append(u'/').append(name).append(u':');
+    key.append(QLatin1String(contentHash)).append(u':').append(QString::number(modifiedAt));
+    return key;
+}
+
 QString ScriptCache::scriptKey(const store::ScriptRecord &record)
 {
-    return QStringLiteral("script:%1/%2:%3:%4")
-            .arg(record.namespaceName, record.name, QString::fromLatin1(record.contentHash))
-            .arg(record.modifiedAt);
+    return versionKey(QLatin1String("script:"), record.namespaceName, record.name,
+                      record.contentHash, record.modifiedAt);
 }
 
 QString ScriptCache::platformWorkerKey(const store::PlatformWorkerRecord &record)
 {
-    return QStringLiteral("platform:%1:%2:%3")
-            .arg(record.name, QString::fromLatin1(record.contentHash))
-            .arg(record.modifiedAt);
+    return versionKey(QLatin1String("platform:"), {}, record.name, record.contentHash,
+                      record.modifiedAt);
 }
 
 ScriptVersion ScriptCache::get(const QString &key, const QString &name,
@@ -65,22 +74,11 @@ ScriptVersion ScriptCache::get(const QString &key, const QString &name,
     }
     auto bindings = std::make_shared<BindingIndex>();
     for (const QJsonValue b : code.bindings)
-        bindings->insert(b.toObject().value(u"name").toString(), b.toObject());
+        bindings->insert(b.toObject().value(u"name").toString(), BindingSpec::from(b.toObject()));
     ScriptVersion version {script, WorkerBindings::envDescriptors(code.bindings),
                            std::move(bindings)};
     m_scripts.insert(key, version);
     return version;
-}
-
-void ScriptCache::evict(const QString &prefix, const QString &keep)
-{
-    std::lock_guard lock(m_mutex);
-    for (auto it = m_scripts.begin(); it != m_scripts.end();) {
-        if (it.key().startsWith(prefix) && it.key() != keep)
-            it = m_scripts.erase(it);
-        else
-            ++it;
-    }
 }
 
 std::optional<QString> ScriptCache::check(const store::ScriptModules &modules,

@@ -37,8 +37,6 @@ public:
     // `key` identifies the version: e.g. "script:production/site:<hash>:<modified>".
     ScriptVersion get(const QString &key, const QString &name, const store::WorkerCode &code,
                       QString *error);
-    // Forgets versions whose key starts with `prefix` other than `keep`.
-    void evict(const QString &prefix, const QString &keep = {});
 
     std::optional<QString> check(const store::ScriptModules &modules,
                                  const QString &mainModule) override;

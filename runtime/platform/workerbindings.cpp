@@ -34,44 +34,63 @@ QVariantList WorkerBindings::envDescriptors(const QJsonArray &bindings, const QV
     return out;
 }
 
-std::optional<QJsonObject> WorkerBindings::binding(const QString &name) const
+BindingSpec BindingSpec::from(const QJsonObject &binding)
+{
+    BindingSpec spec;
+    spec.typeName = binding.value(u"type").toString();
+    if (spec.typeName == u"kv_namespace") {
+        spec.type = Type::KvNamespace;
+        spec.target = binding.value(u"namespace_id").toString();
+    } else if (spec.typeName == u"analytics_engine") {
+        spec.type = Type::AnalyticsEngine;
+        spec.target = binding.value(u"dataset").toString();
+    } else if (spec.typeName == u"dispatch_namespace") {
+        spec.type = Type::DispatchNamespace;
+        spec.target = binding.value(u"namespace").toString();
+        spec.outbound = binding.value(u"outbound").toObject();
+    } else if (spec.typeName == u"service") {
+        spec.type = Type::Service;
+        spec.target = binding.value(u"service").toString();
+    }
+    return spec;
+}
+
+const BindingSpec *WorkerBindings::binding(const QString &name) const
 {
     if (!m_context.bindings)
-        return std::nullopt;
+        return nullptr;
     const auto it = m_context.bindings->constFind(name);
-    if (it == m_context.bindings->cend())
-        return std::nullopt;
-    return *it;
+    return it == m_context.bindings->cend() ? nullptr : &*it;
 }
 
 bool WorkerBindings::isAsync(const BindingCall &call) const
 {
     if (call.binding == QLatin1String(engine::outboundFetchBinding))
         return true;
-    const auto b = binding(call.binding);
+    const BindingSpec *b = binding(call.binding);
     if (!b)
         return false;
-    const QString type = b->value(u"type").toString();
-    if (type == u"kv_namespace")
+    using Type = BindingSpec::Type;
+    if (b->type == Type::KvNamespace)
         return true;
-    if (type == u"dispatch_namespace" || type == u"service")
+    if (b->type == Type::DispatchNamespace || b->type == Type::Service)
         return call.method == u"fetch";
     return false;
 }
 
 BindingResult WorkerBindings::call(const BindingCall &call)
 {
-    const auto b = binding(call.binding);
+    const BindingSpec *b = binding(call.binding);
     if (!b)
         return BindingResult::failure(
                 QStringLiteral("This Worker has no binding named \"%1\".").arg(call.binding));
-    const QString type = b->value(u"type").toString();
-    if (type == u"analytics_engine" && call.method == u"writeDataPoint")
+    using Type = BindingSpec::Type;
+    if (b->type == Type::AnalyticsEngine && call.method == u"writeDataPoint")
         return writeDataPoint(*b, call.args);
-    if (type == u"dispatch_namespace" && call.method == u"get")
+    if (b->type == Type::DispatchNamespace && call.method == u"get")
         return dispatchGet(*b, call.args);
     return BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
-                                          .arg(type, call.binding, call.method));
+                                          .arg(b->typeName, call.binding, call.method));
 }
 
 void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
@@ -86,19 +105,19 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
                                           fetched(call.request->url, std::move(done)));
         return;
     }
-    const auto b = binding(call.binding);
+    const BindingSpec *b = binding(call.binding);
     if (!b) {
         done(BindingResult::failure(
                 QStringLiteral("This Worker has no binding named \"%1\".").arg(call.binding)));
         return;
     }
-    const QString type = b->value(u"type").toString();
-    if (type == u"kv_namespace")
+    using Type = BindingSpec::Type;
+    if (b->type == Type::KvNamespace)
         return kvCall(*b, call, std::move(done));
-    if ((type == u"dispatch_namespace" || type == u"service") && call.method == u"fetch")
+    if ((b->type == Type::DispatchNamespace || b->type == Type::Service) && call.method == u"fetch")
         return fetcherCall(*b, call, std::move(done));
     done(BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
-                                        .arg(type, call.binding, call.method)));
+                                        .arg(b->typeName, call.binding, call.method)));
 }
 
 static QByteArray bytesOf(const QVariant &v)
@@ -110,7 +129,7 @@ static QByteArray bytesOf(const QVariant &v)
     return v.toString().toUtf8();
 }
 
-BindingResult WorkerBindings::writeDataPoint(const QJsonObject &binding, const QVariantList &args)
+BindingResult WorkerBindings::writeDataPoint(const BindingSpec &binding, const QVariantList &args)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -122,7 +141,7 @@ BindingResult WorkerBindings::writeDataPoint(const QJsonObject &binding, const Q
     }
     const QVariantMap input = args.value(0).toMap();
     store::AnalyticsPoint point;
-    point.dataset = binding.value(u"dataset").toString();
+    point.dataset = binding.target;
     point.timestamp = QDateTime::currentMSecsSinceEpoch();
     for (const QVariant &blob : input.value(QStringLiteral("blobs")).toList())
         point.blobs.append(bytesOf(blob));
@@ -147,9 +166,9 @@ BindingResult WorkerBindings::writeDataPoint(const QJsonObject &binding, const Q
     return BindingResult::success();
 }
 
-BindingResult WorkerBindings::dispatchGet(const QJsonObject &binding, const QVariantList &args)
+BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding, const QVariantList &args)
 {
-    const QString nameSpace = binding.value(u"namespace").toString();
+    const QString &nameSpace = binding.target;
     const QString worker = args.value(0).toString();
     if (!m_service.snapshot()->script(nameSpace, worker))
         return BindingResult::failure(QString::fromLatin1("Worker not found."));
@@ -161,7 +180,7 @@ BindingResult WorkerBindings::dispatchGet(const QJsonObject &binding, const QVar
     handle.limits.subRequests = limits.contains(QStringLiteral("subRequests"))
             ? limits.value(QStringLiteral("subRequests")).toInt()
             : limits.value(QStringLiteral("subrequests")).toInt();
-    const QJsonObject outbound = binding.value(u"outbound").toObject();
+    const QJsonObject &outbound = binding.outbound;
     if (!outbound.isEmpty()) {
         handle.outboundService = outbound.value(u"worker").toObject().value(u"service").toString();
         const QVariantMap given = options.value(QStringLiteral("outbound")).toMap();
@@ -189,7 +208,7 @@ Dispatcher::Done WorkerBindings::fetched(const QString &url, BindingCompletion d
     };
 }
 
-void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &call,
+void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &call,
                                  BindingCompletion done)
 {
     if (!call.invocation.countSubrequest()) {
@@ -202,9 +221,9 @@ void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &
     }
     engine::RequestData request = *call.request;
     auto complete = fetched(request.url, std::move(done));
-    if (binding.value(u"type").toString() == u"service") {
-        m_dispatcher.invokePlatformWorker(binding.value(u"service").toString(), std::move(request),
-                                          {}, std::move(complete));
+    if (binding.type == BindingSpec::Type::Service) {
+        m_dispatcher.invokePlatformWorker(binding.target, std::move(request), {},
+                                          std::move(complete));
         return;
     }
     FetcherHandle handle;
@@ -227,15 +246,21 @@ void WorkerBindings::fetcherCall(const QJsonObject &binding, const BindingCall &
                                   std::move(complete));
 }
 
-void WorkerBindings::kvCall(const QJsonObject &binding, const BindingCall &call,
+void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
                             BindingCompletion done)
 {
-    const QString nsId = binding.value(u"namespace_id").toString();
+    const QString &nsId = binding.target;
     const QString key = call.args.value(0).toString();
-    const QString subject
-            = QStringLiteral("KV key %1 in binding %2").arg(validation::quoted(key), call.binding);
+    // Only a bad key needs its subject spelled out; a read is on most requests' path.
+    const auto checkKey = [&]() -> std::optional<QString> {
+        if (!validation::checkKvKey({}, key))
+            return std::nullopt;
+        return validation::checkKvKey(QStringLiteral("KV key %1 in binding %2")
+                                              .arg(validation::quoted(key), call.binding),
+                                      key);
+    };
     if (call.method == u"get") {
-        if (auto bad = validation::checkKvKey(subject, key))
+        if (auto bad = checkKey())
             return done(BindingResult::failure(*bad));
         const auto value = m_service.kvView().get(nsId, key);
         if (!value)

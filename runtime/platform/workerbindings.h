@@ -44,14 +44,14 @@ private:
         QVariantMap outboundParams;
     };
 
-    std::optional<QJsonObject> binding(const QString &name) const;
+    const BindingSpec *binding(const QString &name) const;
     // Completes a fetch-shaped call with the Worker's response (or its failure).
     static Dispatcher::Done fetched(const QString &url, engine::BindingCompletion done);
-    engine::BindingResult writeDataPoint(const QJsonObject &binding, const QVariantList &args);
-    engine::BindingResult dispatchGet(const QJsonObject &binding, const QVariantList &args);
-    void kvCall(const QJsonObject &binding, const engine::BindingCall &call,
+    engine::BindingResult writeDataPoint(const BindingSpec &binding, const QVariantList &args);
+    engine::BindingResult dispatchGet(const BindingSpec &binding, const QVariantList &args);
+    void kvCall(const BindingSpec &binding, const engine::BindingCall &call,
                 engine::BindingCompletion done);
-    void fetcherCall(const QJsonObject &binding, const engine::BindingCall &call,
+    void fetcherCall(const BindingSpec &binding, const engine::BindingCall &call,
                      engine::BindingCompletion done);
 
     Dispatcher &m_dispatcher;
