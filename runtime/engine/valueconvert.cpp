@@ -15,6 +15,7 @@
 #include <v8-object.h>
 
 #include <cstring>
+#include <vector>
 
 namespace switchyard::engine {
 
@@ -225,13 +226,14 @@ v8::Local<v8::Value> toV8(v8::Local<v8::Context> context, const QVariant &value)
 v8::Local<v8::Array> headersToV8(v8::Local<v8::Context> context, const HeaderList &headers)
 {
     v8::Isolate *isolate = context->GetIsolate();
-    auto array = v8::Array::New(isolate, int(headers.size()));
-    for (int i = 0; i < headers.size(); ++i) {
-        v8::Local<v8::Value> pair[] = {toV8String(isolate, headers.at(i).first),
-                                       toV8String(isolate, headers.at(i).second)};
-        array->Set(context, uint32_t(i), v8::Array::New(isolate, pair, 2)).Check();
+    // Made from their elements: Set() per element goes through V8's generic property path.
+    std::vector<v8::Local<v8::Value>> pairs;
+    pairs.reserve(size_t(headers.size()));
+    for (const auto &[name, value] : headers) {
+        v8::Local<v8::Value> pair[] = {toV8String(isolate, name), toV8String(isolate, value)};
+        pairs.push_back(v8::Array::New(isolate, pair, 2));
     }
-    return array;
+    return v8::Array::New(isolate, pairs.data(), pairs.size());
 }
 
 v8::Local<v8::Object> responseToV8(v8::Local<v8::Context> context, int status,

@@ -707,6 +707,11 @@ void tst_Dispatch::forwardingAsIs_data()
     QTest::newRow("POST as is") << forward << QByteArray("POST") << QByteArray("abc") << one << 202
                                 << QByteArray("POST /first?q=1 yes [abc]");
     // A GET's body never reaches the dispatcher's Worker, so it must not reach the user Worker.
+    QTest::newRow("GET as is, through a service binding")
+            << QByteArray(R"(export default {
+        fetch(request, env) { return env.SVC.fetch(request); } };)")
+            << QByteArray("GET") << QByteArray() << one << 202
+            << QByteArray("GET /first?q=1 yes []");
     QTest::newRow("GET that came with a body")
             << forward << QByteArray("GET") << QByteArray("hidden") << one << 202
             << QByteArray("GET /first?q=1 yes []");
@@ -777,8 +782,7 @@ void tst_Dispatch::forwardingAsIs()
     QFETCH(QByteArrayList, paths);
     QFETCH(int, status);
     QFETCH(QByteArray, expected);
-    installDispatcher(dispatcher);
-    putUserWorker(QStringLiteral("echo"), R"(export default {
+    const QByteArray echo = R"(export default {
         async fetch(request) {
             const url = new URL(request.url);
             const headers = new Headers({ "x-echo": "1" });
@@ -787,7 +791,13 @@ void tst_Dispatch::forwardingAsIs()
             const custom = request.headers.get("x-custom") ? "yes" : "no";
             return new Response(`${request.method} ${url.pathname}${url.search} ${custom} [${await request.text()}]`,
                                 { status: 202, headers });
-        } };)");
+        } };)";
+    QVERIFY(m_service->putPlatformWorker(QStringLiteral("echo-service"), store::WorkerKind::Other,
+                                         moduleCode(echo)));
+    installDispatcher(dispatcher,
+                      {binding("service", "SVC",
+                               {{QStringLiteral("service"), QStringLiteral("echo-service")}})});
+    putUserWorker(QStringLiteral("echo"), echo);
     RawResponse r;
     for (const QByteArray &path : paths)
         r = rawRequest(m_stack->port(), method, "echo.localhost", path, body,
