@@ -576,7 +576,35 @@
     if (!excludeFragment && u.fragment !== null) out += '#' + u.fragment;
     return out;
   }
+  // The URL nearly every request carries (http or https, ASCII host, numeric port, a path and
+  // query of characters no percent-encode set touches, no dot segments, no fragment) split by one
+  // regular expression; it gives the record the basic parser would. Anything else (credentials,
+  // IP or punycode hosts, characters to encode, dot segments, a fragment) returns null and goes
+  // the whole way (tests/webapi/fixtures/url.js checks both).
+  const plainURL = /^(https?):\/\/([a-z0-9.-]+)(?::([0-9]*))?(\/[a-z0-9\-._~!$&'()*+,;=:@\/%]*)?(?:\?([a-z0-9\-._~!$&()*+,;=:@\/?%]*))?$/i;
+  function parsePlainURL(input) {
+    const m = plainURL.exec(input);
+    if (m === null) return null;
+    const scheme = m[1].toLowerCase();
+    const host = m[2].toLowerCase();
+    if (endsInANumber(host) || host.includes('xn--')) return null;
+    let port = null;
+    if (m[3] !== undefined && m[3] !== '') {
+      port = parseInt(m[3], 10);
+      if (port > 65535) return null;
+      if (port === defaultPort(scheme)) port = null;
+    }
+    const path = m[4] === undefined ? [''] : m[4].slice(1).split('/');
+    for (const segment of path) {
+      if (isSingleDot(segment) || isDoubleDot(segment)) return null;
+    }
+    return { scheme, username: '', password: '', host, port, path, query: m[5] === undefined ? null : m[5], fragment: null };
+  }
   function parseURLRecord(input, baseStr) {
+    if (baseStr === undefined) {
+      const plain = parsePlainURL(String(input));
+      if (plain !== null) return plain;
+    }
     let base = null;
     if (baseStr !== undefined) {
       base = basicParse(String(baseStr), null);
