@@ -173,17 +173,13 @@ BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding, const QVar
     if (!m_service.snapshot()->script(nameSpace, worker))
         return BindingResult::failure(QString::fromLatin1("Worker not found."));
     FetcherHandle handle {nameSpace, worker, {}, {}, {}};
-    const QVariantMap options = args.value(2).toMap();
-    const QVariantMap limits = options.value(QStringLiteral("limits")).toMap();
-    handle.limits.cpuMs = limits.value(QStringLiteral("cpuMs")).toInt();
-    // Cloudflare's docs spell it both ways.
-    handle.limits.subRequests = limits.contains(QStringLiteral("subRequests"))
-            ? limits.value(QStringLiteral("subRequests")).toInt()
-            : limits.value(QStringLiteral("subrequests")).toInt();
+    // (name, args, cpuMs, subRequests, outbound): null or absent limits are 0, the default.
+    handle.limits.cpuMs = args.value(2).toInt();
+    handle.limits.subRequests = args.value(3).toInt();
     const QJsonObject &outbound = binding.outbound;
     if (!outbound.isEmpty()) {
         handle.outboundService = outbound.value(u"worker").toObject().value(u"service").toString();
-        const QVariantMap given = options.value(QStringLiteral("outbound")).toMap();
+        const QVariantMap given = args.value(4).toMap();
         // Only declared parameters reach the outbound Worker.
         for (const QJsonValue p : outbound.value(u"params").toArray()) {
             const QString name = p.toObject().value(u"name").toString();

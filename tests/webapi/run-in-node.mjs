@@ -184,7 +184,7 @@ function newContext(name) {
         if (method === 'get') {
           if (name !== 'DISPATCHER') fail('no get on service');
           if (!Object.prototype.hasOwnProperty.call(dispatchWorkers, args[0])) fail('Worker not found.');
-          return handles.push({ worker: args[0], args: args[1], options: args[2] });
+          return handles.push({ worker: args[0], args: args[1], limits: { cpuMs: args[2], subRequests: args[3] }, outbound: args[4] });
         }
         if (method === 'fetch') {
           const [handle, m, url, hs, b] = args;

@@ -156,21 +156,22 @@
     get(name, args = undefined, options = undefined) {
       const ns = nsName.get(this);
       if (ns === undefined) throw new TypeError('Illegal invocation');
-      let opts = null;
+      // Limits cross as numbers (null: not given) rather than a nested record: on most
+      // dispatchers' path, and a record costs a map on the host side.
+      let cpuMs = null, subRequests = null, outbound = null;
       if (options != null) {
-        opts = {};
         if (options.limits != null) {
-          const l = options.limits; opts.limits = {};
-          if (l.cpuMs !== undefined) opts.limits.cpuMs = Number(l.cpuMs);
+          const l = options.limits;
+          if (l.cpuMs !== undefined) cpuMs = Number(l.cpuMs);
           const sub = l.subRequests !== undefined ? l.subRequests : l.subrequests;
-          if (sub !== undefined) opts.limits.subRequests = Number(sub);
+          if (sub !== undefined) subRequests = Number(sub);
         }
-        if (options.outbound !== undefined) opts.outbound = $.structuredClone(options.outbound);
+        if (options.outbound !== undefined) outbound = $.structuredClone(options.outbound);
       }
       // The host does not read `args` (Cloudflare reserves it); it is still checked to be
       // cloneable, except for the `{}` every seed example passes.
       const plainEmpty = args !== null && typeof args === 'object' && Object.getPrototypeOf(args) === Object.prototype && Reflect.ownKeys(args).length === 0;
-      const handle = call(ns, 'get', [String(name), args === undefined || plainEmpty ? null : $.structuredClone(args), opts]);
+      const handle = call(ns, 'get', [String(name), args === undefined || plainEmpty ? null : $.structuredClone(args), cpuMs, subRequests, outbound]);
       return construct(Fetcher, ns, handle);
     }
   }
