@@ -261,6 +261,8 @@ void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
         const auto value = m_service.kvView().get(nsId, key);
         if (!value)
             return done(BindingResult::success(QVariant::fromValue(nullptr)));
+        if (call.args.value(1).toString() == u"value") // get(): the bytes alone
+            return done(BindingResult::success(value->value));
         QVariantMap result {{QStringLiteral("value"), value->value}};
         result.insert(QStringLiteral("metadata"),
                       value->metadata.isNull()

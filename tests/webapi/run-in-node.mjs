@@ -149,6 +149,7 @@ function newContext(name) {
         return (async () => {
           if (method === 'get') {
             const e = kvStore.get(args[0]);
+            if (e && args[1] === 'value') return u8(e.value);
             return e ? { value: u8(e.value), metadata: e.metadata === undefined ? null : toCtx(e.metadata) } : null;
           }
           if (method === 'put') {

@@ -176,6 +176,8 @@ private:
             auto it = m_kv.find(key);
             if (it == m_kv.end())
                 return BindingResult::success(jsNull());
+            if (args.value(1).toString() == QLatin1String("value"))
+                return BindingResult::success(it->second.value);
             return BindingResult::success(
                     QVariantMap {{QStringLiteral("value"), it->second.value},
                                  {QStringLiteral("metadata"),

@@ -73,7 +73,7 @@
       let pending;
       try {
         const name = kvGet(this); const type = kvType(options);
-        pending = Promise.resolve(call(name, 'get', [String(key)])).then((r) => (r == null ? null : kvConvert(r.value, type)));
+        pending = Promise.resolve(call(name, 'get', [String(key), 'value'])).then((v) => (v == null ? null : kvConvert(v, type)));
       } catch (e) { return Promise.reject(e); }
       return pending;
     }
