@@ -6,6 +6,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace switchyard::store {
 
 std::unique_ptr<BatchWriter> BatchWriter::start(const QString &path, QString *error)
@@ -132,12 +134,19 @@ void BatchWriter::run(const QString &path, std::promise<QString> *opened)
             for (const TraceMaker &makeRow : std::as_const(traces))
                 rows.append(makeRow());
             traces.clear();
+            m_tracesSincePrune += rows.size();
+            const bool prune = m_options.keepTraces > 0
+                    && m_tracesSincePrune >= std::max<qint64>(1, m_options.keepTraces / 10);
             const auto failure = database->transaction([&] {
                 if (!points.isEmpty())
                     queries.insertDataPoints(points, QDateTime::currentMSecsSinceEpoch());
                 if (!rows.isEmpty())
                     queries.insertTraceRows(rows);
+                if (prune)
+                    queries.pruneTraces(m_options.keepTraces);
             });
+            if (prune && !failure)
+                m_tracesSincePrune = 0;
             if (failure) {
                 qCWarning(lcStore).noquote()
                         << "dropped" << count << "traces and data points:" << *failure;

@@ -24,6 +24,10 @@ public:
         int maxBatch = 1000; // commit as soon as this many items wait
         std::chrono::milliseconds interval {100}; // otherwise at most this long after the first
         qsizetype maxQueued = 200000; // beyond this, new items are dropped and counted
+        // The newest this many traces are kept; older ones are deleted as new ones arrive (a
+        // tenth of this at a time). 0 keeps every trace. At the dispatcher's full speed two
+        // trace rows a request would otherwise add about a gigabyte a minute.
+        qint64 keepTraces = 100000;
     };
 
     // Opens its own connection to the (already migrated) file at `path` on the writer thread.
@@ -60,6 +64,7 @@ private:
     quint64 m_appended = 0;
     quint64 m_done = 0;
     quint64 m_dropped = 0;
+    qint64 m_tracesSincePrune = 0; // writer thread only
     bool m_flushRequested = false;
     bool m_stopping = false;
     std::thread m_thread;

@@ -531,6 +531,14 @@ void Queries::insertTraces(const QList<TraceRecord> &traces)
     insertTraceRows(rows);
 }
 
+void Queries::pruneTraces(qint64 keep)
+{
+    // Ids only grow and the newest row is never deleted, so "older than the newest `keep`" is a
+    // range of the primary key: no scan, no index.
+    m_db.exec(QStringLiteral("DELETE FROM traces WHERE id <= (SELECT max(id) FROM traces) - ?"),
+              {keep});
+}
+
 void Queries::insertTraceRows(const QList<TraceRow> &rows)
 {
     const QString insert = QStringLiteral(

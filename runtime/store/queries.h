@@ -78,6 +78,8 @@ public:
     void insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs);
     void insertTraces(const QList<TraceRecord> &traces);
     void insertTraceRows(const QList<TraceRow> &rows);
+    // Deletes all but the newest `keep` traces.
+    void pruneTraces(qint64 keep);
     QList<TraceRecord> recentTraces(int limit);
 
 private:

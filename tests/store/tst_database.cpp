@@ -27,6 +27,7 @@ private Q_SLOTS:
     void refusesUntouched();
     void transactionRollsBackOnError();
     void batchWriterCommitsOnFlush();
+    void batchWriterKeepsTheNewestTraces();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("switchyard.db")); }
@@ -293,6 +294,46 @@ void tst_Database::batchWriterCommitsOnFlush()
     writer->append(trace);
     writer.reset();
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), 11);
+}
+
+void tst_Database::batchWriterKeepsTheNewestTraces()
+{
+    // A demo left running under load must not fill the disk with traces.
+    QString error;
+    auto db = Database::open(path(), &error);
+    QVERIFY(db);
+    BatchWriter::Options options;
+    options.interval = std::chrono::hours(1);
+    options.keepTraces = 100; // pruned every 10 new traces
+    auto writer = BatchWriter::start(path(), options, &error);
+    QVERIFY2(writer, qPrintable(error));
+    TraceRecord trace;
+    trace.outcome = QStringLiteral("ok");
+    for (int i = 0; i < 250; ++i) {
+        trace.scriptName = QStringLiteral("w%1").arg(i);
+        writer->append(trace);
+        if (i % 7 == 0)
+            writer->flush(); // batches of several sizes
+    }
+    writer->flush();
+    const qint64 kept = scalar(*db, QStringLiteral("SELECT count(*) FROM traces"));
+    QVERIFY2(kept >= 100 && kept < 110, qPrintable(QString::number(kept)));
+    Queries queries(*db);
+    const QList<TraceRecord> recent = queries.recentTraces(100);
+    QCOMPARE(recent.size(), 100);
+    QCOMPARE(recent.first().scriptName, QStringLiteral("w249"));
+    QCOMPARE(recent.last().scriptName, QStringLiteral("w150"));
+    QCOMPARE(writer->dropped(), 0u);
+
+    // 0 keeps them all.
+    writer.reset();
+    options.keepTraces = 0;
+    writer = BatchWriter::start(path(), options, &error);
+    QVERIFY2(writer, qPrintable(error));
+    for (int i = 0; i < 50; ++i)
+        writer->append(trace);
+    writer->flush();
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), kept + 50);
 }
 
 QTEST_GUILESS_MAIN(tst_Database)
