@@ -40,7 +40,7 @@ int main(int argc, char *argv[])
         qapp = std::make_unique<QGuiApplication>(argc, argv);
     // Threads started from here on (the dispatch front, executors, the store's writer) run Qt's
     // own event dispatcher instead of GLib's: the same poll() with less around it per wake-up,
-    // about 3 % more forwarded requests per second (bench/run.sh). The GUI thread keeps what its
+    // 2-3 % more forwarded requests per second (docs/benchmarks.md). The GUI thread keeps what its
     // platform plugin chose, which GLib-based integrations (GTK themes, dialogs) may need.
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication::setApplicationName(QStringLiteral("switchyard"));
