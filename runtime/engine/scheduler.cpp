@@ -1,20 +1,10 @@
 #include "scheduler.h"
 
+#include "cputime.h"
 #include "executor.h"
 #include "instance.h"
 
-#include <chrono>
-
 namespace switchyard::engine {
-
-namespace {
-qint64 steadyNowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-}
-} // namespace
 
 Scheduler::Scheduler(int threads) : m_perLane(threads), m_idle(size_t(2 * threads), true)
 {
@@ -54,7 +44,7 @@ void Scheduler::setIdle(int index, bool idle)
     if (laneOf(index) == Lane::Short) {
         m_shortBusy.fetch_add(idle ? -1 : 1, std::memory_order_relaxed);
         if (idle)
-            m_shortIdleSinceNs.store(steadyNowNs(), std::memory_order_relaxed);
+            m_shortIdleSinceNs.store(monotonicNowNs(), std::memory_order_relaxed);
     }
 }
 
@@ -62,7 +52,7 @@ bool Scheduler::shortLaneBusy() const
 {
     constexpr qint64 recentNs = 5'000'000;
     return m_shortBusy.load(std::memory_order_relaxed) > 0
-            || steadyNowNs() - m_shortIdleSinceNs.load(std::memory_order_relaxed) < recentNs;
+            || monotonicNowNs() - m_shortIdleSinceNs.load(std::memory_order_relaxed) < recentNs;
 }
 
 void Scheduler::schedule(std::shared_ptr<Instance> instance)
