@@ -34,6 +34,12 @@ namespace switchyard::engine {
 
 namespace {
 constexpr int tasksPerTurn = 32;
+
+// A Fetcher's handle (CONTRACT.md), the one argument a fetch-shaped call keeps in `args`.
+QVariant fetcherHandle(v8::Local<v8::Value> handle)
+{
+    return handle->IsNumber() ? QVariant(handle.As<v8::Number>()->Value()) : QVariant();
+}
 constexpr int coldSlices = 4; // see runSlice
 
 qint64 nowMs()
@@ -1043,7 +1049,7 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
         RequestData request = invocation->request;
         request.body.reset();
         request.cf.reset();
-        call.args = {handle->IsNumber() ? QVariant(handle.As<v8::Number>()->Value()) : QVariant()};
+        call.args = {fetcherHandle(handle)};
         call.request = std::move(request);
     } else if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 5) {
         // The request of every forwarded call: read into RequestData directly, not through a
@@ -1066,8 +1072,7 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
         if (toBytes(items[first + 3], &body))
             request.body = std::move(body);
         if (!routed)
-            call.args = {items[0]->IsNumber() ? QVariant(items[0].As<v8::Number>()->Value())
-                                              : QVariant()};
+            call.args = {fetcherHandle(items[0])};
         call.request = std::move(request);
     } else {
         QString error;
