@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bindingspec.h"
+
 #include "store/records.h"
 
 #include "engine/invocation.h"
@@ -24,23 +26,6 @@ namespace switchyard::platform {
 class PlatformService;
 class ScriptCache;
 struct ScriptVersion;
-
-// One binding object of a version (Cloudflare's shape), with what every call needs read out once.
-struct BindingSpec
-{
-    enum class Type { Other, KvNamespace, AnalyticsEngine, DispatchNamespace, Service };
-    Type type = Type::Other;
-    QString typeName; // as declared, for messages
-    // What it points at: the KV namespace id, the dataset, the dispatch namespace, the service.
-    QString target;
-    QJsonObject outbound; // a dispatch namespace's outbound Worker, if it has one
-
-    static BindingSpec from(const QJsonObject &binding);
-};
-
-// A version's bindings by name: looked up on every binding call, so built once per stored version
-// rather than searched and parsed per call.
-using BindingIndex = QHash<QString, BindingSpec>;
 
 // Who is running and with what: enough to build its env, its bindings and its trace.
 struct WorkerContext

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dispatcher.h"
+#include "bindingspec.h"
 #include "scriptchecker.h"
 #include "store/records.h"
 
