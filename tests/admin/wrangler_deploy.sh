@@ -10,12 +10,13 @@ switchyard=${1:?usage: wrangler_deploy.sh path/to/switchyard}
 cache=${SWITCHYARD_WRANGLER_CACHE:-$HOME/.cache/switchyard/wrangler}
 wrangler=$cache/node_modules/.bin/wrangler
 
+# scripts/setup.sh installs npm, so its absence is a broken setup, not a reason to skip.
 if ! command -v npm >/dev/null 2>&1; then
-    echo "SKIP: npm is not installed, so wrangler cannot be fetched"
-    exit 77
+    echo "FAIL: npm is not installed (scripts/setup.sh installs it)"
+    exit 1
 fi
 if ! timeout 30 npm view wrangler@4 version >/dev/null 2>&1; then
-    echo "SKIP: the npm registry is unreachable (npm view wrangler timed out or failed)"
+    echo "SKIP (network): the npm registry is unreachable (npm view wrangler timed out or failed)"
     exit 77
 fi
 # wrangler 4 needs Node.js >= 20.3; Debian 12's own is 18. The npm registry carries Node.js

@@ -423,8 +423,7 @@ void tst_EngineInvocation::realPreludeLoadsFromResources()
     EngineConfig config;
     config.executorThreads = 2;
     Engine engine(*m_platform, config);
-    if (!engine.preludeError().isNull())
-        QSKIP(qPrintable(engine.preludeError()));
+    QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
     ScriptPtr script = engine.compile(ScriptSource::esModules(
             QStringLiteral("real"),
             {{QStringLiteral("i.js"),
@@ -444,8 +443,7 @@ void tst_EngineInvocation::preparedContextsStartFresh()
     config.executorThreads = 2;
     config.warmContexts = 2;
     Engine engine(*m_platform, config);
-    if (!engine.preludeError().isNull())
-        QSKIP(qPrintable(engine.preludeError()));
+    QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
     QTest::qWait(300); // the pool fills meanwhile
     const QString code = QStringLiteral(
             "const seen = globalThis.marker; globalThis.marker = 'set';\n"
