@@ -511,18 +511,26 @@ std::optional<store::KvNamespaceRecord> PlatformService::kvNamespaceRecord(const
     return *it;
 }
 
-Result<store::KvNamespaceRecord> PlatformService::createKvNamespace(const QString &title)
+Result<store::KvNamespaceRecord> PlatformService::createKvNamespace(const QString &title,
+                                                                    const QString &id)
 {
     if (auto error = wrongThread())
         return *error;
     if (auto message = validation::checkKvNamespaceTitle(title))
         return invalid(*message);
+    if (!id.isEmpty()) {
+        if (auto message = validation::checkKvNamespaceId(id))
+            return invalid(*message);
+        if (m_view.snapshot()->kvNamespaces.contains(id))
+            return Error {ErrorKind::Conflict,
+                          QStringLiteral("KV namespace id %1 already exists").arg(quoted(id))};
+    }
     if (const auto taken = m_view.snapshot()->kvNamespaceByTitle(title))
         return Error {ErrorKind::Conflict,
                       QStringLiteral("KV namespace title %1 is already used by namespace %2")
                               .arg(quoted(title), taken->id)};
-    const store::KvNamespaceRecord record {QUuid::createUuid().toString(QUuid::Id128), title,
-                                           m_clock.nowMs()};
+    const store::KvNamespaceRecord record {
+            id.isEmpty() ? QUuid::createUuid().toString(QUuid::Id128) : id, title, m_clock.nowMs()};
     if (auto failure = m_database.transaction([&] { m_queries->insertKvNamespace(record); }))
         return storageError(QStringLiteral("Creating KV namespace %1").arg(quoted(title)),
                             *failure);

@@ -106,10 +106,17 @@ public:
     QString activeDispatcher() const;
 
     // KV namespaces and entries. Namespaces are addressed by id, as in Cloudflare's API.
-    Result<store::KvNamespaceRecord> createKvNamespace(const QString &title);
+    // `id` empty: a new random id, as Cloudflare assigns. A wrangler config names its namespaces by
+    // id, so installing one creates each under exactly that id.
+    Result<store::KvNamespaceRecord> createKvNamespace(const QString &title,
+                                                       const QString &id = {});
     Result<store::KvNamespaceRecord> renameKvNamespace(const QString &id, const QString &title);
     Result<void> deleteKvNamespace(const QString &id);
     QList<store::KvNamespaceRecord> kvNamespaces() const;
+    std::optional<store::KvNamespaceRecord> kvNamespace(const QString &id) const
+    {
+        return kvNamespaceRecord(id);
+    }
     std::optional<store::KvNamespaceRecord> kvNamespaceByTitle(const QString &title) const;
     Result<void> kvPut(const QString &namespaceId, const QString &key, const QByteArray &value,
                        const KvPutOptions &options = {});

@@ -197,17 +197,28 @@ Result<void> installDispatcher(PlatformService &service, const WranglerConfig &c
         code.bindings.append(binding);
     }
     for (const auto &kv : config.kvNamespaces) {
-        // Locally a KV namespace's wrangler `id` is its title: the same config then works on a
-        // fresh machine, where Cloudflare's ids do not exist.
-        QString id;
-        for (const auto &ns : service.kvNamespaces())
-            if (ns.id == kv.id || ns.title == kv.id)
-                id = ns.id;
-        if (id.isEmpty()) {
-            auto created = service.createKvNamespace(kv.id);
+        // Cloudflare addresses a KV namespace by the id the config names, so a missing namespace
+        // is created under exactly that id, and the admin API and the GUI find it by it. Its
+        // title is the binding's name (made unique if another namespace already has it).
+        QString id = kv.id;
+        // Earlier versions created a config's namespace with the config's id as its title and a
+        // random id: that namespace, and the data in it, stays the one the binding uses.
+        const auto legacy = service.kvNamespaceByTitle(id);
+        if (!service.kvNamespace(id) && legacy) {
+            qCWarning(lcPlatform).noquote()
+                    << config.path << "kv_namespaces" << kv.binding << ": namespace" << id
+                    << "exists under id" << legacy->id << "(made by an earlier Switchyard);"
+                    << "the binding keeps using it";
+            id = legacy->id;
+        } else if (!service.kvNamespace(id)) {
+            QString title = kv.binding;
+            for (int n = 2; service.kvNamespaceByTitle(title); ++n)
+                title = QStringLiteral("%1 (%2)").arg(kv.binding).arg(n);
+            auto created = service.createKvNamespace(title, id);
             if (!created)
-                return created.error();
-            id = created->id;
+                return Error {created.error().kind,
+                              QStringLiteral("%1: kv_namespaces binding %2: %3")
+                                      .arg(config.path, kv.binding, created.error().message)};
         }
         code.bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("kv_namespace")},
                                           {QStringLiteral("name"), kv.binding},

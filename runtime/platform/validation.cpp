@@ -288,6 +288,15 @@ std::optional<QString> checkKvNamespaceTitle(const QString &title)
     return std::nullopt;
 }
 
+std::optional<QString> checkKvNamespaceId(const QString &id)
+{
+    static const QRegularExpression format(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    if (!format.match(id).hasMatch())
+        return QStringLiteral("KV namespace id %1: must be 1 to 64 letters, digits, '-' or '_'")
+                .arg(quoted(id));
+    return std::nullopt;
+}
+
 std::optional<QString> checkHostname(const QString &hostname)
 {
     static const QRegularExpression format(

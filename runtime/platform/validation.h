@@ -55,6 +55,9 @@ std::optional<QString> checkKvValue(const QString &subject, const QByteArray &va
 std::optional<QString> checkKvMetadata(const QString &subject, const QByteArray &metadata,
                                        QByteArray *compact);
 std::optional<QString> checkKvNamespaceTitle(const QString &title);
+// Ids are path segments of the admin API: Cloudflare's are 32 hex digits; a config may name any
+// id of letters, digits, '-' and '_'.
+std::optional<QString> checkKvNamespaceId(const QString &id);
 
 std::optional<QString> checkHostname(const QString &hostname);
 std::optional<QString> checkHostnameMetadata(const QString &subject, const QByteArray &metadata,

@@ -7,7 +7,9 @@
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 #include "platform/platformsetup.h"
+#include "platform/wranglerconfig.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -115,6 +117,7 @@ private Q_SLOTS:
     void kvValuesKeysBulk();
     void analyticsSql();
     void platformWorkerBecomesDispatcher();
+    void wranglerConfigKeepsIds();
 
 private:
     RawResponse api(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
@@ -614,6 +617,78 @@ void tst_AdminApi::platformWorkerBecomesDispatcher()
             form({{"metadata", {}, meta}, {"index.js", "application/javascript+module", code}}),
             type);
     QCOMPARE(r.status, 400);
+}
+
+// A wrangler file names its KV namespaces by id, and scripts use those ids with the API: the
+// installed namespaces must answer to exactly them, titled by the binding.
+void tst_AdminApi::wranglerConfigKeepsIds()
+{
+    QTemporaryDir dir;
+    QFile code(dir.filePath(QStringLiteral("d.js")));
+    QVERIFY(code.open(QIODevice::WriteOnly));
+    code.write(R"(export default { async fetch(request, env) {
+        const who = new URL(request.url).hostname.split(".")[0];
+        env.HITS.writeDataPoint({ indexes: [who], blobs: ["hit"] });
+        return new Response(`${who}:${await env.CUSTOMERS.get(who)}:${await env.ROUTES.get(who)}`);
+    } };)");
+    code.close();
+    QFile toml(dir.filePath(QStringLiteral("wrangler.toml")));
+    QVERIFY(toml.open(QIODevice::WriteOnly));
+    toml.write(R"(name = "edge"
+main = "d.js"
+[[dispatch_namespaces]]
+binding = "DISPATCHER"
+namespace = "staging"
+[[kv_namespaces]]
+binding = "CUSTOMERS"
+id = "customers"
+preview_id = "ignored-preview"
+[[kv_namespaces]]
+binding = "ROUTES"
+id = "0f2ac74b498b48028cb68387c421e279"
+[[analytics_engine_datasets]]
+binding = "HITS"
+dataset = "edge_hits"
+)");
+    toml.close();
+    const auto parsed = platform::readWranglerConfig(toml.fileName());
+    QVERIFY2(parsed.config, qPrintable(parsed.error));
+    for (int run = 0; run < 2; ++run) { // installing again finds what the first run created
+        const auto installed = platform::installDispatcher(*m_service, *parsed.config);
+        QVERIFY2(installed, qPrintable(installed.errorMessage()));
+    }
+
+    const auto kvBefore = m_service->kvNamespaces().size();
+    RawResponse r = api("GET", "/storage/kv/namespaces?per_page=100");
+    QCOMPARE(r.status, 200);
+    QMap<QString, QString> titles;
+    for (const QJsonValue ns : envelope(r).value(u"result").toArray())
+        titles.insert(ns[u"id"].toString(), ns[u"title"].toString());
+    // The demo already has a namespace titled CUSTOMERS, and titles are unique as on Cloudflare.
+    QCOMPARE(titles.value(QStringLiteral("customers")), QStringLiteral("CUSTOMERS (2)"));
+    QCOMPARE(titles.value(QStringLiteral("0f2ac74b498b48028cb68387c421e279")),
+             QStringLiteral("ROUTES"));
+    QVERIFY(!titles.contains(QStringLiteral("ignored-preview")));
+
+    QCOMPARE(api("PUT", "/storage/kv/namespaces/customers/values/acme", "pro").status, 200);
+    QCOMPARE(api("PUT", "/storage/kv/namespaces/0f2ac74b498b48028cb68387c421e279/values/acme", "eu")
+                     .status,
+             200);
+    r = api("GET", "/storage/kv/namespaces/customers/values/acme");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, QByteArray("pro"));
+    r = dispatch("acme.example.com");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, QByteArray("acme:pro:eu"));
+    QCOMPARE(m_service->kvNamespaces().size(), kvBefore);
+    QVERIFY(m_service->namespaces().size() == 2); // the demo's "production" and "staging"
+
+    QTRY_VERIFY([&] {
+        m_service->flushAppends();
+        const RawResponse q
+                = api("POST", "/analytics_engine/sql", "SELECT index1 FROM edge_hits FORMAT JSON");
+        return q.status == 200 && q.body.contains("\"acme\"");
+    }());
 }
 
 QTEST_GUILESS_MAIN(tst_AdminApi)
