@@ -31,7 +31,8 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
     if (!preludeError.isNull())
         qCWarning(lcEngine).noquote() << "no Web APIs for Workers:" << preludeError;
     else
-        preludeRunner = std::make_unique<PreludeRunner>(prelude);
+        preludeRunner = std::make_unique<PreludeRunner>(
+                prelude, loadWarmup(this->config.preludeDir), this->config.heapLimitBytes);
     watchdog = std::make_unique<Watchdog>(2 * this->config.executorThreads); // both lanes
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)

@@ -1,12 +1,20 @@
 #include "prelude.h"
 
+#include "isolate.h"
 #include "logging.h"
+#include "natives.h"
 #include "valueconvert.h"
 
 #include <QFile>
 
 #include <algorithm>
 
+#include <v8-context.h>
+#include <v8-exception.h>
+#include <v8-function.h>
+#include <v8-isolate.h>
+#include <v8-locker.h>
+#include <v8-promise.h>
 #include <v8-script.h>
 
 namespace switchyard::engine {
@@ -61,7 +69,19 @@ QList<PreludeFile> loadPrelude(const QString &directory, QString *error)
     return files;
 }
 
-PreludeRunner::PreludeRunner(const QList<PreludeFile> &files)
+QString loadWarmup(const QString &directory)
+{
+    QString code;
+    QString dir = directory;
+    if (!dir.endsWith(QLatin1Char('/')))
+        dir.append(QLatin1Char('/'));
+    if (!readText(dir + QLatin1String("warmup.js"), &code))
+        return {};
+    return code;
+}
+
+PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &warmup,
+                             qint64 heapLimitBytes)
 {
     for (const PreludeFile &file : files) {
         File entry {file.name, file.code, {}};
@@ -71,6 +91,70 @@ PreludeRunner::PreludeRunner(const QList<PreludeFile> &files)
             entry.latin1 = file.code.toLatin1();
         m_files.push_back(std::move(entry));
     }
+    if (!warmup.isEmpty())
+        prime(warmup, heapLimitBytes);
+}
+
+v8::Local<v8::String> PreludeRunner::source(v8::Isolate *iso, const File &file) const
+{
+    v8::Local<v8::String> code;
+    if (file.latin1.isEmpty()
+        || !v8::String::NewExternalOneByte(iso, new SharedSource(file.latin1)).ToLocal(&code))
+        code = toV8String(iso, file.code);
+    return code;
+}
+
+void PreludeRunner::prime(const QString &warmup, qint64 heapLimitBytes)
+{
+    Isolate scratch(heapLimitBytes);
+    v8::Isolate *iso = scratch.get();
+    v8::Locker locker(iso);
+    v8::Isolate::Scope isolateScope(iso);
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Context> context = v8::Context::New(iso);
+    v8::Context::Scope contextScope(context);
+    v8::TryCatch tryCatch(iso);
+    installNatives(context);
+    std::vector<v8::Local<v8::Script>> scripts;
+    v8::Local<v8::Value> internals;
+    for (const File &file : m_files) {
+        v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:") + file.name));
+        v8::ScriptCompiler::Source code(source(iso, file), origin);
+        v8::Local<v8::Script> script;
+        if (!v8::ScriptCompiler::Compile(context, &code).ToLocal(&script)
+            || !script->Run(context).ToLocal(&internals))
+            return; // the first real evaluation reports the failure
+        scripts.push_back(script);
+    }
+    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:warmup.js")));
+    v8::ScriptCompiler::Source code(toV8String(iso, warmup), origin);
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> warmUp;
+    v8::Local<v8::Value> done;
+    v8::Local<v8::Value> argv[] = {internals};
+    if (!v8::ScriptCompiler::Compile(context, &code).ToLocal(&script)
+        || !script->Run(context).ToLocal(&warmUp) || !warmUp->IsFunction()
+        || !warmUp.As<v8::Function>()->Call(context, context->Global(), 1, argv).ToLocal(&done)) {
+        qCWarning(lcEngine).noquote()
+                << "js/warmup.js failed:"
+                << (tryCatch.HasCaught() ? toQString(iso, tryCatch.Exception()) : QString());
+        return;
+    }
+    iso->PerformMicrotaskCheckpoint();
+    if (done->IsPromise() && done.As<v8::Promise>()->State() == v8::Promise::kRejected)
+        qCWarning(lcEngine).noquote()
+                << "js/warmup.js rejected:" << toQString(iso, done.As<v8::Promise>()->Result());
+    std::vector<QByteArray> caches;
+    for (v8::Local<v8::Script> s : scripts) {
+        std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+                v8::ScriptCompiler::CreateCodeCache(s->GetUnboundScript()));
+        if (!data)
+            return;
+        caches.emplace_back(reinterpret_cast<const char *>(data->data), data->length);
+    }
+    std::lock_guard lock(m_mutex);
+    m_caches = std::move(caches);
+    m_cached.store(true, std::memory_order_release);
 }
 
 v8::MaybeLocal<v8::Value> PreludeRunner::evaluate(v8::Local<v8::Context> context,
@@ -84,12 +168,8 @@ v8::MaybeLocal<v8::Value> PreludeRunner::evaluate(v8::Local<v8::Context> context
     for (size_t i = 0; i < m_files.size(); ++i) {
         const File &file = m_files[i];
         v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:") + file.name));
-        v8::Local<v8::String> code;
-        if (file.latin1.isEmpty()
-            || !v8::String::NewExternalOneByte(iso, new SharedSource(file.latin1)).ToLocal(&code))
-            code = toV8String(iso, file.code);
         v8::ScriptCompiler::Source source(
-                code, origin,
+                this->source(iso, file), origin,
                 cached ? new v8::ScriptCompiler::CachedData(
                         reinterpret_cast<const uint8_t *>(m_caches[i].constData()),
                         int(m_caches[i].size()))

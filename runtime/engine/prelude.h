@@ -24,14 +24,21 @@ struct PreludeFile
 // Returns an empty list and sets *error when a file is missing.
 QList<PreludeFile> loadPrelude(const QString &directory, QString *error);
 
-// Runs the prelude in new contexts. The first evaluation compiles from source and then keeps a V8
-// code cache of each file (made after running, so it also holds the functions the prelude calls
-// while it loads); every later one, in any isolate, deserializes those instead of parsing and
-// compiling ~3,000 lines again. Thread-safe.
+// The warm-up script beside prelude.txt (js/warmup.js), or an empty string when there is none.
+QString loadWarmup(const QString &directory);
+
+// Runs the prelude in new contexts. Every evaluation but the first, in any isolate, deserializes a
+// V8 code cache of each file instead of parsing and compiling ~3,000 lines again. With a warm-up
+// script the cache is made up front, in a scratch isolate, after the warm-up has called the
+// prelude's hot paths: it then also holds the functions V8 compiles lazily on first call, which a
+// Worker's first request would otherwise compile on its own CPU clock. Without one, the first
+// evaluation makes the cache after running (so it holds what the prelude calls while it loads).
+// Thread-safe.
 class PreludeRunner
 {
 public:
-    explicit PreludeRunner(const QList<PreludeFile> &files);
+    // Call on a thread that has no isolate entered: priming enters a scratch isolate of its own.
+    PreludeRunner(const QList<PreludeFile> &files, const QString &warmup, qint64 heapLimitBytes);
 
     // Evaluates every file in `context` (entered, with natives installed and a TryCatch around
     // it). Returns the last file's completion value, or an empty handle with *failedFile set to
@@ -39,6 +46,9 @@ public:
     v8::MaybeLocal<v8::Value> evaluate(v8::Local<v8::Context> context, QString *failedFile);
 
 private:
+    // Fills m_caches from a scratch isolate in which the prelude and then `warmup` ran. Leaves
+    // them empty (the first evaluation then makes them) if anything there fails.
+    void prime(const QString &warmup, qint64 heapLimitBytes);
     struct File
     {
         QString name;
@@ -47,6 +57,8 @@ private:
         // instead of holding its own copy of the prelude's source.
         QByteArray latin1;
     };
+    v8::Local<v8::String> source(v8::Isolate *iso, const File &file) const;
+
     std::vector<File> m_files;
     std::mutex m_mutex;
     std::atomic_bool m_cached = false;

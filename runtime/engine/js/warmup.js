@@ -1,0 +1,64 @@
+// Not part of the prelude: the engine runs this once, in a scratch isolate, after evaluating the
+// prelude there, and only then takes the prelude's V8 code cache. V8 compiles a function the first
+// time it is called, so without this the first request of every new Worker would compile the
+// prelude's Request, Response, Headers, URL and fetch code on the tenant's CPU clock. Functions
+// compiled here are in the cache, so every isolate starts with them compiled. Nothing here is seen
+// by a Worker: the scratch isolate is thrown away. Natives that need an Instance (fetch, binding,
+// timers, log) do nothing there.
+//
+// The completion value is a function the engine calls with the internals object.
+(async function warmUp(internals) {
+  const settle = async (f) => { try { await f(); } catch (_) { /* warming only */ } };
+  const request = internals.makeRequest('POST', 'http://warm.example.com/path?plan=free&n=5',
+    [['content-type', 'application/json'], ['accept', '*/*'], ['host', 'warm.example.com']],
+    new Uint8Array([123, 125]), undefined, 1);
+  const url = new URL(request.url);
+  url.hostname.split('.');
+  url.searchParams.get('plan');
+  Number(url.searchParams.get('n'));
+  url.pathname.startsWith('/');
+  request.headers.get('content-type');
+  request.headers.has('x');
+  [...request.headers];
+  await settle(() => request.clone().json());
+  await settle(() => request.text());
+  const env = internals.makeEnv([
+    { name: 'TEXT', type: 'plain_text', text: 'x' },
+    { name: 'JSON', type: 'json', value: { a: 1 } },
+    { name: 'KV', type: 'kv_namespace' },
+    { name: 'DATASET', type: 'analytics_engine' },
+    { name: 'NAMESPACE', type: 'dispatch_namespace' },
+    { name: 'SERVICE', type: 'service' },
+  ]);
+  internals.makeContext({ waitUntil: [], passThrough: false });
+  await settle(() => env.KV.get('key'));
+  await settle(() => env.KV.get('key', 'json'));
+  await settle(() => env.NAMESPACE.get('worker', {}, { limits: { cpuMs: 10, subRequests: 5 } }).fetch(request));
+  await settle(() => fetch('http://warm.example.com/', { headers: { 'x-a': '1' } }));
+  await settle(() => fetch(new Request('http://warm.example.com/', { method: 'PUT', body: 'x' })));
+  const responses = [
+    new Response('text'),
+    new Response('{"a":1}', { status: 201, headers: { 'content-type': 'application/json' } }),
+    Response.json({ a: 1 }),
+    new Response(new Uint8Array([1, 2, 3])),
+    new Response(null, { status: 404 }),
+    Response.redirect('http://warm.example.com/', 302),
+  ];
+  for (const response of responses) {
+    await settle(() => response.headers.set('x-b', '2'));
+    await settle(() => internals.readResponse(response, 1));
+  }
+  await settle(() => new Response('text').text());
+  await settle(() => new Response('{"a":1}').json());
+  await settle(() => new Response('bytes').arrayBuffer());
+  new TextDecoder().decode(new TextEncoder().encode('warm'));
+  JSON.stringify({ a: [1, 'b'] });
+  btoa(atob('d2FybQ=='));
+  crypto.randomUUID();
+  structuredClone({ a: [1] });
+  const controller = new AbortController();
+  controller.abort();
+  await settle(() => crypto.subtle.digest('SHA-256', new Uint8Array(1)));
+  const stream = new ReadableStream({ start(c) { c.enqueue(new Uint8Array(1)); c.close(); } });
+  await settle(() => new Response(stream).text());
+})
