@@ -37,10 +37,15 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)
         warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);
+    releases->core = this;
 }
 
 EngineCore::~EngineCore()
 {
+    {
+        std::lock_guard lock(releases->mutex);
+        releases->core = nullptr;
+    }
     warmPool.reset();
     watchdog->terminateAll();
     scheduler->stop();
@@ -109,6 +114,16 @@ void EngineCore::forget(const Instance *instance)
             return;
         }
     }
+}
+
+void EngineCore::released(quint64 scriptId)
+{
+    std::lock_guard lock(instancesMutex);
+    auto it = instances.find(scriptId);
+    if (it == instances.end() || !it->script.expired())
+        return;
+    scheduler->retire(std::move(it->instance));
+    instances.erase(it);
 }
 
 void EngineCore::watchWall(const std::shared_ptr<Instance> &instance,
@@ -199,7 +214,18 @@ ScriptPtr Engine::compile(const ScriptSource &source, ScriptError *error)
         *error = problem;
     if (!problem.isNull())
         return nullptr;
-    return std::make_shared<Script>(++d->nextId, source);
+    // Without its Script nothing can invoke the Instance again: it is discarded at once, not when
+    // some later request happens to look.
+    std::weak_ptr<EngineCore::Releases> releases = d->releases;
+    return ScriptPtr(new Script(++d->nextId, source), [releases](const Script *script) {
+        const quint64 id = script->id();
+        delete script;
+        if (auto owner = releases.lock()) {
+            std::lock_guard lock(owner->mutex);
+            if (owner->core)
+                owner->core->released(id);
+        }
+    });
 }
 
 // What every kind of event shares; the caller adds its event.
@@ -252,6 +278,16 @@ int Engine::instanceCount() const
 {
     std::lock_guard lock(d->instancesMutex);
     return int(d->instances.size());
+}
+
+int Engine::liveInstances() const
+{
+    return d->liveInstances.load();
+}
+
+int Engine::liveIsolates()
+{
+    return Isolate::liveCount();
 }
 
 } // namespace switchyard::engine

@@ -74,6 +74,10 @@ public:
     // old one.
     void dropInstance(const ScriptPtr &script);
     int instanceCount() const;
+    // Instance objects alive, including replaced and discarded ones not yet destroyed.
+    int liveInstances() const;
+    // Isolates alive in the process: every Instance's, the warm pool's and check()'s.
+    static int liveIsolates();
 
 private:
     std::unique_ptr<EngineCore> d;

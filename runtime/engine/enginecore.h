@@ -29,6 +29,8 @@ public:
     std::shared_ptr<Instance> instanceFor(const ScriptPtr &script);
     // An Instance that must not take new Invocations (spent heap, dropped script).
     void forget(const Instance *instance);
+    // The last reference to a Script went (any thread): its Instance goes with it.
+    void released(quint64 scriptId);
     quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
                   const Limits &limits);
     // Arms the watchdog for invocation->wallDeadline (sets invocation->wallWatch).
@@ -62,6 +64,16 @@ public:
     // Including replaced ones still finishing Invocations: shutdown must end those too.
     std::vector<std::weak_ptr<Instance>> everyInstance;
     int invocationsSincePurge = 0;
+    std::atomic_int liveInstances = 0;
+
+    // What a Script's deleter reaches: closed before the engine goes, so a Script outliving it
+    // (the platform may hold one) finds nobody to tell.
+    struct Releases
+    {
+        std::mutex mutex;
+        EngineCore *core = nullptr;
+    };
+    std::shared_ptr<Releases> releases = std::make_shared<Releases>();
 };
 
 } // namespace switchyard::engine

@@ -13,7 +13,6 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QTimer>
 
 #include <v8-container.h>
 #include <v8-exception.h>
@@ -64,17 +63,24 @@ v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v
 }
 } // namespace
 
-Instance::Instance(EngineCore &core, ScriptPtr script) : m_core(core), m_script(std::move(script))
-{ }
+Instance::Instance(EngineCore &core, const ScriptPtr &script)
+    : m_core(core), m_source(script->source())
+{
+    ++m_core.liveInstances;
+}
 
 Instance::~Instance()
 {
+    --m_core.liveInstances;
+    if (m_timerWatch && m_core.watchdog)
+        m_core.watchdog->removeDeadline(m_timerWatch);
     if (!m_isolate)
         return;
     {
         v8::Locker locker(m_isolate->get());
         v8::Isolate::Scope scope(m_isolate->get());
         m_timers.clear();
+        m_timerQueue.clear();
         m_pending.clear();
         m_contextHandles.clear();
         m_watch.Reset();
@@ -180,6 +186,11 @@ void Instance::run(Executor &executor)
             }
             if (item.start) // registered before anything can fail it
                 m_active.emplace(item.invocation->id, item.invocation);
+            if (item.timers) {
+                if (!m_dead && m_state == State::Ready)
+                    fireDueTimers();
+                continue;
+            }
             if (m_dead) {
                 if (item.start)
                     fail(item.invocation, m_deathOutcome, QStringLiteral("Error"), m_deathMessage);
@@ -276,11 +287,11 @@ void Instance::initialize(const QVariantList &firstEnv)
 
         m_modules = std::make_unique<ModuleLoader>(iso);
         ScriptError error;
-        if (!m_modules->load(context, m_script->source(), &error)) {
+        if (!m_modules->load(context, m_source, &error)) {
             failWith(QStringLiteral("SyntaxError"), error.message);
             return;
         }
-        if (m_script->source().serviceWorker) {
+        if (m_source.serviceWorker) {
             v8::Local<v8::Value> env;
             v8::Local<v8::Value> ignored;
             if (!callMember(context, internals, "makeEnv", {toV8(context, firstEnv)}).ToLocal(&env)
@@ -327,17 +338,17 @@ void Instance::initialize(const QVariantList &firstEnv)
         if (promise->State() == v8::Promise::kPending) {
             failWith(QStringLiteral("Error"),
                      QStringLiteral("%1: top-level await did not settle while the script loaded.")
-                             .arg(m_script->source().mainModule));
+                             .arg(m_source.mainModule));
             return;
         }
     }
-    if (!m_script->source().serviceWorker) {
+    if (!m_source.serviceWorker) {
         v8::Local<v8::Value> exported = getProperty(
                 context, m_modules->mainModule()->GetModuleNamespace().As<v8::Object>(), "default");
         if (!exported.IsEmpty() && exported->IsObject())
             m_exports.Reset(iso, exported.As<v8::Object>());
     }
-    qCDebug(lcEngine) << "instance of" << m_script->name() << "ready";
+    qCDebug(lcEngine) << "instance of" << m_source.name << "ready";
 }
 
 void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task)
@@ -476,9 +487,12 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
     v8::Local<v8::Value> result;
     if (fetchEvent) {
         const RequestData &request = invocation->request;
-        v8::Local<v8::Value> body = request.body
-                ? v8::Local<v8::Value>(toUint8Array(iso, *request.body))
-                : v8::Local<v8::Value>(v8::Null(iso));
+        v8::Local<v8::Value> body = v8::Null(iso);
+        if (request.body) {
+            body = toUint8Array(iso, *request.body);
+            if (body.IsEmpty())
+                return threw();
+        }
         v8::Local<v8::Value> cf = v8::Undefined(iso);
         if (request.cf
             && !v8::JSON::Parse(
@@ -496,7 +510,7 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
                          v8::Number::New(iso, double(invocation->id))})
                      .ToLocal(&jsRequest))
             return threw();
-        if (m_script->source().serviceWorker) {
+        if (m_source.serviceWorker) {
             // Globals are the only way a service-worker script reaches its bindings, so they
             // follow each Invocation's env (an outbound Worker's parameters differ per call). The
             // script's own globals are never overwritten; concurrent Invocations with different
@@ -728,6 +742,13 @@ void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QS
 {
     if (!invocation || invocation->completed)
         return;
+    if (outcome == QLatin1String(outcomes::exception) && m_isolate && m_isolate->memoryExceeded()
+        && !m_dead) {
+        // The RangeError of a refused allocation, or anything thrown while the isolate was being
+        // terminated for its memory: the limit is what ended the Invocation.
+        return fail(invocation, QLatin1String(outcomes::exceededMemory), QStringLiteral("Error"),
+                    QLatin1String(messages::memoryExceeded));
+    }
     const bool exception = outcome == QLatin1String(outcomes::exception);
     if (invocation->responded) {
         // In the waitUntil() phase: a limit ends it with that outcome; a hang (the only exception
@@ -809,11 +830,12 @@ void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, cons
         m_core.watchdog->removeDeadline(invocation->wallWatch);
     // What an ended Invocation left behind must not run on (and be billed to) nobody.
     for (auto it = m_timers.begin(); it != m_timers.end();) {
+        auto next = std::next(it);
         if (it->second.invocation == invocation)
-            it = m_timers.erase(it);
-        else
-            ++it;
+            eraseTimer(it);
+        it = next;
     }
+    watchTimers();
     InvocationResult result = std::move(invocation->response);
     if (!outcome.isNull()) {
         result.outcome = outcome;
@@ -840,12 +862,12 @@ void Instance::die(const QString &outcome, const QString &message)
     m_dead = true;
     m_deathOutcome = outcome;
     m_deathMessage = message;
-    qCInfo(lcEngine) << "discarding the instance of" << m_script->name() << "after" << message;
+    qCInfo(lcEngine) << "discarding the instance of" << m_source.name << "after" << message;
     m_core.forget(this);
     const auto victims = m_active;
     for (const auto &[id, invocation] : victims)
         fail(invocation, outcome, QStringLiteral("Error"), message);
-    m_timers.clear();
+    clearTimers();
     m_pending.clear();
 }
 
@@ -859,7 +881,7 @@ void Instance::shutdown()
         for (const auto &[id, invocation] : victims)
             fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
                  QLatin1String(messages::shutdown));
-        m_timers.clear();
+        clearTimers();
         m_pending.clear();
     }
     std::deque<Queued> queue;
@@ -903,7 +925,7 @@ void Instance::checkHung()
 void Instance::log(const QString &level, const QString &message)
 {
     if (!m_current || m_current->completed) {
-        qCDebug(lcEngine).noquote() << m_script->name() << level << message;
+        qCDebug(lcEngine).noquote() << m_source.name << level << message;
         return;
     }
     m_current->logs.append({level, message, nowMs()});
@@ -911,6 +933,8 @@ void Instance::log(const QString &level, const QString &message)
 
 int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat)
 {
+    if (m_timers.size() >= size_t(maxLiveTimers))
+        return 0;
     const int id = ++m_nextTimer;
     const int delay
             = delayMs > 0 && delayMs < INT_MAX ? int(delayMs) : (delayMs >= INT_MAX ? INT_MAX : 0);
@@ -918,26 +942,100 @@ int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool re
     timer.callback.Reset(isolate(), callback);
     timer.delayMs = delay;
     timer.repeat = repeat;
+    timer.due = Watchdog::Clock::now() + std::chrono::milliseconds(delay);
     timer.invocation = m_current;
+    m_timerQueue.emplace(timer.due, id);
     m_timers.emplace(id, std::move(timer));
-    armTimer(id, delay);
+    watchTimers();
     return id;
 }
 
-void Instance::armTimer(int id, int delayMs)
+void Instance::eraseTimer(std::map<int, Timer>::iterator it)
 {
+    m_timerQueue.erase({it->second.due, it->first});
+    m_timers.erase(it);
+}
+
+void Instance::clearTimers()
+{
+    m_timers.clear();
+    m_timerQueue.clear();
+    watchTimers();
+}
+
+void Instance::watchTimers()
+{
+    const auto next = m_timerQueue.empty() ? Watchdog::Clock::time_point::max()
+                                           : m_timerQueue.begin()->first;
+    if (next == m_timerWatchAt)
+        return;
+    if (m_timerWatch && m_core.watchdog)
+        m_core.watchdog->removeDeadline(m_timerWatch);
+    m_timerWatch = 0;
+    m_timerWatchAt = next;
+    if (next == Watchdog::Clock::time_point::max() || !m_core.watchdog)
+        return;
     std::weak_ptr<Instance> weak = weak_from_this();
-    std::shared_ptr<InvocationState> invocation = m_timers.at(id).invocation;
-    // The QTimer lives on whichever executor runs us now; it only posts back to our queue.
-    QTimer::singleShot(delayMs, Qt::PreciseTimer, m_executor, [weak, id, invocation] {
+    m_timerWatch = m_core.watchdog->addDeadline(next, [weak] {
         if (auto self = weak.lock())
-            self->post(invocation, [raw = self.get(), id] { raw->fireTimer(id); });
+            self->postTimers();
     });
+}
+
+void Instance::postTimers()
+{
+    bool schedule = false;
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.push_back({nullptr, {}, false, true});
+        schedule = !std::exchange(m_scheduled, true);
+    }
+    if (schedule)
+        m_core.scheduler->schedule(shared_from_this());
+}
+
+void Instance::fireDueTimers()
+{
+    // The deadline that brought us here has fired (or is about to be replaced).
+    if (m_timerWatch && m_core.watchdog)
+        m_core.watchdog->removeDeadline(m_timerWatch);
+    m_timerWatch = 0;
+    m_timerWatchAt = Watchdog::Clock::time_point::max();
+    // Only those due now, a turn's worth at a time: a callback that sets a zero-delay timer does
+    // not run it in this turn, and thousands due at once do not hold the executor.
+    const auto now = Watchdog::Clock::now();
+    std::vector<int> due;
+    for (auto it = m_timerQueue.begin();
+         it != m_timerQueue.end() && it->first <= now && due.size() < size_t(tasksPerTurn); ++it)
+        due.push_back(it->second);
+    for (int id : due) {
+        if (m_dead)
+            return;
+        auto it = m_timers.find(id);
+        if (it == m_timers.end())
+            continue; // cleared by an earlier callback
+        std::shared_ptr<InvocationState> invocation = it->second.invocation;
+        if (invocation && invocation->completed) {
+            eraseTimer(it);
+            continue;
+        }
+        runSlice(invocation, [this, id] { fireTimer(id); });
+    }
+    if (m_dead)
+        return;
+    if (!m_timerQueue.empty() && m_timerQueue.begin()->first <= now)
+        postTimers();
+    else
+        watchTimers();
 }
 
 void Instance::clearTimer(int id)
 {
-    m_timers.erase(id);
+    auto it = m_timers.find(id);
+    if (it == m_timers.end())
+        return;
+    eraseTimer(it);
+    watchTimers();
 }
 
 void Instance::fireTimer(int id)
@@ -948,10 +1046,14 @@ void Instance::fireTimer(int id)
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
     v8::Local<v8::Function> callback = it->second.callback.Get(iso);
-    if (it->second.repeat)
-        armTimer(id, std::max(it->second.delayMs, 1));
-    else
-        m_timers.erase(it);
+    if (it->second.repeat) {
+        m_timerQueue.erase({it->second.due, id});
+        it->second.due = Watchdog::Clock::now()
+                + std::chrono::milliseconds(std::max(it->second.delayMs, 1));
+        m_timerQueue.emplace(it->second.due, id);
+    } else {
+        eraseTimer(it);
+    }
     v8::TryCatch tryCatch(iso);
     if (callback->Call(context, v8::Undefined(iso), 0, nullptr).IsEmpty() && tryCatch.HasCaught()
         && !tryCatch.HasTerminated() && m_current) {

@@ -4,6 +4,7 @@
 #include "modules.h"
 #include "outboundfetch.h"
 #include "script.h"
+#include "watchdog.h"
 
 #include <v8-context.h>
 #include <v8-function.h>
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 namespace switchyard::engine {
 
@@ -31,12 +33,17 @@ class Instance : public std::enable_shared_from_this<Instance>
 public:
     using Task = std::function<void()>;
 
-    Instance(EngineCore &core, ScriptPtr script);
+    // Live timers (setTimeout/setInterval not yet fired or cleared) one Instance may hold; one more
+    // throws. Each costs a persistent handle and a queue entry for as long as it is pending.
+    static constexpr int maxLiveTimers = 10000;
+
+    // Keeps the Script's source, not the Script: the engine discards the Instance once the
+    // platform and every Invocation have let go of the Script.
+    Instance(EngineCore &core, const ScriptPtr &script);
     ~Instance();
     Instance(const Instance &) = delete;
     Instance &operator=(const Instance &) = delete;
 
-    const ScriptPtr &script() const { return m_script; }
     // Dead: its heap is spent or it was dropped; Invocations go to a fresh Instance.
     bool isDead() const { return m_dead.load(); }
     // Any thread: its recent slices ran long enough for the Scheduler's long lane.
@@ -56,6 +63,7 @@ public:
     v8::Isolate *isolate() const;
     InvocationState *current() const { return m_current.get(); }
     void log(const QString &level, const QString &message);
+    // 0: refused, the Instance has maxLiveTimers already.
     int setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat);
     void clearTimer(int id);
     v8::Local<v8::Promise> fetch(const OutboundRequest &request);
@@ -68,12 +76,14 @@ private:
         std::shared_ptr<InvocationState> invocation;
         Task task;
         bool start = false;
+        bool timers = false; // fire the timers that are due
     };
     struct Timer
     {
         v8::Global<v8::Function> callback;
         int delayMs = 0;
         bool repeat = false;
+        Watchdog::Clock::time_point due;
         std::shared_ptr<InvocationState> invocation;
     };
     enum class State { New, Ready, Failed };
@@ -93,7 +103,13 @@ private:
     template<bool fulfilled>
     static void waitUntilSettledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
-    void armTimer(int id, int delayMs);
+    // Timers live in the Instance's own queue; the watchdog holds one deadline per Instance, for
+    // its earliest timer, so clearing or discarding thousands of them costs nothing elsewhere.
+    void eraseTimer(std::map<int, Timer>::iterator it);
+    void clearTimers();
+    void watchTimers();
+    void postTimers();
+    void fireDueTimers();
     void fireTimer(int id);
     quint64 addPending(v8::Local<v8::Promise::Resolver> resolver);
     void settle(quint64 id, const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
@@ -118,7 +134,7 @@ private:
     std::shared_ptr<InvocationState> active(quint64 id) const;
 
     EngineCore &m_core;
-    ScriptPtr m_script;
+    const ScriptSource m_source;
     std::unique_ptr<Isolate> m_isolate;
     std::unique_ptr<ModuleLoader> m_modules;
     v8::Global<v8::Context> m_context;
@@ -149,6 +165,9 @@ private:
     std::shared_ptr<InvocationState> m_current;
     std::map<quint64, std::shared_ptr<InvocationState>> m_active;
     std::map<int, Timer> m_timers;
+    std::set<std::pair<Watchdog::Clock::time_point, int>> m_timerQueue; // (due, id)
+    quint64 m_timerWatch = 0; // the watchdog deadline of the earliest timer, 0: none
+    Watchdog::Clock::time_point m_timerWatchAt = Watchdog::Clock::time_point::max();
     int m_nextTimer = 0;
     std::map<quint64, v8::Global<v8::Promise::Resolver>> m_pending;
     // Each active Invocation's ctx handle (CONTRACT.md makeContext): its waitUntil array.

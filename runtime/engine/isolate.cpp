@@ -3,27 +3,88 @@
 #include "logging.h"
 
 #include <v8-array-buffer.h>
+#include <v8-exception.h>
 #include <v8-isolate.h>
 #include <v8-primitive.h>
 
+#include <cstdlib>
+
 namespace switchyard::engine {
 
-struct AllocatorHolder
+std::atomic_int Isolate::s_live = 0;
+
+// Backing stores of ArrayBuffers, typed arrays and SharedArrayBuffers come from here, so binary
+// data is bounded like the heap is: past the budget the allocation fails (JavaScript sees V8's
+// RangeError) and the isolate is over its memory limit. Free may be called from V8's background
+// sweeper, hence the atomic count.
+class CountingAllocator final : public v8::ArrayBuffer::Allocator
 {
-    std::unique_ptr<v8::ArrayBuffer::Allocator> allocator {
-            v8::ArrayBuffer::Allocator::NewDefaultAllocator()};
+public:
+    explicit CountingAllocator(size_t budget) : m_budget(budget) { }
+
+    void *Allocate(size_t length) override
+    {
+        if (!reserve(length))
+            return nullptr;
+        void *data = std::calloc(length, 1);
+        if (!data)
+            m_used.fetch_sub(length);
+        return data;
+    }
+    void *AllocateUninitialized(size_t length) override
+    {
+        if (!reserve(length))
+            return nullptr;
+        void *data = std::malloc(length);
+        if (!data)
+            m_used.fetch_sub(length);
+        return data;
+    }
+    void Free(void *data, size_t length) override
+    {
+        std::free(data);
+        m_used.fetch_sub(length);
+    }
+
+    size_t used() const { return m_used.load(); }
+    Isolate *owner = nullptr;
+
+private:
+    bool reserve(size_t length)
+    {
+        size_t used = m_used.load();
+        do {
+            if (length > m_budget || used > m_budget - length) {
+                // V8 collects garbage and asks again before it gives up; by then the isolate is
+                // spent either way, as one whose heap reached its limit is.
+                if (owner)
+                    owner->exceedMemory("binary data");
+                return false;
+            }
+        } while (!m_used.compare_exchange_weak(used, used + length));
+        return true;
+    }
+
+    const size_t m_budget;
+    std::atomic<size_t> m_used = 0;
 };
 
-Isolate::Isolate(qint64 heapLimitBytes) : m_allocator(std::make_unique<AllocatorHolder>())
+Isolate::Isolate(qint64 heapLimitBytes)
+    : m_allocator(std::make_unique<CountingAllocator>(size_t(heapLimitBytes)))
 {
     v8::Isolate::CreateParams params;
-    params.array_buffer_allocator = m_allocator->allocator.get();
+    params.array_buffer_allocator = m_allocator.get();
     params.constraints.ConfigureDefaultsFromHeapSize(0, size_t(heapLimitBytes));
     m_isolate = v8::Isolate::New(params);
+    m_allocator->owner = this;
     // Microtasks drain at the end of each slice the engine runs, inside its CPU accounting.
     m_isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
     m_isolate->AddNearHeapLimitCallback(&Isolate::nearHeapLimit, this);
+    // A blocked executor thread serves nobody and burns no CPU time a limit could see; workerd
+    // forbids Atomics.wait() for the same reason (it throws a TypeError).
+    m_isolate->SetAllowAtomicsWait(false);
     m_isolate->SetData(IsolateSlot, this);
+    ++s_live;
 }
 
 Isolate *Isolate::from(v8::Isolate *isolate)
@@ -45,16 +106,42 @@ v8::Local<v8::String> Isolate::name(const char *literal)
 Isolate::~Isolate()
 {
     m_isolate->Dispose();
+    --s_live;
+}
+
+void Isolate::exceedMemory(const char *what)
+{
+    if (!m_memoryExceeded.exchange(true))
+        qCInfo(lcEngine) << "isolate exceeded its memory limit:" << what;
+    m_isolate->TerminateExecution();
+}
+
+qint64 Isolate::binaryBytes() const
+{
+    return qint64(m_allocator->used());
 }
 
 size_t Isolate::nearHeapLimit(void *data, size_t current, size_t initial)
 {
     auto *self = static_cast<Isolate *>(data);
-    if (!self->m_memoryExceeded.exchange(true))
-        qCInfo(lcEngine) << "isolate reached its heap limit of" << initial << "bytes";
-    self->m_isolate->TerminateExecution();
-    // Headroom lets the terminated script unwind instead of V8 aborting the process.
-    return current + std::max<size_t>(initial, 64 * 1024 * 1024);
+    self->exceedMemory("heap");
+    // Room for the allocation in progress to complete (see heapOverrunBytes); the terminated
+    // script then unwinds and the isolate is discarded.
+    return std::max(current, initial + size_t(heapOverrunBytes));
+}
+
+v8::MaybeLocal<v8::ArrayBuffer> newArrayBuffer(v8::Isolate *isolate, size_t length)
+{
+    std::unique_ptr<v8::BackingStore> store
+            = v8::ArrayBuffer::NewBackingStoreForNodeLTS(isolate, length);
+    if (!store) {
+        if (Isolate *owner = Isolate::from(isolate))
+            owner->exceedMemory("binary data");
+        isolate->ThrowException(v8::Exception::RangeError(
+                v8::String::NewFromUtf8Literal(isolate, "Array buffer allocation failed")));
+        return {};
+    }
+    return v8::ArrayBuffer::New(isolate, std::move(store));
 }
 
 } // namespace switchyard::engine

@@ -10,22 +10,32 @@
 #include <unordered_map>
 
 namespace v8 {
+class ArrayBuffer;
 class Isolate;
 class String;
 } // namespace v8
 
 namespace switchyard::engine {
 
-struct AllocatorHolder;
+class CountingAllocator;
 
-// One V8 heap with its own limit. Getting near the limit terminates whatever runs and marks the
-// heap as spent: its owner discards it rather than trust a heap that ran out.
+// One V8 heap with its own limit. Running out of it, or of the budget for binary data
+// (ArrayBuffer backing stores, which live outside the heap), terminates whatever runs and marks the
+// isolate as spent: its owner discards it rather than trust an isolate that ran out.
 class Isolate
 {
 public:
     // Slots of v8::Isolate::SetData the engine uses.
     enum DataSlot : uint32_t { InstanceSlot = 0, ModuleLoaderSlot = 1, IsolateSlot = 2 };
 
+    // How far past its limit the heap may grow while the script that crossed it is stopped. V8
+    // aborts the whole process when an allocation in progress does not fit, and it does not stop
+    // inside one: the largest single object (a string or array of maximum length) is about
+    // 1 GiB, and builtins such as Array.prototype.fill keep allocating until they return. Past
+    // this ceiling V8 still aborts; it is the bound on what one tenant can make the process hold.
+    static constexpr qint64 heapOverrunBytes = 2ll * 1024 * 1024 * 1024;
+
+    // `heapLimitBytes` bounds the JS heap and, separately, the bytes of binary data.
     explicit Isolate(qint64 heapLimitBytes);
     ~Isolate();
     Isolate(const Isolate &) = delete;
@@ -34,6 +44,13 @@ public:
     v8::Isolate *get() const { return m_isolate; }
     static Isolate *from(v8::Isolate *isolate);
     bool memoryExceeded() const { return m_memoryExceeded.load(); }
+    // Marks the isolate as over its memory limit and terminates what runs in it. Any thread.
+    void exceedMemory(const char *what);
+    // Bytes of ArrayBuffer backing stores alive in this isolate.
+    qint64 binaryBytes() const;
+    // Isolates alive in the process (for tests: discarded ones must go away).
+    static int liveCount() { return s_live.load(); }
+
     // An internalized string for a property name the engine uses on every request (a string
     // literal: cached by its address), made once: a fresh one is hashed and looked up in V8's
     // string table on every use.
@@ -42,10 +59,16 @@ public:
 private:
     static size_t nearHeapLimit(void *data, size_t current, size_t initial);
 
-    std::unique_ptr<AllocatorHolder> m_allocator;
+    std::unique_ptr<CountingAllocator> m_allocator;
     v8::Isolate *m_isolate = nullptr;
     std::atomic_bool m_memoryExceeded = false;
     std::unordered_map<const char *, v8::Eternal<v8::String>> m_names;
+    static std::atomic_int s_live;
 };
+
+// A new ArrayBuffer of `length` bytes for a native, charged to the isolate's budget. V8 10.2
+// aborts the process when v8::ArrayBuffer::New cannot allocate; this throws a RangeError instead
+// (and the isolate is then over its memory limit) and returns an empty handle.
+v8::MaybeLocal<v8::ArrayBuffer> newArrayBuffer(v8::Isolate *isolate, size_t length);
 
 } // namespace switchyard::engine

@@ -62,7 +62,12 @@ void utf8Encode(const Info &info)
     if (!info[0]->ToString(iso->GetCurrentContext()).ToLocal(&text))
         return;
     const int length = text->Utf8Length(iso);
-    auto buffer = v8::ArrayBuffer::New(iso, size_t(length));
+    // Measuring flattens the string, which may have crossed the heap limit: nothing more then.
+    if (Isolate::from(iso)->memoryExceeded())
+        return;
+    v8::Local<v8::ArrayBuffer> buffer;
+    if (!newArrayBuffer(iso, size_t(length)).ToLocal(&buffer))
+        return;
     // REPLACE_INVALID_UTF8 turns lone surrogates into U+FFFD, as TextEncoder must.
     text->WriteUtf8(iso, static_cast<char *>(buffer->GetBackingStore()->Data()), length, nullptr,
                     v8::String::REPLACE_INVALID_UTF8 | v8::String::NO_NULL_TERMINATION);
@@ -191,7 +196,9 @@ void digest(const Info &info)
     else
         return throwError(
                 iso, QStringLiteral("Unrecognized or unimplemented digest algorithm requested."));
-    info.GetReturnValue().Set(toArrayBuffer(iso, QCryptographicHash::hash(bytes, which)));
+    v8::Local<v8::ArrayBuffer> result = toArrayBuffer(iso, QCryptographicHash::hash(bytes, which));
+    if (!result.IsEmpty())
+        info.GetReturnValue().Set(result);
 }
 
 void setTimer(const Info &info)
@@ -205,6 +212,11 @@ void setTimer(const Info &info)
         return;
     const int id
             = instance->setTimer(info[0].As<v8::Function>(), delay, info[2]->BooleanValue(iso));
+    if (id == 0)
+        return throwError(iso,
+                          QStringLiteral("Too many timers: a Worker may have at most %1 pending "
+                                         "at once.")
+                                  .arg(Instance::maxLiveTimers));
     info.GetReturnValue().Set(id);
 }
 

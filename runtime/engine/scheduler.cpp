@@ -30,10 +30,20 @@ void Scheduler::stop()
         thread->wait();
     }
     m_threads.clear();
-    std::lock_guard lock(m_mutex);
-    for (auto &ready : m_ready)
-        ready.clear();
-    m_retired.clear();
+    // Destroyed outside the lock: an Instance going may release a Script, which retires others.
+    std::vector<std::shared_ptr<Instance>> doomed;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto &ready : m_ready) {
+            for (auto &instance : ready)
+                doomed.push_back(std::move(instance));
+            ready.clear();
+        }
+        for (auto &instance : m_retired)
+            doomed.push_back(std::move(instance));
+        m_retired.clear();
+    }
+    doomed.clear();
 }
 
 void Scheduler::setIdle(int index, bool idle)
@@ -93,8 +103,23 @@ std::shared_ptr<Instance> Scheduler::take(Executor &executor)
 
 void Scheduler::retire(std::shared_ptr<Instance> instance)
 {
-    std::lock_guard lock(m_mutex);
-    m_retired.push_back(std::move(instance));
+    if (!instance)
+        return;
+    Executor *wake = nullptr;
+    {
+        std::lock_guard lock(m_mutex);
+        m_retired.push_back(std::move(instance));
+        // A busy executor destroys it between turns; with none busy, an idle one is woken so a
+        // discarded isolate does not wait for the next request.
+        for (size_t i = 0; i < m_idle.size() && i < m_threads.size(); ++i) {
+            if (!m_idle[i])
+                return;
+        }
+        if (!m_threads.empty())
+            wake = m_threads.front()->executor();
+    }
+    if (wake)
+        wake->wake();
 }
 
 std::vector<std::shared_ptr<Instance>> Scheduler::takeRetired()

@@ -147,7 +147,9 @@ bool toBytes(v8::Local<v8::Value> value, QByteArray *bytes)
 
 v8::Local<v8::ArrayBuffer> toArrayBuffer(v8::Isolate *isolate, const QByteArray &bytes)
 {
-    auto buffer = v8::ArrayBuffer::New(isolate, size_t(bytes.size()));
+    v8::Local<v8::ArrayBuffer> buffer;
+    if (!newArrayBuffer(isolate, size_t(bytes.size())).ToLocal(&buffer))
+        return {};
     if (!bytes.isEmpty())
         std::memcpy(buffer->GetBackingStore()->Data(), bytes.constData(), size_t(bytes.size()));
     return buffer;
@@ -155,7 +157,10 @@ v8::Local<v8::ArrayBuffer> toArrayBuffer(v8::Isolate *isolate, const QByteArray 
 
 v8::Local<v8::Uint8Array> toUint8Array(v8::Isolate *isolate, const QByteArray &bytes)
 {
-    return v8::Uint8Array::New(toArrayBuffer(isolate, bytes), 0, size_t(bytes.size()));
+    v8::Local<v8::ArrayBuffer> buffer = toArrayBuffer(isolate, bytes);
+    if (buffer.IsEmpty())
+        return {};
+    return v8::Uint8Array::New(buffer, 0, size_t(bytes.size()));
 }
 
 QVariant toVariant(v8::Local<v8::Context> context, v8::Local<v8::Value> value, QString *error)
@@ -186,8 +191,12 @@ v8::Local<v8::Value> toV8(v8::Local<v8::Context> context, const QVariant &value)
         return v8::Number::New(isolate, value.toDouble());
     case QMetaType::QString:
         return toV8String(isolate, value.toString());
-    case QMetaType::QByteArray:
-        return toUint8Array(isolate, value.toByteArray());
+    case QMetaType::QByteArray: {
+        v8::Local<v8::Uint8Array> bytes = toUint8Array(isolate, value.toByteArray());
+        if (bytes.IsEmpty())
+            return v8::Undefined(isolate); // over the memory limit: the RangeError is thrown
+        return bytes;
+    }
     case QMetaType::QStringList:
     case QMetaType::QVariantList: {
         const QVariantList list = value.toList();
@@ -248,7 +257,11 @@ v8::Local<v8::Object> responseToV8(v8::Local<v8::Context> context, int status,
     set("status", v8::Number::New(isolate, status));
     set("statusText", toV8String(isolate, statusText));
     set("headers", headersToV8(context, headers));
-    set("body", toUint8Array(isolate, body));
+    v8::Local<v8::Uint8Array> bytes = toUint8Array(isolate, body);
+    // Empty: over the memory limit, with the RangeError thrown and the isolate terminating.
+    set("body",
+        bytes.IsEmpty() ? v8::Local<v8::Value>(v8::Undefined(isolate))
+                        : v8::Local<v8::Value>(bytes));
     set("url", toV8String(isolate, url));
     set("redirected", v8::Boolean::New(isolate, redirected));
     return object;

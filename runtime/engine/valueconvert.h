@@ -22,6 +22,8 @@ v8::Local<v8::String> propertyName(v8::Isolate *isolate, const char *literal);
 
 // Bytes of a Uint8Array (any ArrayBufferView) or ArrayBuffer; false for anything else.
 bool toBytes(v8::Local<v8::Value> value, QByteArray *bytes);
+// Charged to the isolate's budget for binary data: empty, with a RangeError thrown and the isolate
+// over its memory limit, when the bytes do not fit (see newArrayBuffer).
 v8::Local<v8::Uint8Array> toUint8Array(v8::Isolate *isolate, const QByteArray &bytes);
 v8::Local<v8::ArrayBuffer> toArrayBuffer(v8::Isolate *isolate, const QByteArray &bytes);
 

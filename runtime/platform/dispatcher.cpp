@@ -22,7 +22,20 @@ using engine::ResponseData;
 Dispatcher::Dispatcher(engine::Engine &engine, PlatformService &service, ScriptCache &scripts,
                        QObject *parent)
     : QObject(parent), m_engine(engine), m_service(service), m_scripts(scripts)
-{ }
+{
+    // Replaced and deleted versions must not keep their Instances (and isolates) alive.
+    connect(&service, &PlatformService::scriptChanged, this,
+            [this](const QString &ns, const QString &name) {
+                const auto record = m_service.snapshot()->script(ns, name);
+                m_scripts.forgetScript(ns, name,
+                                       record ? ScriptCache::scriptKey(*record) : QString());
+            });
+    connect(&service, &PlatformService::platformWorkerChanged, this, [this](const QString &name) {
+        const auto record = m_service.snapshot()->platformWorker(name);
+        m_scripts.forgetPlatformWorker(
+                name, record ? ScriptCache::platformWorkerKey(*record) : QString());
+    });
+}
 
 static ResponseData textResponse(int status, const QString &text)
 {

@@ -81,6 +81,31 @@ ScriptVersion ScriptCache::get(const QString &key, const QString &name,
     return version;
 }
 
+static void forgetVersions(std::mutex &mutex, QHash<QString, ScriptVersion> &scripts,
+                           const QString &prefix, const QString &current)
+{
+    std::vector<ScriptVersion> dropped; // let go of outside the lock
+    std::lock_guard lock(mutex);
+    for (auto it = scripts.begin(); it != scripts.end();) {
+        if (it.key() != current && it.key().section(u':', 0, 1) == prefix) {
+            dropped.push_back(std::move(it.value()));
+            it = scripts.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void ScriptCache::forgetScript(const QString &ns, const QString &name, const QString &current)
+{
+    forgetVersions(m_mutex, m_scripts, QStringLiteral("script:%1/%2").arg(ns, name), current);
+}
+
+void ScriptCache::forgetPlatformWorker(const QString &name, const QString &current)
+{
+    forgetVersions(m_mutex, m_scripts, QStringLiteral("platform:/%1").arg(name), current);
+}
+
 std::optional<QString> ScriptCache::check(const store::ScriptModules &modules,
                                           const QString &mainModule)
 {

@@ -41,6 +41,13 @@ public:
     std::optional<QString> check(const store::ScriptModules &modules,
                                  const QString &mainModule) override;
 
+    // A script or platform Worker changed or went: versions of it other than `current` (its key
+    // now; empty when it was deleted) are dropped, and with the last reference to a Script the
+    // engine discards its Instance. Unused versions are otherwise only replaced when a newer one
+    // is first invoked, and a deleted Worker's never.
+    void forgetScript(const QString &ns, const QString &name, const QString &current);
+    void forgetPlatformWorker(const QString &name, const QString &current);
+
     static engine::ScriptSource sourceOf(const QString &name, const store::WorkerCode &code);
     static QString scriptKey(const store::ScriptRecord &record);
     static QString platformWorkerKey(const store::PlatformWorkerRecord &record);

@@ -677,4 +677,33 @@
   defineGlobal('Crypto', Crypto);
   defineGlobal('SubtleCrypto', SubtleCrypto);
   // Free-standing getRandomValues must work unbound too (common `const {getRandomValues} = crypto`).
+
+  // Array.prototype.fill on a long array is one loop inside V8 that nothing interrupts: on an
+  // array in dictionary mode (`new Array(100e6).fill(0)`) it allocated gigabytes past the heap
+  // limit, and V8 aborted the process, before the engine could stop it. Past a million elements
+  // (and for any receiver that is not an array) the specification's steps run here instead,
+  // where the engine's termination applies between any two of them.
+  {
+    const nativeFill = Array.prototype.fill;
+    const apply = Reflect.apply;
+    const isArray = Array.isArray;
+    const longFill = 1 << 20;
+    const toInteger = (v) => { const n = Math.trunc(+v); return n !== n ? 0 : n; };
+    const toLength = (v) => { const n = toInteger(v); return n <= 0 ? 0 : Math.min(n, Number.MAX_SAFE_INTEGER); };
+    const { fill } = {
+      fill(value) {
+        if (this === null || this === undefined) return apply(nativeFill, this, arguments);
+        const o = Object(this);
+        if (isArray(o) && o.length <= longFill) return apply(nativeFill, o, arguments);
+        const len = toLength(o.length);
+        const start = toInteger(arguments[1]);
+        let k = start < 0 ? Math.max(len + start, 0) : Math.min(start, len);
+        const end = arguments[2] === undefined ? len : toInteger(arguments[2]);
+        const last = end < 0 ? Math.max(len + end, 0) : Math.min(end, len);
+        for (; k < last; ++k) o[k] = value;
+        return o;
+      },
+    };
+    Object.defineProperty(Array.prototype, 'fill', { value: fill, writable: true, enumerable: false, configurable: true });
+  }
 })(globalThis.__switchyard);

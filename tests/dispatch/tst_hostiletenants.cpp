@@ -1,0 +1,252 @@
+// Tenants that attack the platform rather than use it, through the dispatch listener as users meet
+// it: each attack must end only the attacker's Instance, with the outcome a limit gives, while the
+// process lives on and another tenant keeps answering.
+#include "../common/rawhttp.h"
+#include "../common/workercode.h"
+#include "runtimestack.h"
+
+#include "engine/engine.h"
+#include "engine/v8platform.h"
+#include "platform/platformservice.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace switchyard;
+using switchyard::testing::moduleCode;
+using switchyard::testing::rawRequest;
+using switchyard::testing::RawResponse;
+
+namespace {
+constexpr const char *kNamespace = "tenants";
+
+// Limits are generous on CPU so that memory, not time, is what stops the attacks below.
+constexpr char dispatcherCode[] = R"JS(export default {
+  async fetch(request, env) {
+    const name = new URL(request.url).hostname.split(".")[0];
+    try {
+      return await env.DISPATCHER.get(name, {}, { limits: { cpuMs: 20000 } }).fetch(request);
+    } catch (e) {
+      if (e.message.startsWith("Worker not found")) return new Response("", { status: 404 });
+      if (e.message.includes("limit")) return new Response(e.message, { status: 429 });
+      return new Response(e.name + ": " + e.message, { status: 500 });
+    }
+  } };)JS";
+
+constexpr char lightCode[] = R"JS(export default {
+  async fetch() { return new Response("light"); } };)JS";
+} // namespace
+
+class tst_HostileTenants : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void cleanup();
+
+    void singleLargeAllocation_data();
+    void singleLargeAllocation();
+    void moduleScopeBinaryDataCounts();
+    void atomicsWaitThrows();
+    void timerStormIsCapped();
+    void replacedAndDeletedVersionsAreReleased();
+
+private:
+    void putUserWorker(const QString &name, const QByteArray &code);
+    RawResponse get(const QByteArray &host, const QByteArray &target = "/")
+    {
+        return rawRequest(m_stack->port(), "GET", host, target, {}, {}, 60000);
+    }
+    void lightTenantAnswers()
+    {
+        const RawResponse r = get("light.example.com");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("light"));
+    }
+
+    std::unique_ptr<engine::V8Platform> m_v8;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<app::RuntimeStack> m_stack;
+    platform::PlatformService *m_service = nullptr;
+};
+
+void tst_HostileTenants::initTestCase()
+{
+    m_v8 = std::make_unique<engine::V8Platform>();
+}
+
+void tst_HostileTenants::cleanupTestCase()
+{
+    m_v8.reset();
+}
+
+void tst_HostileTenants::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
+    QString error;
+    app::RuntimeStack::Config config;
+    config.dataDir = m_dir->path();
+    config.executorThreads = 1; // one per lane: a blocked executor would show at once
+    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
+    m_service = &m_stack->service();
+    QVERIFY(m_service->createNamespace(QString::fromLatin1(kNamespace)));
+    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
+                                            {QStringLiteral("name"), "DISPATCHER"},
+                                            {QStringLiteral("namespace"), kNamespace}}};
+    auto put = m_service->putPlatformWorker(QStringLiteral("dispatcher"),
+                                            store::WorkerKind::Dispatcher,
+                                            moduleCode(dispatcherCode, bindings));
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QVERIFY(m_service->setActiveDispatcher(QStringLiteral("dispatcher")));
+    putUserWorker(QStringLiteral("light"), lightCode);
+    lightTenantAnswers();
+}
+
+void tst_HostileTenants::cleanup()
+{
+    m_service = nullptr;
+    m_stack.reset();
+    m_dir.reset();
+}
+
+void tst_HostileTenants::putUserWorker(const QString &name, const QByteArray &code)
+{
+    platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
+    auto put = m_service->putScript(QString::fromLatin1(kNamespace), name, upload);
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+}
+
+void tst_HostileTenants::singleLargeAllocation_data()
+{
+    QTest::addColumn<QByteArray>("handler");
+    // Each used to end the process ("Fatal javascript OOM in Reached heap limit", or V8's abort
+    // when a native could not allocate a buffer).
+    QTest::newRow("Response of a 300 MB string")
+            << QByteArray(R"(return new Response("x".repeat(300 << 20));)");
+    QTest::newRow("TextEncoder of a 300 MB string") << QByteArray(
+            R"(return new Response(new TextEncoder().encode("x".repeat(300 << 20)));)");
+    QTest::newRow("JSON.stringify of a 300 MB string")
+            << QByteArray(R"(return new Response(JSON.stringify("x".repeat(300 << 20)));)");
+    QTest::newRow("100e6-element array")
+            << QByteArray(R"(const a = new Array(100e6).fill(0); return new Response(a.length);)");
+    QTest::newRow("256 MB Uint8Array, caught")
+            << QByteArray(R"(try { globalThis.kept = new Uint8Array(256 << 20); }
+                             catch (e) { return new Response("caught " + e.message); }
+                             return new Response("allocated");)");
+    QTest::newRow("streamed 1 GB response") << QByteArray(R"(let sent = 0;
+                             const chunk = new Uint8Array(1 << 20);
+                             return new Response(new ReadableStream({
+                               pull(controller) {
+                                 if (sent++ === 1024) controller.close();
+                                 else controller.enqueue(chunk.slice());
+                               } }));)");
+}
+
+void tst_HostileTenants::singleLargeAllocation()
+{
+    QFETCH(QByteArray, handler);
+    putUserWorker(QStringLiteral("attacker"),
+                  "export default { async fetch() { " + handler + " } };");
+    for (int round = 0; round < 2; ++round) {
+        const RawResponse r = get("attacker.example.com");
+        QVERIFY2(r.status == 429, r.status ? r.body.left(200).constData() : "no response");
+        QCOMPARE(r.body, QByteArray("Worker exceeded memory limit."));
+        lightTenantAnswers();
+    }
+}
+
+void tst_HostileTenants::moduleScopeBinaryDataCounts()
+{
+    // Kept at module scope, so alive for as long as the Instance is: the budget refuses it.
+    putUserWorker(QStringLiteral("hoarder"), R"(const kept = new Uint8Array(256 << 20);
+        export default { async fetch() { return new Response(String(kept.length)); } };)");
+    const RawResponse r = get("hoarder.example.com");
+    QCOMPARE(r.status, 429);
+    QCOMPARE(r.body, QByteArray("Worker exceeded memory limit."));
+    lightTenantAnswers();
+    // Many buffers that each fit, together past the budget, end the same way.
+    putUserWorker(QStringLiteral("collector"), R"(const kept = [];
+        export default { async fetch() {
+          for (let i = 0; i < 64; ++i) kept.push(new Uint8Array(8 << 20));
+          return new Response(String(kept.length)); } };)");
+    const RawResponse many = get("collector.example.com");
+    QCOMPARE(many.status, 429);
+    QCOMPARE(many.body, QByteArray("Worker exceeded memory limit."));
+    lightTenantAnswers();
+    // Binary data within the budget is fine.
+    putUserWorker(QStringLiteral("modest"), R"(const kept = new Uint8Array(32 << 20);
+        export default { async fetch() { return new Response(String(kept.length)); } };)");
+    const RawResponse modest = get("modest.example.com");
+    QCOMPARE(modest.status, 200);
+    QCOMPARE(modest.body, QByteArray::number(32 << 20));
+}
+
+void tst_HostileTenants::atomicsWaitThrows()
+{
+    // It used to block an executor for the whole wait (20 s here) without using any CPU.
+    putUserWorker(QStringLiteral("waiter"), R"(export default { async fetch() {
+        try {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(16)), 0, 0, 20000);
+          return new Response("waited");
+        } catch (e) { return new Response(e.name + ": " + e.message); } } };)");
+    for (int i = 0; i < 2; ++i) {
+        const RawResponse r = get("waiter.example.com");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("TypeError: Atomics.wait cannot be called in this context"));
+        lightTenantAnswers();
+    }
+}
+
+void tst_HostileTenants::timerStormIsCapped()
+{
+    // Timers outlive nothing: those of a finished request are dropped with it.
+    putUserWorker(QStringLiteral("storm"), R"(export default { async fetch(request) {
+        const n = Number(new URL(request.url).searchParams.get("n"));
+        let armed = 0;
+        try {
+          for (; armed < n; ++armed) setTimeout(() => {}, 10000);
+        } catch (e) { return new Response(armed + " " + e.message); }
+        return new Response(String(armed)); } };)");
+    for (int i = 0; i < 60; ++i) {
+        const RawResponse r = get("storm.example.com", "/?n=3000");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("3000"));
+    }
+    lightTenantAnswers();
+    const RawResponse capped = get("storm.example.com", "/?n=20000");
+    QCOMPARE(capped.status, 200);
+    QCOMPARE(capped.body,
+             QByteArray("10000 Too many timers: a Worker may have at most 10000 pending at once."));
+    lightTenantAnswers();
+}
+
+void tst_HostileTenants::replacedAndDeletedVersionsAreReleased()
+{
+    engine::Engine &engine = m_stack->engine();
+    // The dispatcher's Instance and the light tenant's.
+    QTRY_COMPARE(engine.liveInstances(), 2);
+    const int isolates = engine::Engine::liveIsolates();
+    for (int version = 0; version < 20; ++version) {
+        putUserWorker(QStringLiteral("churn"),
+                      "const kept = new Uint8Array(16 << 20);\n"
+                      "export default { async fetch() { return new Response(\"v"
+                              + QByteArray::number(version) + "\"); } };");
+        const RawResponse r = get("churn.example.com");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, "v" + QByteArray::number(version));
+    }
+    QTRY_COMPARE(engine.liveInstances(), 3);
+    QVERIFY(m_service->deleteScript(QString::fromLatin1(kNamespace), QStringLiteral("churn")));
+    QTRY_COMPARE(engine.liveInstances(), 2);
+    QTRY_COMPARE(engine::Engine::liveIsolates(), isolates);
+    QCOMPARE(get("churn.example.com").status, 404);
+    lightTenantAnswers();
+}
+
+QTEST_MAIN(tst_HostileTenants)
+#include "tst_hostiletenants.moc"
