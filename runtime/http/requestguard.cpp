@@ -171,10 +171,12 @@ RequestGuard::Verdict RequestGuard::feed(const char *data, qint64 size)
             m_head.append(data + i, size - i);
             const qsizetype from = std::max<qsizetype>(0, before - 3);
             const qsizetype end = m_head.indexOf("\r\n\r\n", from);
+            // A head of bare LFs would never end; refuse it as soon as it shows, wherever the
+            // stream was split.
+            const qsizetype bareLf = m_head.indexOf("\n\n", std::max<qsizetype>(0, before - 1));
+            if (bareLf >= 0 && (end < 0 || bareLf < end))
+                return fail(Verdict::BadRequest, "Malformed header line.");
             if (end < 0) {
-                // A head of bare LFs would never end; refuse it now rather than at the cap.
-                if (m_head.indexOf("\n\n", std::max<qsizetype>(0, before - 1)) >= 0)
-                    return fail(Verdict::BadRequest, "Malformed header line.");
                 if (m_head.size() > m_limits.maxHeaderBytes)
                     return fail(Verdict::HeadersTooLarge, headersTooLarge(m_limits.maxHeaderBytes));
                 return Verdict::Pass;
