@@ -36,6 +36,7 @@ AdminApi::AdminApi(platform::PlatformService &service, Config config, ListenerLi
             limits);
     // Uploads compile Workers; give slow machines room before the listener's 504.
     m_listener->setResponseTimeout(std::chrono::seconds(120));
+    connect(m_listener.get(), &HttpListener::drained, this, &AdminApi::drained);
 }
 
 AdminApi::~AdminApi() = default;
@@ -43,6 +44,11 @@ AdminApi::~AdminApi() = default;
 quint16 AdminApi::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     return m_listener->listenOn(address, port, error);
+}
+
+void AdminApi::shutdown(std::chrono::milliseconds grace)
+{
+    m_listener->shutdown(grace);
 }
 
 HttpResponse AdminApi::handle(const HttpRequest &request)

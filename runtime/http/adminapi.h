@@ -36,8 +36,14 @@ public:
     // Returns the bound port, or 0 with `error` set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
 
+    // Graceful drain (HttpListener::shutdown); drained() once every connection is closed.
+    void shutdown(std::chrono::milliseconds grace);
+
     // Answers one request; what the listener calls. Public for tests of routing without sockets.
     HttpResponse handle(const HttpRequest &request);
+
+Q_SIGNALS:
+    void drained();
 
 private:
     platform::PlatformService &m_service;

@@ -45,6 +45,8 @@ DispatchFront::DispatchFront(platform::Dispatcher &dispatcher, ListenerLimits li
                         });
             },
             m_limits);
+    // Queued to this object's thread: the listener lives on the front thread.
+    connect(m_listener, &HttpListener::drained, this, &DispatchFront::drained);
     m_listener->moveToThread(&m_thread);
     m_thread.start();
 }
@@ -71,6 +73,11 @@ void DispatchFront::setResponseTimeout(std::chrono::milliseconds timeout)
     QMetaObject::invokeMethod(
             m_listener, [this, timeout] { m_listener->setResponseTimeout(timeout); },
             Qt::BlockingQueuedConnection);
+}
+
+void DispatchFront::shutdown(std::chrono::milliseconds grace)
+{
+    QMetaObject::invokeMethod(m_listener, [this, grace] { m_listener->shutdown(grace); });
 }
 
 } // namespace switchyard::http

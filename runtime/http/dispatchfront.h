@@ -27,6 +27,12 @@ public:
     // Returns the bound port, or 0 with `error` set. Blocks until the front thread has bound.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
     void setResponseTimeout(std::chrono::milliseconds timeout);
+    // Graceful drain of the listener (HttpListener::shutdown) on its thread; returns at once.
+    // drained() is emitted on this object's thread once every connection is closed.
+    void shutdown(std::chrono::milliseconds grace);
+
+Q_SIGNALS:
+    void drained();
 
 private:
     platform::Dispatcher &m_dispatcher;

@@ -2,9 +2,8 @@
 
 #include "logging.h"
 
-#include <QHttpServerRequest>
-#include <QMetaEnum>
 #include <QPointer>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -13,21 +12,139 @@
 #include <memory>
 
 #include <cerrno>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace switchyard::http {
 
+namespace {
+
+// The client leaves this much of our responses unread: read no more of its requests until it does.
+constexpr qint64 kMaxUnsentBytes = 4 * 1024 * 1024;
+// Qt stops reading a socket whose buffer is full, so a connection we do not read pushes back on
+// its client through TCP instead of growing in memory.
+constexpr qint64 kSocketReadBuffer = 256 * 1024;
+// After the last response, how long the client gets to close its side before we cut: closing with
+// its unread bytes in our buffer would send a reset that can destroy the response in flight.
+constexpr qint64 kLingerMs = 5000;
+// After accept() failed (EMFILE and the like), Qt stops watching the listening socket; it is
+// watched again when a connection closes, and at the latest after this.
+constexpr int kAcceptRetryMs = 100;
+
+QByteArray statusLine(int status)
+{
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+}
+
+bool unsafeInHeader(const QByteArray &s)
+{
+    return std::any_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
+}
+
+QByteArray serialize(const HttpResponse &response, bool head, bool close, bool keepAlive10)
+{
+    // 1xx, 204 and 304 have no content and 204 no Content-Length (RFC 9110 8.6).
+    const int status = response.status;
+    const bool bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
+    QByteArray out;
+    out.reserve(128 + response.body.size());
+    out += statusLine(status);
+    bool hasType = false;
+    for (const auto &[name, value] : response.headers) {
+        const QByteArray lower = name.toLower();
+        if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection"
+            || lower == "keep-alive")
+            continue;
+        // A line break in a header would let the Worker write a second response.
+        if (unsafeInHeader(name) || unsafeInHeader(value))
+            continue;
+        hasType = hasType || lower == "content-type";
+        out += name + ": " + value + "\r\n";
+    }
+    if (!hasType && !response.body.isEmpty() && !bodyless)
+        out += "content-type: text/plain;charset=UTF-8\r\n";
+    if (close)
+        out += "connection: close\r\n";
+    else if (keepAlive10)
+        out += "connection: keep-alive\r\n";
+    if (!bodyless)
+        out += "content-length: " + QByteArray::number(response.body.size()) + "\r\n";
+    out += "\r\n";
+    if (!head && !bodyless)
+        out += response.body;
+    return out;
+}
+
+QByteArray refusal(int status, const QByteArray &reason)
+{
+    const QByteArray body = reason + '\n';
+    return statusLine(status)
+            + "content-type: text/plain;charset=UTF-8\r\nconnection: close\r\ncontent-length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+} // namespace
+
+enum class Phase {
+    Head, // waiting for a request head: since accept, or since its first byte after a response
+    Body, // reading a body: since the last read
+    Busy, // requests in flight, nothing partly read
+    Idle, // keep-alive: since the last response
+    Linger, // the last response sent: waiting for the client to close
+};
+
+struct HttpListener::Connection
+{
+    explicit Connection(const ListenerLimits &limits) : guard(limits) { }
+
+    QTcpSocket *socket = nullptr;
+    RequestGuard guard;
+    std::deque<std::shared_ptr<Pending>> queue; // in request order; the front is written next
+    std::list<std::unique_ptr<Connection>>::iterator position;
+    QHostAddress peer;
+    Phase phase = Phase::Head;
+    qint64 sinceMs = 0;
+    qint64 lastWriteMs = 0;
+    int served = 0;
+    bool closing = false; // no more requests are taken
+    bool inputFailed = false; // a refusal waits for the responses before it
+    int failStatus = 0;
+    QByteArray failReason;
+    bool shutdownWhenFlushed = false;
+    bool processing = false;
+    bool gone = false;
+};
+
 HttpListener::HttpListener(Handler handler, ListenerLimits limits, QObject *parent)
-    : QAbstractHttpServer(parent), m_handler(std::move(handler)), m_limits(limits), m_sweep(this)
+    : QObject(parent), m_handler(std::move(handler)), m_limits(limits), m_sweep(this)
 {
     m_clock.start();
-    m_sweep.setSingleShot(true);
-    connect(&m_sweep, &QTimer::timeout, this, &HttpListener::expireOverdue);
+    m_readBuffer.resize(64 * 1024);
+    m_maxConnections = std::max(1, m_limits.maxConnections);
+    rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+        m_maxConnections = int(std::min<rlim_t>(rlim_t(m_maxConnections),
+                                                std::max<rlim_t>(16, files.rlim_cur / 2)));
+    connect(&m_sweep, &QTimer::timeout, this, &HttpListener::sweep);
+    updateSweepInterval();
+}
+
+HttpListener::~HttpListener()
+{
+    for (auto &c : m_connections) {
+        c->gone = true;
+        for (auto &p : c->queue)
+            p->connection = nullptr;
+        c->socket->disconnect();
+        delete c->socket;
+    }
+    m_connections.clear();
 }
 
 quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto server = new GuardedTcpServer(m_limits, this);
+    auto server = new QTcpServer(this);
     // Qt's default backlog of 50 overflows when a client opens more connections at once (wrk
     // with 64): the kernel drops the handshakes it cannot queue and those clients wait for a
     // retransmit, a second or more. nginx queues 511.
@@ -40,115 +157,335 @@ quint16 HttpListener::listenOn(const QHostAddress &address, quint16 port, QStrin
         delete server;
         return 0;
     }
-    bind(server);
+    // QTcpServer binds and listens; accepting is ours. Qt 6.4 retries a failing accept() (EMFILE)
+    // at once and forever, a busy loop, and cannot be told to wait.
+    server->pauseAccepting();
+    const int fd = int(server->socketDescriptor());
+    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, server);
+    connect(notifier, &QSocketNotifier::activated, this, [this, fd] { acceptReady(fd); });
+    m_listeners.append({server, notifier});
+    if (m_maxConnections < m_limits.maxConnections)
+        qCInfo(lcHttp) << "at most" << m_maxConnections << "connections on port"
+                       << server->serverPort() << "(half the open-file limit)";
     return server->serverPort();
 }
 
-static QByteArray methodName(QHttpServerRequest::Method method)
+void HttpListener::acceptReady(int listenFd)
 {
-    const QMetaEnum e = QMetaEnum::fromType<QHttpServerRequest::Method>();
-    return QByteArray(e.valueToKey(int(method))).toUpper();
+    // A bounded batch, so a flood of connections cannot starve the ones already open.
+    for (int batch = 0; batch < 64 && !m_draining && !m_acceptPaused; ++batch) {
+        const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            m_acceptErrorLogged = false;
+            adopt(fd);
+            continue;
+        }
+        switch (errno) {
+        case EINTR:
+        case ECONNABORTED: // that client is gone; the next one may be there
+        case EPROTO:
+            continue;
+        case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+        case EWOULDBLOCK:
+#endif
+            return;
+        default:
+            acceptFailed(errno);
+            return;
+        }
+    }
 }
 
-bool HttpListener::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpListener::setResponseTimeout(std::chrono::milliseconds timeout)
 {
-    HttpRequest r;
-    r.method = methodName(request.method());
-    // Qt 6.4 builds the URL with port 0 when the Host header has none; the URL Workers see is
-    // the Host header as sent plus the request target.
-    const QUrl parsed = request.url();
-    QByteArray host = request.value("host");
-    if (host.isEmpty())
-        host = parsed.host(QUrl::FullyEncoded).toLatin1();
-    QByteArray target = parsed.path(QUrl::FullyEncoded).toLatin1();
-    if (parsed.hasQuery())
-        target += '?' + parsed.query(QUrl::FullyEncoded).toLatin1();
-    r.url = QUrl::fromEncoded("http://" + host + target);
-    r.headers = request.headers();
-    r.body = request.body();
-    r.remoteAddress = request.remoteAddress();
+    m_timeout = timeout;
+    updateSweepInterval();
+}
+
+void HttpListener::updateSweepInterval()
+{
+    const auto shortest = std::min({m_limits.headerTimeout, m_limits.bodyTimeout,
+                                    m_limits.idleTimeout, m_limits.sendTimeout, m_timeout});
+    m_sweep.setInterval(int(std::clamp<qint64>(shortest.count() / 4, 5, 1000)));
+}
+
+void HttpListener::adopt(qintptr descriptor)
+{
+    if (m_draining) {
+        ::close(int(descriptor));
+        return;
+    }
+    if (int(m_connections.size()) >= m_maxConnections && !reapIdleConnection()) {
+        qCDebug(lcHttp) << "connection cap" << m_maxConnections << "reached: closing a new one";
+        ::close(int(descriptor));
+        return;
+    }
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    socket->setReadBufferSize(kSocketReadBuffer);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    auto owned = std::make_unique<Connection>(m_limits);
+    Connection *c = owned.get();
+    c->socket = socket;
+    c->peer = socket->peerAddress();
+    c->sinceMs = m_clock.elapsed();
+    c->position = m_connections.insert(m_connections.end(), std::move(owned));
+    connect(socket, &QTcpSocket::readyRead, socket, [this, c] { onReadable(c); });
+    connect(socket, &QTcpSocket::bytesWritten, socket, [this, c] {
+        c->lastWriteMs = m_clock.elapsed();
+        if (c->socket->bytesToWrite() == 0)
+            finishWriting(c);
+    });
+    connect(socket, &QTcpSocket::disconnected, socket, [this, c] { closeConnection(c, true); });
+    connect(socket, &QTcpSocket::errorOccurred, socket, [this, c] {
+        if (c->socket->state() != QAbstractSocket::ConnectedState)
+            closeConnection(c, true);
+    });
+    armSweep();
+}
+
+void HttpListener::acceptFailed(int error)
+{
+    // The connection stays queued in the kernel, so watching the listening socket again at once
+    // would spin on the same error: stop until a connection closes or a moment has passed.
+    if (!m_acceptErrorLogged)
+        qCWarning(lcHttp) << "cannot accept connections:" << qt_error_string(error)
+                          << "- closing an idle one or retrying shortly";
+    m_acceptErrorLogged = true;
+    m_acceptPaused = true;
+    for (const auto &l : std::as_const(m_listeners))
+        l.notifier->setEnabled(false);
+    if (!reapIdleConnection())
+        QTimer::singleShot(kAcceptRetryMs, this, &HttpListener::resumeAccepting);
+}
+
+void HttpListener::resumeAccepting()
+{
+    if (!m_acceptPaused || m_draining)
+        return;
+    m_acceptPaused = false;
+    for (const auto &l : std::as_const(m_listeners))
+        l.notifier->setEnabled(true);
+}
+
+// Makes room by closing the connection that has waited longest with nothing to do.
+bool HttpListener::reapIdleConnection()
+{
+    Connection *oldest = nullptr;
+    for (const auto &c : m_connections) {
+        const bool idle = c->phase == Phase::Idle || c->phase == Phase::Linger
+                || (c->phase == Phase::Head && c->served == 0 && !c->guard.midHead());
+        if (idle && !c->gone && (!oldest || c->sinceMs < oldest->sinceMs))
+            oldest = c.get();
+    }
+    if (!oldest)
+        return false;
+    qCDebug(lcHttp) << "closing an idle connection from" << oldest->peer << "to make room";
+    closeConnection(oldest, oldest->phase == Phase::Linger);
+    return true;
+}
+
+void HttpListener::onReadable(Connection *c)
+{
+    if (c->gone)
+        return;
+    if (c->phase == Phase::Linger) {
+        c->socket->readAll();
+        return;
+    }
+    processInput(c);
+}
+
+void HttpListener::processInput(Connection *c)
+{
+    if (c->gone || c->processing)
+        return;
+    c->processing = true;
+    while (!c->gone) {
+        while (!c->closing && !c->gone && c->guard.hasRequest()
+               && int(c->queue.size()) < std::max(1, m_limits.maxPipelinedRequests))
+            dispatch(c, c->guard.takeRequest());
+        if (c->gone || c->closing)
+            break;
+        if (c->guard.hasRequest())
+            break; // the pipeline is full; the rest waits until responses go out
+        if (c->inputFailed) {
+            refuse(c, c->failStatus, c->failReason);
+            break;
+        }
+        if (c->socket->bytesToWrite() > kMaxUnsentBytes)
+            break;
+        const qint64 n = c->socket->read(m_readBuffer.data(), m_readBuffer.size());
+        if (n <= 0)
+            break;
+        const RequestGuard::Verdict verdict = c->guard.feed(m_readBuffer.constData(), n);
+        if (c->guard.midBody())
+            c->sinceMs = m_clock.elapsed();
+        // Only when nothing is ahead of it on the connection: 100 is not a final response.
+        if (c->guard.takeContinueWanted() && c->queue.empty() && !c->guard.hasRequest())
+            writeOut(c, "HTTP/1.1 100 Continue\r\n\r\n");
+        if (verdict != RequestGuard::Verdict::Pass) {
+            c->inputFailed = true;
+            c->failStatus = statusOf(verdict);
+            c->failReason = c->guard.reason();
+        }
+    }
+    c->processing = false;
+    updatePhase(c);
+}
+
+void HttpListener::updatePhase(Connection *c)
+{
+    if (c->gone || c->phase == Phase::Linger)
+        return;
+    const qint64 now = m_clock.elapsed();
+    if (c->guard.midBody() && !c->closing) {
+        if (c->phase != Phase::Body)
+            c->sinceMs = now;
+        c->phase = Phase::Body;
+    } else if (c->guard.midHead() && !c->closing) {
+        if (c->phase != Phase::Head)
+            c->sinceMs = now;
+        c->phase = Phase::Head;
+    } else if (!c->queue.empty() || c->guard.hasRequest() || c->closing) {
+        c->phase = Phase::Busy;
+    } else if (m_draining) {
+        closeConnection(c, false);
+    } else if (c->phase == Phase::Head && c->served == 0) {
+        // A new connection that has sent nothing: the header timeout runs from its accept.
+    } else if (c->phase != Phase::Idle) {
+        c->phase = Phase::Idle;
+        c->sinceMs = now;
+    }
+}
+
+void HttpListener::dispatch(Connection *c, ParsedRequest p)
+{
+    QByteArray authority;
+    if (p.http10) {
+        const QHostAddress local = c->socket->localAddress();
+        authority = (local.protocol() == QAbstractSocket::IPv6Protocol
+                             ? '[' + local.toString().toLatin1() + ']'
+                             : local.toString().toLatin1())
+                + ':' + QByteArray::number(c->socket->localPort());
+    }
+    QByteArray error;
+    QUrl url = resolveRequestUrl(p, authority, &error);
+    if (url.isEmpty()) {
+        refuse(c, 400, error);
+        return;
+    }
+    ++c->served;
     auto pending = std::make_shared<Pending>();
-    pending->socket = socket;
-    pending->head = r.method == "HEAD";
+    pending->connection = c;
+    pending->head = p.method == "HEAD";
+    pending->http10 = p.http10;
+    pending->keepAlive = p.keepAlive && !m_draining;
     pending->deadlineMs = m_clock.elapsed() + m_timeout.count();
     pending->position = m_pending.insert(m_pending.end(), pending);
+    pending->inDeadlineList = true;
+    c->queue.push_back(pending);
+    if (!pending->keepAlive)
+        c->closing = true;
     armSweep();
 
+    HttpRequest r {std::move(p.method), std::move(url), std::move(p.headers), std::move(p.body),
+                   c->peer};
     QPointer<HttpListener> self = this;
     Reply reply = [self, pending](HttpResponse response) {
         if (!self)
             return;
         QMetaObject::invokeMethod(
                 self.data(),
-                [self, pending, response = std::move(response)] {
+                [self, pending, response = std::move(response)]() mutable {
                     if (self)
-                        self->answer(pending, response);
+                        self->answer(pending, std::move(response));
                 },
                 Qt::AutoConnection);
     };
     m_handler(std::move(r), std::move(reply));
-    return true;
 }
 
-void HttpListener::answer(std::shared_ptr<Pending> pending, const HttpResponse &response)
+// Answers the connection's next request with an error of our own and takes no more from it.
+void HttpListener::refuse(Connection *c, int status, const QByteArray &reason)
+{
+    if (c->gone || c->closing)
+        return;
+    qCDebug(lcHttp) << "refused request from" << c->peer << status << reason;
+    auto pending = std::make_shared<Pending>();
+    pending->connection = c;
+    pending->answered = true;
+    pending->raw = refusal(status, reason);
+    c->queue.push_back(pending);
+    c->closing = true;
+    flush(c);
+}
+
+void HttpListener::answer(std::shared_ptr<Pending> pending, HttpResponse response)
 {
     if (pending->answered)
         return;
     pending->answered = true;
-    m_pending.erase(pending->position);
-    if (pending->socket)
-        writeResponse(pending->socket, response, pending->head);
-}
-
-void HttpListener::armSweep()
-{
-    if (m_sweep.isActive() || m_pending.empty())
+    if (pending->inDeadlineList) {
+        m_pending.erase(pending->position);
+        pending->inDeadlineList = false;
+    }
+    Connection *c = pending->connection;
+    if (!c)
         return;
-    m_sweep.start(int(std::max<qint64>(0, m_pending.front()->deadlineMs - m_clock.elapsed())));
+    pending->response = std::move(response);
+    if (c->queue.front() == pending)
+        flush(c);
 }
 
-void HttpListener::expireOverdue()
+// Writes the answered responses at the front of the queue, in order.
+void HttpListener::flush(Connection *c)
 {
-    const qint64 now = m_clock.elapsed();
-    while (!m_pending.empty() && m_pending.front()->deadlineMs <= now) {
-        answer(m_pending.front(),
-               {504,
-                {{"content-type", "text/plain;charset=UTF-8"}},
-                "The dispatch Worker did not answer in time.\n"});
+    while (!c->gone && !c->queue.empty() && c->queue.front()->answered) {
+        const std::shared_ptr<Pending> p = std::move(c->queue.front());
+        c->queue.pop_front();
+        p->connection = nullptr;
+        bool last = true;
+        if (p->raw.isNull()) {
+            last = !p->keepAlive || (c->closing && c->queue.empty());
+            writeOut(c, serialize(p->response, p->head, last, p->http10 && !last));
+        } else {
+            writeOut(c, p->raw);
+        }
+        if (last) {
+            // Nothing more is read or written but the client's goodbye.
+            c->closing = true;
+            c->phase = Phase::Linger;
+            c->sinceMs = m_clock.elapsed();
+            if (c->gone)
+                return;
+            c->socket->readAll();
+            if (c->socket->bytesToWrite() == 0)
+                ::shutdown(int(c->socket->socketDescriptor()), SHUT_WR);
+            else
+                c->shutdownWhenFlushed = true;
+            return;
+        }
     }
-    armSweep();
+    if (!c->gone && !c->processing)
+        processInput(c);
 }
 
-void HttpListener::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
+void HttpListener::writeOut(Connection *c, const QByteArray &out)
 {
-    writeResponse(socket, {404, {}, {}}, false);
-}
-
-void HttpListener::writeResponse(QTcpSocket *socket, const HttpResponse &response, bool head)
-{
-    QByteArray out;
-    out.reserve(128 + response.body.size());
-    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
-            + "\r\n";
-    bool hasType = false;
-    for (const auto &[name, value] : response.headers) {
-        const QByteArray lower = name.toLower();
-        if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
-            continue;
-        hasType = hasType || lower == "content-type";
-        out += name + ": " + value + "\r\n";
-    }
-    if (!hasType && !response.body.isEmpty())
-        out += "content-type: text/plain;charset=UTF-8\r\n";
-    out += "content-length: " + QByteArray::number(response.body.size()) + "\r\n\r\n";
-    if (!head)
-        out += response.body;
+    QTcpSocket *socket = c->socket;
+    if (c->gone || socket->state() != QAbstractSocket::ConnectedState)
+        return;
     // QAbstractSocket buffers a write and switches its write notifier on and off around it; under
     // the glib event loop each switch is an eventfd write waking this thread, two per response.
     // With nothing queued ahead of it the response goes straight to the kernel; only what the
     // kernel does not take (or an error, which Qt then reports) goes through the socket.
     qint64 sent = 0;
-    if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState) {
+    if (socket->bytesToWrite() == 0) {
         do
             sent = ::send(int(socket->socketDescriptor()), out.constData(), size_t(out.size()),
                           MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -157,8 +494,164 @@ void HttpListener::writeResponse(QTcpSocket *socket, const HttpResponse &respons
     }
     if (sent < out.size()) {
         socket->write(out.constData() + sent, out.size() - sent);
-        socket->flush();
+        c->lastWriteMs = m_clock.elapsed();
     }
+}
+
+void HttpListener::finishWriting(Connection *c)
+{
+    if (c->gone)
+        return;
+    if (c->shutdownWhenFlushed) {
+        c->shutdownWhenFlushed = false;
+        ::shutdown(int(c->socket->socketDescriptor()), SHUT_WR);
+    } else if (!c->closing) {
+        processInput(c); // reading may have stopped for the unread responses
+    }
+}
+
+void HttpListener::closeConnection(Connection *c, bool abortive)
+{
+    if (c->gone)
+        return;
+    c->gone = true;
+    for (const auto &p : c->queue) {
+        p->connection = nullptr;
+        if (p->inDeadlineList) {
+            m_pending.erase(p->position);
+            p->inDeadlineList = false;
+        }
+        p->answered = true;
+    }
+    c->queue.clear();
+    QTcpSocket *socket = c->socket;
+    socket->disconnect();
+    if (abortive)
+        socket->abort();
+    else
+        socket->close();
+    socket->deleteLater();
+    // Callers up the stack may still hold `c`: it goes once control is back in the event loop.
+    std::unique_ptr<Connection> owned = std::move(*c->position);
+    m_connections.erase(c->position);
+    QMetaObject::invokeMethod(
+            this, [dead = std::shared_ptr<Connection>(std::move(owned))] {}, Qt::QueuedConnection);
+    if (m_acceptPaused)
+        resumeAccepting();
+    maybeDrained();
+}
+
+void HttpListener::armSweep()
+{
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void HttpListener::sweep()
+{
+    const qint64 now = m_clock.elapsed();
+    while (!m_pending.empty() && m_pending.front()->deadlineMs <= now) {
+        answer(m_pending.front(),
+               {504,
+                {{"content-type", "text/plain;charset=UTF-8"}},
+                "The dispatch Worker did not answer in time.\n"});
+    }
+    for (auto it = m_connections.begin(); it != m_connections.end();) {
+        Connection *c = (it++)->get();
+        checkDeadlines(c, now);
+    }
+    if (m_draining && now >= m_drainDeadlineMs)
+        forceDrain();
+    if (m_connections.empty() && m_pending.empty())
+        m_sweep.stop();
+}
+
+void HttpListener::checkDeadlines(Connection *c, qint64 now)
+{
+    if (c->gone)
+        return;
+    if (c->socket->bytesToWrite() > 0 && now - c->lastWriteMs >= m_limits.sendTimeout.count()) {
+        qCDebug(lcHttp) << "cutting a connection that reads no responses:" << c->peer;
+        closeConnection(c, true);
+        return;
+    }
+    const qint64 waited = now - c->sinceMs;
+    switch (c->phase) {
+    case Phase::Head:
+        if (waited < m_limits.headerTimeout.count())
+            break;
+        if (c->guard.midHead())
+            refuse(c, 408, "The request headers did not arrive in time.");
+        else if (c->queue.empty())
+            closeConnection(c, false);
+        break;
+    case Phase::Body:
+        if (waited >= m_limits.bodyTimeout.count())
+            refuse(c, 408, "The request body did not arrive in time.");
+        break;
+    case Phase::Idle:
+        if (waited >= m_limits.idleTimeout.count())
+            closeConnection(c, false);
+        break;
+    case Phase::Linger:
+        if (waited >= std::min<qint64>(kLingerMs, m_limits.idleTimeout.count()))
+            closeConnection(c, true);
+        break;
+    case Phase::Busy:
+        break;
+    }
+}
+
+void HttpListener::shutdown(std::chrono::milliseconds grace)
+{
+    if (m_draining)
+        return;
+    m_draining = true;
+    m_drainDeadlineMs = m_clock.elapsed() + grace.count();
+    for (const auto &l : std::as_const(m_listeners)) {
+        delete l.notifier;
+        l.server->close();
+    }
+    m_listeners.clear();
+    qCInfo(lcHttp) << "draining" << m_connections.size() << "connections within" << grace.count()
+                   << "ms";
+    for (auto it = m_connections.begin(); it != m_connections.end();) {
+        Connection *c = (it++)->get();
+        if (c->phase == Phase::Linger)
+            continue;
+        if (!c->queue.empty() || c->guard.hasRequest())
+            c->closing = true; // the response to the last request in flight says "close"
+        else if (!c->guard.midHead() && !c->guard.midBody())
+            closeConnection(c, false);
+        // A request partly received may finish; dispatch() makes it the connection's last.
+    }
+    armSweep();
+    maybeDrained();
+}
+
+void HttpListener::forceDrain()
+{
+    for (auto it = m_connections.begin(); it != m_connections.end();) {
+        Connection *c = (it++)->get();
+        const auto queue = c->queue;
+        for (const auto &p : queue) {
+            if (!p->answered)
+                answer(p,
+                       {503,
+                        {{"content-type", "text/plain;charset=UTF-8"}},
+                        "The server is shutting down.\n"});
+        }
+        closeConnection(c, false);
+    }
+}
+
+void HttpListener::maybeDrained()
+{
+    if (!m_draining || m_drainedSignalled || !m_connections.empty())
+        return;
+    m_drainedSignalled = true;
+    // Queued: receivers may delete this listener, which must not happen under a socket's signal.
+    QMetaObject::invokeMethod(this, &HttpListener::drained, Qt::QueuedConnection);
 }
 
 } // namespace switchyard::http

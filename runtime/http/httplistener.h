@@ -3,24 +3,30 @@
 #include "httpmessage.h"
 #include "requestguard.h"
 
-#include <QAbstractHttpServer>
-
 #include <QElapsedTimer>
-#include <QPointer>
+#include <QHostAddress>
+#include <QObject>
 #include <QTimer>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
 
+class QSocketNotifier;
+class QTcpServer;
+class QTcpSocket;
+
 namespace switchyard::http {
 
-// Our own face over Qt HTTP Server 6.4 (a tech preview whose API changes in 6.8). Every request
-// goes to one handler, which answers through the Reply it is given, from any thread, once.
-// The listener guarantees an answer: a handler that does not reply within the timeout yields 504.
-// Sockets that close before the answer are noticed and the late answer is dropped.
-class HttpListener : public QAbstractHttpServer
+// The HTTP/1.1 server under the dispatch listener and the admin API, on QTcpServer and
+// QTcpSocket: RequestGuard frames and checks every request, each request goes to one handler,
+// which answers through the Reply it is given, from any thread, once. Responses go out in request
+// order (pipelining). The listener guarantees an answer: a handler that does not reply within the
+// response timeout yields 504. Sockets that close before the answer are noticed and the late
+// answer is dropped. Connections are capped and timed out per ListenerLimits.
+class HttpListener : public QObject
 {
     Q_OBJECT
 public:
@@ -28,41 +34,92 @@ public:
     using Handler = std::function<void(HttpRequest, Reply)>;
 
     explicit HttpListener(Handler handler, ListenerLimits limits = {}, QObject *parent = nullptr);
+    ~HttpListener() override;
 
     // Returns the bound port, or 0 with `error` set.
     quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
 
-    void setResponseTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    void setResponseTimeout(std::chrono::milliseconds timeout);
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    // Graceful drain: stops accepting at once, closes idle keep-alive connections, lets requests
+    // in flight (and requests partly received) finish, each answered with "connection: close".
+    // At `grace`, unanswered requests get 503 and every connection left is closed. Emits
+    // drained() once no connection is left (also when there were none).
+    void shutdown(std::chrono::milliseconds grace);
+    bool isShuttingDown() const { return m_draining; }
+
+    int connectionCount() const { return int(m_connections.size()); }
+    // The connection cap in force: limits().maxConnections, lowered to fit RLIMIT_NOFILE.
+    int effectiveMaxConnections() const { return m_maxConnections; }
+
+Q_SIGNALS:
+    void drained();
 
 private:
-    // A request not answered yet. Exactly one answer is written, on this thread, to a socket that
-    // still exists.
+    struct Connection;
+    // A request not written out yet, in its connection's queue. Exactly one answer is written,
+    // on this thread, in request order, to a socket that still exists.
     struct Pending
     {
-        QPointer<QTcpSocket> socket;
+        Connection *connection = nullptr; // null once the connection is gone
         bool head = false;
+        bool http10 = false;
+        bool keepAlive = true;
         bool answered = false;
+        bool inDeadlineList = false;
+        HttpResponse response; // once answered
+        QByteArray raw; // a refusal written by the listener itself, which ends the connection
         qint64 deadlineMs = 0; // on m_clock
         std::list<std::shared_ptr<Pending>>::iterator position;
     };
+
+    void acceptReady(int listenFd);
+    void adopt(qintptr descriptor);
+    void acceptFailed(int error);
+    void resumeAccepting();
+    bool reapIdleConnection();
+
+    void onReadable(Connection *c);
+    void processInput(Connection *c);
+    void dispatch(Connection *c, ParsedRequest request);
+    void refuse(Connection *c, int status, const QByteArray &reason);
+    void updatePhase(Connection *c);
     // By value: the list's reference goes when it is erased.
-    void answer(std::shared_ptr<Pending> pending, const HttpResponse &response);
+    void answer(std::shared_ptr<Pending> pending, HttpResponse response);
+    void flush(Connection *c);
+    void writeOut(Connection *c, const QByteArray &out);
+    void finishWriting(Connection *c);
+    void closeConnection(Connection *c, bool abortive);
     void armSweep();
-    void expireOverdue();
-    void writeResponse(QTcpSocket *socket, const HttpResponse &response, bool head);
+    void sweep();
+    void checkDeadlines(Connection *c, qint64 now);
+    void forceDrain();
+    void maybeDrained();
+    void updateSweepInterval();
 
     Handler m_handler;
     ListenerLimits m_limits;
+    int m_maxConnections = 0;
     std::chrono::milliseconds m_timeout {30000};
-    // Unanswered requests in arrival order, so the oldest deadline is first: one timer watches
-    // them all (a QTimer per request cost as much as parsing the request).
+    struct Listening
+    {
+        QTcpServer *server;
+        QSocketNotifier *notifier;
+    };
+    QList<Listening> m_listeners;
+    std::list<std::unique_ptr<Connection>> m_connections;
+    // Unanswered requests in arrival order, so the oldest deadline is first.
     std::list<std::shared_ptr<Pending>> m_pending;
+    // One periodic sweep watches every deadline (a QTimer per request cost as much as parsing the
+    // request); it runs only while there is something to watch.
     QTimer m_sweep;
     QElapsedTimer m_clock;
+    bool m_acceptPaused = false;
+    bool m_acceptErrorLogged = false;
+    bool m_draining = false;
+    bool m_drainedSignalled = false;
+    qint64 m_drainDeadlineMs = 0;
+    QByteArray m_readBuffer;
 };
 
 } // namespace switchyard::http

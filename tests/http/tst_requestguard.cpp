@@ -12,6 +12,7 @@ private Q_SLOTS:
     void feed_data();
     void feed();
     void splitAnywhere();
+    void requestsComeOutWhole();
 };
 
 static ListenerLimits smallLimits()
@@ -139,6 +140,32 @@ void tst_RequestGuard::splitAnywhere()
         const Verdict first = b.feed(bad.constData(), cut);
         QCOMPARE(first, Verdict::Pass);
         QCOMPARE(b.feed(bad.constData() + cut, bad.size() - cut), Verdict::BadRequest);
+    }
+}
+
+// What the listener takes from the guard: every field as sent, bodies dechunked, persistence.
+void tst_RequestGuard::requestsComeOutWhole()
+{
+    const QByteArray bytes("POST /a?b HTTP/1.1\r\nHost: h\r\nX-Two:  a, b \r\nTransfer-Encoding: "
+                           "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                           "GET / HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    for (qsizetype cut = 1; cut < bytes.size(); ++cut) {
+        RequestGuard g(smallLimits());
+        QCOMPARE(g.feed(bytes.constData(), cut), Verdict::Pass);
+        QCOMPARE(g.feed(bytes.constData() + cut, bytes.size() - cut), Verdict::Pass);
+        QVERIFY(g.hasRequest());
+        const ParsedRequest post = g.takeRequest();
+        QCOMPARE(post.method, QByteArray("POST"));
+        QCOMPARE(post.target, QByteArray("/a?b"));
+        QCOMPARE(post.body, QByteArray("abcde"));
+        QVERIFY(post.headers.contains({"X-Two", "a, b"}));
+        QVERIFY(post.keepAlive);
+        const ParsedRequest http10 = g.takeRequest();
+        QVERIFY(http10.http10);
+        QVERIFY(!http10.keepAlive);
+        QVERIFY(!g.takeRequest().keepAlive);
+        QVERIFY(!g.hasRequest());
+        QVERIFY(!g.midHead() && !g.midBody());
     }
 }
 
