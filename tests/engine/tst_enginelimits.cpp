@@ -305,6 +305,7 @@ void tst_EngineLimits::spinningWorkerMovesToTheLongLane()
     // One executor per lane: without lanes the quiet Worker waited out the spinner's limit.
     EngineConfig config = standInConfig();
     config.executorThreads = 1;
+    config.defaultWallMs = 10000;
     Engine engine(*m_platform, config);
     ScriptPtr noisy = compileFixture(engine, "spin", {"spin.js"});
     ScriptPtr quiet = compileFixture(engine, "hello", {"hello.js"});
@@ -320,12 +321,24 @@ void tst_EngineLimits::spinningWorkerMovesToTheLongLane()
                        spinner.callback());
     const InvocationResult result = invoke(engine, quiet, get("http://q/"));
     QCOMPARE(result.outcome, QStringLiteral("ok"));
-    QVERIFY2(spinner.count() == 0, "the quiet Worker waited for the spinner's limit");
-    QVERIFY(spinner.waitFor(1));
-    QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
-    // Its limit is CPU time, as on the short lane.
-    QVERIFY2(spinner.results().first().cpuTimeMs >= 2000,
-             qPrintable(QString::number(spinner.results().first().cpuTimeMs)));
+    QVERIFY2(spinner.count() == 0,
+             qPrintable(QStringLiteral("the quiet Worker waited for the spinner's limit (%1, "
+                                       "%2 ms CPU; the quiet one took %3 ms)")
+                                .arg(spinner.results().value(0).outcome)
+                                .arg(spinner.results().value(0).cpuTimeMs)
+                                .arg(result.wallTimeMs)));
+    QVERIFY(spinner.waitFor(1, 60000));
+    const InvocationResult spun = spinner.results().first();
+    // The long lane runs at SCHED_IDLE: while other processes saturate every core (the stress
+    // run's CPU hogs) it gets almost no CPU, and the wall limit may end the spin before 2 s of CPU
+    // are spent. Either way it is billed CPU time only, as on the short lane.
+    if (spun.outcome == QLatin1String("canceled")) {
+        QCOMPARE(spun.error, QStringLiteral("Worker exceeded wall-clock time limit."));
+        QVERIFY2(spun.cpuTimeMs < 2000, qPrintable(QString::number(spun.cpuTimeMs)));
+    } else {
+        QCOMPARE(spun.outcome, QStringLiteral("exceededCpu"));
+        QVERIFY2(spun.cpuTimeMs >= 2000, qPrintable(QString::number(spun.cpuTimeMs)));
+    }
 }
 
 void tst_EngineLimits::longLaneYieldsToShortWork()
