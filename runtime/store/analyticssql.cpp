@@ -16,6 +16,12 @@ namespace switchyard::store {
 
 namespace {
 
+// ClickHouse's own defaults for max_query_size (bytes) and max_parser_depth are 262144 and 1000;
+// the depth here is lower because each level costs a few recursive calls of the translator, and
+// the admin API and the GUI run it on threads whose stacks are not ours to size.
+constexpr qsizetype kMaxQueryBytes = 262144;
+constexpr qsizetype kMaxParseDepth = 256;
+
 struct Token
 {
     enum Kind { Ident, Quoted, String, Number, Symbol };
@@ -241,7 +247,9 @@ public:
         QString type;
     };
 
-    Translator(const QString &source, const QList<Token> &tokens) : m_src(source), m_t(tokens) { }
+    Translator(const QString &source, const QList<Token> &tokens, const QList<qsizetype> &match)
+        : m_src(source), m_t(tokens), m_match(match)
+    { }
 
     QString error;
     QSet<QString> aliases;
@@ -352,20 +360,19 @@ public:
         return list;
     }
 
+    // Top-level commas of [from, to); a parenthesised group is skipped in one step, so nesting
+    // costs no rescans.
     QList<std::pair<qsizetype, qsizetype>> splitCommas(qsizetype from, qsizetype to) const
     {
         QList<std::pair<qsizetype, qsizetype>> ranges;
-        int depth = 0;
         qsizetype start = from;
         for (qsizetype i = from; i < to; ++i) {
-            const QString &s = m_t.at(i).text;
             if (m_t.at(i).kind != Token::Symbol)
                 continue;
-            if (s == QLatin1String("("))
-                ++depth;
-            else if (s == QLatin1String(")"))
-                --depth;
-            else if (s == QLatin1String(",") && depth == 0) {
+            const QString &s = m_t.at(i).text;
+            if (s == QLatin1String("(") && m_match.at(i) >= 0)
+                i = m_match.at(i);
+            else if (s == QLatin1String(",")) {
                 ranges.append({start, i});
                 start = i + 1;
             }
@@ -374,19 +381,7 @@ public:
         return ranges;
     }
 
-    qsizetype matching(qsizetype open) const
-    {
-        int depth = 0;
-        for (qsizetype i = open; i < m_t.size(); ++i) {
-            if (m_t.at(i).kind != Token::Symbol)
-                continue;
-            if (m_t.at(i).text == QLatin1String("("))
-                ++depth;
-            else if (m_t.at(i).text == QLatin1String(")") && --depth == 0)
-                return i;
-        }
-        return -1;
-    }
+    qsizetype matching(qsizetype open) const { return m_match.at(open); }
 
     bool forbidden(const Token &tok)
     {
@@ -561,7 +556,34 @@ private:
 
     const QString &m_src;
     const QList<Token> &m_t;
+    const QList<qsizetype> &m_match; // for each '(' the index of its ')', else -1
 };
+
+// For each '(' token the index of its ')' (-1 when unclosed and for other tokens), in one pass.
+// Refuses nesting deeper than kMaxParseDepth: the translator recurses once per level.
+bool matchParentheses(const QList<Token> &tokens, QList<qsizetype> *match, QString *error)
+{
+    match->fill(-1, tokens.size());
+    QList<qsizetype> open;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const Token &t = tokens.at(i);
+        if (t.kind != Token::Symbol)
+            continue;
+        if (t.text == QLatin1String("(")) {
+            if (open.size() == kMaxParseDepth) {
+                *error = QStringLiteral("Maximum parse depth (%1) exceeded at offset %2: "
+                                        "parentheses and function calls nest deeper than that")
+                                 .arg(kMaxParseDepth)
+                                 .arg(t.pos);
+                return false;
+            }
+            open.append(i);
+        } else if (t.text == QLatin1String(")") && !open.isEmpty()) {
+            (*match)[open.takeLast()] = i;
+        }
+    }
+    return true;
+}
 
 AnalyticsTranslation refuse(const QString &message)
 {
@@ -572,9 +594,17 @@ AnalyticsTranslation refuse(const QString &message)
 
 AnalyticsTranslation translateAnalyticsSql(const QString &text)
 {
+    if (const qsizetype bytes = text.toUtf8().size(); bytes > kMaxQueryBytes)
+        return refuse(QStringLiteral("Max query size exceeded: the query is %1 bytes, at most %2 "
+                                     "are accepted")
+                              .arg(bytes)
+                              .arg(kMaxQueryBytes));
     QList<Token> tokens;
     QString error;
     if (!tokenize(text, &tokens, &error))
+        return refuse(error);
+    QList<qsizetype> match;
+    if (!matchParentheses(tokens, &match, &error))
         return refuse(error);
     while (!tokens.isEmpty() && tokens.constLast().text == QLatin1String(";")
            && tokens.constLast().kind == Token::Symbol)
@@ -685,7 +715,7 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
     const QString dataset = tokens.at(from->from).text;
     query.bindings << dataset;
 
-    Translator tr(text, tokens);
+    Translator tr(text, tokens, match);
     const Clause *select = clause("SELECT");
     // Aliases first, so ORDER BY and HAVING may use them.
     QList<std::pair<qsizetype, qsizetype>> items = tr.splitCommas(select->from, select->to);
