@@ -8,6 +8,7 @@
 #include "platform/platformservice.h"
 
 #include <QJsonArray>
+#include <QTcpServer>
 
 namespace switchyard::http {
 
@@ -43,6 +44,12 @@ AdminApi::~AdminApi() = default;
 quint16 AdminApi::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     return m_listener->listenOn(address, port, error);
+}
+
+void AdminApi::stopListening()
+{
+    for (QTcpServer *server : m_listener->servers())
+        server->close();
 }
 
 HttpResponse AdminApi::handle(const HttpRequest &request)

@@ -35,6 +35,9 @@ public:
 
     // Returns the bound port, or 0 with `error` set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // No new connections (shutdown). Every admin request is answered on this thread before the
+    // next event, so none is left half done.
+    void stopListening();
 
     // Answers one request; what the listener calls. Public for tests of routing without sockets.
     HttpResponse handle(const HttpRequest &request);

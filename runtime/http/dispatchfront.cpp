@@ -4,6 +4,8 @@
 
 #include "platform/dispatcher.h"
 
+#include <QTcpServer>
+
 namespace switchyard::http {
 
 static engine::RequestData toEngine(HttpRequest &&r)
@@ -64,6 +66,21 @@ quint16 DispatchFront::listen(const QHostAddress &address, quint16 port, QString
             m_listener, [&] { bound = m_listener->listenOn(address, port, error); },
             Qt::BlockingQueuedConnection);
     return bound;
+}
+
+void DispatchFront::stopListening()
+{
+    QMetaObject::invokeMethod(
+            m_listener,
+            [this] {
+                // Until HttpListener has a drain of its own (stop accepting, close idle
+                // keep-alive connections, answer what is in flight within a grace period), this
+                // closes the listening sockets only; connections already open stay until the
+                // front is destroyed.
+                for (QTcpServer *server : m_listener->servers())
+                    server->close();
+            },
+            Qt::BlockingQueuedConnection);
 }
 
 void DispatchFront::setResponseTimeout(std::chrono::milliseconds timeout)

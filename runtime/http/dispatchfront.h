@@ -27,6 +27,9 @@ public:
     // Returns the bound port, or 0 with `error` set. Blocks until the front thread has bound.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
     void setResponseTimeout(std::chrono::milliseconds timeout);
+    // Shutdown's first step: no new connections. Requests already read are still answered (the
+    // listener writes each answer as it comes). Blocks until the front thread has stopped.
+    void stopListening();
 
 private:
     platform::Dispatcher &m_dispatcher;
