@@ -16,11 +16,11 @@ namespace switchyard::store {
 
 namespace {
 
-// ClickHouse's own defaults for max_query_size (bytes) and max_parser_depth are 262144 and 1000;
-// the depth here is lower because each level costs a few recursive calls of the translator, and
-// the admin API and the GUI run it on threads whose stacks are not ours to size.
+// ClickHouse's max_query_size (bytes) is 262144 by default, its max_parser_depth 1000. The depth
+// here is lower: the translator recurses a few times per level, and SQLite's own parser gives up
+// on the translated query at about 90 levels with nothing better than "parser stack overflow".
 constexpr qsizetype kMaxQueryBytes = 262144;
-constexpr qsizetype kMaxParseDepth = 256;
+constexpr qsizetype kMaxParseDepth = 64;
 
 struct Token
 {
@@ -300,7 +300,9 @@ public:
                 parts << QString::number(*seconds);
                 types << QStringLiteral("UInt64");
             } else if (tok.kind == Token::Ident && i + 1 < to
-                       && m_t.at(i + 1).text == QLatin1String("(")) {
+                       && m_t.at(i + 1).text == QLatin1String("(")
+                       && !passKeywords().contains(upper)) {
+                // A call; `AND (`, `IN (` and the like are keywords before a group.
                 const qsizetype close = matching(i + 1);
                 if (close < 0 || close >= to)
                     return fail(QStringLiteral("unbalanced parenthesis"), i + 1);
@@ -856,7 +858,10 @@ AnalyticsAnswer runAnalyticsSql(const QString &databasePath, const QString &text
             answer.error = QStringLiteral("cannot open the store: %1").arg(db.lastError().text());
         } else {
             auto run = [&](const QString &sql, QSqlQuery &q) {
-                q.prepare(sql);
+                // Without this, a query SQLite refuses to parse (one of its own limits) reads as
+                // "Parameter count mismatch" from the bindings below.
+                if (!q.prepare(sql))
+                    return false;
                 for (const QVariant &b : query.bindings) {
                     if (sql.contains(QLatin1Char('?')))
                         q.addBindValue(b);
