@@ -32,13 +32,14 @@ private Q_SLOTS:
 private:
     // Writes a dispatcher project into `dir` and starts switchyard on free ports with its data in
     // `dir`/data. Returns the dispatch port, or 0.
+    // `window`: with the GUI (offscreen) instead of --headless.
     static quint16 start(QProcess &p, const QTemporaryDir &dir, const QByteArray &dispatcher,
-                         const QStringList &extra = {});
+                         const QStringList &extra = {}, bool window = false);
     static qint64 count(const QString &databasePath, const QString &sql);
 };
 
 quint16 tst_Shutdown::start(QProcess &p, const QTemporaryDir &dir, const QByteArray &dispatcher,
-                            const QStringList &extra)
+                            const QStringList &extra, bool window)
 {
     QFile config(dir.filePath(QStringLiteral("wrangler.toml")));
     if (!config.open(QIODevice::WriteOnly))
@@ -56,15 +57,17 @@ quint16 tst_Shutdown::start(QProcess &p, const QTemporaryDir &dir, const QByteAr
     auto env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("QT_QUICK_BACKEND"), QStringLiteral("software"));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SWITCHYARD_EXE),
-            QStringList {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin"),
-                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin-token"),
-                         QUuid::createUuid().toString(QUuid::Id128), QStringLiteral("--data-dir"),
-                         dir.filePath(QStringLiteral("data")), QStringLiteral("--dispatcher"),
-                         config.fileName()}
-                    + extra);
+    QStringList args {QStringLiteral("--listen"),      QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--admin"),       QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--admin-token"), QUuid::createUuid().toString(QUuid::Id128),
+                      QStringLiteral("--data-dir"),    dir.filePath(QStringLiteral("data")),
+                      QStringLiteral("--dispatcher"),  config.fileName()};
+    if (!window)
+        args.prepend(QStringLiteral("--headless"));
+    p.start(QStringLiteral(SWITCHYARD_EXE), args + extra);
     if (!p.waitForStarted())
         return 0;
     QByteArray out;
@@ -102,13 +105,16 @@ qint64 tst_Shutdown::count(const QString &databasePath, const QString &sql)
 void tst_Shutdown::signalFlushesEverything_data()
 {
     QTest::addColumn<int>("signal");
-    QTest::newRow("SIGTERM") << int(SIGTERM);
-    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::addColumn<bool>("window");
+    QTest::newRow("SIGTERM") << int(SIGTERM) << false;
+    QTest::newRow("SIGINT") << int(SIGINT) << false;
+    QTest::newRow("SIGTERM, with the window") << int(SIGTERM) << true;
 }
 
 void tst_Shutdown::signalFlushesEverything()
 {
     QFETCH(int, signal);
+    QFETCH(bool, window);
     QTemporaryDir dir;
     QProcess p;
     // Each request: one data point at once, one from waitUntil() work that outlives the response
@@ -124,7 +130,8 @@ export default {
     return new Response("ok " + n);
   },
 };
-)");
+)",
+                               {}, window);
     QVERIFY(port != 0);
 
     constexpr int kRequests = 100;
@@ -213,6 +220,14 @@ void tst_Shutdown::helpDocumentsGrace()
     QVERIFY2(out.contains("--shutdown-grace-ms <ms>"), out.constData());
     QVERIFY2(out.contains("(default 30000"), out.constData());
     QVERIFY2(out.contains("--allow-private-outbound"), out.constData());
+
+    QProcess bad;
+    bad.start(QStringLiteral(SWITCHYARD_EXE),
+              {QStringLiteral("--shutdown-grace-ms"), QStringLiteral("soon")});
+    QVERIFY(bad.waitForFinished(10000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(bad.readAllStandardError().contains(
+            "--shutdown-grace-ms: \"soon\" is not a number of milliseconds"));
 }
 
 QTEST_GUILESS_MAIN(tst_Shutdown)
