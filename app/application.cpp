@@ -6,6 +6,7 @@
 #include "platform/wranglerconfig.h"
 #include "runtimestack.h"
 #include "serverstatus.h"
+#include "signalwatcher.h"
 #include "workbench.h"
 
 #include <QDir>
@@ -37,6 +38,7 @@ Application::Application(Options options, QObject *parent)
 Application::~Application()
 {
     // The window goes before the runtime it shows, the runtime before V8.
+    m_signals.reset();
     m_qml.reset();
     m_workbench.reset();
     m_stack.reset();
@@ -55,12 +57,29 @@ static QUrl urlOf(const QHostAddress &address, quint16 port)
 
 bool Application::start()
 {
+    QString error;
+    m_signals = std::make_unique<SignalWatcher>();
+    if (!m_signals->install(&error)) {
+        std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
+        return false;
+    }
+    connect(m_signals.get(), &SignalWatcher::terminationRequested, this,
+            [this](int, const QString &name) {
+                std::printf("switchyard: %s: shutting down (up to %d ms for requests in flight; "
+                            "a second signal stops at once)\n",
+                            qPrintable(name), m_options.shutdownGraceMs);
+                std::fflush(stdout);
+                QCoreApplication::exit(0);
+            });
     m_v8 = std::make_unique<engine::V8Platform>();
     m_stack = std::make_unique<RuntimeStack>(*m_v8);
-    QString error;
-    if (!m_stack->start(
-                {m_options.dataDir, m_options.listen, 0, m_options.admin, m_options.adminToken},
-                &error)) {
+    RuntimeStack::Config config;
+    config.dataDir = m_options.dataDir;
+    config.listen = m_options.listen;
+    config.admin = m_options.admin;
+    config.adminToken = m_options.adminToken;
+    config.allowPrivateOutbound = m_options.allowPrivateOutbound;
+    if (!m_stack->start(config, &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;
     }
@@ -84,6 +103,24 @@ bool Application::start()
     if (!m_options.headless)
         return startGui();
     return true;
+}
+
+void Application::shutdown()
+{
+    if (!m_stack)
+        return;
+    // Nothing to show while the runtime drains; the views also stop watching traces.
+    m_qml.reset();
+    m_workbench.reset();
+    const bool drained = m_stack->shutdown(std::chrono::milliseconds(m_options.shutdownGraceMs));
+    if (!drained)
+        std::fprintf(stderr,
+                     "switchyard: requests still running after %d ms (--shutdown-grace-ms) were "
+                     "cancelled\n",
+                     m_options.shutdownGraceMs);
+    m_stack.reset(); // cancels what still runs, writes its traces, closes the store
+    std::printf("switchyard: stopped\n");
+    std::fflush(stdout);
 }
 
 bool Application::setUpPlatform()

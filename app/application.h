@@ -21,6 +21,7 @@ namespace switchyard::app {
 // Builds every long-lived object in dependency order, wires them, and owns them. The one place
 // that knows the whole graph; nothing below reaches for globals.
 class RuntimeStack;
+class SignalWatcher;
 
 class Application : public QObject
 {
@@ -33,6 +34,10 @@ public:
 
     // Prints what went wrong to stderr and returns false when the app cannot run.
     bool start();
+    // After the event loop has returned (SIGTERM, SIGINT, the window closed, Quit): closes the
+    // window, stops accepting, waits up to --shutdown-grace-ms for requests in flight, writes
+    // every trace and data point and closes the store.
+    void shutdown();
 
 private:
     bool startGui();
@@ -42,6 +47,7 @@ private:
     Options m_options;
     std::unique_ptr<engine::V8Platform> m_v8;
     std::unique_ptr<RuntimeStack> m_stack;
+    std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<models::ServerStatus> m_status;
     std::unique_ptr<models::Workbench> m_workbench; // what the views reach the platform through
     std::unique_ptr<QQmlApplicationEngine> m_qml;

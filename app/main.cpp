@@ -49,5 +49,9 @@ int main(int argc, char *argv[])
     switchyard::app::Application application(parsed.options);
     if (!application.start())
         return 1;
-    return qapp->exec();
+    // Whatever ended the event loop (a signal, the window, Quit), in-flight work and the store
+    // are dealt with before the process exits.
+    const int code = qapp->exec();
+    application.shutdown();
+    return code;
 }

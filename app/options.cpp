@@ -75,8 +75,21 @@ ParseResult parseCommandLine(const QStringList &arguments)
                                         QStringLiteral("Install the dispatch Worker described by "
                                                        "this wrangler.jsonc, .json or .toml."),
                                         QStringLiteral("path"));
-    parser.addOptions(
-            {help, version, headless, listen, admin, adminToken, dataDir, demo, dispatcher});
+    const QCommandLineOption shutdownGrace(
+            QStringLiteral("shutdown-grace-ms"),
+            QStringLiteral("On SIGTERM, SIGINT or when the window closes: stop accepting, then "
+                           "wait this long for requests in flight and their waitUntil() work "
+                           "before traces and data points are written and the store is closed "
+                           "(default %1; a second signal stops at once).")
+                    .arg(Options {}.shutdownGraceMs),
+            QStringLiteral("ms"));
+    const QCommandLineOption allowPrivateOutbound(
+            QStringLiteral("allow-private-outbound"),
+            QStringLiteral("Let Workers' fetch() reach loopback, private and link-local "
+                           "addresses (default: only public addresses and the dispatch "
+                           "listener; the admin API is never reachable)."));
+    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
+                       dispatcher, shutdownGrace, allowPrivateOutbound});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -109,6 +122,19 @@ ParseResult parseCommandLine(const QStringList &arguments)
     o.adminToken = parser.value(adminToken);
     o.dispatcherConfig = parser.value(dispatcher);
     o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
+    o.allowPrivateOutbound = parser.isSet(allowPrivateOutbound);
+    if (parser.isSet(shutdownGrace)) {
+        bool ok = false;
+        const int ms = parser.value(shutdownGrace).toInt(&ok);
+        if (!ok || ms < 0) {
+            result.action = ParseResult::Action::Fail;
+            result.text = QStringLiteral("--shutdown-grace-ms: \"%1\" is not a number of "
+                                         "milliseconds (0 or more)")
+                                  .arg(parser.value(shutdownGrace));
+            return result;
+        }
+        o.shutdownGraceMs = ms;
+    }
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {
         if (!parser.isSet(*option))

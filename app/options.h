@@ -24,6 +24,11 @@ struct Options
     QString dataDir;
     bool demo = false;
     QString dispatcherConfig;
+    // How long SIGTERM, SIGINT or closing the window waits for requests in flight and their
+    // waitUntil() work before the store is closed.
+    int shutdownGraceMs = 30000;
+    // Workers' fetch() may reach loopback and private networks (the admin API never).
+    bool allowPrivateOutbound = false;
 };
 
 struct ParseResult

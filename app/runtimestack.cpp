@@ -1,6 +1,7 @@
 #include "runtimestack.h"
 
 #include "engine/engine.h"
+#include "engine/outboundfetch.h"
 #include "http/adminapi.h"
 #include "http/adminauth.h"
 #include "http/dispatchfront.h"
@@ -12,6 +13,12 @@
 #include "store/database.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcStack, "switchyard.app.stack")
 
 namespace switchyard::app {
 
@@ -19,13 +26,15 @@ RuntimeStack::RuntimeStack(engine::V8Platform &v8) : m_v8(v8) { }
 
 RuntimeStack::~RuntimeStack()
 {
-    // Stop taking requests first, then let traces reach the disk.
+    // Stop taking requests first. The engine goes while the dispatcher and the service still
+    // exist: it cancels what is still running, and those Invocations' traces go through them.
+    // Then every trace reaches the disk.
     m_admin.reset();
     m_front.reset();
+    m_engine.reset();
     if (m_service)
         m_service->flushAppends();
     m_dispatcher.reset();
-    m_engine.reset();
     m_scripts.reset();
     m_service.reset();
     m_writer.reset();
@@ -58,6 +67,8 @@ bool RuntimeStack::start(const Config &config, QString *error)
     }
     engine::EngineConfig engineConfig;
     engineConfig.executorThreads = config.executorThreads;
+    m_outboundPolicy = engineConfig.outboundPolicy;
+    m_outboundPolicy->setAllowPrivateNetworks(config.allowPrivateOutbound);
     m_engine = std::make_unique<engine::Engine>(m_v8, engineConfig);
     if (!m_engine->preludeError().isNull()) {
         *error = QStringLiteral("the Web API prelude does not load: %1")
@@ -67,11 +78,67 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_scripts = std::make_unique<platform::ScriptCache>(*m_engine);
     m_service->setScriptChecker(m_scripts.get());
     m_dispatcher = std::make_unique<platform::Dispatcher>(*m_engine, *m_service, *m_scripts);
+    // The admin API listens first, so its port is refused to Workers before any Worker runs.
+    if (config.admin && !startAdmin(config, path, error))
+        return false;
     m_front = std::make_unique<http::DispatchFront>(*m_dispatcher);
     m_port = m_front->listen(config.listen.address, config.listen.port, error);
     if (m_port == 0)
         return false;
-    return !config.admin || startAdmin(config, path, error);
+    m_outboundPolicy->addPlatformListener(config.listen.address, m_port);
+    return true;
+}
+
+bool RuntimeStack::shutdown(std::chrono::milliseconds grace)
+{
+    // The listeners stop accepting, close idle connections and let requests in flight finish
+    // (answering what is left at the deadline with 503); drained() once no connection is left.
+    bool frontDrained = !m_front;
+    bool adminDrained = !m_admin;
+    QMetaObject::Connection frontDone, adminDone;
+    if (m_front) {
+        frontDone = QObject::connect(m_front.get(), &http::DispatchFront::drained,
+                                     [&frontDrained] { frontDrained = true; });
+        m_front->shutdown(grace);
+    }
+    if (m_admin) {
+        adminDone = QObject::connect(m_admin.get(), &http::AdminApi::drained,
+                                     [&adminDrained] { adminDrained = true; });
+        m_admin->shutdown(grace);
+    }
+
+    auto idle = [&] {
+        return frontDrained && adminDrained
+                && (!m_dispatcher
+                    || (m_dispatcher->requestsInFlight() == 0
+                        && m_dispatcher->invocationsInFlight() == 0));
+    };
+    // Polled: the counters change on engine threads, and the wait must keep this thread's event
+    // loop running (KV writes and the admin API are served here, drained() arrives here). The
+    // listeners answer leftovers at `grace`; a little more lets those answers go out.
+    QEventLoop loop;
+    QTimer poll;
+    QElapsedTimer waited;
+    waited.start();
+    const qint64 limit = grace.count() + 1000;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (idle() || waited.elapsed() >= limit)
+            loop.quit();
+    });
+    if (!idle()) {
+        if (m_dispatcher)
+            qCDebug(lcStack) << "waiting up to" << grace.count() << "ms for"
+                             << m_dispatcher->requestsInFlight() << "requests and"
+                             << m_dispatcher->invocationsInFlight() << "invocations";
+        poll.start(5);
+        loop.exec();
+    }
+    const bool drained = idle();
+    QObject::disconnect(frontDone);
+    QObject::disconnect(adminDone);
+    if (m_service)
+        m_service->flushAppends();
+    return drained;
 }
 
 bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath, QString *error)
@@ -88,9 +155,12 @@ bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath,
     m_admin = std::make_unique<http::AdminApi>(*m_service,
                                                http::AdminApi::Config {m_adminToken, databasePath});
     m_adminPort = m_admin->listen(config.admin->address, config.admin->port, error);
-    if (m_adminPort == 0)
+    if (m_adminPort == 0) {
         *error = QStringLiteral("admin API: %1").arg(*error);
-    return m_adminPort != 0;
+        return false;
+    }
+    m_outboundPolicy->addControlPlane(config.admin->address, m_adminPort);
+    return true;
 }
 
 } // namespace switchyard::app

@@ -4,11 +4,13 @@
 
 #include <QString>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
 namespace switchyard::engine {
 class Engine;
+class OutboundPolicy;
 class V8Platform;
 } // namespace switchyard::engine
 namespace switchyard::store {
@@ -43,6 +45,8 @@ public:
         std::optional<Endpoint> admin;
         // Empty: the token in <dataDir>/admin-token, generated there on first start.
         QString adminToken;
+        // Workers' fetch() may reach loopback and private networks (never the admin API).
+        bool allowPrivateOutbound = false;
     };
 
     explicit RuntimeStack(engine::V8Platform &v8);
@@ -51,9 +55,18 @@ public:
     // Opens the store (refusing a foreign or newer one), loads the platform, starts listening.
     bool start(const Config &config, QString *error);
 
+    // Stops taking requests, waits up to `grace` (running this thread's event loop, which the
+    // platform service needs) for requests in flight and their Invocations' waitUntil() work to
+    // end, then writes every trace and data point to the store. Returns false when the grace
+    // period ran out first; what is still running is then cancelled when the stack is destroyed.
+    // The store is closed by the destructor. Main (the service's) thread.
+    bool shutdown(std::chrono::milliseconds grace);
+
     platform::PlatformService &service() { return *m_service; }
     platform::Dispatcher &dispatcher() { return *m_dispatcher; }
     engine::Engine &engine() { return *m_engine; }
+    // What Workers' fetch() may reach; the stack adds its listeners when they are bound.
+    engine::OutboundPolicy &outboundPolicy() { return *m_outboundPolicy; }
     quint16 port() const { return m_port; }
     quint16 adminPort() const { return m_adminPort; }
     QString adminToken() const { return m_adminToken; }
@@ -65,6 +78,7 @@ private:
     bool startAdmin(const Config &config, const QString &databasePath, QString *error);
 
     engine::V8Platform &m_v8;
+    std::shared_ptr<engine::OutboundPolicy> m_outboundPolicy;
     std::unique_ptr<platform::Clock> m_clock;
     std::unique_ptr<store::Database> m_database;
     std::unique_ptr<store::BatchWriter> m_writer;

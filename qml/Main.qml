@@ -46,6 +46,14 @@ ApplicationWindow {
         }
     }
 
+    // Ctrl+Q quits like closing the window: the app drains requests in flight and writes traces
+    // before it exits (Application::shutdown).
+    Shortcut {
+        sequences: [StandardKey.Quit]
+        context: Qt.ApplicationShortcut
+        onActivated: Qt.quit()
+    }
+
     RowLayout {
         anchors.fill: parent
         spacing: 0

@@ -63,6 +63,9 @@ public:
     // True when this Invocation's fetch() must go to callAsync() under outboundFetchBinding
     // instead of the network.
     virtual bool routesOutboundFetch() const { return false; }
+    // Headers the platform sets on this Invocation's network subrequests, replacing the Worker's
+    // own of the same name (the CF-EW-Via loop counter).
+    virtual HeaderList outboundHeaders() const { return {}; }
 
     // Whether (binding, method) answers with a Promise. Decided before the call so a Worker always
     // gets the same shape from the same method.

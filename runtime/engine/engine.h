@@ -3,6 +3,7 @@
 #include "bindinghost.h"
 #include "invocation.h"
 #include "limits.h"
+#include "outboundfetch.h"
 #include "script.h"
 
 #include <QJsonArray>
@@ -29,6 +30,9 @@ struct EngineConfig
     int warmContexts = 2;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
+    // What Workers' fetch() may connect to; shared, so the app can add its listeners once bound.
+    // The default refuses loopback and private networks.
+    OutboundPolicyPtr outboundPolicy = std::make_shared<OutboundPolicy>();
 };
 
 // The Worker runtime: executor threads that run Instances, a watchdog that enforces limits, and

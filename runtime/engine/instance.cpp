@@ -1098,8 +1098,12 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
     const quint64 id = addPending(resolver);
     std::weak_ptr<Instance> weak = weak_from_this();
     std::shared_ptr<InvocationState> invocation = m_current;
+    OutboundRequest sent = request;
+    if (invocation && invocation->host)
+        sent.platformHeaders = invocation->host->outboundHeaders();
     startOutboundFetch(
-            m_executor->network(), request, [weak, id, invocation](OutboundResponse response) {
+            m_executor->network(), m_core.config.outboundPolicy, sent,
+            [weak, id, invocation](OutboundResponse response) {
                 auto self = weak.lock();
                 if (!self)
                     return;

@@ -2,9 +2,12 @@
 
 #include "invocation.h"
 
+#include <QHostAddress>
+#include <QReadWriteLock>
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -18,6 +21,9 @@ struct OutboundRequest
     HeaderList headers;
     std::optional<QByteArray> body;
     bool followRedirects = true;
+    // Set by the platform, not the Worker: they replace the Worker's headers of the same name
+    // (CF-EW-Via, the loop counter).
+    HeaderList platformHeaders;
 };
 
 struct OutboundResponse
@@ -31,8 +37,57 @@ struct OutboundResponse
     bool redirected = false;
 };
 
-// One subrequest on the calling thread's network manager; `done` runs on that thread.
-void startOutboundFetch(QNetworkAccessManager *network, const OutboundRequest &request,
-                        std::function<void(OutboundResponse)> done);
+// What tenant code may connect to with fetch(), decided on the addresses a host name resolves
+// to (so a name that resolves to loopback is treated as loopback, and the connection then goes to
+// the address that was checked, not to a second lookup). Thread-safe: the app fills in its
+// listeners' endpoints once they are bound, executors read it on every subrequest and redirect.
+//
+// - The control plane (the admin API's port on any address of this host) is always refused.
+// - The platform's own dispatch listener is always reachable: a Worker fetching another Worker
+//   on the platform is legitimate (loops are stopped by CF-EW-Via).
+// - Every other loopback, private, link-local, unspecified, multicast or reserved address (IPv4,
+//   IPv6, and IPv4 in IPv6 forms such as ::ffff:127.0.0.1) is refused unless private networks
+//   are allowed. Public addresses are reachable.
+class OutboundPolicy
+{
+public:
+    void setAllowPrivateNetworks(bool allow);
+    bool allowsPrivateNetworks() const;
+    // The admin API's listener.
+    void addControlPlane(const QHostAddress &address, quint16 port);
+    // A dispatch listener of this platform.
+    void addPlatformListener(const QHostAddress &address, quint16 port);
+
+    // Why a connection to address:port is refused, or std::nullopt when it is allowed.
+    std::optional<QString> refusal(const QHostAddress &address, quint16 port) const;
+    // Whether address:port is one of this platform's dispatch listeners.
+    bool isPlatformListener(const QHostAddress &address, quint16 port) const;
+
+    // Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified, multicast, reserved
+    // and documentation ranges, with IPv4 mapped, compatible, NAT64 and 6to4 IPv6 forms unwrapped.
+    static bool isNonPublic(const QHostAddress &address);
+    // An address this host answers on (loopback, unspecified, or one of its interfaces').
+    static bool isThisHost(const QHostAddress &address);
+
+private:
+    struct Endpoint
+    {
+        QHostAddress address;
+        quint16 port = 0;
+    };
+    static bool matches(const Endpoint &endpoint, const QHostAddress &address, quint16 port);
+
+    mutable QReadWriteLock m_lock;
+    bool m_allowPrivate = false;
+    QList<Endpoint> m_control;
+    QList<Endpoint> m_platform;
+};
+
+using OutboundPolicyPtr = std::shared_ptr<OutboundPolicy>;
+
+// One subrequest on the calling thread's network manager under `policy`; `done` runs on that
+// thread. Redirects are followed here, each hop checked against the policy again.
+void startOutboundFetch(QNetworkAccessManager *network, OutboundPolicyPtr policy,
+                        const OutboundRequest &request, std::function<void(OutboundResponse)> done);
 
 } // namespace switchyard::engine

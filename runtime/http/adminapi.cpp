@@ -8,6 +8,7 @@
 #include "platform/platformservice.h"
 
 #include <QJsonArray>
+#include <QTcpServer>
 
 namespace switchyard::http {
 

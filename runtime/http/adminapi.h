@@ -35,7 +35,6 @@ public:
 
     // Returns the bound port, or 0 with `error` set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
-
     // Graceful drain (HttpListener::shutdown); drained() once every connection is closed.
     void shutdown(std::chrono::milliseconds grace);
 

@@ -17,6 +17,7 @@ enum ErrorCode {
     kKvKeyNotFound = 10009,
     kKvNamespaceNotFound = 10013,
     kAlreadyExists = 10014,
+    kUnparsableBody = 10026, // "Could not parse request body"; also a field of the wrong type
     kScriptContentError = 10021,
     kInvalidInheritBinding = 10057,
     kBadRequest = 10001,

@@ -4,6 +4,8 @@
 #include "adminworkerupload.h"
 #include "multipart.h"
 
+#include "platform/validation.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -163,6 +165,11 @@ HttpResponse handleSettings(const AdminCall &call, ScriptSlot &slot)
     const auto settings = jsonBody(call.request, QStringLiteral("settings"), &error);
     if (!settings)
         return failure(400, kBadRequest, error);
+    if (auto shape
+        = platform::validation::checkMetadataShape(QStringLiteral("settings"), *settings))
+        return failure(400, kUnparsableBody,
+                       QStringLiteral("Could not parse request body: %1; nothing was changed")
+                               .arg(*shape));
     WorkerUpload upload;
     upload.code = *slot.code;
     if (settings->contains(QLatin1String("bindings"))) {

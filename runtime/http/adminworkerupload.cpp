@@ -3,6 +3,8 @@
 #include "adminenvelope.h"
 #include "multipart.h"
 
+#include "platform/validation.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -86,6 +88,11 @@ UploadParse parseWorkerUpload(const HttpRequest &request)
                                            ? jsonError.errorString()
                                            : QStringLiteral("not an object"))
                               .arg(jsonError.offset));
+    if (auto shape
+        = platform::validation::checkMetadataShape(QStringLiteral("metadata"), document.object()))
+        return refuse(
+                kUnparsableBody,
+                QStringLiteral("Could not parse request body: %1; nothing was stored").arg(*shape));
     WorkerUpload upload;
     upload.metadata = document.object();
     const QJsonObject &m = upload.metadata;

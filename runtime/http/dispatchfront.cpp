@@ -4,6 +4,8 @@
 
 #include "platform/dispatcher.h"
 
+#include <QTcpServer>
+
 namespace switchyard::http {
 
 static engine::RequestData toEngine(HttpRequest &&r)

@@ -73,8 +73,37 @@ ResponseData errorResponse(const InvocationResult &result)
     return textResponse(500, QStringLiteral("Error 1101: %1\n").arg(result.error));
 }
 
-void Dispatcher::handle(RequestData request, Respond respond)
+// What a request's CF-EW-Via header leaves, capped at kLoopLimit; kLoopLimit without one.
+static int loopBudgetOf(const RequestData &request)
 {
+    for (const auto &[name, value] : request.headers) {
+        if (name.compare(QLatin1String(kLoopHeader), Qt::CaseInsensitive) != 0)
+            continue;
+        bool ok = false;
+        const int left = value.section(u';', 0, 0).trimmed().toInt(&ok);
+        return ok ? std::min(left, kLoopLimit) : 0;
+    }
+    return kLoopLimit;
+}
+
+void Dispatcher::handle(RequestData request, Respond original)
+{
+    m_requestsInFlight.fetch_add(1);
+    Respond respond = [this, original = std::move(original)](const ResponseData &response) {
+        original(response);
+        m_requestsInFlight.fetch_sub(1);
+    };
+    const int loopBudget = loopBudgetOf(request);
+    if (loopBudget <= 0) {
+        // A Worker's fetch() came back here more than kLoopLimit times: stopped before any Worker
+        // runs, so a loop ends at once instead of when every Worker in it runs out of time.
+        respond(textResponse(508,
+                             QStringLiteral("Error 1019: Worker hit loop limit: a Worker "
+                                            "cannot call itself or another Worker more than "
+                                            "%1 times (CF-EW-Via).\n")
+                                     .arg(kLoopLimit)));
+        return;
+    }
     const auto snapshot = m_service.snapshot();
     const auto worker = snapshot->dispatcher();
     if (!worker) {
@@ -97,6 +126,7 @@ void Dispatcher::handle(RequestData request, Respond respond)
             cf.insert(QStringLiteral("hostMetadata"), host->metadata);
     }
     context.cf = cf;
+    context.loopBudget = loopBudget;
     request.cf = cf;
     run(version, std::move(context), std::move(request), {}, {},
         [respond = std::move(respond)](const InvocationResult &result) {
@@ -106,7 +136,8 @@ void Dispatcher::handle(RequestData request, Respond respond)
 
 void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, RequestData request,
                                   engine::Limits limits, std::optional<QJsonObject> cf,
-                                  QString outboundService, QVariantMap outboundParams, Done done)
+                                  QString outboundService, QVariantMap outboundParams,
+                                  int loopBudget, Done done)
 {
     // Looked up again at fetch() time: a Worker deleted since get() is not found.
     const auto record = m_service.snapshot()->script(ns, name);
@@ -128,12 +159,13 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     context.cf = cf;
     context.outboundService = std::move(outboundService);
     context.outboundParams = std::move(outboundParams);
+    context.loopBudget = loopBudget;
     request.cf = cf;
     run(version, std::move(context), std::move(request), limits, {}, std::move(done));
 }
 
 void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
-                                      QVariantMap extraEnv, Done done)
+                                      QVariantMap extraEnv, int loopBudget, Done done)
 {
     const auto record = m_service.snapshot()->platformWorker(name);
     if (!record) {
@@ -150,6 +182,7 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
     }
     WorkerContext context;
     context.scriptName = name;
+    context.loopBudget = loopBudget;
     run(version, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
 }
 
@@ -167,11 +200,15 @@ void Dispatcher::run(const ScriptVersion &version, WorkerContext context, Reques
     RequestData seen {request.method, request.url, request.headers, std::nullopt, std::nullopt};
     // The caller gets the response at once; the trace waits for ctx.waitUntil() work, so it is
     // written once, with everything that work logged. The bindings live as long as that work.
+    m_invocationsInFlight.fetch_add(1);
     m_engine.invokeFetch(
             version.script, std::move(request), env, limits, bindings.get(),
             [done = std::move(done)](const InvocationResult &result) { done(result); },
-            [this, bindings, context = std::move(context), seen = std::move(seen), startedAt](
-                    const InvocationResult &result) { finish(context, seen, startedAt, result); });
+            [this, bindings, context = std::move(context), seen = std::move(seen),
+             startedAt](const InvocationResult &result) {
+                finish(context, seen, startedAt, result);
+                m_invocationsInFlight.fetch_sub(1);
+            });
 }
 
 void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
@@ -200,10 +237,10 @@ void Dispatcher::finish(const WorkerContext &context, const RequestData &request
                                                context.tags, request, startedAt, result);
     m_service.appendTrace(trace);
     if (!context.tailWorker)
-        deliverToTails(trace);
+        deliverToTails(trace, context.loopBudget);
 }
 
-void Dispatcher::deliverToTails(const store::TraceRecord &trace)
+void Dispatcher::deliverToTails(const store::TraceRecord &trace, int loopBudget)
 {
     const auto snapshot = m_service.snapshot();
     for (const auto &worker : snapshot->platformWorkers) {
@@ -220,13 +257,17 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace)
         context.scriptName = worker->name;
         context.bindings = version.bindings;
         context.tailWorker = true;
+        // A tail Worker's fetch() is part of what it tails: it must not start a loop afresh.
+        context.loopBudget = loopBudget;
         auto bindings = std::make_shared<WorkerBindings>(*this, m_service, context);
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
+        m_invocationsInFlight.fetch_add(1);
         m_engine.invokeTail(
                 version.script, QJsonArray {traceToJson(trace)}, version.env, {}, bindings.get(),
                 {}, [this, bindings, context, startedAt](const InvocationResult &result) {
                     // The tail Worker's own trace is kept but not tailed again.
                     finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);
+                    m_invocationsInFlight.fetch_sub(1);
                 });
     }
 }

@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QVariantMap>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -27,6 +28,12 @@ class PlatformService;
 class ScriptCache;
 struct ScriptVersion;
 
+// Cloudflare's loop limit: a request passes through at most this many Workers' fetch() back into
+// the dispatch listener. The count left travels in the CF-EW-Via request header, one less on
+// every subrequest; a request that arrives with none left is answered with error 1019.
+inline constexpr int kLoopLimit = 16;
+inline constexpr char kLoopHeader[] = "CF-EW-Via";
+
 // Who is running and with what: enough to build its env, its bindings and its trace.
 struct WorkerContext
 {
@@ -39,6 +46,8 @@ struct WorkerContext
     QString outboundService;
     QVariantMap outboundParams;
     bool tailWorker = false;
+    // Passes left through the dispatch listener (kLoopLimit); Workers it calls in-process share it.
+    int loopBudget = kLoopLimit;
 };
 
 // The dispatch flow: a request goes to the active dispatch Worker; its dispatch namespace
@@ -59,23 +68,33 @@ public:
     void handle(engine::RequestData request, Respond respond);
 
     // Runs a user Worker of a dispatch namespace (for a dispatcher's `fetcher.fetch()`).
+    // `loopBudget` is the calling Worker's (WorkerContext::loopBudget).
     void invokeUserWorker(const QString &ns, const QString &name, engine::RequestData request,
                           engine::Limits limits, std::optional<QJsonObject> cf,
-                          QString outboundService, QVariantMap outboundParams, Done done);
+                          QString outboundService, QVariantMap outboundParams, int loopBudget,
+                          Done done);
     // Runs a platform Worker by name (service bindings, outbound Workers).
     void invokePlatformWorker(const QString &name, engine::RequestData request,
-                              QVariantMap extraEnv, Done done);
+                              QVariantMap extraEnv, int loopBudget, Done done);
+
+    // Requests handle() has not answered yet, and Invocations whose traces and data points are not
+    // handed to the store yet (ctx.waitUntil() work may outlive the response). Shutdown waits for
+    // both to reach zero. Any thread.
+    int requestsInFlight() const { return m_requestsInFlight.load(); }
+    int invocationsInFlight() const { return m_invocationsInFlight.load(); }
 
 private:
     void run(const ScriptVersion &version, WorkerContext context, engine::RequestData request,
              engine::Limits limits, QVariantMap extraEnv, Done done);
     void finish(const WorkerContext &context, const engine::RequestData &request, qint64 startedAt,
                 const engine::InvocationResult &result);
-    void deliverToTails(const store::TraceRecord &trace);
+    void deliverToTails(const store::TraceRecord &trace, int loopBudget);
 
     engine::Engine &m_engine;
     PlatformService &m_service;
     ScriptCache &m_scripts;
+    std::atomic_int m_requestsInFlight = 0;
+    std::atomic_int m_invocationsInFlight = 0;
 };
 
 // An Invocation that could not even start, as a result a Fetcher rejects with.

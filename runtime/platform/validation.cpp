@@ -1,6 +1,7 @@
 #include "validation.h"
 
 #include <QDate>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -51,6 +52,27 @@ bool isJavaScript(const QString &contentType)
     return contentType == QLatin1String("application/javascript+module")
             || contentType == QLatin1String("application/javascript")
             || contentType == QLatin1String("text/javascript");
+}
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
 }
 
 std::optional<QString> checkBindings(const QString &subject, const QJsonArray &bindings,
@@ -129,6 +151,41 @@ std::optional<QString> checkJson(const QString &subject, const QByteArray &text,
 }
 
 } // namespace
+
+std::optional<QString> checkMetadataShape(const QString &subject, const QJsonObject &metadata)
+{
+    auto field = [&](const char *name) {
+        return QStringLiteral("%1.%2").arg(subject, QLatin1String(name));
+    };
+    for (const char *name : {"main_module", "body_part", "compatibility_date"}) {
+        const QJsonValue value = metadata.value(QLatin1String(name));
+        if (!value.isUndefined() && !value.isString())
+            return QStringLiteral("%1 must be a string, got %2")
+                    .arg(field(name), jsonTypeName(value));
+    }
+    for (const auto &[name, objects] :
+         {std::pair {"bindings", true}, std::pair {"tags", false},
+          std::pair {"compatibility_flags", false}, std::pair {"keep_bindings", false}}) {
+        const QJsonValue value = metadata.value(QLatin1String(name));
+        if (value.isUndefined())
+            continue;
+        const QString element = objects ? QStringLiteral("objects") : QStringLiteral("strings");
+        if (!value.isArray())
+            return QStringLiteral("%1 must be an array of %2, got %3")
+                    .arg(field(name), element, jsonTypeName(value));
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (objects ? array.at(i).isObject() : array.at(i).isString())
+                continue;
+            return QStringLiteral("%1[%2] must be %3, got %4")
+                    .arg(field(name))
+                    .arg(i)
+                    .arg(objects ? QStringLiteral("an object") : QStringLiteral("a string"),
+                         jsonTypeName(array.at(i)));
+        }
+    }
+    return std::nullopt;
+}
 
 QString quoted(const QString &value)
 {

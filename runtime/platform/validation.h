@@ -49,6 +49,13 @@ struct BindingTargets
 std::optional<QString> checkWorkerCode(const QString &subject, const store::WorkerCode &code,
                                        const BindingTargets &targets);
 
+// The fields of Worker metadata (an upload's "metadata" part, a settings PATCH) that Switchyard
+// reads, checked for their JSON type before anything reads them, so a wrong type is refused
+// instead of read as empty: "bindings" an array of objects; "tags", "compatibility_flags" and
+// "keep_bindings" arrays of strings; "main_module", "body_part" and "compatibility_date" strings.
+// `subject` names the object, e.g. `metadata` or `settings`.
+std::optional<QString> checkMetadataShape(const QString &subject, const QJsonObject &metadata);
+
 std::optional<QString> checkKvKey(const QString &subject, const QString &key);
 std::optional<QString> checkKvValue(const QString &subject, const QByteArray &value);
 // `metadata` is JSON text, or a null QByteArray for none. On success *compact holds it compacted.

@@ -80,7 +80,7 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
         if (!call.request)
             return done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
         m_dispatcher.invokePlatformWorker(m_context.outboundService, *call.request,
-                                          m_context.outboundParams,
+                                          m_context.outboundParams, m_context.loopBudget,
                                           fetched(call.request->url, std::move(done)));
         return;
     }
@@ -198,7 +198,7 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &
     auto complete = fetched(request.url, std::move(done));
     if (binding.type == BindingSpec::Type::Service) {
         m_dispatcher.invokePlatformWorker(binding.target, std::move(request), {},
-                                          std::move(complete));
+                                          m_context.loopBudget, std::move(complete));
         return;
     }
     FetcherHandle handle;
@@ -218,7 +218,7 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &
         cf = m_context.cf;
     m_dispatcher.invokeUserWorker(handle.nameSpace, handle.worker, std::move(request),
                                   handle.limits, cf, handle.outboundService, handle.outboundParams,
-                                  std::move(complete));
+                                  m_context.loopBudget, std::move(complete));
 }
 
 void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,

@@ -30,6 +30,11 @@ public:
     static QVariantList envDescriptors(const QJsonArray &bindings, const QVariantMap &extra = {});
 
     bool routesOutboundFetch() const override { return !m_context.outboundService.isEmpty(); }
+    // CF-EW-Via: one pass fewer than this Invocation had.
+    engine::HeaderList outboundHeaders() const override
+    {
+        return {{QString::fromLatin1(kLoopHeader), QString::number(m_context.loopBudget - 1)}};
+    }
     bool isAsync(const engine::BindingCall &call) const override;
     engine::BindingResult call(const engine::BindingCall &call) override;
     void callAsync(const engine::BindingCall &call, engine::BindingCompletion done) override;

@@ -16,6 +16,12 @@ namespace switchyard::store {
 
 namespace {
 
+// ClickHouse's max_query_size (bytes) is 262144 by default, its max_parser_depth 1000. The depth
+// here is lower: the translator recurses a few times per level, and SQLite's own parser gives up
+// on the translated query at about 90 levels with nothing better than "parser stack overflow".
+constexpr qsizetype kMaxQueryBytes = 262144;
+constexpr qsizetype kMaxParseDepth = 64;
+
 struct Token
 {
     enum Kind { Ident, Quoted, String, Number, Symbol };
@@ -241,7 +247,9 @@ public:
         QString type;
     };
 
-    Translator(const QString &source, const QList<Token> &tokens) : m_src(source), m_t(tokens) { }
+    Translator(const QString &source, const QList<Token> &tokens, const QList<qsizetype> &match)
+        : m_src(source), m_t(tokens), m_match(match)
+    { }
 
     QString error;
     QSet<QString> aliases;
@@ -292,7 +300,9 @@ public:
                 parts << QString::number(*seconds);
                 types << QStringLiteral("UInt64");
             } else if (tok.kind == Token::Ident && i + 1 < to
-                       && m_t.at(i + 1).text == QLatin1String("(")) {
+                       && m_t.at(i + 1).text == QLatin1String("(")
+                       && !passKeywords().contains(upper)) {
+                // A call; `AND (`, `IN (` and the like are keywords before a group.
                 const qsizetype close = matching(i + 1);
                 if (close < 0 || close >= to)
                     return fail(QStringLiteral("unbalanced parenthesis"), i + 1);
@@ -352,20 +362,19 @@ public:
         return list;
     }
 
+    // Top-level commas of [from, to); a parenthesised group is skipped in one step, so nesting
+    // costs no rescans.
     QList<std::pair<qsizetype, qsizetype>> splitCommas(qsizetype from, qsizetype to) const
     {
         QList<std::pair<qsizetype, qsizetype>> ranges;
-        int depth = 0;
         qsizetype start = from;
         for (qsizetype i = from; i < to; ++i) {
-            const QString &s = m_t.at(i).text;
             if (m_t.at(i).kind != Token::Symbol)
                 continue;
-            if (s == QLatin1String("("))
-                ++depth;
-            else if (s == QLatin1String(")"))
-                --depth;
-            else if (s == QLatin1String(",") && depth == 0) {
+            const QString &s = m_t.at(i).text;
+            if (s == QLatin1String("(") && m_match.at(i) >= 0)
+                i = m_match.at(i);
+            else if (s == QLatin1String(",")) {
                 ranges.append({start, i});
                 start = i + 1;
             }
@@ -374,19 +383,7 @@ public:
         return ranges;
     }
 
-    qsizetype matching(qsizetype open) const
-    {
-        int depth = 0;
-        for (qsizetype i = open; i < m_t.size(); ++i) {
-            if (m_t.at(i).kind != Token::Symbol)
-                continue;
-            if (m_t.at(i).text == QLatin1String("("))
-                ++depth;
-            else if (m_t.at(i).text == QLatin1String(")") && --depth == 0)
-                return i;
-        }
-        return -1;
-    }
+    qsizetype matching(qsizetype open) const { return m_match.at(open); }
 
     bool forbidden(const Token &tok)
     {
@@ -561,7 +558,34 @@ private:
 
     const QString &m_src;
     const QList<Token> &m_t;
+    const QList<qsizetype> &m_match; // for each '(' the index of its ')', else -1
 };
+
+// For each '(' token the index of its ')' (-1 when unclosed and for other tokens), in one pass.
+// Refuses nesting deeper than kMaxParseDepth: the translator recurses once per level.
+bool matchParentheses(const QList<Token> &tokens, QList<qsizetype> *match, QString *error)
+{
+    match->fill(-1, tokens.size());
+    QList<qsizetype> open;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const Token &t = tokens.at(i);
+        if (t.kind != Token::Symbol)
+            continue;
+        if (t.text == QLatin1String("(")) {
+            if (open.size() == kMaxParseDepth) {
+                *error = QStringLiteral("Maximum parse depth (%1) exceeded at offset %2: "
+                                        "parentheses and function calls nest deeper than that")
+                                 .arg(kMaxParseDepth)
+                                 .arg(t.pos);
+                return false;
+            }
+            open.append(i);
+        } else if (t.text == QLatin1String(")") && !open.isEmpty()) {
+            (*match)[open.takeLast()] = i;
+        }
+    }
+    return true;
+}
 
 AnalyticsTranslation refuse(const QString &message)
 {
@@ -572,9 +596,17 @@ AnalyticsTranslation refuse(const QString &message)
 
 AnalyticsTranslation translateAnalyticsSql(const QString &text)
 {
+    if (const qsizetype bytes = text.toUtf8().size(); bytes > kMaxQueryBytes)
+        return refuse(QStringLiteral("Max query size exceeded: the query is %1 bytes, at most %2 "
+                                     "are accepted")
+                              .arg(bytes)
+                              .arg(kMaxQueryBytes));
     QList<Token> tokens;
     QString error;
     if (!tokenize(text, &tokens, &error))
+        return refuse(error);
+    QList<qsizetype> match;
+    if (!matchParentheses(tokens, &match, &error))
         return refuse(error);
     while (!tokens.isEmpty() && tokens.constLast().text == QLatin1String(";")
            && tokens.constLast().kind == Token::Symbol)
@@ -685,7 +717,7 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
     const QString dataset = tokens.at(from->from).text;
     query.bindings << dataset;
 
-    Translator tr(text, tokens);
+    Translator tr(text, tokens, match);
     const Clause *select = clause("SELECT");
     // Aliases first, so ORDER BY and HAVING may use them.
     QList<std::pair<qsizetype, qsizetype>> items = tr.splitCommas(select->from, select->to);
@@ -826,7 +858,10 @@ AnalyticsAnswer runAnalyticsSql(const QString &databasePath, const QString &text
             answer.error = QStringLiteral("cannot open the store: %1").arg(db.lastError().text());
         } else {
             auto run = [&](const QString &sql, QSqlQuery &q) {
-                q.prepare(sql);
+                // Without this, a query SQLite refuses to parse (one of its own limits) reads as
+                // "Parameter count mismatch" from the bindings below.
+                if (!q.prepare(sql))
+                    return false;
                 for (const QVariant &b : query.bindings) {
                     if (sql.contains(QLatin1Char('?')))
                         q.addBindValue(b);

@@ -51,6 +51,8 @@ inline EngineConfig standInConfig()
     EngineConfig config;
     config.executorThreads = 2;
     config.preludeDir = QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/engine/prelude/");
+    // Workers here fetch LoopbackServer on 127.0.0.1, which the default policy refuses.
+    config.outboundPolicy->setAllowPrivateNetworks(true);
     return config;
 }
 

@@ -280,6 +280,8 @@ void tst_WebApi::initTestCase()
     m_platform = std::make_unique<V8Platform>();
     EngineConfig config; // the product's prelude, from the Qt resources
     config.executorThreads = 2;
+    // The fixtures fetch EchoServer on 127.0.0.1, which the default policy refuses.
+    config.outboundPolicy->setAllowPrivateNetworks(true);
     m_engine = std::make_unique<Engine>(*m_platform, config);
     QVERIFY2(m_engine->preludeError().isNull(), qPrintable(m_engine->preludeError()));
     m_server = std::make_unique<webapitest::EchoServer>();
