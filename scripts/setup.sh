@@ -22,6 +22,8 @@ packages=(
   libbrotli1 libc-ares2 libicu72 libnghttp2-14 libssl3 libuv1 zlib1g
   # benchmarks
   wrk hyperfine
+  # fuzzing (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

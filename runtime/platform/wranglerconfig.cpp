@@ -129,6 +129,10 @@ private:
                 part = QString::fromUtf8(m_text.mid(start, m_pos - start));
             }
             path->append(part);
+            if (path->size() > kMaxNesting) {
+                m_error = QStringLiteral("a key has more than %1 parts").arg(kMaxNesting);
+                return false;
+            }
             skipBlank(false);
             if (peek() != '.')
                 return true;
@@ -218,6 +222,23 @@ private:
         const char c = peek();
         if (c == '"' || c == '\'')
             return readString(out);
+        if (c == '[' || c == '{') {
+            // Each level is a stack frame: a hostile file must not exhaust the stack.
+            if (m_depth == kMaxNesting) {
+                m_error = QStringLiteral("arrays and tables nest more than %1 deep")
+                                  .arg(kMaxNesting);
+                return false;
+            }
+            ++m_depth;
+            const bool ok = readContainer(out);
+            --m_depth;
+            return ok;
+        }
+        return readScalar(out);
+    }
+    bool readContainer(QJsonValue *out)
+    {
+        const char c = peek();
         if (c == '[') {
             ++m_pos;
             QJsonArray array;
@@ -276,6 +297,10 @@ private:
             *out = table;
             return true;
         }
+        return false;
+    }
+    bool readScalar(QJsonValue *out)
+    {
         const qsizetype start = m_pos;
         while (!atEnd() && !QByteArray(" \t\r\n,]}#").contains(peek()))
             ++m_pos;
@@ -304,13 +329,24 @@ private:
         m_error = QStringLiteral("expected a value");
         return false;
     }
-    // Walks `path` from `root`, creating tables; the last element of an array of tables is used.
-    static QJsonObject getPath(const QJsonObject &root, const QStringList &path)
+    // Walks `path` from `root`: the table there, empty where the path does not exist yet; the
+    // last element of an array of tables is used. Fails when a part of the path is a value, which
+    // TOML forbids extending (`a = 1` then `a.b = 2`).
+    std::optional<QJsonObject> getPath(const QJsonObject &root, const QStringList &path)
     {
         QJsonObject o = root;
-        for (const QString &part : path) {
-            const QJsonValue v = o.value(part);
-            o = v.isArray() ? v.toArray().last().toObject() : v.toObject();
+        for (qsizetype i = 0; i < path.size(); ++i) {
+            const QJsonValue v = o.value(path.at(i));
+            const QJsonArray array = v.toArray();
+            if (v.isUndefined() || v.isObject()) {
+                o = v.toObject();
+            } else if (!array.isEmpty() && array.last().isObject()) {
+                o = array.last().toObject();
+            } else {
+                m_error = QStringLiteral("\"%1\" is already defined as a value")
+                                  .arg(path.first(i + 1).join(u'.'));
+                return std::nullopt;
+            }
         }
         return o;
     }
@@ -322,7 +358,7 @@ private:
         }
         QJsonObject child;
         const QJsonValue existing = root.value(path.first());
-        if (existing.isArray()) {
+        if (existing.isArray() && !existing.toArray().isEmpty()) {
             QJsonArray array = existing.toArray();
             QJsonObject last = array.last().toObject();
             setPath(last, path.mid(1), value);
@@ -336,7 +372,10 @@ private:
     }
     bool openTable(QJsonObject &root, const QStringList &path, bool array)
     {
-        QJsonObject parent = getPath(root, path.mid(0, path.size() - 1));
+        const auto found = getPath(root, path.mid(0, path.size() - 1));
+        if (!found)
+            return false;
+        QJsonObject parent = *found;
         const QJsonValue existing = parent.value(path.last());
         if (array) {
             if (!existing.isUndefined() && !existing.isArray()) {
@@ -360,7 +399,10 @@ private:
                 const QJsonValue &value)
     {
         const QStringList full = table + key;
-        QJsonObject parent = getPath(root, full.mid(0, full.size() - 1));
+        const auto found = getPath(root, full.mid(0, full.size() - 1));
+        if (!found)
+            return false;
+        QJsonObject parent = *found;
         if (parent.contains(full.last())) {
             m_error = QStringLiteral("\"%1\" is defined twice").arg(full.join(u'.'));
             return false;
@@ -370,8 +412,12 @@ private:
         return true;
     }
 
+    // Far beyond any wrangler file, far below what the stack holds.
+    static constexpr int kMaxNesting = 64;
+
     const QByteArray &m_text;
     qsizetype m_pos = 0;
+    int m_depth = 0; // arrays and inline tables open around m_pos
     QString m_error;
 };
 

@@ -18,6 +18,8 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void readsFileAndResolvesMain();
+    void hostileToml_data();
+    void hostileToml();
 };
 
 void tst_WranglerConfig::seedBindingsInEachSyntax_data()
@@ -198,6 +200,49 @@ void tst_WranglerConfig::readsFileAndResolvesMain()
     const auto wrongKind = readWranglerConfig(dir.filePath(QStringLiteral("config.yaml")));
     QVERIFY(wrongKind.error.endsWith(
             QStringLiteral("not a wrangler.jsonc, wrangler.json or wrangler.toml")));
+}
+
+// Files the fuzzer (fuzz/fuzz_wranglerconfig.cpp) produced that crashed the reader, overflowed its
+// stack or exhausted memory: each must now be an error naming the place.
+void tst_WranglerConfig::hostileToml_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("key under an empty array") << QByteArray("main = \"a.js\"\na = []\na.b = 1\n")
+                                              << "w.toml:3:8: \"a\" is already defined as a value";
+    QTest::newRow("table under an empty array")
+            << QByteArray("main = \"a.js\"\na = []\n[a.b]\nx = 1\n")
+            << "w.toml:3:6: \"a\" is already defined as a value";
+    QTest::newRow("table under an array of values")
+            << QByteArray("main = \"a.js\"\na = [1]\n[a.b]\n")
+            << "w.toml:3:6: \"a\" is already defined as a value";
+    QTest::newRow("key under a string")
+            << QByteArray("main = \"a.js\"\nname = \"x\"\nname.first = \"y\"\n")
+            << "w.toml:3:17: \"name\" is already defined as a value";
+    QTest::newRow("deep arrays") << QByteArray("a = " + QByteArray(100000, '[')
+                                               + QByteArray(100000, ']'))
+                                 << "w.toml:1:69: arrays and tables nest more than 64 deep";
+    QByteArray tables = "a = ";
+    for (int i = 0; i < 100000; ++i)
+        tables += "{ b = ";
+    QTest::newRow("deep inline tables")
+            << tables << "w.toml:1:389: arrays and tables nest more than 64 deep";
+    QByteArray key = "a";
+    for (int i = 0; i < 100000; ++i)
+        key += ".a";
+    QTest::newRow("long dotted key") << key + " = 1"
+                                     << "w.toml:1:130: a key has more than 64 parts";
+    QTest::newRow("long table name") << "[" + key + "]"
+                                     << "w.toml:1:131: a key has more than 64 parts";
+}
+
+void tst_WranglerConfig::hostileToml()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, error);
+    const auto r = parseWranglerConfig(text, QStringLiteral("w.toml"));
+    QVERIFY(!r.config);
+    QCOMPARE(r.error, error);
 }
 
 QTEST_GUILESS_MAIN(tst_WranglerConfig)
