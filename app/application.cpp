@@ -79,6 +79,7 @@ bool Application::start()
     config.admin = m_options.admin;
     config.adminToken = m_options.adminToken;
     config.allowPrivateOutbound = m_options.allowPrivateOutbound;
+    config.listenerLimits = m_options.listenerLimits;
     if (!m_stack->start(config, &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;

@@ -88,8 +88,34 @@ ParseResult parseCommandLine(const QStringList &arguments)
             QStringLiteral("Let Workers' fetch() reach loopback, private and link-local "
                            "addresses (default: only public addresses and the dispatch "
                            "listener; the admin API is never reachable)."));
+    const http::ListenerLimits limits;
+    const QCommandLineOption maxConnections(
+            QStringLiteral("max-connections"),
+            QStringLiteral("Open connections per listener (default %1, and at most half the open "
+                           "file limit); past it the longest-idle keep-alive connection is "
+                           "closed, else the new one.")
+                    .arg(limits.maxConnections),
+            QStringLiteral("n"));
+    const QCommandLineOption headerTimeout(
+            QStringLiteral("header-timeout-ms"),
+            QStringLiteral("A request head must arrive within this (default %1; 408 if part of it "
+                           "came).")
+                    .arg(limits.headerTimeout.count()),
+            QStringLiteral("ms"));
+    const QCommandLineOption bodyTimeout(
+            QStringLiteral("body-timeout-ms"),
+            QStringLiteral("Longest pause between two reads of a request body (default %1; 408).")
+                    .arg(limits.bodyTimeout.count()),
+            QStringLiteral("ms"));
+    const QCommandLineOption idleTimeout(
+            QStringLiteral("idle-timeout-ms"),
+            QStringLiteral("A keep-alive connection with no request for this long is closed "
+                           "(default %1).")
+                    .arg(limits.idleTimeout.count()),
+            QStringLiteral("ms"));
     parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
-                       dispatcher, shutdownGrace, allowPrivateOutbound});
+                       dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
+                       headerTimeout, bodyTimeout, idleTimeout});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -135,6 +161,29 @@ ParseResult parseCommandLine(const QStringList &arguments)
         }
         o.shutdownGraceMs = ms;
     }
+    // Whole numbers of at least 1: a zero cap or timeout would refuse every request.
+    auto positive = [&](const QCommandLineOption &option, const char *unit, auto apply) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (ok && value > 0) {
+            apply(value);
+            return true;
+        }
+        result.action = ParseResult::Action::Fail;
+        result.text = QStringLiteral("--%1: \"%2\" is not a number of %3 (1 or more)")
+                              .arg(option.names().constFirst(), parser.value(option),
+                                   QLatin1String(unit));
+        return false;
+    };
+    using ms = std::chrono::milliseconds;
+    http::ListenerLimits &l = o.listenerLimits;
+    if (!positive(maxConnections, "connections", [&](int v) { l.maxConnections = v; })
+        || !positive(headerTimeout, "milliseconds", [&](int v) { l.headerTimeout = ms(v); })
+        || !positive(bodyTimeout, "milliseconds", [&](int v) { l.bodyTimeout = ms(v); })
+        || !positive(idleTimeout, "milliseconds", [&](int v) { l.idleTimeout = ms(v); }))
+        return result;
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {
         if (!parser.isSet(*option))

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/requestguard.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -29,6 +31,8 @@ struct Options
     int shutdownGraceMs = 30000;
     // Workers' fetch() may reach loopback and private networks (the admin API never).
     bool allowPrivateOutbound = false;
+    // Connection cap and timeouts of both listeners (dispatch and admin).
+    http::ListenerLimits listenerLimits;
 };
 
 struct ParseResult

@@ -81,7 +81,7 @@ bool RuntimeStack::start(const Config &config, QString *error)
     // The admin API listens first, so its port is refused to Workers before any Worker runs.
     if (config.admin && !startAdmin(config, path, error))
         return false;
-    m_front = std::make_unique<http::DispatchFront>(*m_dispatcher);
+    m_front = std::make_unique<http::DispatchFront>(*m_dispatcher, config.listenerLimits);
     m_port = m_front->listen(config.listen.address, config.listen.port, error);
     if (m_port == 0)
         return false;
@@ -152,8 +152,8 @@ bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath,
         m_adminTokenPath = http::admin::tokenFilePath(config.dataDir);
     }
     // On this (the service's) thread: admin changes then need no thread hop.
-    m_admin = std::make_unique<http::AdminApi>(*m_service,
-                                               http::AdminApi::Config {m_adminToken, databasePath});
+    m_admin = std::make_unique<http::AdminApi>(
+            *m_service, http::AdminApi::Config {m_adminToken, databasePath}, config.listenerLimits);
     m_adminPort = m_admin->listen(config.admin->address, config.admin->port, error);
     if (m_adminPort == 0) {
         *error = QStringLiteral("admin API: %1").arg(*error);

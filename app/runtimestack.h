@@ -47,6 +47,8 @@ public:
         QString adminToken;
         // Workers' fetch() may reach loopback and private networks (never the admin API).
         bool allowPrivateOutbound = false;
+        // Connection cap and timeouts of both listeners.
+        http::ListenerLimits listenerLimits;
     };
 
     explicit RuntimeStack(engine::V8Platform &v8);

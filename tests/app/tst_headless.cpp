@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void dispatcherFromWranglerConfig();
     void badWranglerConfigIsReported();
     void foreignDatabaseIsRefusedUntouched();
+    void listenerTimeoutsFromCommandLine();
 
 private:
     static QProcessEnvironment noDisplay();
@@ -246,6 +248,41 @@ void tst_Headless::foreignDatabaseIsRefusedUntouched()
     QVERIFY2(p.readAllStandardError().contains(db.fileName().toUtf8()), "names the file");
     QVERIFY(db.open(QIODevice::ReadOnly));
     QCOMPARE(db.readAll(), junk);
+}
+
+// The listener's limits are the command line's: a half-sent head meets --header-timeout-ms, a
+// silent keep-alive connection --idle-timeout-ms.
+void tst_Headless::listenerTimeoutsFromCommandLine()
+{
+    QTemporaryDir dataDir;
+    QProcess p;
+    const QString url = start(p,
+                              {QStringLiteral("--data-dir"), dataDir.path(),
+                               QStringLiteral("--header-timeout-ms"), QStringLiteral("300"),
+                               QStringLiteral("--idle-timeout-ms"), QStringLiteral("300")});
+    QVERIFY(!url.isEmpty());
+    const quint16 port = quint16(QUrl(url).port());
+
+    QTcpSocket slow;
+    slow.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(slow.waitForConnected(5000));
+    slow.write("GET / HTTP/1.1\r\nHost: a.localhost\r\n");
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (answer += slow.readAll(), slow.state() == QAbstractSocket::UnconnectedState), 15000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 408 "), answer.constData());
+
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(idle.waitForConnected(5000));
+    idle.write("GET / HTTP/1.1\r\nHost: a.localhost\r\n\r\n");
+    answer.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (answer += idle.readAll(), idle.state() == QAbstractSocket::UnconnectedState), 15000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 503 "), answer.constData()); // then closed when idle
+
+    p.terminate();
+    QVERIFY(p.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(tst_Headless)

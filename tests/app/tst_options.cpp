@@ -55,6 +55,22 @@ void tst_Options::parse_data()
                              << "Unknown option 'frobnicate'";
     QTest::newRow("positional") << QStringList {"extra"} << Action::Fail
                                 << "Unexpected argument \"extra\"";
+    QTest::newRow("help lists timeouts")
+            << QStringList {"--help"} << Action::ShowHelp << "--header-timeout-ms <ms>";
+    QTest::newRow("max connections")
+            << QStringList {"--max-connections", "64"} << Action::Run << "maxConnections=64";
+    QTest::newRow("header timeout")
+            << QStringList {"--header-timeout-ms", "1500"} << Action::Run << "headerTimeout=1500";
+    QTest::newRow("body timeout") << QStringList {"--body-timeout-ms", "2500"} << Action::Run
+                                  << "bodyTimeout=2500";
+    QTest::newRow("idle timeout") << QStringList {"--idle-timeout-ms", "3500"} << Action::Run
+                                  << "idleTimeout=3500";
+    QTest::newRow("zero connections")
+            << QStringList {"--max-connections", "0"} << Action::Fail
+            << "--max-connections: \"0\" is not a number of connections (1 or more)";
+    QTest::newRow("timeout not a number")
+            << QStringList {"--idle-timeout-ms", "soon"} << Action::Fail
+            << "--idle-timeout-ms: \"soon\" is not a number of milliseconds (1 or more)";
     QTest::newRow("missing value")
             << QStringList {"--listen"} << Action::Fail << "Missing value after '--listen'";
 }
@@ -82,6 +98,14 @@ void tst_Options::parse()
     else if (field == u"listen")
         QCOMPARE(QStringLiteral("%1:%2").arg(o.listen.address.toString()).arg(o.listen.port),
                  value);
+    else if (field == u"maxConnections")
+        QCOMPARE(o.listenerLimits.maxConnections, value.toInt());
+    else if (field == u"headerTimeout")
+        QCOMPARE(o.listenerLimits.headerTimeout.count(), value.toInt());
+    else if (field == u"bodyTimeout")
+        QCOMPARE(o.listenerLimits.bodyTimeout.count(), value.toInt());
+    else if (field == u"idleTimeout")
+        QCOMPARE(o.listenerLimits.idleTimeout.count(), value.toInt());
     else
         QFAIL("unknown check");
 }
