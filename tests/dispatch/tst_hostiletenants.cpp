@@ -243,7 +243,13 @@ void tst_HostileTenants::replacedAndDeletedVersionsAreReleased()
     QTRY_COMPARE(engine.liveInstances(), 3);
     QVERIFY(m_service->deleteScript(QString::fromLatin1(kNamespace), QStringLiteral("churn")));
     QTRY_COMPARE(engine.liveInstances(), 2);
-    QTRY_COMPARE(engine::Engine::liveIsolates(), isolates);
+    // The warm pool refills in the background, so the count it adds may have changed by up to
+    // its size since `isolates` was read; twenty 16 MB versions kept alive would show as twenty.
+    const int pool = engine::EngineConfig {}.warmContexts;
+    QTRY_VERIFY2(engine::Engine::liveIsolates() <= isolates + pool,
+                 qPrintable(QStringLiteral("%1 isolates alive, %2 before the churn")
+                                    .arg(engine::Engine::liveIsolates())
+                                    .arg(isolates)));
     QCOMPARE(get("churn.example.com").status, 404);
     lightTenantAnswers();
 }

@@ -57,6 +57,9 @@ void tst_EngineLimits::initTestCase()
     m_platform = std::make_unique<V8Platform>();
     EngineConfig config = standInConfig();
     config.heapLimitBytes = 64ll * 1024 * 1024; // a bomb fills it sooner; same code path
+    // A spinner starved on the long lane (the stress run's CPU hogs) ends at its wall limit: a
+    // shorter one than the default 30 s keeps that run short. No test here waits longer.
+    config.defaultWallMs = 8000;
     m_engine = std::make_unique<Engine>(*m_platform, config);
 }
 
@@ -148,9 +151,11 @@ void tst_EngineLimits::threadCpuClockStaysWithinItsBound()
 
 void tst_EngineLimits::waitingIsNotCpuTime()
 {
-    // 45+ ms of timers under a 5 ms CPU limit.
+    // 35+ ms of timers under a 10 ms CPU limit. The first Invocation runs V8's cold paths, whose
+    // CPU grows on a busy machine, so a warm one is measured.
     ScriptPtr script = compile("timers", {"timers.js"});
-    const InvocationResult result = invoke(*m_engine, script, get("http://t/"), {5, 0, 0});
+    QCOMPARE(invoke(*m_engine, script, get("http://t/")).outcome, QStringLiteral("ok"));
+    const InvocationResult result = invoke(*m_engine, script, get("http://t/"), {10, 0, 0});
     QCOMPARE(result.outcome, QStringLiteral("ok"));
     QVERIFY(result.wallTimeMs > 30);
 }
@@ -295,8 +300,11 @@ void tst_EngineLimits::noisyNeighbour()
         QVERIFY2(result.wallTimeMs < limitMs / 2,
                  qPrintable(QStringLiteral("waited %1 ms behind a spinning Worker")
                                     .arg(result.wallTimeMs)));
-        QVERIFY(spinner.waitFor(1));
-        QCOMPARE(spinner.results().first().outcome, QStringLiteral("exceededCpu"));
+        // Starved beside other processes (the stress run), the wall limit may end it instead.
+        QVERIFY(spinner.waitFor(1, 60000));
+        const QString outcome = spinner.results().first().outcome;
+        QVERIFY2(outcome == QLatin1String("exceededCpu") || outcome == QLatin1String("canceled"),
+                 qPrintable(outcome));
     }
 }
 
@@ -356,15 +364,23 @@ void tst_EngineLimits::longLaneYieldsToShortWork()
                           spinner.callback());
     Waiter flood; // keeps a short-lane executor busy until the spinner is stopped
     int sent = 0;
-    while (spinner.count() == 0) {
+    // At SCHED_IDLE beside other processes that saturate every core (the stress run's CPU hogs)
+    // the spinner gets almost no CPU, and while the flood lasts it keeps giving way: the flood
+    // stops after 8 s, and then the spinner's CPU or wall limit ends it.
+    QElapsedTimer flooding;
+    flooding.start();
+    while (spinner.count() == 0 && flooding.elapsed() < 8000) {
         for (; sent - flood.count() < 256; ++sent)
             m_engine->invokeFetch(quiet, get(QStringLiteral("http://q/")), {}, {}, nullptr,
                                   flood.callback());
         QThread::usleep(200);
     }
-    QVERIFY(flood.waitFor(sent));
+    QVERIFY(flood.waitFor(sent, 60000));
+    QVERIFY(spinner.waitFor(1, 60000));
     const InvocationResult result = spinner.results().first();
-    QCOMPARE(result.outcome, QStringLiteral("exceededCpu"));
+    QVERIFY2(result.outcome == QLatin1String("exceededCpu")
+                     || result.outcome == QLatin1String("canceled"),
+             qPrintable(result.outcome));
     qInfo("long lane beside short work: %.1f ms wall for %.1f ms CPU", result.wallTimeMs,
           result.cpuTimeMs);
     QVERIFY2(result.wallTimeMs >= 2 * result.cpuTimeMs,
