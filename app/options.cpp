@@ -149,40 +149,31 @@ ParseResult parseCommandLine(const QStringList &arguments)
     o.dispatcherConfig = parser.value(dispatcher);
     o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     o.allowPrivateOutbound = parser.isSet(allowPrivateOutbound);
-    if (parser.isSet(shutdownGrace)) {
-        bool ok = false;
-        const int ms = parser.value(shutdownGrace).toInt(&ok);
-        if (!ok || ms < 0) {
-            result.action = ParseResult::Action::Fail;
-            result.text = QStringLiteral("--shutdown-grace-ms: \"%1\" is not a number of "
-                                         "milliseconds (0 or more)")
-                                  .arg(parser.value(shutdownGrace));
-            return result;
-        }
-        o.shutdownGraceMs = ms;
-    }
-    // Whole numbers of at least 1: a zero cap or timeout would refuse every request.
-    auto positive = [&](const QCommandLineOption &option, const char *unit, auto apply) {
+    // Whole numbers from `least` up: a zero cap or timeout would refuse every request, while a
+    // zero grace period is a valid "do not wait".
+    auto number = [&](const QCommandLineOption &option, const char *unit, int least, auto apply) {
         if (!parser.isSet(option))
             return true;
         bool ok = false;
         const int value = parser.value(option).toInt(&ok);
-        if (ok && value > 0) {
+        if (ok && value >= least) {
             apply(value);
             return true;
         }
         result.action = ParseResult::Action::Fail;
-        result.text = QStringLiteral("--%1: \"%2\" is not a number of %3 (1 or more)")
+        result.text = QStringLiteral("--%1: \"%2\" is not a number of %3 (%4 or more)")
                               .arg(option.names().constFirst(), parser.value(option),
-                                   QLatin1String(unit));
+                                   QLatin1String(unit))
+                              .arg(least);
         return false;
     };
     using ms = std::chrono::milliseconds;
     http::ListenerLimits &l = o.listenerLimits;
-    if (!positive(maxConnections, "connections", [&](int v) { l.maxConnections = v; })
-        || !positive(headerTimeout, "milliseconds", [&](int v) { l.headerTimeout = ms(v); })
-        || !positive(bodyTimeout, "milliseconds", [&](int v) { l.bodyTimeout = ms(v); })
-        || !positive(idleTimeout, "milliseconds", [&](int v) { l.idleTimeout = ms(v); }))
+    if (!number(shutdownGrace, "milliseconds", 0, [&](int v) { o.shutdownGraceMs = v; })
+        || !number(maxConnections, "connections", 1, [&](int v) { l.maxConnections = v; })
+        || !number(headerTimeout, "milliseconds", 1, [&](int v) { l.headerTimeout = ms(v); })
+        || !number(bodyTimeout, "milliseconds", 1, [&](int v) { l.bodyTimeout = ms(v); })
+        || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); }))
         return result;
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {
