@@ -90,7 +90,7 @@ void tst_EngineScripts::multiModuleImports()
 {
     ScriptError error;
     ScriptPtr script = m_engine->compile(
-            modules("multi", {"index.js", "lib/util.js", "lib/helper.js", "shared.js"}, "multi"),
+            modules("multi", {"index.js", "lib/util.js", "lib/helper.js", "common.js"}, "multi"),
             &error);
     QVERIFY2(script, qPrintable(error.message));
     QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://m/"))), QStringLiteral("MULTI! helped"));
