@@ -90,7 +90,7 @@ void tst_EngineLimits::cpuPrecision()
     // 100 kills at a 10 ms limit: never before the limit, and typically within 2 ms of it. The
     // watchdog runs at normal priority, so on a loaded machine (CTest runs tests in parallel) a
     // kill can come a few milliseconds late; bench/run.sh measures the distribution on a quiet
-    // one. A kill that does not work at all is caught by the bound on the worst.
+    // one.
     // A Worker killed once runs on the long lane, which a machine saturated by other processes
     // starves (SCHED_IDLE): each kill is of a new Script, on the short lane, as a first spin is.
     QList<double> cpu;
@@ -109,7 +109,10 @@ void tst_EngineLimits::cpuPrecision()
           cpu.first(), at(0.5), at(0.9), at(0.99), cpu.last());
     QVERIFY2(cpu.first() >= 10.0, qPrintable(QString::number(cpu.first())));
     QVERIFY2(at(0.5) <= 12.0, qPrintable(QString::number(at(0.5))));
-    QVERIFY2(cpu.last() <= 30.0, qPrintable(QString::number(cpu.last())));
+    // Beside CPU hogs (the stress run) the watchdog waits for a core like any thread, so one kill
+    // in a hundred can come a scheduler slice or two late; precision under load is
+    // bench/run.sh's to measure. A kill that never comes ends in the wall limit, not here.
+    QVERIFY2(cpu.last() <= 100.0, qPrintable(QString::number(cpu.last())));
 }
 
 void tst_EngineLimits::threadCpuClockStaysWithinItsBound()
