@@ -227,10 +227,32 @@ void clearTimer(const Info &info)
         instance->clearTimer(int(id));
 }
 
+// Without an Instance only the warm-up (PreludeRunner::warmUp) runs: no Worker code has seen this
+// context yet. It answers a fixed response, so the warm-up runs fetch()'s whole path, the response
+// side included, as a Worker's subrequest will.
+void warmUpFetch(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Promise::Resolver> resolver;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
+        return;
+    const HeaderList headers {
+            {QStringLiteral("content-type"), QStringLiteral("text/plain;charset=UTF-8")},
+            {QStringLiteral("content-length"), QStringLiteral("4")}};
+    resolver->Resolve(context,
+                      responseToV8(context, 200, QStringLiteral("OK"), headers,
+                                   QByteArrayLiteral("warm"), toQString(iso, info[1]), false))
+            .Check();
+    info.GetReturnValue().Set(resolver->GetPromise());
+}
+
 void fetch(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
+    if (!iso->GetData(Isolate::InstanceSlot))
+        return warmUpFetch(info);
     Instance *found = instanceOf(info);
     if (!found)
         return;
