@@ -340,6 +340,9 @@ void structuredClone(const Info &info)
             v8::Local<v8::Value> item;
             if (!list->Get(context, i).ToLocal(&item))
                 return;
+            // workerd lets views through (they are not transferred), and refuses anything else
+            if (item->IsArrayBufferView())
+                continue;
             if (!item->IsArrayBuffer()) {
                 throwTypeError(iso, QStringLiteral("Object is not transferable"));
                 return;

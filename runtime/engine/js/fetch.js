@@ -119,9 +119,9 @@
       const it = hIterState.get(this);
       if (!it) throw new TypeError('Illegal invocation');
       const list = sortedEntries(it.s);
-      if (it.i >= list.length) return { value: undefined, done: true };
+      if (it.i >= list.length) return { done: true }; // workerd's shape: no `value` at the end
       const e = list[it.i++];
-      return { value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]], done: false };
+      return { done: false, value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]] };
     }, writable: true, configurable: true,
   });
   Object.defineProperty(hIterProto, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
@@ -148,18 +148,22 @@
   // ---------------------------------------------------------------- Blob, File
   // A Blob's bytes are one Uint8Array (a slice shares its parent's), so they are ArrayBuffer
   // memory: counted against the Worker's limit by the engine's allocator like any other.
+  const ILLEGAL = 'Illegal invocation: function called with incorrect `this` reference. See https://developers.cloudflare.com/workers/observability/errors/#illegal-invocation-errors for details.';
   const blobState = $.slot(); // Blob -> {bytes: Uint8Array, type}
   const fileState = $.slot(); // File -> {name, lastModified}
   const toUSV = (s) => String(s).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-  // The File API's type rule: any character outside U+0020..U+007E makes it empty, else lower-cased.
-  const blobType = (t) => { t = String(t); return /[^\x20-\x7e]/.test(t) ? '' : t.toLowerCase(); };
+  // The type rule as workerd has it: a character outside U+0020..U+007F makes it empty (the File
+  // API stops at U+007E), else lower-cased.
+  const blobType = (t) => { t = String(t); return /[^\x20-\x7f]/.test(t) ? '' : t.toLowerCase(); };
   function blobBytes(parts, what) {
     if (parts === undefined) return new Uint8Array(0);
     if (!Array.isArray(parts)) throw new TypeError("Failed to construct '" + what + "': constructor parameter 1 is not of type 'Array'.");
     const chunks = [];
     for (const part of parts) {
       if (blobState.has(part)) chunks.push(blobState.get(part).bytes);
-      else if (part instanceof ArrayBuffer || ArrayBuffer.isView(part)) chunks.push($.toBytes(part));
+      else if (part instanceof ArrayBuffer || ArrayBuffer.isView(part)) {
+        if (part.byteLength !== 0) chunks.push($.toBytes(part)); // a detached buffer adds nothing
+      }
       else chunks.push($.utf8Encode(part));
     }
     if (chunks.length === 1) return $.copyBytes(chunks[0]);
@@ -171,7 +175,7 @@
     if (options.endings !== undefined) throw new Error("The 'endings' field on 'Options' is not implemented.");
     return options.type === undefined ? '' : blobType(options.type);
   }
-  function bGet(self) { const s = blobState.get(self); if (!s) throw new TypeError('Illegal invocation'); return s; }
+  function bGet(self) { const s = blobState.get(self); if (!s) throw new TypeError(ILLEGAL); return s; }
   function newBlob(bytes, type) {
     const b = Object.create(Blob.prototype);
     blobState.set(b, { bytes, type });
@@ -220,8 +224,8 @@
       let lastModified = options == null || options.lastModified === undefined ? Date.now() : Number(options.lastModified);
       fileState.set(this, { name: toUSV(fileName), lastModified });
     }
-    get name() { const f = fileState.get(this); if (!f) throw new TypeError('Illegal invocation'); return f.name; }
-    get lastModified() { const f = fileState.get(this); if (!f) throw new TypeError('Illegal invocation'); return f.lastModified; }
+    get name() { const f = fileState.get(this); if (!f) throw new TypeError(ILLEGAL); return f.name; }
+    get lastModified() { const f = fileState.get(this); if (!f) throw new TypeError(ILLEGAL); return f.lastModified; }
   }
   for (const k of ['name', 'lastModified']) {
     const d = Object.getOwnPropertyDescriptor(File.prototype, k); d.enumerable = true; Object.defineProperty(File.prototype, k, d);
@@ -243,7 +247,7 @@
   // A Blob that is not a File enters as a File named after the entry unless a filename is given
   // (workerd; the spec says "blob").
   function fdEntry(self, what, args) {
-    if (!fdState.has(self)) throw new TypeError('Illegal invocation');
+    if (!fdState.has(self)) throw new TypeError(ILLEGAL);
     if (args.length < 2) throw new TypeError("Failed to execute '" + what + "' on 'FormData': parameter 2 is not of type 'File or Blob or string'.");
     const name = toUSV(args[0]);
     let value = args[1];
@@ -256,7 +260,7 @@
     return [name, toUSV(value)];
   }
   function fdName(self, what, args) {
-    if (!fdState.has(self)) throw new TypeError('Illegal invocation');
+    if (!fdState.has(self)) throw new TypeError(ILLEGAL);
     if (args.length < 1) throw new TypeError("Failed to execute '" + what + "' on 'FormData': parameter 1 is not of type 'string'.");
     return toUSV(args[0]);
   }
@@ -278,7 +282,7 @@
     keys() { return fdIter(this, 0); }
     values() { return fdIter(this, 1); }
     forEach(cb, thisArg = undefined) {
-      if (typeof cb !== 'function') throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'Function'.");
+      if (typeof cb !== 'function') throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'function'.");
       const l = fdState.get(this);
       for (let i = 0; i < l.length; i++) cb.call(thisArg, l[i][1], l[i][0], this);
     }
@@ -291,16 +295,16 @@
   Object.defineProperty(fdIterProto, 'next', {
     value: function next() {
       const it = fdIterState.get(this);
-      if (!it) throw new TypeError('Illegal invocation');
+      if (!it) throw new TypeError(ILLEGAL);
       const l = fdState.get(it.fd);
-      if (it.i >= l.length) return { value: undefined, done: true };
+      if (it.i >= l.length) return { done: true }; // workerd's shape: no `value` at the end
       const e = l[it.i++];
-      return { value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]], done: false };
+      return { done: false, value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]] };
     }, writable: true, configurable: true,
   });
   Object.defineProperty(fdIterProto, Symbol.toStringTag, { value: 'EntryIterator', configurable: true });
   function fdIter(fd, kind) {
-    if (!fdState.has(fd)) throw new TypeError('Illegal invocation');
+    if (!fdState.has(fd)) throw new TypeError(ILLEGAL);
     const it = Object.create(fdIterProto); fdIterState.set(it, { fd, kind, i: 0 }); return it;
   }
   // multipart/form-data as workerd writes it: names and filenames escape `"` and LF only, values
@@ -359,15 +363,17 @@
         if (c < 0) continue;
         const hn = line.slice(0, c).trim().toLowerCase(), hv = line.slice(c + 1).trim();
         if (hn === 'content-disposition' && /^form-data\s*(;|$)/i.test(hv)) {
-          const nm = /;\s*name\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(hv);
-          const fm = /;\s*filename\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(hv);
-          if (nm) name = nm[1] !== undefined ? nm[1] : nm[2];
+          // parameter names are case-sensitive in workerd
+          const nm = /;\s*name\s*=\s*(?:"([^"]*)"|([^;\s]*))/.exec(hv);
+          const fm = /;\s*filename\s*=\s*(?:"([^"]*)"|([^;\s]*))/.exec(hv);
+          if (!nm) throw new TypeError('Content-Disposition header in FormData part is missing a name.');
+          name = nm[1] !== undefined ? nm[1] : nm[2];
           if (fm) filename = fm[1] !== undefined ? fm[1] : fm[2];
         } else if (hn === 'content-type') type = hv;
       }
       if (name === null) throw new TypeError('No valid Content-Disposition header found in FormData part.');
       const body = bytes.subarray(Math.min(bodyStart, next), next);
-      l.push([name, filename === null ? $.utf8Decode(body) : newFile($.copyBytes(body), filename, blobType(type), Date.now())]);
+      l.push([name, !filename ? $.utf8Decode(body) : newFile($.copyBytes(body), filename, blobType(type), Date.now())]);
       pos = next + 2 + delim.length;
     }
     return fd;
@@ -418,7 +424,7 @@
     const b = bodyState.get(self);
     if (!b) return Promise.reject(new TypeError('Illegal invocation'));
     if (bodyUsed(b)) return Promise.reject(new TypeError(BODY_USED));
-    if (b.isNull) { b.used = true; return Promise.resolve(new Uint8Array(0)); }
+    if (b.isNull) return Promise.resolve(new Uint8Array(0)); // workerd: a null body is never used
     if (b.stream) {
       if ($.isLocked(b.stream)) return Promise.reject(new TypeError('This ReadableStream is currently locked to a reader.'));
       b.used = true;
@@ -450,7 +456,7 @@
     },
     blob() {
       const type = mimeSerialize(this.headers.get('content-type'));
-      return consumeBody(this).then((u8) => newBlob($.copyBytes(u8), blobType(type)));
+      return consumeBody(this).then((u8) => newBlob($.copyBytes(u8), type));
     },
   };
   function installBody(cls) {
@@ -647,7 +653,7 @@
       if (!redirectStatus.includes(status)) throw new RangeError("Failed to execute 'redirect' on 'Response': Invalid status code " + status);
       const headers = new Headers([['location', href]]);
       setGuard(headers, 'immutable');
-      return makeResponse({ status, statusText: '', headers }, null);
+      return makeResponse({ status, statusText: defaultStatusText(status), headers }, null);
     }
     static json(data, init = undefined) {
       const text = JSON.stringify(data);
