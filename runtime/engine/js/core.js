@@ -1,5 +1,6 @@
 // Switchyard prelude 1/6: shared helpers, DOMException, Event/EventTarget, AbortController,
-// timers, queueMicrotask, console, navigator, performance, atob/btoa, structuredClone, crypto.
+// timers, queueMicrotask, console, navigator, performance, atob/btoa, structuredClone (over the
+// structuredClone native), crypto.
 // Classic script. Internal state lives in closures, $.slot()s and #private fields; the files share
 // helpers through `__switchyard.$` which disappears with `__switchyard` in the last file.
 (function (natives) {

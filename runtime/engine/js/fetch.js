@@ -1,4 +1,4 @@
-// Switchyard prelude 5/6: Headers, FormData, Request, Response, fetch().
+// Switchyard prelude 5/6: Headers, Blob, File, FormData, Request, Response, fetch().
 (function (natives) {
   'use strict';
   const $ = natives.$;
