@@ -12,7 +12,7 @@ using engine::BindingCall;
 using engine::BindingCompletion;
 using engine::BindingResult;
 
-WorkerBindings::WorkerBindings(Dispatcher &dispatcher, PlatformService &service,
+WorkerBindings::WorkerBindings(WorkerInvoker &dispatcher, PlatformService &service,
                                WorkerContext context)
     : m_dispatcher(dispatcher), m_service(service), m_context(std::move(context))
 { }
@@ -172,7 +172,7 @@ BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding, const QVar
     return BindingResult::success(double(id));
 }
 
-Dispatcher::Done WorkerBindings::fetched(const QString &url, BindingCompletion done)
+WorkerInvoker::Done WorkerBindings::fetched(const QString &url, BindingCompletion done)
 {
     return [done = std::move(done), url](const engine::InvocationResult &result) {
         if (result.response)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dispatcher.h"
+#include "workerinvoker.h"
 
 #include "engine/bindinghost.h"
 
@@ -23,7 +23,7 @@ class WorkerBindings : public engine::BindingHost,
 public:
     static constexpr int kMaxDataPointsPerInvocation = 25;
 
-    WorkerBindings(Dispatcher &dispatcher, PlatformService &service, WorkerContext context);
+    WorkerBindings(WorkerInvoker &dispatcher, PlatformService &service, WorkerContext context);
 
     // The `env` descriptors of CONTRACT.md for `bindings`, plus `extra` values (outbound
     // parameters).
@@ -51,7 +51,7 @@ private:
 
     const BindingSpec *binding(const QString &name) const;
     // Completes a fetch-shaped call with the Worker's response (or its failure).
-    static Dispatcher::Done fetched(const QString &url, engine::BindingCompletion done);
+    static WorkerInvoker::Done fetched(const QString &url, engine::BindingCompletion done);
     engine::BindingResult writeDataPoint(const BindingSpec &binding, const QVariantList &args);
     engine::BindingResult dispatchGet(const BindingSpec &binding, const QVariantList &args);
     void kvCall(const BindingSpec &binding, const engine::BindingCall &call,
@@ -59,7 +59,7 @@ private:
     void fetcherCall(const BindingSpec &binding, const engine::BindingCall &call,
                      engine::BindingCompletion done);
 
-    Dispatcher &m_dispatcher;
+    WorkerInvoker &m_dispatcher; // the Dispatcher, seen through what bindings need of it
     PlatformService &m_service;
     const WorkerContext m_context;
     std::mutex m_mutex;
