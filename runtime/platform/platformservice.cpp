@@ -68,6 +68,14 @@ QString kvSubject(const QString &what, const store::KvNamespaceRecord &ns, const
     return QStringLiteral("%1 %2 in namespace %3").arg(what, quoted(key), ns.title);
 }
 
+// Stored code passed validation when it was stored; what its bindings point at may have gone
+// since, which the request path answers when a call reaches it.
+void readBindings(const QString &subject, store::WorkerCode &code)
+{
+    if (auto message = validation::checkBindings(subject, code.bindings, {}, &code.typedBindings))
+        qCWarning(lcPlatform).noquote() << "Loading:" << *message;
+}
+
 bool matches(const store::ScriptRecord &script, const QList<PlatformService::TagFilter> &filters)
 {
     return std::all_of(filters.cbegin(), filters.cend(), [&](const auto &filter) {
@@ -139,12 +147,17 @@ Result<void> PlatformService::load()
             next->namespaces.insert(ns.name, std::make_shared<const store::NamespaceRecord>(ns));
             next->scripts[ns.name];
         }
-        for (const store::ScriptRecord &script : m_queries->scripts())
-            next->scripts[script.namespaceName].insert(
-                    script.name, std::make_shared<const store::ScriptRecord>(script));
-        for (const store::PlatformWorkerRecord &worker : m_queries->platformWorkers())
-            next->platformWorkers.insert(
-                    worker.name, std::make_shared<const store::PlatformWorkerRecord>(worker));
+        for (store::ScriptRecord &script : m_queries->scripts()) {
+            readBindings(scriptSubject(script.namespaceName, script.name), script.code);
+            auto record = std::make_shared<const store::ScriptRecord>(std::move(script));
+            next->scripts[record->namespaceName].insert(record->name, record);
+        }
+        for (store::PlatformWorkerRecord &worker : m_queries->platformWorkers()) {
+            readBindings(QStringLiteral("Platform Worker %1").arg(quoted(worker.name)),
+                         worker.code);
+            auto record = std::make_shared<const store::PlatformWorkerRecord>(std::move(worker));
+            next->platformWorkers.insert(record->name, record);
+        }
         next->activeDispatcher = m_queries->settings().value(kActiveDispatcherSetting);
         for (const store::CustomHostnameRecord &host : m_queries->customHostnames())
             next->customHostnames.insert(host.hostname,
@@ -254,14 +267,15 @@ QList<store::NamespaceRecord> PlatformService::namespaces() const
 // ---- scripts ----
 
 std::optional<Error> PlatformService::checkCode(const QString &subject,
-                                                const store::WorkerCode &code) const
+                                                const store::WorkerCode &code,
+                                                store::Bindings *typed) const
 {
     const auto snapshot = m_view.snapshot();
     const validation::BindingTargets targets {
             [&](const QString &id) { return snapshot->kvNamespaces.contains(id); },
             [&](const QString &ns) { return snapshot->namespaces.contains(ns); },
     };
-    if (auto message = validation::checkWorkerCode(subject, code, targets))
+    if (auto message = validation::checkWorkerCode(subject, code, targets, typed))
         return invalid(*message);
     if (m_checker) {
         if (auto message = m_checker->check(code.modules, code.mainModule))
@@ -288,13 +302,15 @@ PlatformService::putScript(const QString &ns, const QString &name, const ScriptU
     const QStringList tags = upload.tags ? *upload.tags : existing ? existing->tags : QStringList();
     if (auto message = validation::checkTags(subject, tags))
         return invalid(*message);
-    if (auto error = checkCode(subject, upload.code))
+    store::Bindings typed;
+    if (auto error = checkCode(subject, upload.code, &typed))
         return *error;
 
     auto record = std::make_shared<store::ScriptRecord>();
     record->namespaceName = ns;
     record->name = name;
     record->code = upload.code;
+    record->code.typedBindings = std::move(typed);
     record->tags = tags;
     record->contentHash = contentHash(upload.code.modules);
     record->modifiedAt = m_clock.nowMs();
@@ -422,7 +438,8 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
         = validation::checkName(QStringLiteral("Platform Worker name %1").arg(quoted(name)), name))
         return invalid(*message);
     const QString subject = QStringLiteral("Platform Worker %1").arg(quoted(name));
-    if (auto error = checkCode(subject, code))
+    store::Bindings typed;
+    if (auto error = checkCode(subject, code, &typed))
         return *error;
     const auto snapshot = m_view.snapshot();
     const auto existing = snapshot->platformWorker(name);
@@ -434,6 +451,7 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
     record->name = name;
     record->kind = kind;
     record->code = code;
+    record->code.typedBindings = std::move(typed);
     record->contentHash = contentHash(code.modules);
     record->modifiedAt = m_clock.nowMs();
     record->createdAt = existing ? existing->createdAt : record->modifiedAt;

@@ -171,7 +171,9 @@ private:
     Error storageError(const QString &what, const QString &message) const;
     std::optional<Error> wrongThread() const;
     void publish(std::shared_ptr<PlatformSnapshot> next);
-    std::optional<Error> checkCode(const QString &subject, const store::WorkerCode &code) const;
+    // On success `*typed` holds the code's bindings read into typed values.
+    std::optional<Error> checkCode(const QString &subject, const store::WorkerCode &code,
+                                   store::Bindings *typed) const;
     Result<store::KvValue> prepareKvPut(const store::KvNamespaceRecord &ns, const QString &key,
                                         const QByteArray &value, const KvPutOptions &options) const;
     std::optional<store::KvNamespaceRecord> kvNamespaceRecord(const QString &id) const;

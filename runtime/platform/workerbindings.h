@@ -27,7 +27,8 @@ public:
 
     // The `env` descriptors of CONTRACT.md for `bindings`, plus `extra` values (outbound
     // parameters).
-    static QVariantList envDescriptors(const QJsonArray &bindings, const QVariantMap &extra = {});
+    static QVariantList envDescriptors(const store::Bindings &bindings,
+                                       const QVariantMap &extra = {});
 
     bool routesOutboundFetch() const override { return !m_context.outboundService.isEmpty(); }
     // CF-EW-Via: one pass fewer than this Invocation had.
