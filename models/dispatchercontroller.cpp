@@ -24,14 +24,24 @@ void DispatcherController::setPlatform(PlatformController *platform)
     Q_EMIT platformChanged();
 }
 
-static QString bindingTarget(const QJsonObject &b, const platform::PlatformSnapshot &snapshot)
+static QString bindingTarget(const store::Binding &b, const platform::PlatformSnapshot &snapshot)
 {
+    using store::Binding;
     // KV bindings name their namespace by id; people know it by title.
-    if (const QString id = b.value(QLatin1String("namespace_id")).toString(); !id.isEmpty())
-        return snapshot.kvNamespaces.contains(id) ? snapshot.kvNamespaces.value(id).title : id;
-    for (const char *key : {"namespace", "namespace_id", "dataset", "service", "text"})
-        if (b.contains(QLatin1String(key)))
-            return b.value(QLatin1String(key)).toString();
+    if (const auto *kv = b.as<Binding::KvNamespace>()) {
+        const auto it = snapshot.kvNamespaces.constFind(kv->namespaceId);
+        return it == snapshot.kvNamespaces.cend() ? kv->namespaceId : it->title;
+    }
+    if (const auto *dispatch = b.as<Binding::DispatchNamespace>())
+        return dispatch->nameSpace;
+    if (const auto *dataset = b.as<Binding::AnalyticsEngine>())
+        return dataset->dataset;
+    if (const auto *service = b.as<Binding::Service>())
+        return service->service;
+    if (const auto *text = b.as<Binding::PlainText>())
+        return text->text;
+    if (const auto *secret = b.as<Binding::SecretText>())
+        return secret->text;
     return {};
 }
 
@@ -47,13 +57,9 @@ void DispatcherController::reload()
             for (const auto &module : worker->code.modules)
                 if (module.name == worker->code.mainModule)
                     code = QString::fromUtf8(module.code);
-            for (const QJsonValue &v : worker->code.bindings) {
-                const QJsonObject b = v.toObject();
+            for (const store::Binding &b : worker->code.typedBindings)
                 bindings << QStringLiteral("%1: %2 → %3")
-                                    .arg(b.value(QLatin1String("name")).toString(),
-                                         b.value(QLatin1String("type")).toString(),
-                                         bindingTarget(b, *snapshot));
-            }
+                                    .arg(b.name, b.typeName(), bindingTarget(b, *snapshot));
             modified = QDateTime::fromMSecsSinceEpoch(worker->modifiedAt);
         }
     }

@@ -64,11 +64,9 @@ QString PlatformController::routingNamespace() const
 {
     const auto snapshot = m_service.snapshot();
     if (const auto dispatcher = snapshot->dispatcher()) {
-        for (const QJsonValue &b : dispatcher->code.bindings) {
-            const QJsonObject binding = b.toObject();
-            if (binding.value(QLatin1String("type")).toString()
-                == QLatin1String("dispatch_namespace"))
-                return binding.value(QLatin1String("namespace")).toString();
+        for (const store::Binding &b : dispatcher->code.typedBindings) {
+            if (const auto *dispatch = b.as<store::Binding::DispatchNamespace>())
+                return dispatch->nameSpace;
         }
     }
     const auto names = namespaceNames();

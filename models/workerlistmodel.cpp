@@ -59,12 +59,8 @@ void WorkerListModel::reload()
                                 }))
                 continue;
             QStringList bindings;
-            for (const QJsonValue &b : script->code.bindings) {
-                const QJsonObject binding = b.toObject();
-                bindings << QStringLiteral("%1 (%2)").arg(
-                        binding.value(QLatin1String("name")).toString(),
-                        binding.value(QLatin1String("type")).toString());
-            }
+            for (const store::Binding &b : script->code.typedBindings)
+                bindings << QStringLiteral("%1 (%2)").arg(b.name, b.typeName());
             rows.append({script->name, script->tags, bindings,
                          QDateTime::fromMSecsSinceEpoch(script->modifiedAt),
                          int(script->code.modules.size())});

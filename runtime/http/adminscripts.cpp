@@ -89,6 +89,19 @@ HttpResponse saveAndAnswer(ScriptSlot &slot, const store::WorkerCode &code,
     return success(answer);
 }
 
+// The stored JSON of `code`'s bindings without those `drop` picks by their typed reading (the
+// JSON is what gets stored, and the service reads it again then).
+QJsonArray storedBindingsWithout(const store::WorkerCode &code,
+                                 const std::function<bool(const store::Binding &)> &drop)
+{
+    QJsonArray kept;
+    for (qsizetype i = 0; i < code.bindings.size(); ++i) {
+        if (i >= code.typedBindings.size() || !drop(code.typedBindings.at(i)))
+            kept.append(code.bindings.at(i));
+    }
+    return kept;
+}
+
 HttpResponse handleSecrets(const AdminCall &call, ScriptSlot &slot, const QStringList &sub)
 {
     const store::WorkerCode &code = *slot.code;
@@ -96,16 +109,15 @@ HttpResponse handleSecrets(const AdminCall &call, ScriptSlot &slot, const QStrin
         return QJsonObject {{QStringLiteral("name"), name},
                             {QStringLiteral("type"), QStringLiteral("secret_text")}};
     };
-    auto isSecret = [](const QJsonObject &b, const QString &name) {
-        return b.value(QLatin1String("type")).toString() == QLatin1String("secret_text")
-                && (name.isNull() || b.value(QLatin1String("name")).toString() == name);
+    auto isSecret = [](const store::Binding &b, const QString &name) {
+        return b.as<store::Binding::SecretText>() && (name.isNull() || b.name == name);
     };
     if (sub.size() == 1) {
         if (call.method == "GET") {
             QJsonArray list;
-            for (const QJsonValue b : code.bindings) {
-                if (isSecret(b.toObject(), QString()))
-                    list.append(secretObject(b.toObject().value(QLatin1String("name")).toString()));
+            for (const store::Binding &b : code.typedBindings) {
+                if (isSecret(b, QString()))
+                    list.append(secretObject(b.name));
             }
             return success(list);
         }
@@ -123,11 +135,8 @@ HttpResponse handleSecrets(const AdminCall &call, ScriptSlot &slot, const QStrin
                            QStringLiteral("A secret needs {\"name\": ..., \"text\": \"...\", "
                                           "\"type\": \"secret_text\"}"));
         store::WorkerCode next = code;
-        QJsonArray bindings;
-        for (const QJsonValue b : code.bindings) {
-            if (b.toObject().value(QLatin1String("name")).toString() != name)
-                bindings.append(b);
-        }
+        QJsonArray bindings
+                = storedBindingsWithout(code, [&](const auto &b) { return b.name == name; });
         bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("secret_text")},
                                      {QStringLiteral("name"), name},
                                      {QStringLiteral("text"), body->value(QLatin1String("text"))}});
@@ -135,14 +144,8 @@ HttpResponse handleSecrets(const AdminCall &call, ScriptSlot &slot, const QStrin
         return saveAndAnswer(slot, next, std::nullopt, secretObject(name));
     }
     const QString name = sub.at(1);
-    bool found = false;
-    QJsonArray rest;
-    for (const QJsonValue b : code.bindings) {
-        if (isSecret(b.toObject(), name))
-            found = true;
-        else
-            rest.append(b);
-    }
+    const bool found = std::any_of(code.typedBindings.cbegin(), code.typedBindings.cend(),
+                                   [&](const auto &b) { return isSecret(b, name); });
     if (!found)
         return failure(404, kNotFound,
                        QStringLiteral("Worker \"%1\" has no secret \"%2\"").arg(slot.name, name));
@@ -151,7 +154,7 @@ HttpResponse handleSecrets(const AdminCall &call, ScriptSlot &slot, const QStrin
     if (call.method != "DELETE")
         return methodNotAllowed(call, "GET, DELETE");
     store::WorkerCode next = code;
-    next.bindings = rest;
+    next.bindings = storedBindingsWithout(code, [&](const auto &b) { return isSecret(b, name); });
     return saveAndAnswer(slot, next, std::nullopt, QJsonValue::Null);
 }
 

@@ -11,6 +11,7 @@
 #include "adminworkerupload.h"
 
 #include "platform/platformservice.h"
+#include "platform/validation.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,6 +21,7 @@ namespace switchyard::http::admin {
 namespace {
 
 using platform::PlatformService;
+namespace validation = platform::validation;
 
 struct Placement
 {
@@ -50,9 +52,12 @@ ScriptSlot slotFor(PlatformService &service, const QString &name, Placement *pla
         } else if (const auto existing = service.platformWorker(name)) {
             kind = existing->kind;
         } else {
-            for (const QJsonValue b : code.bindings) {
-                if (b.toObject().value(QLatin1String("type")).toString()
-                    == QLatin1String("dispatch_namespace"))
+            // Read before the service checks them: bindings that do not read leave the kind
+            // `other`, and the put below refuses them with the reason.
+            store::Bindings bindings;
+            validation::checkBindings({}, code.bindings, {}, &bindings);
+            for (const store::Binding &b : bindings) {
+                if (b.as<store::Binding::DispatchNamespace>())
                     kind = store::WorkerKind::Dispatcher;
             }
         }

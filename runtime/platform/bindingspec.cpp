@@ -1,24 +1,35 @@
 #include "bindingspec.h"
 
+#include <QJsonArray>
+
 namespace switchyard::platform {
 
-BindingSpec BindingSpec::from(const QJsonObject &binding)
+BindingSpec BindingSpec::from(const store::Binding &binding)
 {
+    using store::Binding;
     BindingSpec spec;
-    spec.typeName = binding.value(u"type").toString();
-    if (spec.typeName == u"kv_namespace") {
+    spec.typeName = binding.typeName();
+    if (const auto *kv = binding.as<Binding::KvNamespace>()) {
         spec.type = Type::KvNamespace;
-        spec.target = binding.value(u"namespace_id").toString();
-    } else if (spec.typeName == u"analytics_engine") {
+        spec.target = kv->namespaceId;
+    } else if (const auto *dataset = binding.as<Binding::AnalyticsEngine>()) {
         spec.type = Type::AnalyticsEngine;
-        spec.target = binding.value(u"dataset").toString();
-    } else if (spec.typeName == u"dispatch_namespace") {
+        spec.target = dataset->dataset;
+    } else if (const auto *dispatch = binding.as<Binding::DispatchNamespace>()) {
         spec.type = Type::DispatchNamespace;
-        spec.target = binding.value(u"namespace").toString();
-        spec.outbound = binding.value(u"outbound").toObject();
-    } else if (spec.typeName == u"service") {
+        spec.target = dispatch->nameSpace;
+        if (dispatch->outbound) {
+            QJsonArray params;
+            for (const QString &param : dispatch->outbound->params)
+                params.append(QJsonObject {{QStringLiteral("name"), param}});
+            spec.outbound
+                    = {{QStringLiteral("worker"),
+                        QJsonObject {{QStringLiteral("service"), dispatch->outbound->service}}},
+                       {QStringLiteral("params"), params}};
+        }
+    } else if (const auto *service = binding.as<Binding::Service>()) {
         spec.type = Type::Service;
-        spec.target = binding.value(u"service").toString();
+        spec.target = service->service;
     }
     return spec;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/binding.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QString>
@@ -16,7 +18,7 @@ struct BindingSpec
     QString target;
     QJsonObject outbound; // a dispatch namespace's outbound Worker, if it has one
 
-    static BindingSpec from(const QJsonObject &binding);
+    static BindingSpec from(const store::Binding &binding);
 };
 
 // A version's bindings by name: looked up on every binding call, so built once per stored version

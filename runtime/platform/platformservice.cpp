@@ -68,6 +68,14 @@ QString kvSubject(const QString &what, const store::KvNamespaceRecord &ns, const
     return QStringLiteral("%1 %2 in namespace %3").arg(what, quoted(key), ns.title);
 }
 
+// Stored code passed validation when it was stored; what its bindings point at may have gone
+// since, which the request path answers when a call reaches it.
+void readBindings(const QString &subject, store::WorkerCode &code)
+{
+    if (auto message = validation::checkBindings(subject, code.bindings, {}, &code.typedBindings))
+        qCWarning(lcPlatform).noquote() << "Loading:" << *message;
+}
+
 bool matches(const store::ScriptRecord &script, const QList<PlatformService::TagFilter> &filters)
 {
     return std::all_of(filters.cbegin(), filters.cend(), [&](const auto &filter) {
@@ -106,9 +114,18 @@ std::optional<Error> PlatformService::wrongThread() const
                                  "use QMetaObject::invokeMethod")};
 }
 
-std::shared_ptr<PlatformSnapshot> PlatformService::nextSnapshot() const
+Result<void> PlatformService::commit(const Change &change)
 {
-    return std::make_shared<PlatformSnapshot>(*m_view.snapshot());
+    if (auto failure = m_database.transaction(change.write))
+        return storageError(change.what(), *failure);
+    if (change.apply) {
+        auto next = std::make_shared<PlatformSnapshot>(*m_view.snapshot());
+        change.apply(*next);
+        publish(std::move(next));
+    }
+    if (change.after)
+        change.after();
+    return {};
 }
 
 void PlatformService::publish(std::shared_ptr<PlatformSnapshot> next)
@@ -130,12 +147,17 @@ Result<void> PlatformService::load()
             next->namespaces.insert(ns.name, std::make_shared<const store::NamespaceRecord>(ns));
             next->scripts[ns.name];
         }
-        for (const store::ScriptRecord &script : m_queries->scripts())
-            next->scripts[script.namespaceName].insert(
-                    script.name, std::make_shared<const store::ScriptRecord>(script));
-        for (const store::PlatformWorkerRecord &worker : m_queries->platformWorkers())
-            next->platformWorkers.insert(
-                    worker.name, std::make_shared<const store::PlatformWorkerRecord>(worker));
+        for (store::ScriptRecord &script : m_queries->scripts()) {
+            readBindings(scriptSubject(script.namespaceName, script.name), script.code);
+            auto record = std::make_shared<const store::ScriptRecord>(std::move(script));
+            next->scripts[record->namespaceName].insert(record->name, record);
+        }
+        for (store::PlatformWorkerRecord &worker : m_queries->platformWorkers()) {
+            readBindings(QStringLiteral("Platform Worker %1").arg(quoted(worker.name)),
+                         worker.code);
+            auto record = std::make_shared<const store::PlatformWorkerRecord>(std::move(worker));
+            next->platformWorkers.insert(record->name, record);
+        }
         next->activeDispatcher = m_queries->settings().value(kActiveDispatcherSetting);
         for (const store::CustomHostnameRecord &host : m_queries->customHostnames())
             next->customHostnames.insert(host.hostname,
@@ -169,15 +191,18 @@ Result<store::NamespaceRecord> PlatformService::createNamespace(const QString &n
         return Error {ErrorKind::Conflict,
                       QStringLiteral("Dispatch namespace %1 already exists").arg(quoted(name))};
     store::NamespaceRecord record {0, name, trustedWorkers, m_clock.nowMs()};
-    if (auto failure
-        = m_database.transaction([&] { record.id = m_queries->insertNamespace(record); }))
-        return storageError(QStringLiteral("Creating dispatch namespace %1").arg(quoted(name)),
-                            *failure);
-    auto next = nextSnapshot();
-    next->namespaces.insert(name, std::make_shared<const store::NamespaceRecord>(record));
-    next->scripts[name];
-    publish(std::move(next));
-    Q_EMIT namespacesChanged();
+    if (auto done = commit({
+                [&] { return QStringLiteral("Creating dispatch namespace %1").arg(quoted(name)); },
+                [&] { record.id = m_queries->insertNamespace(record); },
+                [&](PlatformSnapshot &next) {
+                    next.namespaces.insert(name,
+                                           std::make_shared<const store::NamespaceRecord>(record));
+                    next.scripts[name];
+                },
+                [&] { Q_EMIT namespacesChanged(); },
+        });
+        !done)
+        return done.error();
     return record;
 }
 
@@ -191,14 +216,17 @@ Result<store::NamespaceRecord> PlatformService::setNamespaceTrusted(const QStrin
         return notFound(namespaceNotFound(name));
     store::NamespaceRecord record = *current;
     record.trustedWorkers = trustedWorkers;
-    if (auto failure = m_database.transaction(
-                [&] { m_queries->updateNamespaceTrusted(record.id, trustedWorkers); }))
-        return storageError(QStringLiteral("Changing dispatch namespace %1").arg(quoted(name)),
-                            *failure);
-    auto next = nextSnapshot();
-    next->namespaces.insert(name, std::make_shared<const store::NamespaceRecord>(record));
-    publish(std::move(next));
-    Q_EMIT namespacesChanged();
+    if (auto done = commit({
+                [&] { return QStringLiteral("Changing dispatch namespace %1").arg(quoted(name)); },
+                [&] { m_queries->updateNamespaceTrusted(record.id, trustedWorkers); },
+                [&](PlatformSnapshot &next) {
+                    next.namespaces.insert(name,
+                                           std::make_shared<const store::NamespaceRecord>(record));
+                },
+                [&] { Q_EMIT namespacesChanged(); },
+        });
+        !done)
+        return done.error();
     return record;
 }
 
@@ -210,18 +238,20 @@ Result<void> PlatformService::deleteNamespace(const QString &name)
     const auto current = snapshot->dispatchNamespace(name);
     if (!current)
         return notFound(namespaceNotFound(name));
-    if (auto failure = m_database.transaction([&] { m_queries->deleteNamespace(current->id); }))
-        return storageError(QStringLiteral("Deleting dispatch namespace %1").arg(quoted(name)),
-                            *failure);
     const QStringList removedScripts = snapshot->scripts.value(name).keys();
-    auto next = nextSnapshot();
-    next->namespaces.remove(name);
-    next->scripts.remove(name);
-    publish(std::move(next));
-    for (const QString &script : removedScripts)
-        Q_EMIT scriptChanged(name, script);
-    Q_EMIT namespacesChanged();
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting dispatch namespace %1").arg(quoted(name)); },
+            [&] { m_queries->deleteNamespace(current->id); },
+            [&](PlatformSnapshot &next) {
+                next.namespaces.remove(name);
+                next.scripts.remove(name);
+            },
+            [&] {
+                for (const QString &script : removedScripts)
+                    Q_EMIT scriptChanged(name, script);
+                Q_EMIT namespacesChanged();
+            },
+    });
 }
 
 QList<store::NamespaceRecord> PlatformService::namespaces() const
@@ -237,14 +267,15 @@ QList<store::NamespaceRecord> PlatformService::namespaces() const
 // ---- scripts ----
 
 std::optional<Error> PlatformService::checkCode(const QString &subject,
-                                                const store::WorkerCode &code) const
+                                                const store::WorkerCode &code,
+                                                store::Bindings *typed) const
 {
     const auto snapshot = m_view.snapshot();
     const validation::BindingTargets targets {
             [&](const QString &id) { return snapshot->kvNamespaces.contains(id); },
             [&](const QString &ns) { return snapshot->namespaces.contains(ns); },
     };
-    if (auto message = validation::checkWorkerCode(subject, code, targets))
+    if (auto message = validation::checkWorkerCode(subject, code, targets, typed))
         return invalid(*message);
     if (m_checker) {
         if (auto message = m_checker->check(code.modules, code.mainModule))
@@ -271,26 +302,28 @@ PlatformService::putScript(const QString &ns, const QString &name, const ScriptU
     const QStringList tags = upload.tags ? *upload.tags : existing ? existing->tags : QStringList();
     if (auto message = validation::checkTags(subject, tags))
         return invalid(*message);
-    if (auto error = checkCode(subject, upload.code))
+    store::Bindings typed;
+    if (auto error = checkCode(subject, upload.code, &typed))
         return *error;
 
     auto record = std::make_shared<store::ScriptRecord>();
     record->namespaceName = ns;
     record->name = name;
     record->code = upload.code;
+    record->code.typedBindings = std::move(typed);
     record->tags = tags;
     record->contentHash = contentHash(upload.code.modules);
     record->modifiedAt = m_clock.nowMs();
     record->createdAt = existing ? existing->createdAt : record->modifiedAt;
-    if (auto failure = m_database.transaction(
-                [&] { record->id = m_queries->upsertScript(nsRecord->id, *record); }))
-        return storageError(QStringLiteral("Storing s%1").arg(subject.mid(1)), *failure);
-    ScriptPtr stored = record;
-    auto next = nextSnapshot();
-    next->scripts[ns].insert(name, stored);
-    publish(std::move(next));
-    Q_EMIT scriptChanged(ns, name);
-    return stored;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Storing s%1").arg(subject.mid(1)); },
+                [&] { record->id = m_queries->upsertScript(nsRecord->id, *record); },
+                [&](PlatformSnapshot &next) { next.scripts[ns].insert(name, record); },
+                [&] { Q_EMIT scriptChanged(ns, name); },
+        });
+        !done)
+        return done.error();
+    return ScriptPtr(record);
 }
 
 Result<PlatformService::ScriptPtr>
@@ -309,16 +342,15 @@ PlatformService::setScriptTags(const QString &ns, const QString &name, const QSt
     auto record = std::make_shared<store::ScriptRecord>(*existing);
     record->tags = tags;
     record->modifiedAt = m_clock.nowMs();
-    if (auto failure = m_database.transaction(
-                [&] { m_queries->updateScriptTags(record->id, tags, record->modifiedAt); }))
-        return storageError(QStringLiteral("Tagging s%1").arg(scriptSubject(ns, name).mid(1)),
-                            *failure);
-    ScriptPtr stored = record;
-    auto next = nextSnapshot();
-    next->scripts[ns].insert(name, stored);
-    publish(std::move(next));
-    Q_EMIT scriptChanged(ns, name);
-    return stored;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Tagging s%1").arg(scriptSubject(ns, name).mid(1)); },
+                [&] { m_queries->updateScriptTags(record->id, tags, record->modifiedAt); },
+                [&](PlatformSnapshot &next) { next.scripts[ns].insert(name, record); },
+                [&] { Q_EMIT scriptChanged(ns, name); },
+        });
+        !done)
+        return done.error();
+    return ScriptPtr(record);
 }
 
 Result<void> PlatformService::deleteScript(const QString &ns, const QString &name)
@@ -331,14 +363,12 @@ Result<void> PlatformService::deleteScript(const QString &ns, const QString &nam
     const auto existing = snapshot->script(ns, name);
     if (!existing)
         return notFound(QStringLiteral("%1 does not exist").arg(scriptSubject(ns, name)));
-    if (auto failure = m_database.transaction([&] { m_queries->deleteScript(existing->id); }))
-        return storageError(QStringLiteral("Deleting s%1").arg(scriptSubject(ns, name).mid(1)),
-                            *failure);
-    auto next = nextSnapshot();
-    next->scripts[ns].remove(name);
-    publish(std::move(next));
-    Q_EMIT scriptChanged(ns, name);
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting s%1").arg(scriptSubject(ns, name).mid(1)); },
+            [&] { m_queries->deleteScript(existing->id); },
+            [&](PlatformSnapshot &next) { next.scripts[ns].remove(name); },
+            [&] { Q_EMIT scriptChanged(ns, name); },
+    });
 }
 
 PlatformService::ScriptPtr PlatformService::script(const QString &ns, const QString &name) const
@@ -373,19 +403,26 @@ Result<int> PlatformService::deleteScriptsByTags(const QString &ns, const QList<
     const auto listed = listScripts(ns, filters);
     if (!listed)
         return listed.error();
-    if (auto failure = m_database.transaction([&] {
-            for (const ScriptPtr &script : listed.value())
-                m_queries->deleteScript(script->id);
-        }))
-        return storageError(
-                QStringLiteral("Deleting scripts by tags in namespace %1").arg(quoted(ns)),
-                *failure);
-    auto next = nextSnapshot();
-    for (const ScriptPtr &script : listed.value())
-        next->scripts[ns].remove(script->name);
-    publish(std::move(next));
-    for (const ScriptPtr &script : listed.value())
-        Q_EMIT scriptChanged(ns, script->name);
+    if (auto done = commit({
+                [&] {
+                    return QStringLiteral("Deleting scripts by tags in namespace %1")
+                            .arg(quoted(ns));
+                },
+                [&] {
+                    for (const ScriptPtr &script : listed.value())
+                        m_queries->deleteScript(script->id);
+                },
+                [&](PlatformSnapshot &next) {
+                    for (const ScriptPtr &script : listed.value())
+                        next.scripts[ns].remove(script->name);
+                },
+                [&] {
+                    for (const ScriptPtr &script : listed.value())
+                        Q_EMIT scriptChanged(ns, script->name);
+                },
+        });
+        !done)
+        return done.error();
     return int(listed.value().size());
 }
 
@@ -401,7 +438,8 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
         = validation::checkName(QStringLiteral("Platform Worker name %1").arg(quoted(name)), name))
         return invalid(*message);
     const QString subject = QStringLiteral("Platform Worker %1").arg(quoted(name));
-    if (auto error = checkCode(subject, code))
+    store::Bindings typed;
+    if (auto error = checkCode(subject, code, &typed))
         return *error;
     const auto snapshot = m_view.snapshot();
     const auto existing = snapshot->platformWorker(name);
@@ -413,19 +451,19 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
     record->name = name;
     record->kind = kind;
     record->code = code;
+    record->code.typedBindings = std::move(typed);
     record->contentHash = contentHash(code.modules);
     record->modifiedAt = m_clock.nowMs();
     record->createdAt = existing ? existing->createdAt : record->modifiedAt;
-    if (auto failure
-        = m_database.transaction([&] { record->id = m_queries->upsertPlatformWorker(*record); }))
-        return storageError(QStringLiteral("Storing platform Worker %1").arg(quoted(name)),
-                            *failure);
-    PlatformWorkerPtr stored = record;
-    auto next = nextSnapshot();
-    next->platformWorkers.insert(name, stored);
-    publish(std::move(next));
-    Q_EMIT platformWorkerChanged(name);
-    return stored;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Storing platform Worker %1").arg(quoted(name)); },
+                [&] { record->id = m_queries->upsertPlatformWorker(*record); },
+                [&](PlatformSnapshot &next) { next.platformWorkers.insert(name, record); },
+                [&] { Q_EMIT platformWorkerChanged(name); },
+        });
+        !done)
+        return done.error();
+    return PlatformWorkerPtr(record);
 }
 
 Result<void> PlatformService::deletePlatformWorker(const QString &name)
@@ -437,22 +475,24 @@ Result<void> PlatformService::deletePlatformWorker(const QString &name)
     if (!existing)
         return notFound(QStringLiteral("Platform Worker %1 does not exist").arg(quoted(name)));
     const bool wasActive = snapshot->activeDispatcher == name;
-    if (auto failure = m_database.transaction([&] {
-            m_queries->deletePlatformWorker(existing->id);
-            if (wasActive)
-                m_queries->removeSetting(kActiveDispatcherSetting);
-        }))
-        return storageError(QStringLiteral("Deleting platform Worker %1").arg(quoted(name)),
-                            *failure);
-    auto next = nextSnapshot();
-    next->platformWorkers.remove(name);
-    if (wasActive)
-        next->activeDispatcher.clear();
-    publish(std::move(next));
-    Q_EMIT platformWorkerChanged(name);
-    if (wasActive)
-        Q_EMIT activeDispatcherChanged(QString());
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting platform Worker %1").arg(quoted(name)); },
+            [&] {
+                m_queries->deletePlatformWorker(existing->id);
+                if (wasActive)
+                    m_queries->removeSetting(kActiveDispatcherSetting);
+            },
+            [&](PlatformSnapshot &next) {
+                next.platformWorkers.remove(name);
+                if (wasActive)
+                    next.activeDispatcher.clear();
+            },
+            [&] {
+                Q_EMIT platformWorkerChanged(name);
+                if (wasActive)
+                    Q_EMIT activeDispatcherChanged(QString());
+            },
+    });
 }
 
 PlatformService::PlatformWorkerPtr PlatformService::platformWorker(const QString &name) const
@@ -481,18 +521,17 @@ Result<void> PlatformService::setActiveDispatcher(const QString &name)
             return invalid(QStringLiteral("Platform Worker %1 is of kind %2, not dispatcher")
                                    .arg(quoted(name), store::workerKindName(worker->kind)));
     }
-    if (auto failure = m_database.transaction([&] {
-            if (name.isEmpty())
-                m_queries->removeSetting(kActiveDispatcherSetting);
-            else
-                m_queries->setSetting(kActiveDispatcherSetting, name);
-        }))
-        return storageError(QStringLiteral("Setting the active dispatcher"), *failure);
-    auto next = nextSnapshot();
-    next->activeDispatcher = name;
-    publish(std::move(next));
-    Q_EMIT activeDispatcherChanged(name);
-    return {};
+    return commit({
+            [] { return QStringLiteral("Setting the active dispatcher"); },
+            [&] {
+                if (name.isEmpty())
+                    m_queries->removeSetting(kActiveDispatcherSetting);
+                else
+                    m_queries->setSetting(kActiveDispatcherSetting, name);
+            },
+            [&](PlatformSnapshot &next) { next.activeDispatcher = name; },
+            [&] { Q_EMIT activeDispatcherChanged(name); },
+    });
 }
 
 QString PlatformService::activeDispatcher() const
@@ -531,14 +570,18 @@ Result<store::KvNamespaceRecord> PlatformService::createKvNamespace(const QStrin
                               .arg(quoted(title), taken->id)};
     const store::KvNamespaceRecord record {
             id.isEmpty() ? QUuid::createUuid().toString(QUuid::Id128) : id, title, m_clock.nowMs()};
-    if (auto failure = m_database.transaction([&] { m_queries->insertKvNamespace(record); }))
-        return storageError(QStringLiteral("Creating KV namespace %1").arg(quoted(title)),
-                            *failure);
-    m_kv.addNamespace(record.id);
-    auto next = nextSnapshot();
-    next->kvNamespaces.insert(record.id, record);
-    publish(std::move(next));
-    Q_EMIT kvNamespacesChanged();
+    if (auto done = commit({
+                [&] { return QStringLiteral("Creating KV namespace %1").arg(quoted(title)); },
+                [&] { m_queries->insertKvNamespace(record); },
+                [&](PlatformSnapshot &next) {
+                    // The KV view has the namespace before any snapshot names it.
+                    m_kv.addNamespace(record.id);
+                    next.kvNamespaces.insert(record.id, record);
+                },
+                [&] { Q_EMIT kvNamespacesChanged(); },
+        });
+        !done)
+        return done.error();
     return record;
 }
 
@@ -557,12 +600,14 @@ Result<store::KvNamespaceRecord> PlatformService::renameKvNamespace(const QStrin
                       QStringLiteral("KV namespace title %1 is already used by namespace %2")
                               .arg(quoted(title), taken->id)};
     record->title = title;
-    if (auto failure = m_database.transaction([&] { m_queries->renameKvNamespace(id, title); }))
-        return storageError(QStringLiteral("Renaming KV namespace %1").arg(quoted(id)), *failure);
-    auto next = nextSnapshot();
-    next->kvNamespaces.insert(id, *record);
-    publish(std::move(next));
-    Q_EMIT kvNamespacesChanged();
+    if (auto done = commit({
+                [&] { return QStringLiteral("Renaming KV namespace %1").arg(quoted(id)); },
+                [&] { m_queries->renameKvNamespace(id, title); },
+                [&](PlatformSnapshot &next) { next.kvNamespaces.insert(id, *record); },
+                [&] { Q_EMIT kvNamespacesChanged(); },
+        });
+        !done)
+        return done.error();
     return *record;
 }
 
@@ -572,14 +617,15 @@ Result<void> PlatformService::deleteKvNamespace(const QString &id)
         return *error;
     if (!kvNamespaceRecord(id))
         return notFound(kvNamespaceNotFound(id));
-    if (auto failure = m_database.transaction([&] { m_queries->deleteKvNamespace(id); }))
-        return storageError(QStringLiteral("Deleting KV namespace %1").arg(quoted(id)), *failure);
-    m_kv.removeNamespace(id);
-    auto next = nextSnapshot();
-    next->kvNamespaces.remove(id);
-    publish(std::move(next));
-    Q_EMIT kvNamespacesChanged();
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting KV namespace %1").arg(quoted(id)); },
+            [&] { m_queries->deleteKvNamespace(id); },
+            [&](PlatformSnapshot &next) {
+                m_kv.removeNamespace(id);
+                next.kvNamespaces.remove(id);
+            },
+            [&] { Q_EMIT kvNamespacesChanged(); },
+    });
 }
 
 QList<store::KvNamespaceRecord> PlatformService::kvNamespaces() const
@@ -643,14 +689,18 @@ Result<void> PlatformService::kvPut(const QString &namespaceId, const QString &k
     auto prepared = prepareKvPut(*ns, key, value, options);
     if (!prepared)
         return prepared.error();
-    if (auto failure
-        = m_database.transaction([&] { m_queries->putKv(namespaceId, key, prepared.value()); }))
-        return storageError(QStringLiteral("Writing k%1")
-                                    .arg(kvSubject(QStringLiteral("KV key"), *ns, key).mid(1)),
-                            *failure);
-    m_kv.put(namespaceId, key, std::move(prepared.value()));
-    Q_EMIT kvChanged(namespaceId, key);
-    return {};
+    return commit({
+            [&] {
+                return QStringLiteral("Writing k%1")
+                        .arg(kvSubject(QStringLiteral("KV key"), *ns, key).mid(1));
+            },
+            [&] { m_queries->putKv(namespaceId, key, prepared.value()); },
+            {},
+            [&] {
+                m_kv.put(namespaceId, key, std::move(prepared.value()));
+                Q_EMIT kvChanged(namespaceId, key);
+            },
+    });
 }
 
 Result<void> PlatformService::kvBulkPut(const QString &namespaceId, const QList<KvBulkItem> &items)
@@ -675,19 +725,22 @@ Result<void> PlatformService::kvBulkPut(const QString &namespaceId, const QList<
             return prepared.error();
         values.append(std::move(prepared.value()));
     }
-    if (auto failure = m_database.transaction([&] {
-            for (qsizetype i = 0; i < items.size(); ++i)
-                m_queries->putKv(namespaceId, items.at(i).key, values.at(i));
-        }))
-        return storageError(QStringLiteral("Bulk write to KV namespace %1").arg(ns->title),
-                            *failure);
-    QStringList keys;
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        m_kv.put(namespaceId, items.at(i).key, values.at(i));
-        keys.append(items.at(i).key);
-    }
-    Q_EMIT kvBulkChanged(namespaceId, keys);
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Bulk write to KV namespace %1").arg(ns->title); },
+            [&] {
+                for (qsizetype i = 0; i < items.size(); ++i)
+                    m_queries->putKv(namespaceId, items.at(i).key, values.at(i));
+            },
+            {},
+            [&] {
+                QStringList keys;
+                for (qsizetype i = 0; i < items.size(); ++i) {
+                    m_kv.put(namespaceId, items.at(i).key, values.at(i));
+                    keys.append(items.at(i).key);
+                }
+                Q_EMIT kvBulkChanged(namespaceId, keys);
+            },
+    });
 }
 
 Result<void> PlatformService::kvDelete(const QString &namespaceId, const QString &key)
@@ -713,19 +766,22 @@ Result<void> PlatformService::kvBulkDelete(const QString &namespaceId, const QSt
             = validation::checkKvKey(kvSubject(QStringLiteral("KV key"), *ns, key), key))
             return invalid(*message);
     }
-    if (auto failure = m_database.transaction([&] {
-            for (const QString &key : keys)
-                m_queries->deleteKv(namespaceId, key);
-        }))
-        return storageError(QStringLiteral("Deleting from KV namespace %1").arg(ns->title),
-                            *failure);
-    for (const QString &key : keys)
-        m_kv.remove(namespaceId, key);
-    if (keys.size() == 1)
-        Q_EMIT kvChanged(namespaceId, keys.constFirst());
-    else
-        Q_EMIT kvBulkChanged(namespaceId, keys);
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting from KV namespace %1").arg(ns->title); },
+            [&] {
+                for (const QString &key : keys)
+                    m_queries->deleteKv(namespaceId, key);
+            },
+            {},
+            [&] {
+                for (const QString &key : keys)
+                    m_kv.remove(namespaceId, key);
+                if (keys.size() == 1)
+                    Q_EMIT kvChanged(namespaceId, keys.constFirst());
+                else
+                    Q_EMIT kvBulkChanged(namespaceId, keys);
+            },
+    });
 }
 
 std::optional<store::KvValue> PlatformService::kvGet(const QString &namespaceId,
@@ -784,15 +840,15 @@ Result<PlatformService::HostnamePtr> PlatformService::putCustomHostname(const QS
     record->hostname = hostname;
     record->modifiedAt = m_clock.nowMs();
     record->createdAt = existing ? existing->createdAt : record->modifiedAt;
-    if (auto failure = m_database.transaction([&] { m_queries->upsertCustomHostname(*record); }))
-        return storageError(QStringLiteral("Storing custom hostname %1").arg(quoted(hostname)),
-                            *failure);
-    HostnamePtr stored = record;
-    auto next = nextSnapshot();
-    next->customHostnames.insert(hostname, stored);
-    publish(std::move(next));
-    Q_EMIT customHostnameChanged(hostname);
-    return stored;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Storing custom hostname %1").arg(quoted(hostname)); },
+                [&] { m_queries->upsertCustomHostname(*record); },
+                [&](PlatformSnapshot &next) { next.customHostnames.insert(hostname, record); },
+                [&] { Q_EMIT customHostnameChanged(hostname); },
+        });
+        !done)
+        return done.error();
+    return HostnamePtr(record);
 }
 
 Result<void> PlatformService::deleteCustomHostname(const QString &hostname)
@@ -801,14 +857,12 @@ Result<void> PlatformService::deleteCustomHostname(const QString &hostname)
         return *error;
     if (!m_view.snapshot()->customHostname(hostname))
         return notFound(QStringLiteral("Custom hostname %1 does not exist").arg(quoted(hostname)));
-    if (auto failure = m_database.transaction([&] { m_queries->deleteCustomHostname(hostname); }))
-        return storageError(QStringLiteral("Deleting custom hostname %1").arg(quoted(hostname)),
-                            *failure);
-    auto next = nextSnapshot();
-    next->customHostnames.remove(hostname);
-    publish(std::move(next));
-    Q_EMIT customHostnameChanged(hostname);
-    return {};
+    return commit({
+            [&] { return QStringLiteral("Deleting custom hostname %1").arg(quoted(hostname)); },
+            [&] { m_queries->deleteCustomHostname(hostname); },
+            [&](PlatformSnapshot &next) { next.customHostnames.remove(hostname); },
+            [&] { Q_EMIT customHostnameChanged(hostname); },
+    });
 }
 
 PlatformService::HostnamePtr PlatformService::customHostname(const QString &hostname) const

@@ -157,11 +157,23 @@ Q_SIGNALS:
     void traceAppended(const switchyard::store::TraceRecord &trace);
 
 private:
+    // What a mutation changes once it has checked its input against the current snapshot.
+    struct Change
+    {
+        std::function<QString()> what; // names the change in a storage error, e.g. "Deleting x"
+        std::function<void()> write; // the SQL, run in one transaction
+        std::function<void(PlatformSnapshot &)> apply; // on a copy of the snapshot; may be empty
+        std::function<void()> after; // memory outside the snapshot (KV), then signals; may be empty
+    };
+    // The one way a mutation takes effect: `write` in one SQLite transaction, then `apply` to a
+    // copy of the snapshot, published, then `after`. On a storage failure nothing has changed.
+    Result<void> commit(const Change &change);
     Error storageError(const QString &what, const QString &message) const;
     std::optional<Error> wrongThread() const;
-    std::shared_ptr<PlatformSnapshot> nextSnapshot() const;
     void publish(std::shared_ptr<PlatformSnapshot> next);
-    std::optional<Error> checkCode(const QString &subject, const store::WorkerCode &code) const;
+    // On success `*typed` holds the code's bindings read into typed values.
+    std::optional<Error> checkCode(const QString &subject, const store::WorkerCode &code,
+                                   store::Bindings *typed) const;
     Result<store::KvValue> prepareKvPut(const store::KvNamespaceRecord &ns, const QString &key,
                                         const QByteArray &value, const KvPutOptions &options) const;
     std::optional<store::KvNamespaceRecord> kvNamespaceRecord(const QString &id) const;

@@ -73,9 +73,9 @@ ScriptVersion ScriptCache::get(const QString &key, const QString &name,
             ++old;
     }
     auto bindings = std::make_shared<BindingIndex>();
-    for (const QJsonValue b : code.bindings)
-        bindings->insert(b.toObject().value(u"name").toString(), BindingSpec::from(b.toObject()));
-    ScriptVersion version {script, WorkerBindings::envDescriptors(code.bindings),
+    for (const store::Binding &b : code.typedBindings)
+        bindings->insert(b.name, BindingSpec::from(b));
+    ScriptVersion version {script, WorkerBindings::envDescriptors(code.typedBindings),
                            std::move(bindings)};
     m_scripts.insert(key, version);
     return version;

@@ -75,9 +75,14 @@ QString jsonTypeName(const QJsonValue &value)
     return QStringLiteral("nothing");
 }
 
+} // namespace
+
 std::optional<QString> checkBindings(const QString &subject, const QJsonArray &bindings,
-                                     const BindingTargets &targets)
+                                     const BindingTargets &targets, store::Bindings *typed)
 {
+    using store::Binding;
+    store::Bindings read;
+    read.reserve(bindings.size());
     QSet<QString> names;
     for (qsizetype i = 0; i < bindings.size(); ++i) {
         if (!bindings.at(i).isObject())
@@ -102,29 +107,55 @@ std::optional<QString> checkBindings(const QString &subject, const QJsonArray &b
                         .arg(where, type, QLatin1String(field));
             return std::nullopt;
         };
+        const auto text = [&](const char *field) {
+            return binding.value(QLatin1String(field)).toString();
+        };
         std::optional<QString> missing;
+        Binding::Value value;
         if (type == QLatin1String("plain_text") || type == QLatin1String("secret_text")) {
             if (!binding.value(QLatin1String("text")).isString())
                 missing = QStringLiteral("%1: a %2 binding needs a string \"text\"")
                                   .arg(where, type);
+            if (type == QLatin1String("plain_text"))
+                value = Binding::PlainText {text("text")};
+            else
+                value = Binding::SecretText {text("text")};
         } else if (type == QLatin1String("json")) {
             if (!binding.contains(QLatin1String("json")))
                 missing = QStringLiteral("%1: a json binding needs a \"json\" value").arg(where);
+            value = Binding::Json {binding.value(QLatin1String("json"))};
         } else if (type == QLatin1String("kv_namespace")) {
             missing = needString("namespace_id");
-            const QString id = binding.value(QLatin1String("namespace_id")).toString();
+            const QString id = text("namespace_id");
             if (!missing && targets.kvNamespaceExists && !targets.kvNamespaceExists(id))
                 return QStringLiteral("%1: KV namespace %2 does not exist").arg(where, quoted(id));
+            value = Binding::KvNamespace {id};
         } else if (type == QLatin1String("dispatch_namespace")) {
             missing = needString("namespace");
-            const QString ns = binding.value(QLatin1String("namespace")).toString();
+            const QString ns = text("namespace");
             if (!missing && targets.dispatchNamespaceExists && !targets.dispatchNamespaceExists(ns))
                 return QStringLiteral("%1: dispatch namespace %2 does not exist")
                         .arg(where, quoted(ns));
+            Binding::DispatchNamespace dispatch {ns, std::nullopt};
+            // Any non-empty "outbound" object names an outbound Worker, even without a service.
+            const QJsonObject outbound = binding.value(QLatin1String("outbound")).toObject();
+            if (!outbound.isEmpty()) {
+                dispatch.outbound.emplace();
+                dispatch.outbound->service = outbound.value(QLatin1String("worker"))
+                                                     .toObject()
+                                                     .value(QLatin1String("service"))
+                                                     .toString();
+                for (const QJsonValue p : outbound.value(QLatin1String("params")).toArray())
+                    dispatch.outbound->params.append(
+                            p.toObject().value(QLatin1String("name")).toString());
+            }
+            value = std::move(dispatch);
         } else if (type == QLatin1String("analytics_engine")) {
             missing = needString("dataset");
+            value = Binding::AnalyticsEngine {text("dataset")};
         } else if (type == QLatin1String("service")) {
             missing = needString("service");
+            value = Binding::Service {text("service")};
         } else {
             return QStringLiteral("%1: unknown binding type %2 (known: plain_text, secret_text, "
                                   "json, kv_namespace, dispatch_namespace, analytics_engine, "
@@ -133,9 +164,14 @@ std::optional<QString> checkBindings(const QString &subject, const QJsonArray &b
         }
         if (missing)
             return missing;
+        read.append({name, std::move(value)});
     }
+    if (typed)
+        *typed = std::move(read);
     return std::nullopt;
 }
+
+namespace {
 
 std::optional<QString> checkJson(const QString &subject, const QByteArray &text,
                                  QJsonDocument *document)
@@ -229,7 +265,7 @@ std::optional<QString> checkTags(const QString &subject, const QStringList &tags
 }
 
 std::optional<QString> checkWorkerCode(const QString &subject, const store::WorkerCode &code,
-                                       const BindingTargets &targets)
+                                       const BindingTargets &targets, store::Bindings *typed)
 {
     if (code.modules.isEmpty())
         return QStringLiteral("%1: has no modules").arg(subject);
@@ -277,7 +313,7 @@ std::optional<QString> checkWorkerCode(const QString &subject, const store::Work
             return QStringLiteral("%1: compatibility flag %2 must be made of a-z, 0-9 and \"_\"")
                     .arg(subject, quoted(flag));
     }
-    return checkBindings(subject, code.bindings, targets);
+    return checkBindings(subject, code.bindings, targets, typed);
 }
 
 std::optional<QString> checkKvKey(const QString &subject, const QString &key)

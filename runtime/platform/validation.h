@@ -45,9 +45,17 @@ struct BindingTargets
     std::function<bool(const QString &dispatchNamespace)> dispatchNamespaceExists;
 };
 
-// Modules, main module, sizes, compatibility date and flags, bindings.
+// Cloudflare's binding objects, each read into a typed value: the one place that reads their
+// JSON. On success `*typed` (if given) holds them, in order. Targets are checked only where
+// `targets` has a function for them.
+std::optional<QString> checkBindings(const QString &subject, const QJsonArray &bindings,
+                                     const BindingTargets &targets,
+                                     store::Bindings *typed = nullptr);
+
+// Modules, main module, sizes, compatibility date and flags, bindings (read into `*typed`).
 std::optional<QString> checkWorkerCode(const QString &subject, const store::WorkerCode &code,
-                                       const BindingTargets &targets);
+                                       const BindingTargets &targets,
+                                       store::Bindings *typed = nullptr);
 
 // The fields of Worker metadata (an upload's "metadata" part, a settings PATCH) that Switchyard
 // reads, checked for their JSON type before anything reads them, so a wrong type is refused

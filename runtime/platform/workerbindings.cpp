@@ -12,19 +12,24 @@ using engine::BindingCall;
 using engine::BindingCompletion;
 using engine::BindingResult;
 
-WorkerBindings::WorkerBindings(Dispatcher &dispatcher, PlatformService &service,
+WorkerBindings::WorkerBindings(WorkerInvoker &dispatcher, PlatformService &service,
                                WorkerContext context)
     : m_dispatcher(dispatcher), m_service(service), m_context(std::move(context))
 { }
 
-QVariantList WorkerBindings::envDescriptors(const QJsonArray &bindings, const QVariantMap &extra)
+QVariantList WorkerBindings::envDescriptors(const store::Bindings &bindings,
+                                            const QVariantMap &extra)
 {
+    using store::Binding;
     QVariantList out;
-    for (const QJsonValue b : bindings) {
-        QVariantMap d = b.toObject().toVariantMap();
-        // Cloudflare's json bindings carry the value under "json"; the prelude reads "value".
-        if (d.value(QStringLiteral("type")) == QStringLiteral("json"))
-            d.insert(QStringLiteral("value"), d.value(QStringLiteral("json")));
+    for (const Binding &b : bindings) {
+        QVariantMap d {{QStringLiteral("type"), b.typeName()}, {QStringLiteral("name"), b.name}};
+        if (const auto *text = b.as<Binding::PlainText>())
+            d.insert(QStringLiteral("text"), text->text);
+        else if (const auto *secret = b.as<Binding::SecretText>())
+            d.insert(QStringLiteral("text"), secret->text);
+        else if (const auto *json = b.as<Binding::Json>())
+            d.insert(QStringLiteral("value"), json->value.toVariant());
         out.append(d);
     }
     for (auto it = extra.begin(); it != extra.end(); ++it)
@@ -172,7 +177,7 @@ BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding, const QVar
     return BindingResult::success(double(id));
 }
 
-Dispatcher::Done WorkerBindings::fetched(const QString &url, BindingCompletion done)
+WorkerInvoker::Done WorkerBindings::fetched(const QString &url, BindingCompletion done)
 {
     return [done = std::move(done), url](const engine::InvocationResult &result) {
         if (result.response)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dispatcher.h"
+#include "workerinvoker.h"
 
 #include "engine/bindinghost.h"
 
@@ -23,11 +23,12 @@ class WorkerBindings : public engine::BindingHost,
 public:
     static constexpr int kMaxDataPointsPerInvocation = 25;
 
-    WorkerBindings(Dispatcher &dispatcher, PlatformService &service, WorkerContext context);
+    WorkerBindings(WorkerInvoker &dispatcher, PlatformService &service, WorkerContext context);
 
     // The `env` descriptors of CONTRACT.md for `bindings`, plus `extra` values (outbound
     // parameters).
-    static QVariantList envDescriptors(const QJsonArray &bindings, const QVariantMap &extra = {});
+    static QVariantList envDescriptors(const store::Bindings &bindings,
+                                       const QVariantMap &extra = {});
 
     bool routesOutboundFetch() const override { return !m_context.outboundService.isEmpty(); }
     // CF-EW-Via: one pass fewer than this Invocation had.
@@ -51,7 +52,7 @@ private:
 
     const BindingSpec *binding(const QString &name) const;
     // Completes a fetch-shaped call with the Worker's response (or its failure).
-    static Dispatcher::Done fetched(const QString &url, engine::BindingCompletion done);
+    static WorkerInvoker::Done fetched(const QString &url, engine::BindingCompletion done);
     engine::BindingResult writeDataPoint(const BindingSpec &binding, const QVariantList &args);
     engine::BindingResult dispatchGet(const BindingSpec &binding, const QVariantList &args);
     void kvCall(const BindingSpec &binding, const engine::BindingCall &call,
@@ -59,7 +60,7 @@ private:
     void fetcherCall(const BindingSpec &binding, const engine::BindingCall &call,
                      engine::BindingCompletion done);
 
-    Dispatcher &m_dispatcher;
+    WorkerInvoker &m_dispatcher; // the Dispatcher, seen through what bindings need of it
     PlatformService &m_service;
     const WorkerContext m_context;
     std::mutex m_mutex;

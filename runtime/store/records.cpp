@@ -2,6 +2,27 @@
 
 namespace switchyard::store {
 
+QString Binding::typeName() const
+{
+    struct Names
+    {
+        QString operator()(const PlainText &) const { return QStringLiteral("plain_text"); }
+        QString operator()(const SecretText &) const { return QStringLiteral("secret_text"); }
+        QString operator()(const Json &) const { return QStringLiteral("json"); }
+        QString operator()(const KvNamespace &) const { return QStringLiteral("kv_namespace"); }
+        QString operator()(const AnalyticsEngine &) const
+        {
+            return QStringLiteral("analytics_engine");
+        }
+        QString operator()(const DispatchNamespace &) const
+        {
+            return QStringLiteral("dispatch_namespace");
+        }
+        QString operator()(const Service &) const { return QStringLiteral("service"); }
+    };
+    return std::visit(Names {}, value);
+}
+
 QString workerKindName(WorkerKind kind)
 {
     switch (kind) {

@@ -3,6 +3,8 @@
 // Plain rows of the platform state, shared by the store (which persists them) and the platform
 // (which validates them and serves them to the request path as immutable snapshots).
 
+#include "binding.h"
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -31,7 +33,12 @@ struct WorkerCode
     QString mainModule;
     QString compatibilityDate; // YYYY-MM-DD, or empty
     QStringList compatibilityFlags;
-    QJsonArray bindings; // Cloudflare's shape: [{"type": "kv_namespace", "name": "X", ...}]
+    // As given, in Cloudflare's shape ([{"type": "kv_namespace", "name": "X", ...}]): what is
+    // stored and what the admin API shows.
+    QJsonArray bindings;
+    // `bindings` read into typed values, in the same order. The platform service fills it when it
+    // stores or loads the code; everything after that reads this, not the JSON.
+    Bindings typedBindings;
 };
 
 struct NamespaceRecord
