@@ -98,7 +98,7 @@ private:
 };
 
 // An Invocation that could not even start, as a result a Fetcher rejects with.
-engine::InvocationResult failedInvocation(const QString &outcome, const QString &message);
+engine::InvocationResult failedInvocation(engine::Outcome outcome, const QString &message);
 
 // An InvocationResult that is not a Response, as the Response the client of the dispatcher sees.
 engine::ResponseData errorResponse(const engine::InvocationResult &result);
