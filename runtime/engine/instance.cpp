@@ -25,7 +25,6 @@
 #include <v8-script.h>
 
 #include <atomic>
-#include <climits>
 #include <optional>
 #include <thread>
 
@@ -53,7 +52,7 @@ v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v
 } // namespace
 
 Instance::Instance(EngineCore &core, const ScriptPtr &script)
-    : m_core(core), m_source(script->source())
+    : m_core(core), m_source(script->source()), m_timers(core.config.maxLiveTimers)
 {
     ++m_core.liveInstances;
 }
@@ -69,7 +68,6 @@ Instance::~Instance()
         v8::Locker locker(m_isolate->get());
         v8::Isolate::Scope scope(m_isolate->get());
         m_timers.clear();
-        m_timerQueue.clear();
         for (const auto &[id, invocation] : m_active)
             invocation->dropHandles();
         m_orphans.clear();
@@ -805,11 +803,8 @@ void Instance::finalize(const std::shared_ptr<InvocationContext> &invocation,
 void Instance::release(InvocationContext &invocation)
 {
     // What an ended Invocation left behind must not run on (and be billed to) nobody.
-    for (int id : invocation.takeTimers()) {
-        auto it = m_timers.find(id);
-        if (it != m_timers.end())
-            eraseTimer(it);
-    }
+    for (int id : invocation.takeTimers())
+        m_timers.remove(id);
     watchTimers();
     invocation.dropHandles([this](quint64 key, v8::Global<v8::Promise::Resolver> &&resolver) {
         m_orphans.emplace(key, std::move(resolver));
@@ -896,48 +891,21 @@ void Instance::log(const QString &level, const QString &message)
 
 int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat)
 {
-    if (m_timers.size() >= size_t(m_core.config.maxLiveTimers))
-        return 0;
-    const int id = ++m_nextTimer;
-    const int delay
-            = delayMs > 0 && delayMs < INT_MAX ? int(delayMs) : (delayMs >= INT_MAX ? INT_MAX : 0);
-    Timer timer;
-    timer.callback.Reset(isolate(), callback);
-    timer.delayMs = delay;
-    timer.repeat = repeat;
-    timer.due = Watchdog::Clock::now() + std::chrono::milliseconds(delay);
-    timer.invocation = m_current;
-    if (m_current)
-        m_current->addTimer(id);
-    m_timerQueue.emplace(timer.due, id);
-    m_timers.emplace(id, std::move(timer));
-    watchTimers();
+    const int id = m_timers.add(isolate(), callback, delayMs, repeat, m_current);
+    if (id)
+        watchTimers();
     return id;
-}
-
-void Instance::eraseTimer(std::map<int, Timer>::iterator it)
-{
-    m_timerQueue.erase({it->second.due, it->first});
-    if (it->second.invocation)
-        it->second.invocation->removeTimer(it->first);
-    m_timers.erase(it);
 }
 
 void Instance::clearTimers()
 {
-    for (auto &[id, timer] : m_timers) {
-        if (timer.invocation)
-            timer.invocation->removeTimer(id);
-    }
     m_timers.clear();
-    m_timerQueue.clear();
     watchTimers();
 }
 
 void Instance::watchTimers()
 {
-    const auto next = m_timerQueue.empty() ? Watchdog::Clock::time_point::max()
-                                           : m_timerQueue.begin()->first;
+    const auto next = m_timers.earliest();
     if (next == m_timerWatchAt)
         return;
     if (m_timerWatch && m_core.watchdog)
@@ -975,26 +943,21 @@ void Instance::fireDueTimers()
     // Only those due now, a turn's worth at a time: a callback that sets a zero-delay timer does
     // not run it in this turn, and thousands due at once do not hold the executor.
     const auto now = Watchdog::Clock::now();
-    std::vector<int> due;
-    for (auto it = m_timerQueue.begin();
-         it != m_timerQueue.end() && it->first <= now && due.size() < size_t(tasksPerTurn); ++it)
-        due.push_back(it->second);
-    for (int id : due) {
+    for (int id : m_timers.due(now, tasksPerTurn)) {
         if (m_dead)
             return;
-        auto it = m_timers.find(id);
-        if (it == m_timers.end())
+        std::shared_ptr<InvocationContext> invocation;
+        if (!m_timers.find(id, &invocation))
             continue; // cleared by an earlier callback
-        std::shared_ptr<InvocationContext> invocation = it->second.invocation;
         if (invocation && invocation->completed) {
-            eraseTimer(it);
+            m_timers.remove(id);
             continue;
         }
         runSlice(invocation, [this, id] { fireTimer(id); });
     }
     if (m_dead)
         return;
-    if (!m_timerQueue.empty() && m_timerQueue.begin()->first <= now)
+    if (m_timers.earliest() <= now)
         postTimers();
     else
         watchTimers();
@@ -1002,29 +965,17 @@ void Instance::fireDueTimers()
 
 void Instance::clearTimer(int id)
 {
-    auto it = m_timers.find(id);
-    if (it == m_timers.end())
-        return;
-    eraseTimer(it);
+    m_timers.remove(id);
     watchTimers();
 }
 
 void Instance::fireTimer(int id)
 {
-    auto it = m_timers.find(id);
-    if (it == m_timers.end())
-        return;
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
-    v8::Local<v8::Function> callback = it->second.callback.Get(iso);
-    if (it->second.repeat) {
-        m_timerQueue.erase({it->second.due, id});
-        it->second.due = Watchdog::Clock::now()
-                + std::chrono::milliseconds(std::max(it->second.delayMs, 1));
-        m_timerQueue.emplace(it->second.due, id);
-    } else {
-        eraseTimer(it);
-    }
+    v8::Local<v8::Function> callback = m_timers.take(iso, id);
+    if (callback.IsEmpty())
+        return;
     v8::TryCatch tryCatch(iso);
     if (callback->Call(context, v8::Undefined(iso), 0, nullptr).IsEmpty() && tryCatch.HasCaught()
         && !tryCatch.HasTerminated() && m_current) {

@@ -4,6 +4,7 @@
 #include "modules.h"
 #include "outboundfetch.h"
 #include "script.h"
+#include "timerqueue.h"
 #include "watchdog.h"
 
 #include <v8-context.h>
@@ -75,14 +76,6 @@ private:
         bool start = false;
         bool timers = false; // fire the timers that are due
     };
-    struct Timer
-    {
-        v8::Global<v8::Function> callback;
-        int delayMs = 0;
-        bool repeat = false;
-        Watchdog::Clock::time_point due;
-        std::shared_ptr<InvocationContext> invocation;
-    };
     enum class State { New, Ready, Failed };
 
     void initialize(const QVariantList &firstEnv);
@@ -103,7 +96,6 @@ private:
     // Timers live in the Instance's own queue, which orders those of every Invocation; the
     // watchdog holds one deadline per Instance, for its earliest timer, so clearing or discarding
     // thousands of them costs nothing elsewhere. Each Invocation knows the timers it set.
-    void eraseTimer(std::map<int, Timer>::iterator it);
     void clearTimers();
     void watchTimers();
     void postTimers();
@@ -169,11 +161,9 @@ private:
     Executor *m_executor = nullptr;
     std::shared_ptr<InvocationContext> m_current;
     std::map<quint64, std::shared_ptr<InvocationContext>> m_active;
-    std::map<int, Timer> m_timers;
-    std::set<std::pair<Watchdog::Clock::time_point, int>> m_timerQueue; // (due, id)
+    TimerQueue m_timers;
     quint64 m_timerWatch = 0; // the watchdog deadline of the earliest timer, 0: none
     Watchdog::Clock::time_point m_timerWatchAt = Watchdog::Clock::time_point::max();
-    int m_nextTimer = 0;
     // Promises of ended Invocations still waiting for their I/O: settled as they were, since a
     // later request may await one (a promise kept in a global).
     std::map<quint64, v8::Global<v8::Promise::Resolver>> m_orphans;
