@@ -312,7 +312,7 @@ QJsonObject measureOvershoot(Bench &bench, int count)
                            });
         std::unique_lock lock(mutex);
         cv.wait(lock, [&] { return result.has_value(); });
-        if (result->outcome == QLatin1String(engine::outcomes::exceededCpu)) {
+        if (result->outcome == engine::Outcome::ExceededCpu) {
             ++kills;
             cpuOver << result->cpuTimeMs - limitMs;
             wallOver << result->wallTimeMs - limitMs;

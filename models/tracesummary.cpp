@@ -54,9 +54,10 @@ QString requestTagOf(const store::TraceRecord &trace)
 
 QString violationKind(const store::TraceRecord &trace)
 {
-    if (trace.outcome == QLatin1String("exceededCpu"))
+    using engine::Outcome;
+    if (trace.outcome == engine::outcomeName(Outcome::ExceededCpu))
         return QStringLiteral("cpu_limit_exceeded");
-    if (trace.outcome == QLatin1String("exceededMemory"))
+    if (trace.outcome == engine::outcomeName(Outcome::ExceededMemory))
         return QStringLiteral("memory_limit_exceeded");
     // The (N+1)-th fetch() throws inside the user Worker; uncaught, it ends the invocation.
     for (const QJsonValue &v : trace.exceptions)

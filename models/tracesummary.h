@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/outcome.h"
 #include "store/records.h"
 
 #include <QDateTime>
@@ -23,7 +24,10 @@ struct TraceSummary
     QString exceptions; // one line per exception: "Name: message"
     QString requestTag; // the Playground's marker header, if any
 
-    bool isError() const { return outcome != QLatin1String("ok") || status >= 500; }
+    bool isError() const
+    {
+        return outcome != engine::outcomeName(engine::Outcome::Ok) || status >= 500;
+    }
 };
 
 // The header the Playground sets on its requests so it can tell its traces from other traffic.

@@ -6,22 +6,85 @@
 #include <QVariant>
 
 #include <functional>
+#include <optional>
+#include <variant>
 
 namespace switchyard::engine {
 
-// One `__switchyard.binding(name, method, args)` call from a Worker. Values crossing here are
+// The binding calls the prelude's binding objects make (CONTRACT.md, "Binding methods"), decoded
+// once by the engine's binding bridge. Values the Worker gave as structured clones stay
 // QVariants: QString, double, bool, std::nullptr_t (JS null), invalid QVariant (undefined),
 // QVariantList, QVariantMap and QByteArray (a Uint8Array/ArrayBuffer).
+namespace calls {
+// KV `get(key)` (the value alone) and `getWithMetadata(key)` (`{value, metadata}`).
+struct KvGet
+{
+    QString key;
+    bool withMetadata = true;
+};
+struct KvPut
+{
+    QString key;
+    QByteArray value;
+    std::optional<qint64> expiration; // seconds since the epoch
+    std::optional<qint64> expirationTtl; // seconds from now
+    QVariant metadata; // as given: invalid when absent, std::nullptr_t when null
+};
+struct KvDelete
+{
+    QString key;
+};
+struct KvList
+{
+    QString prefix;
+    int limit = 1000;
+    QString cursor;
+};
+// Analytics Engine `writeDataPoint(point)`; the engine has counted it against the Invocation's
+// budget already.
+struct WriteDataPoint
+{
+    QList<QByteArray> blobs;
+    QList<double> doubles;
+    QList<QByteArray> indexes;
+};
+// Dispatch namespace `get(name, args, {limits, outbound})`: answers a Fetcher handle (a number).
+struct DispatchGet
+{
+    QString worker;
+    QVariant args; // null when absent or `{}`
+    int cpuMs = 0; // 0: the default
+    int subRequests = 0;
+    QVariantMap outbound; // the parameters for the namespace's outbound Worker
+};
+// `fetcher.fetch(...)` of a service binding (handle 0) or a dispatch namespace Fetcher, and a
+// Worker's own fetch() routed to its outbound Worker (outboundFetchBinding). The request is read
+// straight from JS; the subrequest is already counted.
+struct Fetch
+{
+    int handle = 0;
+    RequestData request;
+};
+// A method the bridge knows no type for: BindingCall::method and BindingCall::args as given.
+struct Untyped
+{
+};
+} // namespace calls
+
+using BindingOp
+        = std::variant<calls::Untyped, calls::KvGet, calls::KvPut, calls::KvDelete, calls::KvList,
+                       calls::WriteDataPoint, calls::DispatchGet, calls::Fetch>;
+
+// One binding call from a Worker.
 struct BindingCall
 {
     InvocationRef invocation;
-    QString binding;
-    QString method;
-    QVariantList args;
-    // Every fetch-shaped call arrives with its request read straight from JS into `request`: a
-    // Fetcher's `("fetch", [handle, method, url, headers, body])` (CONTRACT.md) with only the
-    // handle left in `args`, the routed fetch() native (outboundFetchBinding) with empty `args`.
-    std::optional<RequestData> request;
+    QString binding; // its name in `env`
+    QString method; // as the Worker called it, for messages
+    BindingOp op;
+    QVariantList args; // calls::Untyped only
+
+    template<typename T> const T *as() const { return std::get_if<T>(&op); }
 };
 
 // What a fetch-shaped binding (service binding, dispatch namespace Fetcher, outbound Worker)
@@ -50,8 +113,7 @@ struct BindingResult
 using BindingCompletion = std::function<void(BindingResult)>;
 
 // The reserved binding name under which a Worker's own fetch() reaches the host when the host
-// routes outbound traffic (an outbound Worker): method "fetch" with the request in
-// BindingCall::request, answered like the fetch native. The subrequest is already counted.
+// routes outbound traffic (an outbound Worker): a calls::Fetch, answered like the fetch native.
 inline constexpr char outboundFetchBinding[] = "__outbound__";
 
 // Implemented by runtime/platform: the engine knows binding names, not what they do.
@@ -68,7 +130,8 @@ public:
     virtual HeaderList outboundHeaders() const { return {}; }
 
     // Whether (binding, method) answers with a Promise. Decided before the call so a Worker always
-    // gets the same shape from the same method.
+    // gets the same shape from the same method. A limit the engine applies (subrequests, data
+    // points) refuses a call the same way: a rejected Promise or a thrown Error.
     virtual bool isAsync(const BindingCall &call) const = 0;
     // Runs on the Instance's thread while the Worker waits: keep it short.
     virtual BindingResult call(const BindingCall &call) = 0;

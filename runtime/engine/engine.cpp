@@ -2,7 +2,7 @@
 
 #include "enginecore.h"
 #include "instance.h"
-#include "invocationstate.h"
+#include "invocationcontext.h"
 #include "isolate.h"
 #include "logging.h"
 #include "modules.h"
@@ -127,10 +127,10 @@ void EngineCore::released(quint64 scriptId)
 }
 
 void EngineCore::watchWall(const std::shared_ptr<Instance> &instance,
-                           const std::shared_ptr<InvocationState> &invocation)
+                           const std::shared_ptr<InvocationContext> &invocation)
 {
     std::weak_ptr<Instance> weakInstance = instance;
-    std::weak_ptr<InvocationState> weakInvocation = invocation;
+    std::weak_ptr<InvocationContext> weakInvocation = invocation;
     invocation->wallWatch = watchdog->addDeadline(invocation->wallDeadline, [=] {
         auto instance = weakInstance.lock();
         auto invocation = weakInvocation.lock();
@@ -139,23 +139,20 @@ void EngineCore::watchWall(const std::shared_ptr<Instance> &instance,
     });
 }
 
-quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
+quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationContext> invocation,
                           const Limits &limits)
 {
     invocation->id = ++nextId;
     invocation->wall.start();
     invocation->script = script;
-    invocation->cpuLimitNs
-            = qint64(limits.cpuMs > 0 ? limits.cpuMs : config.defaultCpuMs) * 1000000;
-    invocation->subrequestLimit
-            = limits.subRequests > 0 ? limits.subRequests : config.defaultSubRequests;
-    invocation->wallMs = limits.wallMs > 0 ? limits.wallMs : config.defaultWallMs;
+    // The one place an Invocation's limits are decided; its InvocationContext enforces them.
+    invocation->budget = config.budget(limits);
     invocation->wallDeadline
-            = Watchdog::Clock::now() + std::chrono::milliseconds(invocation->wallMs);
+            = Watchdog::Clock::now() + std::chrono::milliseconds(invocation->budget.wallMs);
     if (!script) {
         InvocationResult result;
         result.invocationId = invocation->id;
-        result.outcome = QStringLiteral("scriptNotFound");
+        result.outcome = Outcome::ScriptNotFound;
         result.errorName = QStringLiteral("Error");
         result.error = QStringLiteral("Worker not found.");
         if (invocation->done)
@@ -229,11 +226,12 @@ ScriptPtr Engine::compile(const ScriptSource &source, ScriptError *error)
 }
 
 // What every kind of event shares; the caller adds its event.
-static std::shared_ptr<InvocationState> newInvocation(InvocationState::Kind kind, QVariantList env,
-                                                      BindingHost *host, InvocationCallback done,
-                                                      InvocationCallback finished)
+static std::shared_ptr<InvocationContext> newInvocation(InvocationContext::Kind kind,
+                                                        QVariantList env, BindingHost *host,
+                                                        InvocationCallback done,
+                                                        InvocationCallback finished)
 {
-    auto invocation = std::make_shared<InvocationState>();
+    auto invocation = std::make_shared<InvocationContext>();
     invocation->kind = kind;
     invocation->env = std::move(env);
     invocation->host = host;
@@ -246,7 +244,7 @@ quint64 Engine::invokeFetch(const ScriptPtr &script, RequestData request, QVaria
                             Limits limits, BindingHost *host, InvocationCallback done,
                             InvocationCallback finished)
 {
-    auto invocation = newInvocation(InvocationState::Kind::Fetch, std::move(env), host,
+    auto invocation = newInvocation(InvocationContext::Kind::Fetch, std::move(env), host,
                                     std::move(done), std::move(finished));
     invocation->request = std::move(request);
     return d->start(script, std::move(invocation), limits);
@@ -256,7 +254,7 @@ quint64 Engine::invokeTail(const ScriptPtr &script, QJsonArray events, QVariantL
                            Limits limits, BindingHost *host, InvocationCallback done,
                            InvocationCallback finished)
 {
-    auto invocation = newInvocation(InvocationState::Kind::Tail, std::move(env), host,
+    auto invocation = newInvocation(InvocationContext::Kind::Tail, std::move(env), host,
                                     std::move(done), std::move(finished));
     invocation->events = std::move(events);
     return d->start(script, std::move(invocation), limits);

@@ -16,15 +16,12 @@ namespace switchyard::engine {
 class V8Platform;
 class EngineCore;
 
-struct EngineConfig
+// The engine's configuration; its limits (heapLimitBytes, defaultCpuMs, ...) are the
+// LimitsPolicy it is, so every limit is set and read in one place.
+struct EngineConfig : LimitsPolicy
 {
     // Per lane (Scheduler). 0: one per core, at least 2, so one spinning Worker can't stall all.
     int executorThreads = 0;
-    qint64 heapLimitBytes = 128ll * 1024 * 1024;
-    int defaultCpuMs = 30000;
-    int defaultWallMs = 30000;
-    int defaultSubRequests = 1000;
-    int startupCpuMs = 1000; // evaluating a Script's top level, outside any Invocation
     // Isolates with the prelude already evaluated, kept ready on a background thread so a new
     // Instance starts without that cost (each is used by one Instance only). 0: none.
     int warmContexts = 2;

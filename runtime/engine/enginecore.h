@@ -16,7 +16,7 @@ namespace switchyard::engine {
 
 class Instance;
 class Isolate;
-class InvocationState;
+class InvocationContext;
 
 // What Engine, Instances and natives share: configuration, prelude, threads, and the map from
 // Script to its current Instance. Engine's private half.
@@ -31,11 +31,11 @@ public:
     void forget(const Instance *instance);
     // The last reference to a Script went (any thread): its Instance goes with it.
     void released(quint64 scriptId);
-    quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationState> invocation,
+    quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationContext> invocation,
                   const Limits &limits);
     // Arms the watchdog for invocation->wallDeadline (sets invocation->wallWatch).
     void watchWall(const std::shared_ptr<Instance> &instance,
-                   const std::shared_ptr<InvocationState> &invocation);
+                   const std::shared_ptr<InvocationContext> &invocation);
 
     V8Platform &platform;
     const EngineConfig config;

@@ -1,5 +1,6 @@
 #include "instance.h"
 
+#include "bindingbridge.h"
 #include "bindinghost.h"
 #include "cputime.h"
 #include "enginecore.h"
@@ -11,7 +12,6 @@
 #include "valueconvert.h"
 #include "warmpool.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 
 #include <v8-container.h>
@@ -25,7 +25,6 @@
 #include <v8-script.h>
 
 #include <atomic>
-#include <climits>
 #include <optional>
 #include <thread>
 
@@ -33,18 +32,7 @@ namespace switchyard::engine {
 
 namespace {
 constexpr int tasksPerTurn = 32;
-
-// A Fetcher's handle (CONTRACT.md), the one argument a fetch-shaped call keeps in `args`.
-QVariant fetcherHandle(v8::Local<v8::Value> handle)
-{
-    return handle->IsNumber() ? QVariant(handle.As<v8::Number>()->Value()) : QVariant();
-}
 constexpr int coldSlices = 4; // see runSlice
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
                                      const char *name, std::vector<v8::Local<v8::Value>> args)
@@ -64,7 +52,7 @@ v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v
 } // namespace
 
 Instance::Instance(EngineCore &core, const ScriptPtr &script)
-    : m_core(core), m_source(script->source())
+    : m_core(core), m_source(script->source()), m_timers(core.config.maxLiveTimers)
 {
     ++m_core.liveInstances;
 }
@@ -80,9 +68,9 @@ Instance::~Instance()
         v8::Locker locker(m_isolate->get());
         v8::Isolate::Scope scope(m_isolate->get());
         m_timers.clear();
-        m_timerQueue.clear();
-        m_pending.clear();
-        m_contextHandles.clear();
+        for (const auto &[id, invocation] : m_active)
+            invocation->dropHandles();
+        m_orphans.clear();
         m_watch.Reset();
         m_env.Reset();
         m_internals.Reset();
@@ -98,7 +86,12 @@ v8::Isolate *Instance::isolate() const
     return m_isolate->get();
 }
 
-void Instance::post(std::shared_ptr<InvocationState> invocation, Task task)
+const LimitsPolicy &Instance::limits() const
+{
+    return m_core.config;
+}
+
+void Instance::post(std::shared_ptr<InvocationContext> invocation, Task task)
 {
     bool schedule = false;
     {
@@ -110,12 +103,12 @@ void Instance::post(std::shared_ptr<InvocationState> invocation, Task task)
         m_core.scheduler->schedule(shared_from_this());
 }
 
-void Instance::startInvocation(std::shared_ptr<InvocationState> invocation)
+void Instance::startInvocation(std::shared_ptr<InvocationContext> invocation)
 {
     bool schedule = false;
     {
         std::lock_guard lock(m_queueMutex);
-        InvocationState *raw = invocation.get();
+        InvocationContext *raw = invocation.get();
         m_queue.push_back({invocation, [this, raw] { deliverOrFail(active(raw->id)); }, true});
         schedule = !std::exchange(m_scheduled, true);
     }
@@ -123,19 +116,19 @@ void Instance::startInvocation(std::shared_ptr<InvocationState> invocation)
         m_core.scheduler->schedule(shared_from_this());
 }
 
-void Instance::expire(std::shared_ptr<InvocationState> invocation)
+void Instance::expire(std::shared_ptr<InvocationContext> invocation)
 {
-    InvocationState *raw = invocation.get();
+    InvocationContext *raw = invocation.get();
     post(std::move(invocation), [this, raw] {
         auto invocation = active(raw->id);
         // A deadline replaced (the waitUntil() phase got its own) may fire just before removal.
         if (invocation && Watchdog::Clock::now() >= invocation->wallDeadline)
-            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+            fail(invocation, Outcome::Canceled, QStringLiteral("Error"),
                  QLatin1String(messages::wallExceeded));
     });
 }
 
-std::shared_ptr<InvocationState> Instance::active(quint64 id) const
+std::shared_ptr<InvocationContext> Instance::active(quint64 id) const
 {
     auto it = m_active.find(id);
     return it == m_active.end() ? nullptr : it->second;
@@ -198,8 +191,7 @@ void Instance::run(Executor &executor)
             }
             if (m_state == State::Failed) {
                 if (item.start)
-                    fail(item.invocation, QLatin1String(outcomes::exception), m_failureName,
-                         m_failure);
+                    fail(item.invocation, Outcome::Exception, m_failureName, m_failure);
                 continue;
             }
             runSlice(item.invocation, item.task);
@@ -351,15 +343,15 @@ void Instance::initialize(const QVariantList &firstEnv)
     qCDebug(lcEngine) << "instance of" << m_source.name << "ready";
 }
 
-void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, const Task &task)
+void Instance::runSlice(const std::shared_ptr<InvocationContext> &invocation, const Task &task)
 {
     v8::Isolate *iso = isolate();
     v8::HandleScope handles(iso);
     v8::Local<v8::Context> context = m_context.Get(iso);
     v8::Context::Scope contextScope(context);
     m_current = invocation;
-    const qint64 budget = invocation ? invocation->cpuLimitNs - invocation->cpuNs
-                                     : qint64(m_core.config.startupCpuMs) * 1000000;
+    const qint64 budget = invocation ? invocation->budget.cpuNs - invocation->cpuNs
+                                     : m_core.config.startupCpuNs();
     const auto deadline
             = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
     const clockid_t clock = m_executor->cpuClock();
@@ -388,20 +380,20 @@ void Instance::runSlice(const std::shared_ptr<InvocationState> &invocation, cons
     m_current.reset();
     if (m_isolate->memoryExceeded()) {
         iso->CancelTerminateExecution();
-        die(QLatin1String(outcomes::exceededMemory), QLatin1String(messages::memoryExceeded));
+        die(Outcome::ExceededMemory, QLatin1String(messages::memoryExceeded));
         return;
     }
     if (killed != Watchdog::Reason::None) {
         iso->CancelTerminateExecution();
         if (!invocation) {
-            die(QLatin1String(outcomes::exceededCpu), QLatin1String(messages::cpuExceeded));
+            die(Outcome::ExceededCpu, QLatin1String(messages::cpuExceeded));
             return;
         }
         if (killed == Watchdog::Reason::Cpu)
-            fail(invocation, QLatin1String(outcomes::exceededCpu), QStringLiteral("Error"),
+            fail(invocation, Outcome::ExceededCpu, QStringLiteral("Error"),
                  QLatin1String(messages::cpuExceeded));
         else
-            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+            fail(invocation, Outcome::Canceled, QStringLiteral("Error"),
                  QLatin1String(messages::wallExceeded));
     }
     checkHung();
@@ -437,26 +429,26 @@ void Instance::yieldToShortWork()
     }
 }
 
-void Instance::deliverOrFail(const std::shared_ptr<InvocationState> &invocation)
+void Instance::deliverOrFail(const std::shared_ptr<InvocationContext> &invocation)
 {
     if (invocation && !invocation->completed)
         deliver(invocation);
 }
 
-void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
+void Instance::deliver(const std::shared_ptr<InvocationContext> &invocation)
 {
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
     v8::TryCatch tryCatch(iso);
     v8::Local<v8::Object> internals = m_internals.Get(iso);
-    const bool fetchEvent = invocation->kind == InvocationState::Kind::Fetch;
+    const bool fetchEvent = invocation->kind == InvocationContext::Kind::Fetch;
 
     auto threw = [&] {
         if (tryCatch.HasTerminated() || !tryCatch.HasCaught())
             return; // the watchdog's kill: runSlice reports it
         QString name, message;
         recordException(tryCatch.Exception(), &name, &message);
-        fail(invocation, QLatin1String(outcomes::exception), name, message);
+        fail(invocation, Outcome::Exception, name, message);
     };
 
     v8::Local<v8::Value> env;
@@ -477,10 +469,12 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
             return threw();
         m_env.Reset(iso, env);
         m_envDescriptors = invocation->env;
+        m_envKinds = std::make_shared<const BindingKinds>(BindingBridge::kindsOf(invocation->env));
     }
+    invocation->bindingKinds = m_envKinds;
     if (!callMember(context, internals, "makeContext", {handle}).ToLocal(&ctx))
         return threw();
-    m_contextHandles[invocation->id].Reset(iso, handle);
+    invocation->setHandle(iso, handle);
 
     v8::Local<v8::Object> exports
             = m_exports.IsEmpty() ? v8::Local<v8::Object>() : m_exports.Get(iso);
@@ -526,7 +520,7 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
             if (handler.IsEmpty() || !handler->IsFunction()) {
                 if (tryCatch.HasCaught())
                     return threw();
-                return fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+                return fail(invocation, Outcome::Exception, QStringLiteral("Error"),
                             QLatin1String(messages::noFetchHandler));
             }
             v8::Local<v8::Value> args[] = {jsRequest, env, ctx};
@@ -541,7 +535,7 @@ void Instance::deliver(const std::shared_ptr<InvocationState> &invocation)
         if (handler.IsEmpty() || !handler->IsFunction()) {
             if (tryCatch.HasCaught())
                 return threw();
-            return fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+            return fail(invocation, Outcome::Exception, QStringLiteral("Error"),
                         QLatin1String(messages::noTailHandler));
         }
         v8::Local<v8::Value> events;
@@ -617,12 +611,12 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
     if (!fulfilled) {
         QString name, message;
         recordException(value, &name, &message);
-        fail(invocation, QLatin1String(outcomes::exception), name, message);
+        fail(invocation, Outcome::Exception, name, message);
         return;
     }
     InvocationResult result;
-    result.outcome = QLatin1String(outcomes::ok);
-    if (invocation->kind == InvocationState::Kind::Fetch) {
+    result.outcome = Outcome::Ok;
+    if (invocation->kind == InvocationContext::Kind::Fetch) {
         v8::Isolate *iso = isolate();
         v8::Local<v8::Context> context = iso->GetCurrentContext();
         ResponseData response;
@@ -631,13 +625,11 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
             v8::Local<v8::Value> origin = getProperty(context, object, "origin");
             if (!origin.IsEmpty() && origin->IsNumber()) {
                 // A binding's response returned untouched: the engine still holds it.
-                auto it = invocation->fetched.find(quint64(origin.As<v8::Number>()->Value()));
-                if (it == invocation->fetched.end())
-                    return fail(invocation, QLatin1String(outcomes::exception),
-                                QStringLiteral("Error"),
+                auto kept = invocation->takeKeptResponse(quint64(origin.As<v8::Number>()->Value()));
+                if (!kept)
+                    return fail(invocation, Outcome::Exception, QStringLiteral("Error"),
                                 QStringLiteral("The fetched response is no longer available."));
-                result.response = std::move(it->second);
-                invocation->fetched.erase(it);
+                result.response = std::move(kept);
                 respond(invocation, std::move(result));
                 return;
             }
@@ -655,39 +647,11 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
     respond(invocation, std::move(result));
 }
 
-bool Instance::watchWaitUntil(const std::shared_ptr<InvocationState> &invocation)
+bool Instance::watchWaitUntil(const std::shared_ptr<InvocationContext> &invocation)
 {
-    auto it = m_contextHandles.find(invocation->id);
-    if (it == m_contextHandles.end())
-        return false;
-    v8::Isolate *iso = isolate();
-    v8::Local<v8::Context> context = iso->GetCurrentContext();
-    v8::TryCatch ignore(iso);
-    v8::Local<v8::Value> list = getProperty(context, it->second.Get(iso), "waitUntil");
-    if (list.IsEmpty() || !list->IsArray())
-        return invocation->waitUntilPending > 0;
-    auto array = list.As<v8::Array>();
-    const int length = int(array->Length());
-    v8::Local<v8::Value> id = v8::Number::New(iso, double(invocation->id));
-    v8::Local<v8::Function> onFulfilled;
-    v8::Local<v8::Function> onRejected;
-    if (length > invocation->waitUntilWatched
-        && (!v8::Function::New(context, &Instance::waitUntilSettledCallback<true>, id)
-                     .ToLocal(&onFulfilled)
-            || !v8::Function::New(context, &Instance::waitUntilSettledCallback<false>, id)
-                        .ToLocal(&onRejected)))
-        return invocation->waitUntilPending > 0;
-    // Promises added while earlier ones ran are picked up when those settle.
-    for (int i = invocation->waitUntilWatched; i < length; ++i) {
-        v8::Local<v8::Value> entry;
-        if (!array->Get(context, uint32_t(i)).ToLocal(&entry) || !entry->IsPromise())
-            continue; // a plain value has settled already
-        if (entry.As<v8::Promise>()->Then(context, onFulfilled, onRejected).IsEmpty())
-            continue;
-        ++invocation->waitUntilPending;
-    }
-    invocation->waitUntilWatched = std::max(length, invocation->waitUntilWatched);
-    return invocation->waitUntilPending > 0;
+    return invocation->watchWaitUntil(isolate()->GetCurrentContext(),
+                                      &Instance::waitUntilSettledCallback<true>,
+                                      &Instance::waitUntilSettledCallback<false>);
 }
 
 template<bool fulfilled>
@@ -706,13 +670,9 @@ void Instance::onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> val
         // Nobody else sees a rejected waitUntil() promise: the trace must.
         QString name, message;
         recordException(value, &name, &message);
-        invocation->exceptions.append({name, message, nowMs()});
-        invocation->logs.append({QStringLiteral("error"),
-                                 QStringLiteral("Uncaught (in promise) %1: %2").arg(name, message),
-                                 nowMs()});
+        invocation->uncaught(QStringLiteral("Uncaught (in promise)"), name, message);
     }
-    --invocation->waitUntilPending;
-    if (invocation->responded && invocation->waitUntilPending <= 0 && !watchWaitUntil(invocation))
+    if (invocation->waitUntilSettled() && invocation->responded && !watchWaitUntil(invocation))
         finalize(invocation);
 }
 
@@ -737,32 +697,30 @@ void Instance::recordException(v8::Local<v8::Value> exception, QString *name, QS
     *message = toQString(iso, exception);
 }
 
-void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
+void Instance::fail(const std::shared_ptr<InvocationContext> &invocation, Outcome outcome,
                     const QString &name, const QString &message)
 {
     if (!invocation || invocation->completed)
         return;
-    if (outcome == QLatin1String(outcomes::exception) && m_isolate && m_isolate->memoryExceeded()
-        && !m_dead) {
+    if (outcome == Outcome::Exception && m_isolate && m_isolate->memoryExceeded() && !m_dead) {
         // The RangeError of a refused allocation, or anything thrown while the isolate was being
         // terminated for its memory: the limit is what ended the Invocation.
-        return fail(invocation, QLatin1String(outcomes::exceededMemory), QStringLiteral("Error"),
+        return fail(invocation, Outcome::ExceededMemory, QStringLiteral("Error"),
                     QLatin1String(messages::memoryExceeded));
     }
-    const bool exception = outcome == QLatin1String(outcomes::exception);
+    const bool exception = outcome == Outcome::Exception;
     if (invocation->responded) {
         // In the waitUntil() phase: a limit ends it with that outcome; a hang (the only exception
         // reported here) just ends it, the response having been fine.
         if (!exception)
             return finalize(invocation, outcome, name, message);
-        invocation->logs.append({QStringLiteral("warn"),
-                                 QStringLiteral("A waitUntil() promise never settled: the Worker "
-                                                "had nothing left to run."),
-                                 nowMs()});
+        invocation->log(QStringLiteral("warn"),
+                        QStringLiteral("A waitUntil() promise never settled: the Worker had "
+                                       "nothing left to run."));
         return finalize(invocation);
     }
     if (exception)
-        invocation->exceptions.append({name, message, nowMs()});
+        invocation->recordException(name, message);
     InvocationResult result;
     result.outcome = outcome;
     result.errorName = name;
@@ -773,7 +731,8 @@ void Instance::fail(const std::shared_ptr<InvocationState> &invocation, const QS
 
 namespace {
 // `running`: the clock of the thread running the Invocation's current slice, else null.
-double elapsedCpuMs(const InvocationState &invocation, ThreadCpuClock *running, qint64 sliceStartNs)
+double elapsedCpuMs(const InvocationContext &invocation, ThreadCpuClock *running,
+                    qint64 sliceStartNs)
 {
     qint64 cpuNs = invocation.cpuNs;
     if (running)
@@ -782,20 +741,16 @@ double elapsedCpuMs(const InvocationState &invocation, ThreadCpuClock *running, 
 }
 } // namespace
 
-void Instance::respond(const std::shared_ptr<InvocationState> &invocation, InvocationResult result,
-                       bool terminal)
+void Instance::respond(const std::shared_ptr<InvocationContext> &invocation,
+                       InvocationResult result, bool terminal)
 {
     if (invocation->completed || invocation->responded)
         return;
     invocation->responded = true;
-    invocation->fetched.clear(); // nothing can hand one back any more
+    invocation->forgetKeptResponses(); // nothing can hand one back any more
     ThreadCpuClock *running
             = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
-    result.invocationId = invocation->id;
-    result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
-    result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
-    result.logs = invocation->logs;
-    result.exceptions = invocation->exceptions;
+    invocation->fill(result, elapsedCpuMs(*invocation, running, m_sliceStartNs), false);
     invocation->response = result;
     invocation->response.logs.clear();
     invocation->response.exceptions.clear();
@@ -805,10 +760,10 @@ void Instance::respond(const std::shared_ptr<InvocationState> &invocation, Invoc
         invocation->host = nullptr; // its owner only promised it until `done`
     const bool waiting = !terminal && !m_dead && watchWaitUntil(invocation);
     if (waiting && m_core.watchdog) {
-        // The waitUntil() phase gets its own wall budget from now, as workerd's 30 s.
+        // The waitUntil() phase gets its own wall budget from now.
         m_core.watchdog->removeDeadline(invocation->wallWatch);
-        invocation->wallDeadline = Watchdog::Clock::now()
-                + std::chrono::milliseconds(std::min(invocation->wallMs, 30000));
+        invocation->wallDeadline
+                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
         if (invocation->instance)
             m_core.watchWall(invocation->instance, invocation);
     }
@@ -818,37 +773,25 @@ void Instance::respond(const std::shared_ptr<InvocationState> &invocation, Invoc
         finalize(invocation);
 }
 
-void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, const QString &outcome,
-                        const QString &name, const QString &message)
+void Instance::finalize(const std::shared_ptr<InvocationContext> &invocation,
+                        std::optional<Outcome> outcome, const QString &name, const QString &message)
 {
     if (invocation->completed)
         return;
     invocation->completed = true;
     m_active.erase(invocation->id);
-    m_contextHandles.erase(invocation->id);
     if (m_core.watchdog)
         m_core.watchdog->removeDeadline(invocation->wallWatch);
-    // What an ended Invocation left behind must not run on (and be billed to) nobody.
-    for (auto it = m_timers.begin(); it != m_timers.end();) {
-        auto next = std::next(it);
-        if (it->second.invocation == invocation)
-            eraseTimer(it);
-        it = next;
-    }
-    watchTimers();
+    release(*invocation);
     InvocationResult result = std::move(invocation->response);
-    if (!outcome.isNull()) {
-        result.outcome = outcome;
+    if (outcome) {
+        result.outcome = *outcome;
         result.errorName = name;
         result.error = message.isNull() ? QStringLiteral("") : message;
     }
     ThreadCpuClock *running
             = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
-    result.invocationId = invocation->id;
-    result.cpuTimeMs = elapsedCpuMs(*invocation, running, m_sliceStartNs);
-    result.wallTimeMs = double(invocation->wall.nsecsElapsed()) / 1e6;
-    result.logs = std::move(invocation->logs);
-    result.exceptions = std::move(invocation->exceptions);
+    invocation->fill(result, elapsedCpuMs(*invocation, running, m_sliceStartNs), true);
     InvocationCallback finished = std::move(invocation->finished);
     invocation->finished = nullptr;
     invocation->host = nullptr;
@@ -857,7 +800,18 @@ void Instance::finalize(const std::shared_ptr<InvocationState> &invocation, cons
         finished(result);
 }
 
-void Instance::die(const QString &outcome, const QString &message)
+void Instance::release(InvocationContext &invocation)
+{
+    // What an ended Invocation left behind must not run on (and be billed to) nobody.
+    for (int id : invocation.takeTimers())
+        m_timers.remove(id);
+    watchTimers();
+    invocation.dropHandles([this](quint64 key, v8::Global<v8::Promise::Resolver> &&resolver) {
+        m_orphans.emplace(key, std::move(resolver));
+    });
+}
+
+void Instance::die(Outcome outcome, const QString &message)
 {
     m_dead = true;
     m_deathOutcome = outcome;
@@ -868,7 +822,7 @@ void Instance::die(const QString &outcome, const QString &message)
     for (const auto &[id, invocation] : victims)
         fail(invocation, outcome, QStringLiteral("Error"), message);
     clearTimers();
-    m_pending.clear();
+    m_orphans.clear();
 }
 
 void Instance::shutdown()
@@ -879,10 +833,10 @@ void Instance::shutdown()
         v8::HandleScope handles(isolate());
         const auto victims = m_active;
         for (const auto &[id, invocation] : victims)
-            fail(invocation, QLatin1String(outcomes::canceled), QStringLiteral("Error"),
+            fail(invocation, Outcome::Canceled, QStringLiteral("Error"),
                  QLatin1String(messages::shutdown));
         clearTimers();
-        m_pending.clear();
+        m_orphans.clear();
     }
     std::deque<Queued> queue;
     {
@@ -894,7 +848,7 @@ void Instance::shutdown()
             continue;
         InvocationResult result;
         result.invocationId = item.invocation->id;
-        result.outcome = QLatin1String(outcomes::canceled);
+        result.outcome = Outcome::Canceled;
         result.errorName = QStringLiteral("Error");
         result.error = QLatin1String(messages::shutdown);
         item.invocation->responded = true;
@@ -909,16 +863,20 @@ void Instance::shutdown()
 
 void Instance::checkHung()
 {
-    if (m_active.empty() || !m_timers.empty() || !m_pending.empty() || m_dead)
+    if (m_active.empty() || !m_timers.empty() || !m_orphans.empty() || m_dead)
         return;
     {
         std::lock_guard lock(m_queueMutex);
         if (!m_queue.empty())
             return;
     }
+    for (const auto &[id, invocation] : m_active) {
+        if (invocation->pendingCount() > 0)
+            return; // its I/O may still settle something another one awaits
+    }
     const auto stuck = m_active;
     for (const auto &[id, invocation] : stuck)
-        fail(invocation, QLatin1String(outcomes::exception), QStringLiteral("Error"),
+        fail(invocation, Outcome::Exception, QStringLiteral("Error"),
              QLatin1String(messages::neverResponds));
 }
 
@@ -928,45 +886,26 @@ void Instance::log(const QString &level, const QString &message)
         qCDebug(lcEngine).noquote() << m_source.name << level << message;
         return;
     }
-    m_current->logs.append({level, message, nowMs()});
+    m_current->log(level, message);
 }
 
 int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat)
 {
-    if (m_timers.size() >= size_t(maxLiveTimers))
-        return 0;
-    const int id = ++m_nextTimer;
-    const int delay
-            = delayMs > 0 && delayMs < INT_MAX ? int(delayMs) : (delayMs >= INT_MAX ? INT_MAX : 0);
-    Timer timer;
-    timer.callback.Reset(isolate(), callback);
-    timer.delayMs = delay;
-    timer.repeat = repeat;
-    timer.due = Watchdog::Clock::now() + std::chrono::milliseconds(delay);
-    timer.invocation = m_current;
-    m_timerQueue.emplace(timer.due, id);
-    m_timers.emplace(id, std::move(timer));
-    watchTimers();
+    const int id = m_timers.add(isolate(), callback, delayMs, repeat, m_current);
+    if (id)
+        watchTimers();
     return id;
-}
-
-void Instance::eraseTimer(std::map<int, Timer>::iterator it)
-{
-    m_timerQueue.erase({it->second.due, it->first});
-    m_timers.erase(it);
 }
 
 void Instance::clearTimers()
 {
     m_timers.clear();
-    m_timerQueue.clear();
     watchTimers();
 }
 
 void Instance::watchTimers()
 {
-    const auto next = m_timerQueue.empty() ? Watchdog::Clock::time_point::max()
-                                           : m_timerQueue.begin()->first;
+    const auto next = m_timers.earliest();
     if (next == m_timerWatchAt)
         return;
     if (m_timerWatch && m_core.watchdog)
@@ -1004,26 +943,21 @@ void Instance::fireDueTimers()
     // Only those due now, a turn's worth at a time: a callback that sets a zero-delay timer does
     // not run it in this turn, and thousands due at once do not hold the executor.
     const auto now = Watchdog::Clock::now();
-    std::vector<int> due;
-    for (auto it = m_timerQueue.begin();
-         it != m_timerQueue.end() && it->first <= now && due.size() < size_t(tasksPerTurn); ++it)
-        due.push_back(it->second);
-    for (int id : due) {
+    for (int id : m_timers.due(now, tasksPerTurn)) {
         if (m_dead)
             return;
-        auto it = m_timers.find(id);
-        if (it == m_timers.end())
+        std::shared_ptr<InvocationContext> invocation;
+        if (!m_timers.find(id, &invocation))
             continue; // cleared by an earlier callback
-        std::shared_ptr<InvocationState> invocation = it->second.invocation;
         if (invocation && invocation->completed) {
-            eraseTimer(it);
+            m_timers.remove(id);
             continue;
         }
         runSlice(invocation, [this, id] { fireTimer(id); });
     }
     if (m_dead)
         return;
-    if (!m_timerQueue.empty() && m_timerQueue.begin()->first <= now)
+    if (m_timers.earliest() <= now)
         postTimers();
     else
         watchTimers();
@@ -1031,59 +965,53 @@ void Instance::fireDueTimers()
 
 void Instance::clearTimer(int id)
 {
-    auto it = m_timers.find(id);
-    if (it == m_timers.end())
-        return;
-    eraseTimer(it);
+    m_timers.remove(id);
     watchTimers();
 }
 
 void Instance::fireTimer(int id)
 {
-    auto it = m_timers.find(id);
-    if (it == m_timers.end())
-        return;
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
-    v8::Local<v8::Function> callback = it->second.callback.Get(iso);
-    if (it->second.repeat) {
-        m_timerQueue.erase({it->second.due, id});
-        it->second.due = Watchdog::Clock::now()
-                + std::chrono::milliseconds(std::max(it->second.delayMs, 1));
-        m_timerQueue.emplace(it->second.due, id);
-    } else {
-        eraseTimer(it);
-    }
+    v8::Local<v8::Function> callback = m_timers.take(iso, id);
+    if (callback.IsEmpty())
+        return;
     v8::TryCatch tryCatch(iso);
     if (callback->Call(context, v8::Undefined(iso), 0, nullptr).IsEmpty() && tryCatch.HasCaught()
         && !tryCatch.HasTerminated() && m_current) {
         // Uncaught in a timer: reported like workerd does, the request itself goes on.
         QString name, message;
         recordException(tryCatch.Exception(), &name, &message);
-        m_current->exceptions.append({name, message, nowMs()});
-        m_current->logs.append({QStringLiteral("error"),
-                                QStringLiteral("Uncaught %1: %2").arg(name, message), nowMs()});
+        m_current->uncaught(QStringLiteral("Uncaught"), name, message);
     }
 }
 
 quint64 Instance::addPending(v8::Local<v8::Promise::Resolver> resolver)
 {
-    const quint64 id = ++m_nextPending;
-    m_pending[id].Reset(isolate(), resolver);
-    return id;
+    const quint64 key = ++m_nextPending;
+    if (m_current && !m_current->completed)
+        m_current->addPending(isolate(), key, resolver);
+    else
+        m_orphans[key].Reset(isolate(), resolver);
+    return key;
 }
 
-void Instance::settle(quint64 id,
+void Instance::settle(const std::shared_ptr<InvocationContext> &invocation, quint64 key,
                       const std::function<v8::Local<v8::Value>(v8::Local<v8::Context>)> &make,
                       bool reject)
 {
-    auto it = m_pending.find(id);
-    if (it == m_pending.end())
-        return;
     v8::Isolate *iso = isolate();
+    v8::Local<v8::Promise::Resolver> resolver;
+    if (invocation)
+        resolver = invocation->takePending(iso, key);
+    if (resolver.IsEmpty()) {
+        auto it = m_orphans.find(key);
+        if (it == m_orphans.end())
+            return;
+        resolver = it->second.Get(iso);
+        m_orphans.erase(it);
+    }
     v8::Local<v8::Context> context = iso->GetCurrentContext();
-    v8::Local<v8::Promise::Resolver> resolver = it->second.Get(iso);
-    m_pending.erase(it);
     v8::Local<v8::Value> value = make(context);
     if (reject)
         resolver->Reject(context, value).FromMaybe(false);
@@ -1097,7 +1025,7 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
     auto resolver = v8::Promise::Resolver::New(iso->GetCurrentContext()).ToLocalChecked();
     const quint64 id = addPending(resolver);
     std::weak_ptr<Instance> weak = weak_from_this();
-    std::shared_ptr<InvocationState> invocation = m_current;
+    std::shared_ptr<InvocationContext> invocation = m_current;
     OutboundRequest sent = request;
     if (invocation && invocation->host)
         sent.platformHeaders = invocation->host->outboundHeaders();
@@ -1107,20 +1035,23 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
                 auto self = weak.lock();
                 if (!self)
                     return;
-                self->post(invocation, [raw = self.get(), id, response = std::move(response)] {
-                    const bool failed = !response.networkError.isNull();
-                    raw->settle(
-                            id,
-                            [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
-                                if (failed)
-                                    return v8::Exception::TypeError(toV8String(
-                                            context->GetIsolate(), response.networkError));
-                                return responseToV8(context, response.status, response.statusText,
-                                                    response.headers, response.body, response.url,
-                                                    response.redirected);
-                            },
-                            failed);
-                });
+                self->post(invocation,
+                           [raw = self.get(), invocation, id, response = std::move(response)] {
+                               const bool failed = !response.networkError.isNull();
+                               raw->settle(
+                                       invocation, id,
+                                       [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                                           if (failed)
+                                               return v8::Exception::TypeError(
+                                                       toV8String(context->GetIsolate(),
+                                                                  response.networkError));
+                                           return responseToV8(context, response.status,
+                                                               response.statusText,
+                                                               response.headers, response.body,
+                                                               response.url, response.redirected);
+                                       },
+                                       failed);
+                           });
             });
     return resolver->GetPromise();
 }
@@ -1130,64 +1061,30 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
 {
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
-    std::shared_ptr<InvocationState> invocation = m_current;
+    std::shared_ptr<InvocationContext> invocation = m_current;
     if (!invocation || !invocation->host) {
         iso->ThrowException(v8::Exception::Error(toV8String(
                 iso,
                 QStringLiteral("Binding \"%1\" cannot be used outside a request.").arg(name))));
         return {};
     }
-    BindingCall call {InvocationRef(invocation, invocation->id), name, method, {}, {}};
-    if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 2
-        && name != QLatin1String(outboundFetchBinding)) {
-        // A Fetcher forwarding the Invocation's own request as is, named by its Invocation id
-        // (CONTRACT.md): the request the Invocation started with, minus a body a GET may have
-        // come with (the Worker never saw one). Any other id is a request kept from an earlier
-        // Invocation; undefined sends the prelude the long way.
-        auto array = args.As<v8::Array>();
-        v8::Local<v8::Value> handle;
-        v8::Local<v8::Value> origin;
-        if (!array->Get(context, 0).ToLocal(&handle) || !array->Get(context, 1).ToLocal(&origin))
-            return {};
-        if (!origin->IsNumber() || quint64(origin.As<v8::Number>()->Value()) != invocation->id
-            || invocation->kind != InvocationState::Kind::Fetch)
-            return v8::Undefined(iso);
-        RequestData request = invocation->request;
-        request.body.reset();
-        request.cf.reset();
-        call.args = {fetcherHandle(handle)};
-        call.request = std::move(request);
-    } else if (method == u"fetch" && args->IsArray() && args.As<v8::Array>()->Length() == 5) {
-        // The request of every forwarded call: read into RequestData directly, not through a
-        // QVariant tree of header pairs that the host would take apart again. A Fetcher's
-        // arguments start with its handle; the routed fetch() native's with the method and end
-        // with `redirect`, which an outbound Worker does not see.
-        const bool routed = name == QLatin1String(outboundFetchBinding);
-        const uint32_t first = routed ? 0 : 1;
-        auto array = args.As<v8::Array>();
-        v8::Local<v8::Value> items[5];
-        for (uint32_t i = 0; i < 5; ++i) {
-            if (!array->Get(context, i).ToLocal(&items[i]))
-                return {};
-        }
-        RequestData request;
-        request.method = toQString(iso, items[first]);
-        request.url = toQString(iso, items[first + 1]);
-        request.headers = headersFromV8(context, items[first + 2]);
-        QByteArray body;
-        if (toBytes(items[first + 3], &body))
-            request.body = std::move(body);
-        if (!routed)
-            call.args = {fetcherHandle(items[0])};
-        call.request = std::move(request);
-    } else {
-        QString error;
-        const QVariant converted = toVariant(context, args, &error);
-        if (!error.isNull()) {
-            iso->ThrowException(v8::Exception::TypeError(toV8String(iso, error)));
+    BindingCall call;
+    QString refusal;
+    switch (BindingBridge::decode(context, invocation, name, method, args, &call, &refusal)) {
+    case BindingBridge::Decoded::Call:
+        break;
+    case BindingBridge::Decoded::LongWay:
+        return v8::Undefined(iso);
+    case BindingBridge::Decoded::Threw:
+        return {};
+    case BindingBridge::Decoded::Refused:
+        if (!invocation->host->isAsync(call)) {
+            iso->ThrowException(v8::Exception::Error(toV8String(iso, refusal)));
             return {};
         }
-        call.args = converted.toList();
+        auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+        resolver->Reject(context, v8::Exception::Error(toV8String(iso, refusal))).Check();
+        return resolver->GetPromise();
     }
     BindingHost *host = invocation->host;
     if (!host->isAsync(call)) {
@@ -1214,39 +1111,36 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
         auto self = weak.lock();
         if (!self)
             return;
-        self->post(invocation, [raw = self.get(), id, result = std::move(result)] {
-            raw->settleBinding(id, result);
+        self->post(invocation, [raw = self.get(), invocation, id, result = std::move(result)] {
+            raw->settleBinding(invocation, id, result);
         });
     });
     inCall->store(false);
     if (immediate)
-        settleBinding(id, *immediate);
+        settleBinding(invocation, id, *immediate);
     return resolver->GetPromise();
 }
 
 void Instance::keepFetched(v8::Local<v8::Context> context, v8::Local<v8::Object> made,
                            const ResponseData &response)
 {
-    // A dispatcher returns the response it fetched, usually its first. Only the first few of an
-    // Invocation, and only bodies of modest size, are kept (a copy lives in JS too); a response
-    // without a key is read out of JS like any other. Never evicted: the prelude trusts a key.
-    constexpr size_t kept = 4;
-    constexpr qsizetype keptBodyBytes = 1 << 20;
-    auto &fetched = m_current->fetched;
-    if (fetched.size() >= kept || response.body.size() > keptBodyBytes)
+    // A dispatcher returns the response it fetched, usually its first; a response without a key
+    // is read out of JS like any other.
+    const quint64 key = m_nextFetched + 1;
+    if (!m_current->keepResponse(key, response))
         return;
-    const quint64 key = ++m_nextFetched;
-    fetched.emplace(key, response);
+    m_nextFetched = key;
     v8::Isolate *iso = context->GetIsolate();
     made->Set(context, propertyName(iso, "origin"), v8::Number::New(iso, double(key))).Check();
     made->Set(context, propertyName(iso, "originOf"), v8::Number::New(iso, double(m_current->id)))
             .Check();
 }
 
-void Instance::settleBinding(quint64 id, const BindingResult &result)
+void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocation, quint64 key,
+                             const BindingResult &result)
 {
     settle(
-            id,
+            invocation, key,
             [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
                 if (!result.ok())
                     return v8::Exception::Error(toV8String(context->GetIsolate(), result.error));

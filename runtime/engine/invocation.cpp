@@ -1,10 +1,10 @@
 #include "invocation.h"
 
-#include "invocationstate.h"
+#include "invocationcontext.h"
 
 namespace switchyard::engine {
 
-InvocationRef::InvocationRef(std::weak_ptr<InvocationState> state, quint64 id)
+InvocationRef::InvocationRef(std::weak_ptr<InvocationContext> state, quint64 id)
     : m_state(std::move(state)), m_id(id)
 { }
 
@@ -14,16 +14,10 @@ QString InvocationRef::scriptName() const
     return state && state->script ? state->script->name() : QString();
 }
 
-bool InvocationRef::countSubrequest() const
-{
-    auto state = m_state.lock();
-    return state && !state->completed && state->countSubrequest();
-}
-
 int InvocationRef::subrequestCount() const
 {
     auto state = m_state.lock();
-    return state ? state->subrequests.load() : 0;
+    return state ? state->subrequestCount() : 0;
 }
 
 } // namespace switchyard::engine

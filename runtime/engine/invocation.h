@@ -1,5 +1,7 @@
 #pragma once
 
+#include "outcome.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -12,7 +14,7 @@
 
 namespace switchyard::engine {
 
-class InvocationState;
+class InvocationContext;
 
 // Header lists keep order and repeats (several Set-Cookie stay separate entries).
 using HeaderList = QList<QPair<QString, QString>>;
@@ -51,9 +53,9 @@ struct ExceptionEntry
 struct InvocationResult
 {
     quint64 invocationId = 0;
-    QString outcome; // workerd's names: see outcomes:: in limits.h
+    Outcome outcome = Outcome::Ok; // outcomeName() at the edges
     std::optional<ResponseData> response; // fetch events that produced a Response
-    QString errorName; // set when outcome != "ok"
+    QString errorName; // set when outcome != Outcome::Ok
     QString error; // the message a dispatcher's fetch() rejects with
     double cpuTimeMs = 0;
     double wallTimeMs = 0;
@@ -67,22 +69,20 @@ struct InvocationResult
 using InvocationCallback = std::function<void(const InvocationResult &)>;
 
 // What a BindingHost sees of the Invocation that called it. Cheap to copy, safe on any thread, and
-// harmless after the Invocation ended (then countSubrequest() refuses).
+// harmless after the Invocation ended. The engine counts what limits count (subrequests, data
+// points) before a call reaches the host.
 class InvocationRef
 {
 public:
     InvocationRef() = default;
-    explicit InvocationRef(std::weak_ptr<InvocationState> state, quint64 id);
+    explicit InvocationRef(std::weak_ptr<InvocationContext> state, quint64 id);
 
     quint64 id() const { return m_id; }
     QString scriptName() const;
-    // Counts one subrequest; false when that exceeds the Invocation's limit (the caller then fails
-    // the call with messages::tooManySubrequests).
-    bool countSubrequest() const;
     int subrequestCount() const;
 
 private:
-    std::weak_ptr<InvocationState> m_state;
+    std::weak_ptr<InvocationContext> m_state;
     quint64 m_id = 0;
 };
 

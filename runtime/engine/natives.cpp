@@ -3,7 +3,7 @@
 #include "bindinghost.h"
 
 #include "instance.h"
-#include "invocationstate.h"
+#include "invocationcontext.h"
 #include "isolate.h"
 #include "limits.h"
 #include "valueconvert.h"
@@ -221,7 +221,7 @@ void setTimer(const Info &info)
         return throwError(iso,
                           QStringLiteral("Too many timers: a Worker may have at most %1 pending "
                                          "at once.")
-                                  .arg(Instance::maxLiveTimers));
+                                  .arg(instance->limits().maxLiveTimers));
     info.GetReturnValue().Set(id);
 }
 
@@ -262,7 +262,7 @@ void fetch(const Info &info)
     if (!found)
         return;
     Instance &instance = *found;
-    InvocationState *invocation = instance.current();
+    InvocationContext *invocation = instance.current();
     if (!invocation)
         return throwError(iso,
                           QStringLiteral("Disallowed operation called within global scope. "

@@ -45,7 +45,7 @@ static ResponseData textResponse(int status, const QString &text)
             text.toUtf8()};
 }
 
-InvocationResult failedInvocation(const QString &outcome, const QString &message)
+InvocationResult failedInvocation(engine::Outcome outcome, const QString &message)
 {
     InvocationResult result;
     result.outcome = outcome;
@@ -56,14 +56,13 @@ InvocationResult failedInvocation(const QString &outcome, const QString &message
 
 ResponseData errorResponse(const InvocationResult &result)
 {
-    namespace o = engine::outcomes;
+    using engine::Outcome;
     // Cloudflare's error codes, with the reason spelled out: this is a development tool.
-    if (result.outcome == QLatin1String(o::exceededCpu)
-        || result.outcome == QLatin1String(o::exceededMemory))
+    if (result.outcome == Outcome::ExceededCpu || result.outcome == Outcome::ExceededMemory)
         return textResponse(503,
                             QStringLiteral("Error 1102: Worker exceeded resource limits: %1\n")
                                     .arg(result.error));
-    if (result.outcome == QLatin1String(o::exception))
+    if (result.outcome == Outcome::Exception)
         return textResponse(500,
                             QStringLiteral("Error 1101: Worker threw exception: %1%2\n")
                                     .arg(result.errorName.isEmpty()
@@ -142,14 +141,14 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     // Looked up again at fetch() time: a Worker deleted since get() is not found.
     const auto record = m_service.snapshot()->script(ns, name);
     if (!record) {
-        done(failedInvocation(QStringLiteral("scriptNotFound"),
+        done(failedInvocation(engine::Outcome::ScriptNotFound,
                               QStringLiteral("Worker not found.")));
         return;
     }
     QString error;
     const auto version = m_scripts.get(ScriptCache::scriptKey(*record), name, record->code, &error);
     if (!version) {
-        done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
+        done(failedInvocation(engine::Outcome::Exception, error));
         return;
     }
     WorkerContext context;
@@ -169,7 +168,7 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
 {
     const auto record = m_service.snapshot()->platformWorker(name);
     if (!record) {
-        done(failedInvocation(QStringLiteral("scriptNotFound"),
+        done(failedInvocation(engine::Outcome::ScriptNotFound,
                               QStringLiteral("Worker not found.")));
         return;
     }
@@ -177,7 +176,7 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
     const auto version
             = m_scripts.get(ScriptCache::platformWorkerKey(*record), name, record->code, &error);
     if (!version) {
-        done(failedInvocation(QString::fromLatin1(engine::outcomes::exception), error));
+        done(failedInvocation(engine::Outcome::Exception, error));
         return;
     }
     WorkerContext context;

@@ -38,7 +38,7 @@ store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchN
         t.exceptions.append(QJsonObject {{QStringLiteral("name"), e.name},
                                          {QStringLiteral("message"), e.message},
                                          {QStringLiteral("timestamp"), double(e.timestamp)}});
-    t.outcome = result.outcome;
+    t.outcome = engine::outcomeName(result.outcome);
     t.cpuTime = qRound64(result.cpuTimeMs);
     t.wallTime = qRound64(result.wallTimeMs);
     return t;
@@ -171,7 +171,7 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
         row.logs = store::compactJson(trace.logs);
         row.exceptions = store::compactJson(trace.exceptions);
     }
-    row.outcome = result.outcome;
+    row.outcome = engine::outcomeName(result.outcome);
     row.cpuTime = qRound64(result.cpuTimeMs);
     row.wallTime = qRound64(result.wallTimeMs);
     return row;

@@ -62,6 +62,12 @@ bool WorkerBindings::isAsync(const BindingCall &call) const
     return false;
 }
 
+static BindingResult noMethod(const BindingSpec &binding, const BindingCall &call)
+{
+    return BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
+                                          .arg(binding.typeName, call.binding, call.method));
+}
+
 BindingResult WorkerBindings::call(const BindingCall &call)
 {
     const BindingSpec *b = binding(call.binding);
@@ -69,24 +75,26 @@ BindingResult WorkerBindings::call(const BindingCall &call)
         return BindingResult::failure(
                 QStringLiteral("This Worker has no binding named \"%1\".").arg(call.binding));
     using Type = BindingSpec::Type;
-    if (b->type == Type::AnalyticsEngine && call.method == u"writeDataPoint")
-        return writeDataPoint(*b, call.args);
-    if (b->type == Type::DispatchNamespace && call.method == u"get")
-        return dispatchGet(*b, call.args);
-    return BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
-                                          .arg(b->typeName, call.binding, call.method));
+    if (const auto *write = call.as<engine::calls::WriteDataPoint>();
+        write && b->type == Type::AnalyticsEngine)
+        return writeDataPoint(*b, *write);
+    if (const auto *get = call.as<engine::calls::DispatchGet>();
+        get && b->type == Type::DispatchNamespace)
+        return dispatchGet(*b, *get);
+    return noMethod(*b, call);
 }
 
 void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
 {
+    const auto *fetch = call.as<engine::calls::Fetch>();
     if (call.binding == QLatin1String(engine::outboundFetchBinding) && routesOutboundFetch()) {
         // The user Worker's fetch() goes to the outbound Worker, with the parameters its
         // dispatcher filled in as env values. The engine counted the subrequest already.
-        if (!call.request)
+        if (!fetch)
             return done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
-        m_dispatcher.invokePlatformWorker(m_context.outboundService, *call.request,
+        m_dispatcher.invokePlatformWorker(m_context.outboundService, fetch->request,
                                           m_context.outboundParams, m_context.loopBudget,
-                                          fetched(call.request->url, std::move(done)));
+                                          fetched(fetch->request.url, std::move(done)));
         return;
     }
     const BindingSpec *b = binding(call.binding);
@@ -98,77 +106,53 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
     using Type = BindingSpec::Type;
     if (b->type == Type::KvNamespace)
         return kvCall(*b, call, std::move(done));
-    if ((b->type == Type::DispatchNamespace || b->type == Type::Service) && call.method == u"fetch")
-        return fetcherCall(*b, call, std::move(done));
-    done(BindingResult::failure(QStringLiteral("The %1 binding \"%2\" has no method %3().")
-                                        .arg(b->typeName, call.binding, call.method)));
-}
-
-static QByteArray bytesOf(const QVariant &v)
-{
-    if (v.typeId() == QMetaType::QByteArray)
-        return v.toByteArray();
-    if (!v.isValid() || v.isNull())
-        return {};
-    return v.toString().toUtf8();
-}
-
-BindingResult WorkerBindings::writeDataPoint(const BindingSpec &binding, const QVariantList &args)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        if (++m_dataPoints > kMaxDataPointsPerInvocation)
-            return BindingResult::failure(
-                    QStringLiteral("writeDataPoint(): this invocation already wrote %1 data "
-                                   "points, the most one invocation may write.")
-                            .arg(kMaxDataPointsPerInvocation));
+    if ((b->type == Type::DispatchNamespace || b->type == Type::Service)
+        && call.method == u"fetch") {
+        if (!fetch)
+            return done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
+        return fetcherCall(*b, *fetch, std::move(done));
     }
-    const QVariantMap input = args.value(0).toMap();
+    done(noMethod(*b, call));
+}
+
+BindingResult WorkerBindings::writeDataPoint(const BindingSpec &binding,
+                                             const engine::calls::WriteDataPoint &write)
+{
     store::AnalyticsPoint point;
     point.dataset = binding.target;
     point.timestamp = QDateTime::currentMSecsSinceEpoch();
-    for (const QVariant &blob : input.value(QStringLiteral("blobs")).toList())
-        point.blobs.append(bytesOf(blob));
-    for (const QVariant &d : input.value(QStringLiteral("doubles")).toList()) {
-        bool ok = false;
-        point.doubles.append(d.toDouble(&ok));
-        if (!ok)
-            return BindingResult::failure(
-                    QStringLiteral("writeDataPoint(): doubles must be numbers."));
-    }
-    const QVariantList indexes = input.value(QStringLiteral("indexes")).toList();
-    if (indexes.size() > 1)
+    point.blobs = write.blobs;
+    point.doubles = write.doubles;
+    if (write.indexes.size() > 1)
         return BindingResult::failure(
                 QStringLiteral(
                         "writeDataPoint(): a data point has at most 1 index, this one has %1.")
-                        .arg(indexes.size()));
-    if (!indexes.isEmpty())
-        point.index1 = bytesOf(indexes.first());
+                        .arg(write.indexes.size()));
+    if (!write.indexes.isEmpty())
+        point.index1 = write.indexes.first();
     const auto written = m_service.appendDataPoints({point});
     if (!written)
         return BindingResult::failure(written.errorMessage());
     return BindingResult::success();
 }
 
-BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding, const QVariantList &args)
+BindingResult WorkerBindings::dispatchGet(const BindingSpec &binding,
+                                          const engine::calls::DispatchGet &get)
 {
     const QString &nameSpace = binding.target;
-    const QString worker = args.value(0).toString();
-    if (!m_service.snapshot()->script(nameSpace, worker))
+    if (!m_service.snapshot()->script(nameSpace, get.worker))
         return BindingResult::failure(QString::fromLatin1("Worker not found."));
-    FetcherHandle handle {nameSpace, worker, {}, {}, {}};
-    // (name, args, cpuMs, subRequests, outbound): null or absent limits are 0, the default.
-    handle.limits.cpuMs = args.value(2).toInt();
-    handle.limits.subRequests = args.value(3).toInt();
+    FetcherHandle handle {nameSpace, get.worker, {}, {}, {}};
+    handle.limits.cpuMs = get.cpuMs;
+    handle.limits.subRequests = get.subRequests;
     const QJsonObject &outbound = binding.outbound;
     if (!outbound.isEmpty()) {
         handle.outboundService = outbound.value(u"worker").toObject().value(u"service").toString();
-        const QVariantMap given = args.value(4).toMap();
         // Only declared parameters reach the outbound Worker.
         for (const QJsonValue p : outbound.value(u"params").toArray()) {
             const QString name = p.toObject().value(u"name").toString();
-            if (given.contains(name))
-                handle.outboundParams.insert(name, given.value(name));
+            if (get.outbound.contains(name))
+                handle.outboundParams.insert(name, get.outbound.value(name));
         }
     }
     std::lock_guard lock(m_mutex);
@@ -188,18 +172,11 @@ WorkerInvoker::Done WorkerBindings::fetched(const QString &url, BindingCompletio
     };
 }
 
-void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &call,
+void WorkerBindings::fetcherCall(const BindingSpec &binding, const engine::calls::Fetch &fetch,
                                  BindingCompletion done)
 {
-    if (!call.invocation.countSubrequest()) {
-        done(BindingResult::failure(QString::fromLatin1(engine::messages::tooManySubrequests)));
-        return;
-    }
-    if (!call.request) {
-        done(BindingResult::failure(QStringLiteral("fetch() came without a request.")));
-        return;
-    }
-    engine::RequestData request = *call.request;
+    // The engine counted the subrequest.
+    engine::RequestData request = fetch.request;
     auto complete = fetched(request.url, std::move(done));
     if (binding.type == BindingSpec::Type::Service) {
         m_dispatcher.invokePlatformWorker(binding.target, std::move(request), {},
@@ -209,10 +186,10 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &
     FetcherHandle handle;
     {
         std::lock_guard lock(m_mutex);
-        handle = m_handles.value(call.args.value(0).toInt());
+        handle = m_handles.value(fetch.handle);
     }
     if (handle.worker.isEmpty()) {
-        complete(failedInvocation(QStringLiteral("exception"),
+        complete(failedInvocation(engine::Outcome::Exception,
                                   QStringLiteral("This Fetcher is not valid.")));
         return;
     }
@@ -226,26 +203,34 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const BindingCall &
                                   m_context.loopBudget, std::move(complete));
 }
 
+static QByteArray metadataJson(const QVariant &metadata)
+{
+    return QJsonDocument::fromVariant(QVariantMap {{QStringLiteral("m"), metadata}})
+            .toJson(QJsonDocument::Compact)
+            .mid(5)
+            .chopped(1);
+}
+
 void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
                             BindingCompletion done)
 {
+    namespace calls = engine::calls;
     const QString &nsId = binding.target;
-    const QString key = call.args.value(0).toString();
     // Only a bad key needs its subject spelled out; a read is on most requests' path.
-    const auto checkKey = [&]() -> std::optional<QString> {
+    const auto checkKey = [&](const QString &key) -> std::optional<QString> {
         if (!validation::checkKvKey({}, key))
             return std::nullopt;
         return validation::checkKvKey(QStringLiteral("KV key %1 in binding %2")
                                               .arg(validation::quoted(key), call.binding),
                                       key);
     };
-    if (call.method == u"get") {
-        if (auto bad = checkKey())
+    if (const auto *get = call.as<calls::KvGet>()) {
+        if (auto bad = checkKey(get->key))
             return done(BindingResult::failure(*bad));
-        const auto value = m_service.kvView().get(nsId, key);
+        const auto value = m_service.kvView().get(nsId, get->key);
         if (!value)
             return done(BindingResult::success(QVariant::fromValue(nullptr)));
-        if (call.args.value(1).toString() == u"value") // get(): the bytes alone
+        if (!get->withMetadata) // get(): the bytes alone
             return done(BindingResult::success(value->value));
         QVariantMap result {{QStringLiteral("value"), value->value}};
         result.insert(QStringLiteral("metadata"),
@@ -254,11 +239,8 @@ void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
                               : QJsonDocument::fromJson(value->metadata).toVariant());
         return done(BindingResult::success(result));
     }
-    if (call.method == u"list") {
-        const QVariantMap o = call.args.value(0).toMap();
-        const int limit = o.value(QStringLiteral("limit"), 1000).toInt();
-        const auto listed = m_service.kvList(nsId, o.value(QStringLiteral("prefix")).toString(),
-                                             limit, o.value(QStringLiteral("cursor")).toString());
+    if (const auto *list = call.as<calls::KvList>()) {
+        const auto listed = m_service.kvList(nsId, list->prefix, list->limit, list->cursor);
         if (!listed)
             return done(BindingResult::failure(listed.errorMessage()));
         QVariantList keys;
@@ -277,7 +259,9 @@ void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
             result.insert(QStringLiteral("cursor"), listed->cursor);
         return done(BindingResult::success(result));
     }
-    if (call.method != u"put" && call.method != u"delete")
+    const auto *put = call.as<calls::KvPut>();
+    const auto *remove = call.as<calls::KvDelete>();
+    if (!put && !remove)
         return done(
                 BindingResult::failure(QStringLiteral("KV has no method %1().").arg(call.method)));
 
@@ -285,25 +269,18 @@ void WorkerBindings::kvCall(const BindingSpec &binding, const BindingCall &call,
     // settles once the write is committed, so the next request sees it.
     PlatformService::KvPutOptions options;
     QByteArray value;
-    if (call.method == u"put") {
-        value = bytesOf(call.args.value(1));
-        const QVariantMap o = call.args.value(2).toMap();
-        if (o.contains(QStringLiteral("expiration")))
-            options.expiration = qint64(o.value(QStringLiteral("expiration")).toDouble());
-        if (o.contains(QStringLiteral("expirationTtl")))
-            options.expirationTtl = qint64(o.value(QStringLiteral("expirationTtl")).toDouble());
-        const QVariant metadata = o.value(QStringLiteral("metadata"));
-        if (metadata.isValid() && !metadata.isNull())
-            options.metadata
-                    = QJsonDocument::fromVariant(QVariantMap {{QStringLiteral("m"), metadata}})
-                              .toJson(QJsonDocument::Compact)
-                              .mid(5)
-                              .chopped(1);
+    if (put) {
+        value = put->value;
+        options.expiration = put->expiration;
+        options.expirationTtl = put->expirationTtl;
+        if (put->metadata.isValid() && !put->metadata.isNull())
+            options.metadata = metadataJson(put->metadata);
     }
-    const bool put = call.method == u"put";
+    const QString key = put ? put->key : remove->key;
     QMetaObject::invokeMethod(
             &m_service,
-            [service = &m_service, nsId, key, value, options, put, done = std::move(done)] {
+            [service = &m_service, nsId, key, value, options, put = bool(put),
+             done = std::move(done)] {
                 const Result<void> r = put ? service->kvPut(nsId, key, value, options)
                                            : service->kvDelete(nsId, key);
                 done(r ? BindingResult::success() : BindingResult::failure(r.errorMessage()));

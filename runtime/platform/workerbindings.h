@@ -14,15 +14,14 @@ namespace switchyard::platform {
 class PlatformService;
 
 // What one Invocation's `env` bindings do: KV reads from memory and writes through the platform
-// service, Analytics Engine data points, dispatch namespace Fetchers and service bindings. One per
-// Invocation, so per-invocation counts (data points written, Fetcher handles) live here. Deny by
-// default: a name the Worker is not bound to answers an error.
+// service, Analytics Engine data points, dispatch namespace Fetchers and service bindings. Calls
+// arrive typed (engine::calls); the engine counted what limits count (subrequests, data points).
+// One per Invocation, so its Fetcher handles live here. Deny by default: a name the Worker is not
+// bound to answers an error.
 class WorkerBindings : public engine::BindingHost,
                        public std::enable_shared_from_this<WorkerBindings>
 {
 public:
-    static constexpr int kMaxDataPointsPerInvocation = 25;
-
     WorkerBindings(WorkerInvoker &dispatcher, PlatformService &service, WorkerContext context);
 
     // The `env` descriptors of CONTRACT.md for `bindings`, plus `extra` values (outbound
@@ -53,18 +52,19 @@ private:
     const BindingSpec *binding(const QString &name) const;
     // Completes a fetch-shaped call with the Worker's response (or its failure).
     static WorkerInvoker::Done fetched(const QString &url, engine::BindingCompletion done);
-    engine::BindingResult writeDataPoint(const BindingSpec &binding, const QVariantList &args);
-    engine::BindingResult dispatchGet(const BindingSpec &binding, const QVariantList &args);
+    engine::BindingResult writeDataPoint(const BindingSpec &binding,
+                                         const engine::calls::WriteDataPoint &write);
+    engine::BindingResult dispatchGet(const BindingSpec &binding,
+                                      const engine::calls::DispatchGet &get);
     void kvCall(const BindingSpec &binding, const engine::BindingCall &call,
                 engine::BindingCompletion done);
-    void fetcherCall(const BindingSpec &binding, const engine::BindingCall &call,
+    void fetcherCall(const BindingSpec &binding, const engine::calls::Fetch &fetch,
                      engine::BindingCompletion done);
 
     WorkerInvoker &m_dispatcher; // the Dispatcher, seen through what bindings need of it
     PlatformService &m_service;
     const WorkerContext m_context;
     std::mutex m_mutex;
-    int m_dataPoints = 0;
     int m_nextHandle = 1;
     QHash<int, FetcherHandle> m_handles;
 };

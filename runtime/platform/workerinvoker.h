@@ -63,6 +63,6 @@ public:
 };
 
 // An Invocation that could not even start, as a result a Fetcher rejects with.
-engine::InvocationResult failedInvocation(const QString &outcome, const QString &message);
+engine::InvocationResult failedInvocation(engine::Outcome outcome, const QString &message);
 
 } // namespace switchyard::platform

@@ -113,8 +113,8 @@ inline InvocationResult invoke(Engine &engine, const ScriptPtr &script, RequestD
     engine.invokeFetch(script, std::move(request), std::move(env), limits, host, waiter.callback());
     if (!waiter.waitFor(1)) {
         InvocationResult timeout;
-        timeout.outcome = QStringLiteral("test-timeout");
-        timeout.error = QStringLiteral("the test gave up waiting");
+        timeout.outcome = Outcome::Canceled;
+        timeout.error = QStringLiteral("test-timeout: the test gave up waiting");
         return timeout;
     }
     return waiter.results().first();
@@ -123,8 +123,17 @@ inline InvocationResult invoke(Engine &engine, const ScriptPtr &script, RequestD
 inline QString bodyOf(const InvocationResult &result)
 {
     if (!result.response)
-        return QStringLiteral("<no response: %1 %2>").arg(result.outcome, result.error);
+        return QStringLiteral("<no response: %1 %2>")
+                .arg(outcomeName(result.outcome), result.error);
     return QString::fromUtf8(result.response->body);
 }
 
 } // namespace enginetest
+
+namespace switchyard::engine {
+// QCOMPARE's message for an Outcome: its name, not its number.
+inline char *toString(Outcome outcome)
+{
+    return qstrdup(outcomeName(outcome).latin1());
+}
+} // namespace switchyard::engine

@@ -307,7 +307,7 @@ void tst_EngineLimits::noisyNeighbour()
                                     .arg(result.wallTimeMs)));
         // Starved beside other processes (the stress run), the wall limit may end it instead.
         QVERIFY(spinner.waitFor(1, 60000));
-        const QString outcome = spinner.results().first().outcome;
+        const QString outcome = outcomeName(spinner.results().first().outcome);
         QVERIFY2(outcome == QLatin1String("exceededCpu") || outcome == QLatin1String("canceled"),
                  qPrintable(outcome));
     }
@@ -337,7 +337,7 @@ void tst_EngineLimits::spinningWorkerMovesToTheLongLane()
     QVERIFY2(spinner.count() == 0,
              qPrintable(QStringLiteral("the quiet Worker waited for the spinner's limit (%1, "
                                        "%2 ms CPU; the quiet one took %3 ms)")
-                                .arg(spinner.results().value(0).outcome)
+                                .arg(outcomeName(spinner.results().value(0).outcome))
                                 .arg(spinner.results().value(0).cpuTimeMs)
                                 .arg(result.wallTimeMs)));
     QVERIFY(spinner.waitFor(1, 60000));
@@ -385,7 +385,7 @@ void tst_EngineLimits::longLaneYieldsToShortWork()
     const InvocationResult result = spinner.results().first();
     QVERIFY2(result.outcome == QLatin1String("exceededCpu")
                      || result.outcome == QLatin1String("canceled"),
-             qPrintable(result.outcome));
+             qPrintable(outcomeName(result.outcome)));
     qInfo("long lane beside short work: %.1f ms wall for %.1f ms CPU", result.wallTimeMs,
           result.cpuTimeMs);
     QVERIFY2(result.wallTimeMs >= 2 * result.cpuTimeMs,

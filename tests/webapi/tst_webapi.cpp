@@ -94,10 +94,12 @@ public:
 
     BindingResult call(const BindingCall &call) override
     {
-        if (call.binding == QLatin1String("AE") && call.method == QLatin1String("writeDataPoint"))
-            return writeDataPoint(call.args.value(0).toMap());
-        if (call.binding == QLatin1String("DISPATCHER") && call.method == QLatin1String("get")) {
-            const QString name = call.args.value(0).toString();
+        if (const auto *write = call.as<calls::WriteDataPoint>();
+            write && call.binding == QLatin1String("AE"))
+            return writeDataPoint(*write);
+        if (const auto *get = call.as<calls::DispatchGet>();
+            get && call.binding == QLatin1String("DISPATCHER")) {
+            const QString name = get->worker;
             if (name != QLatin1String("echo") && name != QLatin1String("thrower"))
                 return BindingResult::failure(QStringLiteral("Worker not found."));
             std::lock_guard lock(m_mutex);
@@ -111,22 +113,21 @@ public:
     void callAsync(const BindingCall &call, BindingCompletion done) override
     {
         if (call.binding == QLatin1String("KV"))
-            return done(kv(call.method, call.args));
-        if (call.method != QLatin1String("fetch"))
+            return done(kv(call));
+        const auto *fetch = call.as<calls::Fetch>();
+        if (!fetch)
             return done(BindingResult::failure(QStringLiteral("unknown method ") + call.method));
         ScriptPtr target = m_echo;
         if (call.binding == QLatin1String("DISPATCHER")) {
             std::lock_guard lock(m_mutex);
-            const QString name = m_handles.value(int(call.args.value(0).toDouble()) - 1);
+            const QString name = m_handles.value(fetch->handle - 1);
             if (name.isEmpty())
                 return done(BindingResult::failure(QStringLiteral("bad handle")));
             target = name == QLatin1String("echo") ? m_echo : m_thrower;
         } else if (call.binding != QLatin1String("SVC")) {
             return done(BindingResult::failure(QStringLiteral("unknown binding ") + call.binding));
         }
-        if (!call.request || call.args.size() != 1)
-            return done(BindingResult::failure(QStringLiteral("fetch() without a typed request")));
-        RequestData request = *call.request;
+        RequestData request = fetch->request;
         const QString url = request.url;
         const QVariantList env = {text("FROM", "plain_text", QStringLiteral("dispatcher"))};
         m_engine.invokeFetch(
@@ -168,41 +169,34 @@ private:
         QVariant metadata;
     };
 
-    BindingResult kv(const QString &method, const QVariantList &args)
+    BindingResult kv(const BindingCall &call)
     {
         std::lock_guard lock(m_mutex);
-        const QString key = args.value(0).toString();
-        if (method == QLatin1String("get")) {
-            auto it = m_kv.find(key);
+        if (const auto *get = call.as<calls::KvGet>()) {
+            auto it = m_kv.find(get->key);
             if (it == m_kv.end())
                 return BindingResult::success(jsNull());
-            if (args.value(1).toString() == QLatin1String("value"))
+            if (!get->withMetadata)
                 return BindingResult::success(it->second.value);
             return BindingResult::success(
                     QVariantMap {{QStringLiteral("value"), it->second.value},
                                  {QStringLiteral("metadata"),
                                   it->second.metadata.isValid() ? it->second.metadata : jsNull()}});
         }
-        if (method == QLatin1String("put")) {
-            if (key.isEmpty())
+        if (const auto *put = call.as<calls::KvPut>()) {
+            if (put->key.isEmpty())
                 return BindingResult::failure(QStringLiteral("Key names must not be empty."));
-            if (args.value(1).typeId() != QMetaType::QByteArray)
-                return BindingResult::failure(QStringLiteral("put value must be a Uint8Array"));
-            m_kv[key] = {args.value(1).toByteArray(),
-                         args.value(2).toMap().value(QStringLiteral("metadata"))};
+            m_kv[put->key] = {put->value, put->metadata};
             return BindingResult::success();
         }
-        if (method == QLatin1String("delete")) {
-            m_kv.erase(key);
+        if (const auto *remove = call.as<calls::KvDelete>()) {
+            m_kv.erase(remove->key);
             return BindingResult::success();
         }
-        if (method == QLatin1String("list")) {
-            const QVariantMap options = args.value(0).toMap();
-            const QString prefix = options.value(QStringLiteral("prefix")).toString();
-            const int start = options.value(QStringLiteral("cursor")).toString().toInt();
-            const int limit = options.contains(QStringLiteral("limit"))
-                    ? options.value(QStringLiteral("limit")).toInt()
-                    : 1000;
+        if (const auto *list = call.as<calls::KvList>()) {
+            const QString prefix = list->prefix;
+            const int start = list->cursor.toInt();
+            const int limit = list->limit;
             QStringList names;
             for (const auto &[name, entry] : m_kv) {
                 if (name.startsWith(prefix))
@@ -222,16 +216,16 @@ private:
                 out.insert(QStringLiteral("cursor"), QString::number(start + limit));
             return BindingResult::success(out);
         }
-        return BindingResult::failure(QStringLiteral("unknown KV method ") + method);
+        return BindingResult::failure(QStringLiteral("unknown KV method ") + call.method);
     }
 
-    static BindingResult writeDataPoint(const QVariantMap &point)
+    static BindingResult writeDataPoint(const calls::WriteDataPoint &point)
     {
-        if (point.value(QStringLiteral("blobs")).toList().size() > 20)
+        if (point.blobs.size() > 20)
             return BindingResult::failure(QStringLiteral("Cannot have more than 20 blobs"));
-        if (point.value(QStringLiteral("doubles")).toList().size() > 20)
+        if (point.doubles.size() > 20)
             return BindingResult::failure(QStringLiteral("Cannot have more than 20 doubles"));
-        if (point.value(QStringLiteral("indexes")).toList().size() > 1)
+        if (point.indexes.size() > 1)
             return BindingResult::failure(QStringLiteral("Cannot have more than 1 index"));
         return BindingResult::success();
     }
