@@ -157,8 +157,7 @@ bool Application::setUpPlatform()
 
 bool Application::startGui()
 {
-    m_workbench = std::make_unique<models::Workbench>(m_stack->service(), m_stack->dispatcher(),
-                                                      m_stack->databasePath());
+    m_workbench = std::make_unique<models::Workbench>(m_stack->service(), m_stack->dispatcher());
     // Fusion reads as a desktop tool on every platform; QT_QUICK_CONTROLS_STYLE still wins.
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Fusion"));

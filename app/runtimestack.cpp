@@ -79,7 +79,7 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_service->setScriptChecker(m_scripts.get());
     m_dispatcher = std::make_unique<platform::Dispatcher>(*m_engine, *m_service, *m_scripts);
     // The admin API listens first, so its port is refused to Workers before any Worker runs.
-    if (config.admin && !startAdmin(config, path, error))
+    if (config.admin && !startAdmin(config, error))
         return false;
     m_front = std::make_unique<http::DispatchFront>(*m_dispatcher, config.listenerLimits);
     m_port = m_front->listen(config.listen.address, config.listen.port, error);
@@ -141,7 +141,7 @@ bool RuntimeStack::shutdown(std::chrono::milliseconds grace)
     return drained;
 }
 
-bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath, QString *error)
+bool RuntimeStack::startAdmin(const Config &config, QString *error)
 {
     m_adminToken = config.adminToken;
     if (m_adminToken.isEmpty()) {
@@ -152,8 +152,8 @@ bool RuntimeStack::startAdmin(const Config &config, const QString &databasePath,
         m_adminTokenPath = http::admin::tokenFilePath(config.dataDir);
     }
     // On this (the service's) thread: admin changes then need no thread hop.
-    m_admin = std::make_unique<http::AdminApi>(
-            *m_service, http::AdminApi::Config {m_adminToken, databasePath}, config.listenerLimits);
+    m_admin = std::make_unique<http::AdminApi>(*m_service, http::AdminApi::Config {m_adminToken},
+                                               config.listenerLimits);
     m_adminPort = m_admin->listen(config.admin->address, config.admin->port, error);
     if (m_adminPort == 0) {
         *error = QStringLiteral("admin API: %1").arg(*error);

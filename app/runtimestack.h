@@ -77,7 +77,7 @@ public:
     QString databasePath() const;
 
 private:
-    bool startAdmin(const Config &config, const QString &databasePath, QString *error);
+    bool startAdmin(const Config &config, QString *error);
 
     engine::V8Platform &m_v8;
     std::shared_ptr<engine::OutboundPolicy> m_outboundPolicy;

@@ -1,6 +1,6 @@
 #include "analyticsquerymodel.h"
 
-#include "store/analyticssql.h"
+#include "platform/platformservice.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,12 +10,12 @@ namespace switchyard::models {
 
 AnalyticsQueryModel::AnalyticsQueryModel(QObject *parent) : QAbstractListModel(parent) { }
 
-void AnalyticsQueryModel::setDatabasePath(const QString &path)
+void AnalyticsQueryModel::setPlatform(PlatformController *platform)
 {
-    if (m_path == path)
+    if (m_platform == platform)
         return;
-    m_path = path;
-    Q_EMIT databasePathChanged();
+    m_platform = platform;
+    Q_EMIT platformChanged();
 }
 
 void AnalyticsQueryModel::takeJson(const QByteArray &body)
@@ -49,10 +49,10 @@ bool AnalyticsQueryModel::run(const QString &query)
     m_rows.clear();
     m_error.clear();
     m_truncated = false;
-    if (m_path.isEmpty()) {
-        m_error = tr("no database to query");
+    if (!m_platform) {
+        m_error = tr("no platform to query");
     } else {
-        const store::AnalyticsAnswer answer = store::runAnalyticsSql(m_path, query);
+        const store::AnalyticsAnswer answer = m_platform->service().queryAnalytics(query);
         m_error = answer.error;
         if (m_error.isEmpty()) {
             if (answer.contentType.contains("json") && answer.body.trimmed().startsWith('{')) {

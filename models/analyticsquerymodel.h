@@ -1,19 +1,21 @@
 #pragma once
 
+#include "platformcontroller.h"
+
 #include <QAbstractListModel>
+#include <QPointer>
 #include <QQmlEngine>
 
 namespace switchyard::models {
 
 // The Analytics view's SQL box: runs an Analytics Engine SQL query over the stored data points
-// (store::runAnalyticsSql: translated to SQLite, on a read-only connection of its own) and holds
-// the result, one row per result row.
+// through the platform (PlatformService::queryAnalytics, as the admin API does) and holds the
+// result, one row per result row.
 class AnalyticsQueryModel : public QAbstractListModel
 {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(
-            QString databasePath READ databasePath WRITE setDatabasePath NOTIFY databasePathChanged)
+    Q_PROPERTY(PlatformController *platform READ platform WRITE setPlatform NOTIFY platformChanged)
     Q_PROPERTY(QStringList columns READ columns NOTIFY resultChanged)
     Q_PROPERTY(QString error READ error NOTIFY resultChanged)
     Q_PROPERTY(bool truncated READ truncated NOTIFY resultChanged)
@@ -24,8 +26,8 @@ public:
 
     explicit AnalyticsQueryModel(QObject *parent = nullptr);
 
-    QString databasePath() const { return m_path; }
-    void setDatabasePath(const QString &path);
+    PlatformController *platform() const { return m_platform; }
+    void setPlatform(PlatformController *platform);
     QStringList columns() const { return m_columns; }
     QString error() const { return m_error; }
     bool truncated() const { return m_truncated; }
@@ -40,13 +42,13 @@ public:
     static constexpr int kMaxRows = 5000;
 
 Q_SIGNALS:
-    void databasePathChanged();
+    void platformChanged();
     void resultChanged();
 
 private:
     void takeJson(const QByteArray &body);
 
-    QString m_path;
+    QPointer<PlatformController> m_platform;
     QStringList m_columns;
     QList<QStringList> m_rows;
     QString m_error;

@@ -64,10 +64,9 @@ KvEntryModel::Row KvEntryModel::makeRow(const QString &key, const QByteArray &va
         row.problem = m_platform->checkRoute(key, row.value);
         break;
     case Plans: {
-        const QJsonObject limits = QJsonDocument::fromJson(value).object();
-        row.cpuMs = limits.value(QLatin1String("cpuMs")).toInt();
-        row.subRequests = limits.value(QLatin1String("subRequests"))
-                                  .toInt(limits.value(QLatin1String("subrequests")).toInt());
+        const conventions::PlanLimits plan = conventions::readPlan(value);
+        row.cpuMs = plan.cpuMs.value_or(0);
+        row.subRequests = plan.subRequests.value_or(0);
         if (row.cpuMs <= 0 || row.subRequests <= 0)
             row.problem = tr("not a plan: expected {\"cpuMs\": N, \"subRequests\": N}");
         break;

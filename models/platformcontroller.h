@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dispatcherconventions.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -91,9 +93,9 @@ private:
     QString kvId(const QString &title, QString *error) const;
 
     platform::PlatformService &m_service;
-    QString m_routingTable = QStringLiteral("USER_ROUTING");
-    QString m_plansTable = QStringLiteral("PLANS");
-    QString m_customersTable = QStringLiteral("CUSTOMERS");
+    QString m_routingTable = QLatin1String(conventions::kRoutingTable);
+    QString m_plansTable = QLatin1String(conventions::kPlansTable);
+    QString m_customersTable = QLatin1String(conventions::kCustomersTable);
 };
 
 // The setPlatform of an object that follows the platform's changes: drops `receiver`'s

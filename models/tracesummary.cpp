@@ -1,5 +1,7 @@
 #include "tracesummary.h"
 
+#include "dispatcherconventions.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -56,16 +58,16 @@ QString violationKind(const store::TraceRecord &trace)
 {
     using engine::Outcome;
     if (trace.outcome == engine::outcomeName(Outcome::ExceededCpu))
-        return QStringLiteral("cpu_limit_exceeded");
+        return QLatin1String(conventions::kCpuLimitExceeded);
     if (trace.outcome == engine::outcomeName(Outcome::ExceededMemory))
-        return QStringLiteral("memory_limit_exceeded");
+        return QLatin1String(conventions::kMemoryLimitExceeded);
     // The (N+1)-th fetch() throws inside the user Worker; uncaught, it ends the invocation.
     for (const QJsonValue &v : trace.exceptions)
         if (v.toObject()
                     .value(QLatin1String("message"))
                     .toString()
                     .contains(QLatin1String("Too many subrequests")))
-            return QStringLiteral("subrequest_limit_exceeded");
+            return QLatin1String(conventions::kSubrequestLimitExceeded);
     return {};
 }
 

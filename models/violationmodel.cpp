@@ -9,8 +9,18 @@
 
 namespace switchyard::models {
 
-ViolationModel::ViolationModel(QObject *parent) : QAbstractListModel(parent)
+ViolationModel::ViolationModel(QObject *parent)
+    : WindowFilter(parent), m_rows({{TimeRole, "time"},
+                                    {WorkerRole, "worker"},
+                                    {NamespaceRole, "namespaceName"},
+                                    {PlanRole, "plan"},
+                                    {KindRole, "kind"},
+                                    {CpuUsedRole, "cpuUsed"},
+                                    {LimitRole, "limit"},
+                                    {UrlRole, "url"}},
+                                   rowData)
 {
+    setSource(&m_rows, {WorkerRole, PlanRole, KindRole, UrlRole, NamespaceRole});
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         const qint64 horizon
@@ -36,25 +46,10 @@ void ViolationModel::setPlatform(PlatformController *platform)
     Q_EMIT platformChanged();
 }
 
-void ViolationModel::setFilter(const QString &filter)
-{
-    if (m_filter == filter)
-        return;
-    m_filter = filter;
-    rebuild();
-    Q_EMIT filterChanged();
-}
-
 void ViolationModel::setMaxRows(int rows)
 {
-    rows = qMax(1, rows);
-    if (m_maxRows == rows)
-        return;
-    m_maxRows = rows;
-    if (m_window.size() > m_maxRows)
-        m_window.resize(m_maxRows);
-    rebuild();
-    Q_EMIT maxRowsChanged();
+    if (m_rows.setMaxRows(rows))
+        Q_EMIT maxRowsChanged();
 }
 
 int ViolationModel::lastMinute() const
@@ -102,47 +97,18 @@ ViolationModel::Row ViolationModel::makeRow(const store::TraceRecord &trace,
         // What the dispatcher would have chosen for this Worker at this moment.
         row.plan = m_platform->kvValue(m_platform->customersTable(), s.scriptName);
         if (!row.plan.isEmpty()) {
-            const QJsonObject limits
-                    = QJsonDocument::fromJson(
-                              m_platform->kvValue(m_platform->plansTable(), row.plan).toUtf8())
-                              .object();
-            if (kind == QLatin1String("cpu_limit_exceeded")
-                && limits.contains(QLatin1String("cpuMs")))
-                row.limit = tr("%1 ms CPU").arg(limits.value(QLatin1String("cpuMs")).toInt());
-            else if (kind == QLatin1String("subrequest_limit_exceeded")
-                     && limits.contains(QLatin1String("subRequests")))
-                row.limit = tr("%1 subrequests")
-                                    .arg(limits.value(QLatin1String("subRequests")).toInt());
+            const conventions::PlanLimits limits = conventions::readPlan(
+                    m_platform->kvValue(m_platform->plansTable(), row.plan).toUtf8());
+            if (kind == QLatin1String(conventions::kCpuLimitExceeded) && limits.cpuMs)
+                row.limit = tr("%1 ms CPU").arg(*limits.cpuMs);
+            else if (kind == QLatin1String(conventions::kSubrequestLimitExceeded)
+                     && limits.subRequests)
+                row.limit = tr("%1 subrequests").arg(*limits.subRequests);
         }
     }
-    if (row.limit.isEmpty() && kind == QLatin1String("memory_limit_exceeded"))
+    if (row.limit.isEmpty() && kind == QLatin1String(conventions::kMemoryLimitExceeded))
         row.limit = tr("isolate heap");
     return row;
-}
-
-bool ViolationModel::accepts(const Row &row) const
-{
-    if (m_filter.isEmpty())
-        return true;
-    for (const QString *field :
-         {&row.worker, &row.plan, &row.kind, &row.url, &row.dispatchNamespace})
-        if (field->contains(m_filter, Qt::CaseInsensitive))
-            return true;
-    return false;
-}
-
-void ViolationModel::rebuild()
-{
-    QList<Row> rows;
-    for (const Row &row : std::as_const(m_window))
-        if (accepts(row))
-            rows.append(row);
-    const bool countChanges = rows.size() != m_rows.size();
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-    if (countChanges)
-        Q_EMIT countChanged();
 }
 
 void ViolationModel::append(const QList<store::TraceRecord> &traces)
@@ -162,53 +128,22 @@ void ViolationModel::append(const QList<store::TraceRecord> &traces)
     if (fresh.isEmpty())
         return;
     std::sort(m_times.begin(), m_times.end());
-    if (fresh.size() > m_maxRows)
-        fresh.resize(m_maxRows);
-    m_window = fresh + m_window;
-    if (m_window.size() > m_maxRows)
-        m_window.resize(m_maxRows);
-    QList<Row> shown;
-    for (const Row &row : std::as_const(fresh))
-        if (accepts(row))
-            shown.append(row);
-    if (!shown.isEmpty()) {
-        const qsizetype keep = qMax<qsizetype>(0, m_maxRows - shown.size());
-        if (m_rows.size() > keep) {
-            beginRemoveRows({}, int(keep), int(m_rows.size()) - 1);
-            m_rows.resize(keep);
-            endRemoveRows();
-        }
-        beginInsertRows({}, 0, int(shown.size()) - 1);
-        m_rows = shown + m_rows;
-        endInsertRows();
-        Q_EMIT countChanged();
-    }
+    m_rows.prepend(std::move(fresh));
     Q_EMIT statsChanged();
 }
 
 void ViolationModel::clear()
 {
-    m_window.clear();
+    m_rows.clear();
     m_times.clear();
     m_byWorker.clear();
     m_byKind.clear();
     m_total = 0;
-    beginResetModel();
-    m_rows.clear();
-    endResetModel();
-    Q_EMIT countChanged();
     Q_EMIT statsChanged();
 }
 
-int ViolationModel::rowCount(const QModelIndex &parent) const
+QVariant ViolationModel::rowData(const Row &row, int role)
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-QVariant ViolationModel::data(const QModelIndex &index, int role) const
-{
-    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
-    const Row &row = m_rows.at(index.row());
     switch (role) {
     case TimeRole:
         return row.time;
@@ -229,13 +164,6 @@ QVariant ViolationModel::data(const QModelIndex &index, int role) const
         return row.url;
     }
     return {};
-}
-
-QHash<int, QByteArray> ViolationModel::roleNames() const
-{
-    return {{TimeRole, "time"},   {WorkerRole, "worker"}, {NamespaceRole, "namespaceName"},
-            {PlanRole, "plan"},   {KindRole, "kind"},     {CpuUsedRole, "cpuUsed"},
-            {LimitRole, "limit"}, {UrlRole, "url"}};
 }
 
 } // namespace switchyard::models

@@ -1,9 +1,10 @@
 #pragma once
 
 #include "platformcontroller.h"
+#include "recentrows.h"
 #include "tracefeed.h"
+#include "windowfilter.h"
 
-#include <QAbstractListModel>
 #include <QDateTime>
 #include <QPointer>
 #include <QQmlEngine>
@@ -15,15 +16,13 @@ namespace switchyard::models {
 // memory, or hit its subrequest limit. The customer's plan and the limit come from the customers
 // and plans tables the dispatcher reads (looked up when the violation arrives). Also counts per
 // Worker and per kind since the window opened, and a per-bucket timeline for the chart.
-class ViolationModel : public QAbstractListModel
+class ViolationModel : public WindowFilter
 {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(TraceFeed *feed READ feed WRITE setFeed NOTIFY feedChanged)
     Q_PROPERTY(PlatformController *platform READ platform WRITE setPlatform NOTIFY platformChanged)
-    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged)
     Q_PROPERTY(int maxRows READ maxRows WRITE setMaxRows NOTIFY maxRowsChanged)
-    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int total READ total NOTIFY statsChanged)
     Q_PROPERTY(int lastMinute READ lastMinute NOTIFY statsChanged)
     Q_PROPERTY(QVariantList countsByWorker READ countsByWorker NOTIFY statsChanged)
@@ -50,9 +49,7 @@ public:
     void setFeed(TraceFeed *feed);
     PlatformController *platform() const { return m_platform; }
     void setPlatform(PlatformController *platform);
-    QString filter() const { return m_filter; }
-    void setFilter(const QString &filter);
-    int maxRows() const { return m_maxRows; }
+    int maxRows() const { return m_rows.maxRows(); }
     void setMaxRows(int rows);
 
     int total() const { return m_total; }
@@ -61,10 +58,6 @@ public:
     QVariantList countsByKind() const { return sortedCounts(m_byKind); }
     QVariantList timeline() const;
     int bucketSeconds() const { return kBucketSeconds; }
-
-    int rowCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
-    QHash<int, QByteArray> roleNames() const override;
 
     Q_INVOKABLE void clear();
     void append(const QList<store::TraceRecord> &traces);
@@ -75,9 +68,7 @@ public:
 Q_SIGNALS:
     void feedChanged();
     void platformChanged();
-    void filterChanged();
     void maxRowsChanged();
-    void countChanged();
     void statsChanged();
 
 private:
@@ -92,21 +83,17 @@ private:
         QString limit;
         QString url;
     };
-    bool accepts(const Row &row) const;
-    void rebuild();
+    static QVariant rowData(const Row &row, int role);
     Row makeRow(const store::TraceRecord &trace, const QString &kind) const;
     static QVariantList sortedCounts(const QHash<QString, int> &counts);
 
     QPointer<TraceFeed> m_feed;
     QPointer<PlatformController> m_platform;
-    QList<Row> m_window; // newest first, unfiltered
-    QList<Row> m_rows;
+    RecentRows<Row> m_rows;
     QList<qint64> m_times; // ms, oldest first, within the timeline's span
     QHash<QString, int> m_byWorker;
     QHash<QString, int> m_byKind;
     int m_total = 0;
-    QString m_filter;
-    int m_maxRows = 2000;
     QTimer m_tick; // the timeline moves on even when nothing happens
 };
 

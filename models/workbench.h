@@ -24,21 +24,18 @@ class Workbench : public QObject
     Q_PROPERTY(PlatformController *platform READ platform CONSTANT)
     Q_PROPERTY(TraceFeed *traces READ traces CONSTANT)
     Q_PROPERTY(PlaygroundController *playground READ playground CONSTANT)
-    Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
 public:
     Workbench(platform::PlatformService &service, platform::Dispatcher &dispatcher,
-              QString databasePath, QObject *parent = nullptr);
+              QObject *parent = nullptr);
 
     PlatformController *platform() { return &m_platform; }
     TraceFeed *traces() { return &m_traces; }
     PlaygroundController *playground() { return &m_playground; }
-    QString databasePath() const { return m_databasePath; }
 
 private:
     PlatformController m_platform;
     TraceFeed m_traces;
     PlaygroundController m_playground;
-    QString m_databasePath;
 };
 
 } // namespace switchyard::models

@@ -20,7 +20,7 @@ Pane {
         platform: view.workbench.platform
         filter: filterField.text
     }
-    AnalyticsQueryModel { id: query; databasePath: view.workbench.databasePath }
+    AnalyticsQueryModel { id: query; platform: view.workbench.platform }
 
     function runQuery() {
         query.run(sqlArea.text)

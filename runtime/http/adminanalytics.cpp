@@ -5,11 +5,10 @@
 #include "adminenvelope.h"
 
 #include "platform/platformservice.h"
-#include "store/analyticssql.h"
 
 namespace switchyard::http::admin {
 
-HttpResponse handleAnalyticsSql(const AdminCall &call, const QString &databasePath)
+HttpResponse handleAnalyticsSql(const AdminCall &call)
 {
     if (!call.path.isEmpty())
         return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
@@ -24,8 +23,7 @@ HttpResponse handleAnalyticsSql(const AdminCall &call, const QString &databasePa
         return failure(400, kBadRequest,
                        QStringLiteral("Send the SQL text as the request body, e.g. SHOW TABLES"));
     // Data points are written in batches off the request path; a query sees all written so far.
-    call.service.flushAppends();
-    const store::AnalyticsAnswer answer = store::runAnalyticsSql(databasePath, text);
+    const store::AnalyticsAnswer answer = call.service.queryAnalytics(text);
     if (!answer.error.isEmpty())
         return failure(422, kBadRequest, QStringLiteral("SQL error: %1").arg(answer.error));
     return rawBody(200, answer.contentType, answer.body);

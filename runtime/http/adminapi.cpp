@@ -111,7 +111,7 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     else if (under({"storage", "kv", "namespaces"}))
         response = handleKv(call);
     else if (under({"analytics_engine", "sql"}))
-        response = handleAnalyticsSql(call, m_config.databasePath);
+        response = handleAnalyticsSql(call);
     else
         response = failure(404, kNoRoute, QStringLiteral("No route for that URI"));
     qCDebug(lcHttp).noquote() << "admin API:" << request.method << encodedPath << "->"

@@ -26,7 +26,6 @@ public:
     struct Config
     {
         QString token; // the bearer token every request must carry
-        QString databasePath; // read by Analytics Engine SQL on its own read-only connection
     };
 
     AdminApi(platform::PlatformService &service, Config config, ListenerLimits limits = {},

@@ -37,7 +37,7 @@ struct AdminCall
 HttpResponse handleDispatchNamespaces(const AdminCall &call);
 HttpResponse handlePlatformWorkers(const AdminCall &call);
 HttpResponse handleKv(const AdminCall &call);
-HttpResponse handleAnalyticsSql(const AdminCall &call, const QString &databasePath);
+HttpResponse handleAnalyticsSql(const AdminCall &call);
 
 // 405 in Cloudflare's envelope, naming what the path accepts.
 HttpResponse methodNotAllowed(const AdminCall &call, const char *allowed);

@@ -910,4 +910,10 @@ void PlatformService::flushAppends()
         m_appendWriter->flush();
 }
 
+store::AnalyticsAnswer PlatformService::queryAnalytics(const QString &sql)
+{
+    flushAppends();
+    return store::runAnalyticsSql(m_database.path(), sql);
+}
+
 } // namespace switchyard::platform

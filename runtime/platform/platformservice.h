@@ -4,6 +4,7 @@
 #include "kvview.h"
 #include "platformview.h"
 #include "result.h"
+#include "store/analyticssql.h"
 #include "store/records.h"
 
 #include <QObject>
@@ -143,6 +144,10 @@ public:
     void appendTraceRow(std::function<store::TraceRow()> makeRow);
     // Blocks until appended traces and data points are committed.
     void flushAppends();
+    // Analytics Engine's SQL API over every data point appended so far (it flushes first). Runs
+    // on a read-only connection of its own to this service's database, so neither the GUI nor
+    // the admin API needs to know where that file is. Any thread.
+    store::AnalyticsAnswer queryAnalytics(const QString &sql);
 
 Q_SIGNALS:
     void namespacesChanged();

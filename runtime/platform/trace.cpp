@@ -4,46 +4,6 @@
 
 namespace switchyard::platform {
 
-store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
-                             const QStringList &tags, const engine::RequestData &request,
-                             qint64 startedAt, const engine::InvocationResult &result)
-{
-    store::TraceRecord t;
-    t.scriptName = scriptName;
-    t.dispatchNamespace = dispatchNamespace;
-    t.scriptTags = tags;
-    QJsonObject headers;
-    for (const auto &[name, value] : request.headers) {
-        const QString lower = name.toLower();
-        // Several values of one header are combined, as Headers objects do.
-        headers.insert(lower,
-                       headers.contains(lower)
-                               ? headers.value(lower).toString() + QStringLiteral(", ") + value
-                               : value);
-    }
-    QJsonObject event {{QStringLiteral("request"),
-                        QJsonObject {{QStringLiteral("url"), request.url},
-                                     {QStringLiteral("method"), request.method},
-                                     {QStringLiteral("headers"), headers}}}};
-    if (result.response)
-        event.insert(QStringLiteral("response"),
-                     QJsonObject {{QStringLiteral("status"), result.response->status}});
-    t.event = event;
-    t.eventTimestamp = startedAt;
-    for (const auto &log : result.logs)
-        t.logs.append(QJsonObject {{QStringLiteral("message"), QJsonArray {log.message}},
-                                   {QStringLiteral("level"), log.level},
-                                   {QStringLiteral("timestamp"), double(log.timestamp)}});
-    for (const auto &e : result.exceptions)
-        t.exceptions.append(QJsonObject {{QStringLiteral("name"), e.name},
-                                         {QStringLiteral("message"), e.message},
-                                         {QStringLiteral("timestamp"), double(e.timestamp)}});
-    t.outcome = engine::outcomeName(result.outcome);
-    t.cpuTime = qRound64(result.cpuTimeMs);
-    t.wallTime = qRound64(result.wallTimeMs);
-    return t;
-}
-
 namespace {
 // A JSON string as QJsonDocument's compact form writes it. Written through a pointer into room
 // made up front: appending byte by byte was most of the writer thread's row building.
@@ -130,10 +90,11 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
     row.dispatchNamespace = dispatchNamespace;
     row.scriptTags = tags.isEmpty() ? QByteArrayLiteral("[]")
                                     : store::compactJson(QJsonArray::fromStringList(tags));
-    // QJsonObject keeps its keys sorted, so does this: the same text makeTrace's event gives.
+    // Keys in sorted order, as QJsonDocument writes them: the text reads back into a QJsonObject
+    // and writes out again unchanged (store::traceRow(makeTrace(...)) == makeTraceRow(...)).
     std::map<QString, QString> headers;
     for (const auto &[name, value] : request.headers) {
-        // Several values of one header are combined, as makeTrace does.
+        // Several values of one header are combined, as Headers objects do.
         auto [it, added] = headers.try_emplace(name.toLower(), value);
         if (!added)
             it->second = it->second + QStringLiteral(", ") + value;
@@ -162,19 +123,35 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
     event += '}';
     row.event = std::move(event);
     row.eventTimestamp = startedAt;
-    if (result.logs.isEmpty() && result.exceptions.isEmpty()) {
-        row.logs = row.exceptions = QByteArrayLiteral("[]");
-    } else {
-        // Rare on the hot path: the QJson form, so numbers are written exactly as makeTrace's.
-        const store::TraceRecord trace
-                = makeTrace(scriptName, dispatchNamespace, tags, request, startedAt, result);
-        row.logs = store::compactJson(trace.logs);
-        row.exceptions = store::compactJson(trace.exceptions);
-    }
+    // Rare on the hot path, so written by QJsonDocument: its number format is the one reading
+    // the row back keeps.
+    QJsonArray logs;
+    for (const auto &log : result.logs)
+        logs.append(QJsonObject {{QStringLiteral("message"), QJsonArray {log.message}},
+                                 {QStringLiteral("level"), log.level},
+                                 {QStringLiteral("timestamp"), double(log.timestamp)}});
+    QJsonArray exceptions;
+    for (const auto &e : result.exceptions)
+        exceptions.append(QJsonObject {{QStringLiteral("name"), e.name},
+                                       {QStringLiteral("message"), e.message},
+                                       {QStringLiteral("timestamp"), double(e.timestamp)}});
+    row.logs = logs.isEmpty() ? QByteArrayLiteral("[]") : store::compactJson(logs);
+    row.exceptions
+            = exceptions.isEmpty() ? QByteArrayLiteral("[]") : store::compactJson(exceptions);
     row.outcome = engine::outcomeName(result.outcome);
     row.cpuTime = qRound64(result.cpuTimeMs);
     row.wallTime = qRound64(result.wallTimeMs);
     return row;
+}
+
+store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
+                             const QStringList &tags, const engine::RequestData &request,
+                             qint64 startedAt, const engine::InvocationResult &result)
+{
+    // Through the row, so that a trace a tail Worker or the Tail view is handed now and the same
+    // trace read back from the store later are one text.
+    return store::traceRecord(
+            makeTraceRow(scriptName, dispatchNamespace, tags, request, startedAt, result));
 }
 
 QJsonObject traceToJson(const store::TraceRecord &t)

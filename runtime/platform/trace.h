@@ -7,14 +7,16 @@
 
 namespace switchyard::platform {
 
-// Cloudflare's TraceItem for one finished Invocation.
-store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
+// The one JSON encoding of a trace. The traces row of one finished Invocation, written directly
+// (no QJson objects for the event): what the store writer thread runs when nobody needs the
+// TraceRecord itself.
+store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchNamespace,
                              const QStringList &tags, const engine::RequestData &request,
                              qint64 startedAt, const engine::InvocationResult &result);
 
-// The traces row of makeTrace(...) (the same text traceRow() makes of it), without building the
-// QJson objects: what the store writer thread runs when nobody needs the TraceRecord itself.
-store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchNamespace,
+// Cloudflare's TraceItem for one finished Invocation: makeTraceRow(...) read back, exactly what
+// the store returns for it later.
+store::TraceRecord makeTrace(const QString &scriptName, const QString &dispatchNamespace,
                              const QStringList &tags, const engine::RequestData &request,
                              qint64 startedAt, const engine::InvocationResult &result);
 

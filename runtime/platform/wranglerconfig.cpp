@@ -5,6 +5,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <toml++/toml.h>
+
+#include <sstream>
+
 namespace switchyard::platform {
 
 namespace {
@@ -23,403 +27,89 @@ QString lineColumn(const QByteArray &text, qsizetype offset)
     return QStringLiteral("%1:%2").arg(line).arg(column);
 }
 
-// A small TOML reader: tables, arrays of tables, dotted keys, strings (basic, literal and their
-// multi-line forms), integers, floats, booleans, arrays and inline tables. Dates stay strings.
-class TomlReader
+// Far beyond any wrangler file, far below what the stack holds.
+constexpr int kMaxNesting = 64;
+
+// toml++ recurses once per part of a dotted key and once per nested array or inline table; a
+// hostile file (`a.a.a...` with 100000 parts) overflows the stack inside toml::parse before it
+// can report anything. This scan runs first and bounds both, skipping strings and comments so
+// that only the file's structure is counted. It reads nothing else: toml++ checks the syntax.
+std::optional<QString> tooDeep(const QByteArray &text)
 {
-public:
-    explicit TomlReader(const QByteArray &text) : m_text(text) { }
+    int depth = 0; // arrays and tables open here
+    int parts = 1; // parts of the key or table name being read
+    const auto three = [&text](qsizetype i, char c) {
+        return i + 2 < text.size() && text.at(i) == c && text.at(i + 1) == c && text.at(i + 2) == c;
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (c == '#') {
+            while (i + 1 < text.size() && text.at(i + 1) != '\n')
+                ++i;
+        } else if (c == '"' || c == '\'') {
+            const bool multi = three(i, c);
+            i += multi ? 3 : 1;
+            for (; i < text.size(); ++i) {
+                if (c == '"' && text.at(i) == '\\') {
+                    ++i;
+                } else if (multi ? three(i, c) : text.at(i) == c) {
+                    // A multi-line string may end in up to two more quotes: """a"""""
+                    i += multi ? 2 : 0;
+                    while (multi && i + 1 < text.size() && text.at(i + 1) == c)
+                        ++i;
+                    break;
+                } else if (!multi && text.at(i) == '\n') {
+                    break;
+                }
+            }
+        } else if (c == '[' || c == '{') {
+            parts = 1;
+            if (++depth > kMaxNesting)
+                return QStringLiteral("%1: arrays and tables nest more than %2 deep")
+                        .arg(lineColumn(text, i))
+                        .arg(kMaxNesting);
+        } else if (c == ']' || c == '}') {
+            parts = 1;
+            depth = qMax(0, depth - 1);
+        } else if (c == '.') {
+            if (++parts > kMaxNesting)
+                return QStringLiteral("%1: a key has more than %2 parts")
+                        .arg(lineColumn(text, i + 1))
+                        .arg(kMaxNesting);
+        } else if (!isalnum(uchar(c)) && c != '_' && c != '-' && c != ' ' && c != '\t') {
+            parts = 1; // "=", ",", a line break: whatever follows starts a new key
+        }
+    }
+    return std::nullopt;
+}
 
-    std::optional<QJsonObject> read(QString *error)
-    {
-        QJsonObject root;
-        QStringList current; // path of the table that keys go to
-        bool currentIsArray = false;
-        while (true) {
-            skipBlank(true);
-            if (atEnd())
-                break;
-            if (peek() == '[') {
-                const bool array = m_text.mid(m_pos, 2) == "[[";
-                m_pos += array ? 2 : 1;
-                QStringList path;
-                if (!readKey(&path))
-                    return fail(error);
-                skipBlank(false);
-                if (!expect(array ? "]]" : "]"))
-                    return fail(error);
-                current = path;
-                currentIsArray = array;
-                if (!openTable(root, path, array))
-                    return fail(error);
-            } else {
-                QStringList key;
-                if (!readKey(&key))
-                    return fail(error);
-                skipBlank(false);
-                if (!expect("="))
-                    return fail(error);
-                skipBlank(false);
-                QJsonValue value;
-                if (!readValue(&value))
-                    return fail(error);
-                if (!assign(root, current, currentIsArray, key, value))
-                    return fail(error);
-            }
-            skipBlank(false);
-            if (!atEnd() && peek() != '\n') {
-                m_error = QStringLiteral("expected the end of the line");
-                return fail(error);
-            }
-        }
-        return root;
-    }
-
-private:
-    std::optional<QJsonObject> fail(QString *error)
-    {
-        *error = QStringLiteral("%1: %2").arg(lineColumn(m_text, m_pos), m_error);
-        return std::nullopt;
-    }
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    char peek() const { return atEnd() ? '\0' : m_text.at(m_pos); }
-    bool expect(const char *token)
-    {
-        const QByteArray t(token);
-        if (m_text.mid(m_pos, t.size()) != t) {
-            m_error = QStringLiteral("expected \"%1\"").arg(QLatin1String(token));
-            return false;
-        }
-        m_pos += t.size();
-        return true;
-    }
-    // Skips spaces and comments; with `newlines`, blank lines too.
-    void skipBlank(bool newlines)
-    {
-        while (!atEnd()) {
-            const char c = peek();
-            if (c == ' ' || c == '\t' || c == '\r' || (newlines && c == '\n')) {
-                ++m_pos;
-            } else if (c == '#') {
-                while (!atEnd() && peek() != '\n')
-                    ++m_pos;
-            } else {
-                break;
-            }
-        }
-    }
-    bool readKey(QStringList *path)
-    {
-        while (true) {
-            skipBlank(false);
-            QString part;
-            if (peek() == '"' || peek() == '\'') {
-                QJsonValue v;
-                if (!readString(&v))
-                    return false;
-                part = v.toString();
-            } else {
-                const qsizetype start = m_pos;
-                while (!atEnd() && (isalnum(uchar(peek())) || peek() == '_' || peek() == '-'))
-                    ++m_pos;
-                if (m_pos == start) {
-                    m_error = QStringLiteral("expected a key");
-                    return false;
-                }
-                part = QString::fromUtf8(m_text.mid(start, m_pos - start));
-            }
-            path->append(part);
-            if (path->size() > kMaxNesting) {
-                m_error = QStringLiteral("a key has more than %1 parts").arg(kMaxNesting);
-                return false;
-            }
-            skipBlank(false);
-            if (peek() != '.')
-                return true;
-            ++m_pos;
-        }
-    }
-    bool readString(QJsonValue *out)
-    {
-        const char quote = peek();
-        const bool multi = m_text.mid(m_pos, 3) == QByteArray(3, quote);
-        m_pos += multi ? 3 : 1;
-        if (multi && peek() == '\n')
-            ++m_pos;
-        QByteArray value;
-        while (true) {
-            if (atEnd()) {
-                m_error = QStringLiteral("unterminated string");
-                return false;
-            }
-            const char c = peek();
-            if (multi && m_text.mid(m_pos, 3) == QByteArray(3, quote)) {
-                m_pos += 3;
-                break;
-            }
-            if (!multi && c == quote) {
-                ++m_pos;
-                break;
-            }
-            if (!multi && c == '\n') {
-                m_error = QStringLiteral("unterminated string");
-                return false;
-            }
-            if (c == '\\' && quote == '"') {
-                ++m_pos;
-                const char e = peek();
-                ++m_pos;
-                switch (e) {
-                case 'n':
-                    value += '\n';
-                    break;
-                case 't':
-                    value += '\t';
-                    break;
-                case 'r':
-                    value += '\r';
-                    break;
-                case '"':
-                    value += '"';
-                    break;
-                case '\\':
-                    value += '\\';
-                    break;
-                case 'u':
-                case 'U': {
-                    const int n = e == 'u' ? 4 : 8;
-                    bool ok = false;
-                    const uint code = m_text.mid(m_pos, n).toUInt(&ok, 16);
-                    if (!ok) {
-                        m_error = QStringLiteral("invalid unicode escape");
-                        return false;
-                    }
-                    m_pos += n;
-                    const char32_t cp = code;
-                    value += QString::fromUcs4(&cp, 1).toUtf8();
-                    break;
-                }
-                case '\n':
-                    if (multi) {
-                        skipBlank(true);
-                        break;
-                    }
-                    [[fallthrough]];
-                default:
-                    m_error = QStringLiteral("invalid escape \"\\%1\"").arg(QLatin1Char(e));
-                    return false;
-                }
-                continue;
-            }
-            value += c;
-            ++m_pos;
-        }
-        *out = QString::fromUtf8(value);
-        return true;
-    }
-    bool readValue(QJsonValue *out)
-    {
-        const char c = peek();
-        if (c == '"' || c == '\'')
-            return readString(out);
-        if (c == '[' || c == '{') {
-            // Each level is a stack frame: a hostile file must not exhaust the stack.
-            if (m_depth == kMaxNesting) {
-                m_error = QStringLiteral("arrays and tables nest more than %1 deep")
-                                  .arg(kMaxNesting);
-                return false;
-            }
-            ++m_depth;
-            const bool ok = readContainer(out);
-            --m_depth;
-            return ok;
-        }
-        return readScalar(out);
-    }
-    bool readContainer(QJsonValue *out)
-    {
-        const char c = peek();
-        if (c == '[') {
-            ++m_pos;
-            QJsonArray array;
-            while (true) {
-                skipBlank(true);
-                if (peek() == ']') {
-                    ++m_pos;
-                    break;
-                }
-                QJsonValue item;
-                if (!readValue(&item))
-                    return false;
-                array.append(item);
-                skipBlank(true);
-                if (peek() == ',') {
-                    ++m_pos;
-                } else if (peek() != ']') {
-                    m_error = QStringLiteral("expected \",\" or \"]\" in an array");
-                    return false;
-                }
-            }
-            *out = array;
-            return true;
-        }
-        if (c == '{') {
-            ++m_pos;
-            QJsonObject table;
-            skipBlank(false);
-            if (peek() == '}') {
-                ++m_pos;
-                *out = table;
-                return true;
-            }
-            while (true) {
-                QStringList key;
-                if (!readKey(&key))
-                    return false;
-                skipBlank(false);
-                if (!expect("="))
-                    return false;
-                skipBlank(false);
-                QJsonValue v;
-                if (!readValue(&v))
-                    return false;
-                if (!assign(table, {}, false, key, v))
-                    return false;
-                skipBlank(false);
-                if (peek() == ',') {
-                    ++m_pos;
-                    continue;
-                }
-                if (!expect("}"))
-                    return false;
-                break;
-            }
-            *out = table;
-            return true;
-        }
-        return false;
-    }
-    bool readScalar(QJsonValue *out)
-    {
-        const qsizetype start = m_pos;
-        while (!atEnd() && !QByteArray(" \t\r\n,]}#").contains(peek()))
-            ++m_pos;
-        QByteArray word = m_text.mid(start, m_pos - start);
-        if (word == "true" || word == "false") {
-            *out = word == "true";
-            return true;
-        }
-        word.replace('_', "");
-        bool ok = false;
-        const qlonglong integer = word.toLongLong(&ok, 0);
-        if (ok) {
-            *out = double(integer);
-            return true;
-        }
-        const double number = word.toDouble(&ok);
-        if (ok) {
-            *out = number;
-            return true;
-        }
-        if (!word.isEmpty() && isdigit(uchar(word.at(0)))) {
-            *out = QString::fromLatin1(word); // a date or time: kept as text
-            return true;
-        }
-        m_pos = start;
-        m_error = QStringLiteral("expected a value");
-        return false;
-    }
-    // Walks `path` from `root`: the table there, empty where the path does not exist yet; the
-    // last element of an array of tables is used. Fails when a part of the path is a value, which
-    // TOML forbids extending (`a = 1` then `a.b = 2`).
-    std::optional<QJsonObject> getPath(const QJsonObject &root, const QStringList &path)
-    {
-        QJsonObject o = root;
-        for (qsizetype i = 0; i < path.size(); ++i) {
-            const QJsonValue v = o.value(path.at(i));
-            const QJsonArray array = v.toArray();
-            if (v.isUndefined() || v.isObject()) {
-                o = v.toObject();
-            } else if (!array.isEmpty() && array.last().isObject()) {
-                o = array.last().toObject();
-            } else {
-                m_error = QStringLiteral("\"%1\" is already defined as a value")
-                                  .arg(path.first(i + 1).join(u'.'));
-                return std::nullopt;
-            }
-        }
+QJsonValue toJson(const toml::node &node)
+{
+    if (const auto *table = node.as_table()) {
+        QJsonObject o;
+        for (const auto &[key, value] : *table)
+            o.insert(QString::fromUtf8(key.data(), qsizetype(key.length())), toJson(value));
         return o;
     }
-    static void setPath(QJsonObject &root, const QStringList &path, const QJsonObject &value)
-    {
-        if (path.isEmpty()) {
-            root = value;
-            return;
-        }
-        QJsonObject child;
-        const QJsonValue existing = root.value(path.first());
-        if (existing.isArray() && !existing.toArray().isEmpty()) {
-            QJsonArray array = existing.toArray();
-            QJsonObject last = array.last().toObject();
-            setPath(last, path.mid(1), value);
-            array.replace(array.size() - 1, last);
-            root.insert(path.first(), array);
-            return;
-        }
-        child = existing.toObject();
-        setPath(child, path.mid(1), value);
-        root.insert(path.first(), child);
+    if (const auto *array = node.as_array()) {
+        QJsonArray a;
+        for (const auto &value : *array)
+            a.append(toJson(value));
+        return a;
     }
-    bool openTable(QJsonObject &root, const QStringList &path, bool array)
-    {
-        const auto found = getPath(root, path.mid(0, path.size() - 1));
-        if (!found)
-            return false;
-        QJsonObject parent = *found;
-        const QJsonValue existing = parent.value(path.last());
-        if (array) {
-            if (!existing.isUndefined() && !existing.isArray()) {
-                m_error = QStringLiteral("\"%1\" is already a table").arg(path.join(u'.'));
-                return false;
-            }
-            QJsonArray a = existing.toArray();
-            a.append(QJsonObject());
-            parent.insert(path.last(), a);
-        } else {
-            if (!existing.isUndefined() && !existing.isObject()) {
-                m_error = QStringLiteral("\"%1\" is already defined").arg(path.join(u'.'));
-                return false;
-            }
-            parent.insert(path.last(), existing.toObject());
-        }
-        setPath(root, path.mid(0, path.size() - 1), parent);
-        return true;
-    }
-    bool assign(QJsonObject &root, const QStringList &table, bool, const QStringList &key,
-                const QJsonValue &value)
-    {
-        const QStringList full = table + key;
-        const auto found = getPath(root, full.mid(0, full.size() - 1));
-        if (!found)
-            return false;
-        QJsonObject parent = *found;
-        if (parent.contains(full.last())) {
-            m_error = QStringLiteral("\"%1\" is defined twice").arg(full.join(u'.'));
-            return false;
-        }
-        parent.insert(full.last(), value);
-        setPath(root, full.mid(0, full.size() - 1), parent);
-        return true;
-    }
-
-    // Far beyond any wrangler file, far below what the stack holds.
-    static constexpr int kMaxNesting = 64;
-
-    const QByteArray &m_text;
-    qsizetype m_pos = 0;
-    int m_depth = 0; // arrays and inline tables open around m_pos
-    QString m_error;
-};
+    if (const auto *s = node.as_string())
+        return QString::fromStdString(s->get());
+    if (const auto *i = node.as_integer())
+        return double(i->get());
+    if (const auto *f = node.as_floating_point())
+        return f->get();
+    if (const auto *b = node.as_boolean())
+        return b->get();
+    // Dates and times: kept as the text TOML writes them.
+    std::ostringstream text;
+    node.visit([&text](const auto &value) { text << value; });
+    return QString::fromStdString(text.str());
+}
 
 // Wrangler's keys that do not change what Switchyard runs; accepted and ignored.
 const QStringList &ignoredKeys()
@@ -631,7 +321,21 @@ std::optional<QJsonObject> parseJsonc(const QByteArray &text, QString *error)
 
 std::optional<QJsonObject> parseToml(const QByteArray &text, QString *error)
 {
-    return TomlReader(text).read(error);
+    if (const auto deep = tooDeep(text)) {
+        *error = *deep;
+        return std::nullopt;
+    }
+    try {
+        const toml::table table = toml::parse(std::string_view(text.constData(), text.size()));
+        return toJson(table).toObject();
+    } catch (const toml::parse_error &e) {
+        *error = QStringLiteral("%1:%2: %3")
+                         .arg(e.source().begin.line)
+                         .arg(e.source().begin.column)
+                         .arg(QString::fromUtf8(e.description().data(),
+                                                qsizetype(e.description().size())));
+        return std::nullopt;
+    }
 }
 
 WranglerConfigResult parseWranglerConfig(const QByteArray &text, const QString &fileName)

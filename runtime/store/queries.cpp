@@ -522,6 +522,20 @@ TraceRow traceRow(const TraceRecord &trace)
             trace.wallTime};
 }
 
+TraceRecord traceRecord(const TraceRow &row)
+{
+    return {row.scriptName,
+            row.dispatchNamespace,
+            stringList(row.scriptTags),
+            jsonObject(row.event),
+            row.eventTimestamp,
+            jsonArray(row.logs),
+            jsonArray(row.exceptions),
+            row.outcome,
+            row.cpuTime,
+            row.wallTime};
+}
+
 void Queries::insertTraces(const QList<TraceRecord> &traces)
 {
     QList<TraceRow> rows;
@@ -570,18 +584,11 @@ QList<TraceRecord> Queries::recentTraces(int limit)
                            " FROM traces ORDER BY id DESC LIMIT ?"),
             {limit});
     while (query.next()) {
-        TraceRecord trace;
-        trace.scriptName = query.value(0).toString();
-        trace.dispatchNamespace = query.value(1).toString();
-        trace.scriptTags = stringList(query.value(2).toByteArray());
-        trace.event = jsonObject(query.value(3).toByteArray());
-        trace.eventTimestamp = query.value(4).toLongLong();
-        trace.logs = jsonArray(query.value(5).toByteArray());
-        trace.exceptions = jsonArray(query.value(6).toByteArray());
-        trace.outcome = query.value(7).toString();
-        trace.cpuTime = query.value(8).toLongLong();
-        trace.wallTime = query.value(9).toLongLong();
-        list.append(trace);
+        list.append(traceRecord({query.value(0).toString(), query.value(1).toString(),
+                                 query.value(2).toByteArray(), query.value(3).toByteArray(),
+                                 query.value(4).toLongLong(), query.value(5).toByteArray(),
+                                 query.value(6).toByteArray(), query.value(7).toString(),
+                                 query.value(8).toLongLong(), query.value(9).toLongLong()}));
     }
     return list;
 }

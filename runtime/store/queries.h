@@ -28,6 +28,8 @@ struct TraceRow
 
 // The row of `trace`.
 TraceRow traceRow(const TraceRecord &trace);
+// The record a stored row reads back as: traceRow(traceRecord(row)) == row.
+TraceRecord traceRecord(const TraceRow &row);
 
 // Every SQL statement of the platform state, typed. Each throws SqlError on failure, so callers
 // group them in Database::transaction() and a failure rolls back the whole change.

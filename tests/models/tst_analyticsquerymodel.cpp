@@ -33,10 +33,11 @@ private Q_SLOTS:
         AnalyticsQueryModel model;
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy path(&model, &AnalyticsQueryModel::databasePathChanged);
-        model.setDatabasePath(fixture.path());
-        model.setDatabasePath(fixture.path());
-        QCOMPARE(path.count(), 1);
+        models::PlatformController platform(*fixture.service);
+        QSignalSpy platformChanged(&model, &AnalyticsQueryModel::platformChanged);
+        model.setPlatform(&platform);
+        model.setPlatform(&platform);
+        QCOMPARE(platformChanged.count(), 1);
         QSignalSpy result(&model, &AnalyticsQueryModel::resultChanged);
         QVERIFY2(model.run(QStringLiteral(
                          "SELECT index1 AS worker, count() AS n FROM limit_violations "

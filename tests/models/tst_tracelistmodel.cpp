@@ -67,6 +67,35 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    // The filter is a proxy over the window: changing it moves only the rows it affects (a
+    // view keeps its other delegates), and it applies to what a paused list shows.
+    void filterMovesRowsWithoutReset()
+    {
+        TraceListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.append({trace(QStringLiteral("a"), {}, QStringLiteral("ok")),
+                      trace(QStringLiteral("b"), {}, QStringLiteral("ok")),
+                      trace(QStringLiteral("c"), {}, QStringLiteral("ok"))});
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy count(&model, &TraceListModel::countChanged);
+        model.setFilter(QStringLiteral("b"));
+        QCOMPARE(model.count(), 1);
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(removed.count() >= 1);
+        QCOMPARE(count.count(), 1);
+
+        model.setPaused(true);
+        model.append({trace(QStringLiteral("bb"), {}, QStringLiteral("ok"))});
+        QCOMPARE(model.count(), 1);
+        model.setFilter({});
+        QCOMPARE(model.count(), 3);
+        model.setPaused(false);
+        QCOMPARE(model.count(), 4);
+        QCOMPARE(model.index(0).data(TraceListModel::ScriptRole).toString(), QStringLiteral("bb"));
+    }
+
     void requestTagAndFeed()
     {
         PlatformFixture fixture;

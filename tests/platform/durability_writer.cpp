@@ -1,7 +1,7 @@
 // Helper of tst_durability: writes KV entries through the platform service as fast as it can and
 // prints "ack <key>" for each write only after the service call has returned, until it is killed.
-// (It stands in for `switchyard --headless`, whose wiring of the store comes later; it uses the
-// same Database and PlatformService the app will.)
+// It uses the same Database and PlatformService as `switchyard --headless`, without the rest of the
+// app, so what the test measures is the store's durability alone.
 //
 // usage: durability_writer <database file> <first index>
 #include "platform/clock.h"

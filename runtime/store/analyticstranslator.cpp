@@ -1,122 +1,19 @@
+// ClickHouse's dialect, as Analytics Engine's SQL API accepts it, to SQLite over analytics_rows.
+#include "analyticslexer.h"
 #include "analyticssql.h"
 
 #include <QHash>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QSqlRecord>
-#include <QUuid>
 
 namespace switchyard::store {
 
+using analytics::kMaxQueryBytes;
+using analytics::matchParentheses;
+using analytics::Token;
+using analytics::tokenize;
+
 namespace {
-
-// ClickHouse's max_query_size (bytes) is 262144 by default, its max_parser_depth 1000. The depth
-// here is lower: the translator recurses a few times per level, and SQLite's own parser gives up
-// on the translated query at about 90 levels with nothing better than "parser stack overflow".
-constexpr qsizetype kMaxQueryBytes = 262144;
-constexpr qsizetype kMaxParseDepth = 64;
-
-struct Token
-{
-    enum Kind { Ident, Quoted, String, Number, Symbol };
-    Kind kind = Symbol;
-    QString text; // identifiers as written, strings unquoted
-    qsizetype pos = 0;
-    qsizetype end = 0;
-
-    bool is(const char *keyword) const
-    {
-        return (kind == Ident || kind == Symbol)
-                && text.compare(QLatin1String(keyword), Qt::CaseInsensitive) == 0;
-    }
-};
-
-bool tokenize(const QString &s, QList<Token> *out, QString *error)
-{
-    qsizetype i = 0;
-    const qsizetype n = s.size();
-    while (i < n) {
-        const QChar c = s.at(i);
-        if (c.isSpace()) {
-            ++i;
-        } else if (s.mid(i, 2) == QLatin1String("--")) {
-            while (i < n && s.at(i) != QLatin1Char('\n'))
-                ++i;
-        } else if (s.mid(i, 2) == QLatin1String("/*")) {
-            const qsizetype close = s.indexOf(QLatin1String("*/"), i + 2);
-            if (close < 0) {
-                *error = QStringLiteral("unterminated /* comment at offset %1").arg(i);
-                return false;
-            }
-            i = close + 2;
-        } else if (c.isLetter() || c == QLatin1Char('_')) {
-            const qsizetype start = i;
-            while (i < n && (s.at(i).isLetterOrNumber() || s.at(i) == QLatin1Char('_')))
-                ++i;
-            out->append({Token::Ident, s.mid(start, i - start), start, i});
-        } else if (c.isDigit() || (c == QLatin1Char('.') && i + 1 < n && s.at(i + 1).isDigit())) {
-            const qsizetype start = i;
-            while (i < n && (s.at(i).isDigit() || s.at(i) == QLatin1Char('.')))
-                ++i;
-            if (i < n && (s.at(i) == QLatin1Char('e') || s.at(i) == QLatin1Char('E'))) {
-                ++i;
-                if (i < n && (s.at(i) == QLatin1Char('+') || s.at(i) == QLatin1Char('-')))
-                    ++i;
-                while (i < n && s.at(i).isDigit())
-                    ++i;
-            }
-            out->append({Token::Number, s.mid(start, i - start), start, i});
-        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"') || c == QLatin1Char('`')) {
-            const qsizetype start = i++;
-            QString text;
-            bool closed = false;
-            while (i < n) {
-                const QChar d = s.at(i);
-                if (d == QLatin1Char('\\') && i + 1 < n) {
-                    text += s.at(i + 1);
-                    i += 2;
-                } else if (d == c && i + 1 < n && s.at(i + 1) == c) {
-                    text += c;
-                    i += 2;
-                } else if (d == c) {
-                    ++i;
-                    closed = true;
-                    break;
-                } else {
-                    text += d;
-                    ++i;
-                }
-            }
-            if (!closed) {
-                *error = QStringLiteral("unterminated %1 at offset %2").arg(c).arg(start);
-                return false;
-            }
-            out->append({c == QLatin1Char('\'') ? Token::String : Token::Quoted, text, start, i});
-        } else {
-            static const QStringList twoChar
-                    = {QStringLiteral("<="), QStringLiteral(">="), QStringLiteral("!="),
-                       QStringLiteral("<>"), QStringLiteral("=="), QStringLiteral("||")};
-            const QString two = s.mid(i, 2);
-            if (twoChar.contains(two)) {
-                out->append({Token::Symbol, two, i, i + 2});
-                i += 2;
-            } else if (QStringLiteral("(),*+-/%=<>;.").contains(c)) {
-                out->append({Token::Symbol, QString(c), i, i + 1});
-                ++i;
-            } else {
-                *error = QStringLiteral("unexpected character '%1' at offset %2").arg(c).arg(i);
-                return false;
-            }
-        }
-    }
-    return true;
-}
 
 const QStringList &writeKeywords()
 {
@@ -561,32 +458,6 @@ private:
     const QList<qsizetype> &m_match; // for each '(' the index of its ')', else -1
 };
 
-// For each '(' token the index of its ')' (-1 when unclosed and for other tokens), in one pass.
-// Refuses nesting deeper than kMaxParseDepth: the translator recurses once per level.
-bool matchParentheses(const QList<Token> &tokens, QList<qsizetype> *match, QString *error)
-{
-    match->fill(-1, tokens.size());
-    QList<qsizetype> open;
-    for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const Token &t = tokens.at(i);
-        if (t.kind != Token::Symbol)
-            continue;
-        if (t.text == QLatin1String("(")) {
-            if (open.size() == kMaxParseDepth) {
-                *error = QStringLiteral("Maximum parse depth (%1) exceeded at offset %2: "
-                                        "parentheses and function calls nest deeper than that")
-                                 .arg(kMaxParseDepth)
-                                 .arg(t.pos);
-                return false;
-            }
-            open.append(i);
-        } else if (t.text == QLatin1String(")") && !open.isEmpty()) {
-            (*match)[open.takeLast()] = i;
-        }
-    }
-    return true;
-}
-
 AnalyticsTranslation refuse(const QString &message)
 {
     return {std::nullopt, message};
@@ -811,142 +682,6 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
     }
     query.sql = sql;
     return {query, {}};
-}
-
-namespace {
-
-QJsonValue jsonValue(const QVariant &value, const QString &type)
-{
-    if (value.isNull())
-        return QJsonValue::Null;
-    // ClickHouse quotes 64-bit integers in JSON, so JavaScript clients lose no precision.
-    if (type == QLatin1String("UInt64") || type == QLatin1String("Int64"))
-        return QString::number(value.toLongLong());
-    if (type == QLatin1String("Float64"))
-        return value.toDouble();
-    if (type == QLatin1String("UInt8") || type == QLatin1String("UInt32"))
-        return value.toLongLong();
-    return value.toString();
-}
-
-QString tsvEscape(QString text)
-{
-    return text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('\t'), QStringLiteral("\\t"))
-            .replace(QLatin1Char('\n'), QStringLiteral("\\n"));
-}
-
-} // namespace
-
-AnalyticsAnswer runAnalyticsSql(const QString &databasePath, const QString &text)
-{
-    const AnalyticsTranslation translation = translateAnalyticsSql(text);
-    if (!translation.query)
-        return {{}, {}, translation.error};
-    const AnalyticsQuery &query = *translation.query;
-
-    AnalyticsAnswer answer;
-    const QString connection
-            = QStringLiteral("analytics-sql-") + QUuid::createUuid().toString(QUuid::Id128);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
-        db.setDatabaseName(databasePath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
-        QList<QVariantList> rows;
-        qint64 before = -1;
-        if (!db.open()) {
-            answer.error = QStringLiteral("cannot open the store: %1").arg(db.lastError().text());
-        } else {
-            auto run = [&](const QString &sql, QSqlQuery &q) {
-                // Without this, a query SQLite refuses to parse (one of its own limits) reads as
-                // "Parameter count mismatch" from the bindings below.
-                if (!q.prepare(sql))
-                    return false;
-                for (const QVariant &b : query.bindings) {
-                    if (sql.contains(QLatin1Char('?')))
-                        q.addBindValue(b);
-                }
-                return q.exec();
-            };
-            QSqlQuery known(db);
-            const bool isShow = query.bindings.isEmpty();
-            if (!isShow) {
-                known.prepare(QStringLiteral("SELECT 1 FROM analytics_datasets WHERE name = ?"));
-                known.addBindValue(query.bindings.first());
-                if (known.exec() && !known.next())
-                    answer.error = QStringLiteral("unknown table \"%1\": no Worker has written a "
-                                                  "data point to that dataset (SHOW TABLES lists "
-                                                  "the datasets)")
-                                           .arg(query.bindings.first().toString());
-            }
-            QSqlQuery q(db);
-            if (answer.error.isEmpty() && !run(query.sql, q))
-                answer.error = QStringLiteral("the query failed: %1").arg(q.lastError().text());
-            while (answer.error.isEmpty() && q.next()) {
-                QVariantList row;
-                for (int c = 0; c < query.columns.size(); ++c)
-                    row << q.value(c);
-                rows << row;
-            }
-            if (answer.error.isEmpty() && !query.countSql.isEmpty()) {
-                QSqlQuery count(db);
-                if (run(query.countSql, count) && count.next())
-                    before = count.value(0).toLongLong();
-            }
-        }
-        db.close();
-
-        if (answer.error.isEmpty()) {
-            if (query.format == QLatin1String("JSON")
-                || query.format == QLatin1String("JSONEachRow")) {
-                QJsonArray data;
-                QByteArray lines;
-                for (const QVariantList &row : rows) {
-                    QJsonObject o;
-                    for (int c = 0; c < query.columns.size(); ++c)
-                        o.insert(query.columns.at(c).name,
-                                 jsonValue(row.at(c), query.columns.at(c).type));
-                    data.append(o);
-                    lines += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
-                }
-                if (query.format == QLatin1String("JSONEachRow")) {
-                    answer.body = lines;
-                    answer.contentType = "application/x-ndjson";
-                } else {
-                    QJsonArray meta;
-                    for (const auto &column : query.columns)
-                        meta.append(QJsonObject {{QStringLiteral("name"), column.name},
-                                                 {QStringLiteral("type"), column.type}});
-                    const QJsonObject out {{QStringLiteral("meta"), meta},
-                                           {QStringLiteral("data"), data},
-                                           {QStringLiteral("rows"), int(rows.size())},
-                                           {QStringLiteral("rows_before_limit_at_least"),
-                                            double(before >= 0 ? before : rows.size())}};
-                    answer.body = QJsonDocument(out).toJson(QJsonDocument::Indented);
-                    answer.contentType = "application/json";
-                }
-            } else {
-                QStringList lines;
-                if (query.format == QLatin1String("TabSeparatedWithNames")) {
-                    QStringList names;
-                    for (const auto &column : query.columns)
-                        names << tsvEscape(column.name);
-                    lines << names.join(QLatin1Char('\t'));
-                }
-                for (const QVariantList &row : rows) {
-                    QStringList cells;
-                    for (const QVariant &v : row)
-                        cells << tsvEscape(v.toString());
-                    lines << cells.join(QLatin1Char('\t'));
-                }
-                answer.body = lines.isEmpty() ? QByteArray()
-                                              : (lines.join(QLatin1Char('\n')) + u'\n').toUtf8();
-                answer.contentType = "text/tab-separated-values; charset=UTF-8";
-            }
-        }
-    }
-    QSqlDatabase::removeDatabase(connection);
-    return answer;
 }
 
 } // namespace switchyard::store
