@@ -33,7 +33,7 @@ void tst_TraceEncoding::storedAndServedAgree_data()
     engine::RequestData plain;
     plain.url = QStringLiteral("https://example.com/");
     engine::InvocationResult ok;
-    ok.outcome = QStringLiteral("ok");
+    ok.outcome = engine::Outcome::Ok;
     ok.response = engine::ResponseData {};
     ok.cpuTimeMs = 1.4;
     ok.wallTimeMs = 2.6;
@@ -50,7 +50,7 @@ void tst_TraceEncoding::storedAndServedAgree_data()
                        {QStringLiteral("X-Lone"), lone},
                        {QStringLiteral("X-Ctl"), QStringLiteral("\b\f\n\r")}};
     engine::InvocationResult thrown;
-    thrown.outcome = QStringLiteral("exception");
+    thrown.outcome = engine::Outcome::Exception;
     thrown.logs = {{QStringLiteral("log"), QStringLiteral("hi \"there\""), 1'700'000'000'123},
                    {QStringLiteral("error"), lone, 1'700'000'000'124}};
     thrown.exceptions
