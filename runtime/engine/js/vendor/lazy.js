@@ -1,0 +1,79 @@
+// Stand-ins for builtins that load on first use (builtins.js). Stand-ins are written out as method
+// literals, so each has the native's name and length from its source and is not a constructor;
+// they are installed with the natives' attributes and print as native code. A stand-in forwards
+// to the real function, so a reference taken before the first call keeps working and the property
+// keeps its identity. Loading deletes the group's properties (core-js installs only what is
+// missing), lets core-js install them, keeps what it installed and puts the previous properties
+// back: the stand-ins, or whatever the Worker put there instead.
+const { apply } = Reflect;
+const { defineProperty, getOwnPropertyDescriptor, getOwnPropertyDescriptors } = Object;
+const nativeToString = Function.prototype.toString;
+const natives = new WeakSet();
+
+// Function.prototype.toString answers `function name() { [native code] }` for the stand-ins, as
+// it does for natives. (core-js, once loaded, wraps this one and keeps the answer.)
+const { toString } = { toString() {
+  return typeof this === 'function' && natives.has(this)
+    ? `function ${this.name}() { [native code] }` : apply(nativeToString, this, arguments);
+} };
+export function nativeLooking(fn) {
+  natives.add(fn);
+  return fn;
+}
+nativeLooking(toString);
+defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
+
+// Defines `members` (an object literal's methods and getters) on `holder` as natives are defined:
+// non-enumerable unless `enumerable`.
+export function define(holder, members, enumerable = false) {
+  const descriptors = getOwnPropertyDescriptors(members);
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const d = descriptors[key];
+    nativeLooking(d.get ?? d.value);
+    d.enumerable = enumerable;
+    defineProperty(holder, key, d);
+  }
+}
+
+// A group of stand-ins that `load()` replaces. Returns forward(label, this, arguments), which the
+// stand-ins call; `forward.install(holder, prefix, members)` defines stand-ins on `holder`, each
+// forwarding as `prefix + key`.
+export function group(load) {
+  const members = []; // [label, holder, key, getter]
+  let reals;
+  const ensure = () => {
+    const saved = members.map(([, holder, key]) => {
+      const descriptor = getOwnPropertyDescriptor(holder, key);
+      delete holder[key];
+      return descriptor;
+    });
+    try {
+      load();
+      const found = new Map();
+      for (const [label, holder, key, getter] of members) {
+        const installed = getOwnPropertyDescriptor(holder, key);
+        found.set(label, installed && (getter ? installed.get : installed.value));
+      }
+      reals = found;
+    } finally {
+      members.forEach(([, holder, key], i) => {
+        if (saved[i]) defineProperty(holder, key, saved[i]);
+        else delete holder[key];
+      });
+      // core-js keeps its shared state in a global; its modules hold it in closures once loaded.
+      delete globalThis['__core-js_shared__'];
+    }
+  };
+  const forward = (label, self, args) => {
+    if (reals === undefined) ensure();
+    const real = reals.get(label);
+    if (typeof real !== 'function') throw new TypeError(`${label} is not available`);
+    return apply(real, self, args);
+  };
+  forward.install = (holder, prefix, stubs) => {
+    for (const [key, d] of Object.entries(getOwnPropertyDescriptors(stubs)))
+      members.push([prefix + key, holder, key, d.get !== undefined]);
+    define(holder, stubs);
+  };
+  return forward;
+}
