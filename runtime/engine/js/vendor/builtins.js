@@ -18,26 +18,30 @@ const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
 // The Iterator global (ES2025), as V8 has it natively; the helpers on its prototype load lazily.
-function Iterator() {
-  if (new.target === undefined) throw new TypeError("Constructor Iterator requires 'new'");
-  if (new.target === Iterator) throw new TypeError('Abstract class Iterator not directly constructable');
+const Iterator = typeof globalThis.Iterator === 'function' ? globalThis.Iterator : defineIterator();
+function defineIterator() {
+  function Iterator() {
+    if (new.target === undefined) throw new TypeError("Constructor Iterator requires 'new'");
+    if (new.target === Iterator) throw new TypeError('Abstract class Iterator not directly constructable');
+  }
+  defineProperty(Iterator, 'prototype', { value: IteratorPrototype, writable: false, enumerable: false, configurable: false });
+  // %IteratorPrototype%.constructor and [Symbol.toStringTag] are accessors whose setter ignores the
+  // prototype itself (SetterThatIgnoresPrototypeProperties).
+  const ignoringSet = (self, key, label, value) => {
+    if (self === null || (typeof self !== 'object' && typeof self !== 'function')) throw new TypeError(`Cannot set property ${label} of ${String(self)}`);
+    if (self === IteratorPrototype) throw new TypeError(`Cannot assign to read only property '${label}' of object '[object Object]'`);
+    if (getOwnPropertyDescriptor(self, key) === undefined) defineProperty(self, key, { value, writable: true, enumerable: true, configurable: true });
+    else self[key] = value;
+  };
+  define(IteratorPrototype, {
+    get constructor() { return Iterator; },
+    set constructor(value) { ignoringSet(this, 'constructor', 'constructor', value); },
+    get [Symbol.toStringTag]() { return 'Iterator'; },
+    set [Symbol.toStringTag](value) { ignoringSet(this, Symbol.toStringTag, 'Symbol(Symbol.toStringTag)', value); },
+  });
+  defineProperty(globalThis, 'Iterator', { value: nativeLooking(Iterator), writable: true, enumerable: false, configurable: true });
+  return Iterator;
 }
-defineProperty(Iterator, 'prototype', { value: IteratorPrototype, writable: false, enumerable: false, configurable: false });
-// %IteratorPrototype%.constructor and [Symbol.toStringTag] are accessors whose setter ignores the
-// prototype itself (SetterThatIgnoresPrototypeProperties).
-function ignoringSet(self, key, label, value) {
-  if (self === null || (typeof self !== 'object' && typeof self !== 'function')) throw new TypeError(`Cannot set property ${label} of ${String(self)}`);
-  if (self === IteratorPrototype) throw new TypeError(`Cannot assign to read only property '${label}' of object '[object Object]'`);
-  if (getOwnPropertyDescriptor(self, key) === undefined) defineProperty(self, key, { value, writable: true, enumerable: true, configurable: true });
-  else self[key] = value;
-}
-define(IteratorPrototype, {
-  get constructor() { return Iterator; },
-  set constructor(value) { ignoringSet(this, 'constructor', 'constructor', value); },
-  get [Symbol.toStringTag]() { return 'Iterator'; },
-  set [Symbol.toStringTag](value) { ignoringSet(this, Symbol.toStringTag, 'Symbol(Symbol.toStringTag)', value); },
-});
-defineProperty(globalThis, 'Iterator', { value: nativeLooking(Iterator), writable: true, enumerable: false, configurable: true });
 
 const array = lazy('array');
 array.install(Array.prototype, '', {
@@ -133,7 +137,7 @@ base64.install(Uint8Array.prototype, '', {
   toHex() { return base64('toHex', this, arguments); },
 });
 
-defineProperty(globalThis, 'URLPattern', {
+if (typeof globalThis.URLPattern !== 'function') defineProperty(globalThis, 'URLPattern', {
   value: urlPattern(() => {
     if (loaders === undefined) loaders = natives.loadLazy('builtins-lazy.js');
     return loaders.urlPattern();

@@ -70,10 +70,15 @@ export function group(load) {
     if (typeof real !== 'function') throw new TypeError(`${label} is not available`);
     return apply(real, self, args);
   };
+  // A member the holder already has (a V8 that has it natively) keeps the native.
   forward.install = (holder, prefix, stubs) => {
-    for (const [key, d] of Object.entries(getOwnPropertyDescriptors(stubs)))
+    const missing = {};
+    for (const [key, d] of Object.entries(getOwnPropertyDescriptors(stubs))) {
+      if (Object.prototype.hasOwnProperty.call(holder, key)) continue;
       members.push([prefix + key, holder, key, d.get !== undefined]);
-    define(holder, stubs);
+      defineProperty(missing, key, d);
+    }
+    define(holder, missing);
   };
   return forward;
 }
