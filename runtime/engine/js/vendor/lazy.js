@@ -6,7 +6,8 @@
 // missing), lets core-js install them, keeps what it installed and puts the previous properties
 // back: the stand-ins, or whatever the Worker put there instead.
 const { apply } = Reflect;
-const { defineProperty, getOwnPropertyDescriptor, getOwnPropertyDescriptors } = Object;
+const { defineProperty, defineProperties, getOwnPropertyDescriptor, getOwnPropertyDescriptors } = Object;
+const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 const nativeToString = Function.prototype.toString;
 const natives = new WeakSet();
 
@@ -24,15 +25,20 @@ nativeLooking(toString);
 defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
 
 // Defines `members` (an object literal's methods and getters) on `holder` as natives are defined:
-// non-enumerable unless `enumerable`.
-export function define(holder, members, enumerable = false) {
+// non-enumerable unless `enumerable`; members the holder already has (natively) are kept.
+export function define(holder, members, enumerable = false, onEach = undefined) {
   const descriptors = getOwnPropertyDescriptors(members);
   for (const key of Reflect.ownKeys(descriptors)) {
     const d = descriptors[key];
-    nativeLooking(d.get ?? d.value);
+    if (hasOwn(holder, key)) {
+      delete descriptors[key];
+      continue;
+    }
+    natives.add(d.get ?? d.value);
     d.enumerable = enumerable;
-    defineProperty(holder, key, d);
+    if (onEach) onEach(key, d);
   }
+  defineProperties(holder, descriptors);
 }
 
 // A group of stand-ins that `load()` replaces. Returns forward(label, this, arguments), which the
@@ -70,15 +76,8 @@ export function group(load) {
     if (typeof real !== 'function') throw new TypeError(`${label} is not available`);
     return apply(real, self, args);
   };
-  // A member the holder already has (a V8 that has it natively) keeps the native.
-  forward.install = (holder, prefix, stubs) => {
-    const missing = {};
-    for (const [key, d] of Object.entries(getOwnPropertyDescriptors(stubs))) {
-      if (Object.prototype.hasOwnProperty.call(holder, key)) continue;
-      members.push([prefix + key, holder, key, d.get !== undefined]);
-      defineProperty(missing, key, d);
-    }
-    define(holder, missing);
-  };
+  forward.install = (holder, prefix, stubs) => define(holder, stubs, false, (key, d) => {
+    members.push([prefix + key, holder, key, d.get !== undefined]);
+  });
   return forward;
 }
