@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 
 using namespace switchyard::engine;
@@ -56,6 +57,7 @@ public:
         return [this](const InvocationResult &result) {
             std::lock_guard lock(m_mutex);
             ++m_done;
+            m_cpuMs += result.cpuTimeMs;
             if (!result.ok())
                 ++m_failed;
             m_changed.notify_all();
@@ -71,6 +73,11 @@ public:
         std::lock_guard lock(m_mutex);
         return m_done;
     }
+    double meanCpuMs()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_done ? m_cpuMs / m_done : 0;
+    }
     int failed()
     {
         std::lock_guard lock(m_mutex);
@@ -82,7 +89,16 @@ private:
     std::condition_variable m_changed;
     int m_done = 0;
     int m_failed = 0;
+    double m_cpuMs = 0;
 };
+
+// CPU time of the whole process, in ms: unlike wall time it barely moves with the machine's load.
+double processCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -90,12 +106,41 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QLoggingCategory::setFilterRules(QStringLiteral("switchyard.*.debug=false"));
     V8Platform platform;
-    Engine engine(platform);
+    // SWITCHYARD_PRELUDE_DIR: another prelude (a folder with prelude.txt), to compare two
+    // preludes with one binary.
+    EngineConfig config;
+    if (qEnvironmentVariableIsSet("SWITCHYARD_PRELUDE_DIR"))
+        config.preludeDir = qEnvironmentVariable("SWITCHYARD_PRELUDE_DIR");
+    Engine engine(platform, config);
     if (!engine.preludeError().isNull()) {
         std::fprintf(stderr, "prelude: %s\n", qPrintable(engine.preludeError()));
         return 1;
     }
     const int threads = engine.config().executorThreads;
+    // SWITCHYARD_BENCH_MEMORY_ONLY=1: only the idle-memory row (quick A/B of prelude changes).
+    const bool memoryOnly = qEnvironmentVariableIntValue("SWITCHYARD_BENCH_MEMORY_ONLY") == 1;
+
+    if (memoryOnly) {
+        constexpr int instances = 500;
+        const double before = rssMiB();
+        const double cpuBefore = processCpuMs();
+        std::vector<ScriptPtr> many;
+        Counter manyCounter;
+        for (int i = 0; i < instances; ++i) {
+            many.push_back(engine.compile(hello(300000 + i)));
+            engine.invokeFetch(many.back(), request(), {}, {}, nullptr, manyCounter.callback());
+            if (i % 64 == 63)
+                manyCounter.waitFor(i + 1);
+        }
+        manyCounter.waitFor(instances);
+        QThread::msleep(500);
+        const double cpuPerInstance = (processCpuMs() - cpuBefore) / instances;
+        std::printf(
+                "| idle RSS per Instance (%d Instances) | %.2f MiB (%d failed); process CPU %.2f "
+                "ms per Instance (prelude in the warm pool, Script, first request) |\n",
+                instances, (rssMiB() - before) / instances, manyCounter.failed(), cpuPerInstance);
+        return 0;
+    }
 
     // Throughput: one Script, 64 requests in flight for three seconds.
     ScriptPtr script = engine.compile(hello(0));
@@ -151,6 +196,32 @@ int main(int argc, char **argv)
     }
     std::sort(cold.begin(), cold.end());
 
+    // Cold start where every Instance evaluates the prelude itself (no warm pool): the prelude's
+    // own cost, which the warm pool otherwise moves off the request's path.
+    std::vector<double> coldUnpooled;
+    double coldUnpooledCpuMs = 0;
+    {
+        EngineConfig unpooledConfig = config;
+        unpooledConfig.warmContexts = 0;
+        Engine unpooled(platform, unpooledConfig);
+        QThread::msleep(200); // the other Engine's warm pool has refilled
+        double cpuStart = 0;
+        for (int i = 0; i < 41; ++i) {
+            if (i == 1)
+                cpuStart = processCpuMs();
+            QElapsedTimer start;
+            start.start();
+            ScriptPtr fresh = unpooled.compile(hello(400000 + i));
+            Counter one;
+            unpooled.invokeFetch(fresh, request(), {}, {}, nullptr, one.callback());
+            one.waitFor(1);
+            if (i > 0) // the first one also makes the prelude's code cache
+                coldUnpooled.push_back(start.nsecsElapsed() / 1e6);
+        }
+        coldUnpooledCpuMs = (processCpuMs() - cpuStart) / 40;
+    }
+    std::sort(coldUnpooled.begin(), coldUnpooled.end());
+
     // Idle memory: 1,000 Instances, each having served one request.
     constexpr int instances = 1000;
     const double before = rssMiB();
@@ -176,6 +247,12 @@ int main(int argc, char **argv)
     std::printf("| cold start (new Script -> first response) | median %.1f ms, min %.1f ms, max "
                 "%.1f ms |\n",
                 cold[cold.size() / 2], cold.front(), cold.back());
+    std::printf("| cold start without the warm pool (prelude evaluated per Instance) | median "
+                "%.1f ms, min %.1f ms, max %.1f ms; process CPU %.2f ms per cold start |\n",
+                coldUnpooled[coldUnpooled.size() / 2], coldUnpooled.front(), coldUnpooled.back(),
+                coldUnpooledCpuMs);
+    std::printf("| CPU per hello request (the Invocation's own clock) | %.3f ms |\n",
+                counter.meanCpuMs());
     std::printf(
             "| idle RSS per Instance (%d Instances) | %.2f MiB (%.0f -> %.0f MiB, %d failed) |\n",
             instances, (after - before) / instances, before, after, manyCounter.failed());

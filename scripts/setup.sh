@@ -37,8 +37,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Node.js and npm only for the test that deploys with the real wrangler. Whatever node the machine
-# has is kept (another repository's nodejs would conflict with Debian's npm).
+# Node.js and npm: the build bundles npm packages into the Worker prelude (runtime/engine/js/vendor,
+# `npm ci` from its lock file), and a test deploys with the real wrangler. Whatever node the
+# machine has is kept (another repository's nodejs would conflict with Debian's npm).
 if ! command -v npm >/dev/null 2>&1; then
   apt_update
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm

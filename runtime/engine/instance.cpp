@@ -277,6 +277,10 @@ void Instance::initialize(const QVariantList &firstEnv)
             return;
         }
 
+        // No Worker code generates code from strings: `eval`, `new Function` and Wasm compilation
+        // from bytes throw EvalError / CompileError, as in workerd before
+        // allow_eval_during_startup.
+        context->AllowCodeGenerationFromStrings(false);
         m_modules = std::make_unique<ModuleLoader>(iso);
         ScriptError error;
         if (!m_modules->load(context, m_source, &error)) {

@@ -3,6 +3,7 @@
 #include "logging.h"
 
 #include <v8-array-buffer.h>
+#include <v8-context.h>
 #include <v8-exception.h>
 #include <v8-isolate.h>
 #include <v8-primitive.h>
@@ -83,6 +84,12 @@ Isolate::Isolate(qint64 heapLimitBytes)
     // A blocked executor thread serves nobody and burns no CPU time a limit could see; workerd
     // forbids Atomics.wait() for the same reason (it throws a TypeError).
     m_isolate->SetAllowAtomicsWait(false);
+    // WebAssembly.compile/Module/instantiate from bytes follow the context's switch for code
+    // generation from strings, as in workerd: allowed while a Worker's script loads, not after.
+    m_isolate->SetAllowWasmCodeGenerationCallback(
+            [](v8::Local<v8::Context> context, v8::Local<v8::String>) {
+                return context->IsCodeGenerationFromStringsAllowed();
+            });
     m_isolate->SetData(IsolateSlot, this);
     ++s_live;
 }

@@ -8,6 +8,7 @@
 #include "limits.h"
 #include "valueconvert.h"
 
+#include <v8-array-buffer.h>
 #include <v8-container.h>
 
 #include <QCryptographicHash>
@@ -178,6 +179,21 @@ void randomFill(const Info &info)
         std::memcpy(data + i, &word, std::min<size_t>(4, length - i));
     }
     info.GetReturnValue().Set(info[0]);
+}
+
+// Moves the backing store to a new ArrayBuffer and detaches the old one: nothing is copied, and
+// the binary-data budget counts the bytes once.
+void transferArrayBuffer(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    if (!info[0]->IsArrayBuffer())
+        return throwTypeError(iso, QStringLiteral("transferArrayBuffer: expected an ArrayBuffer"));
+    auto buffer = info[0].As<v8::ArrayBuffer>();
+    if (!buffer->IsDetachable())
+        return throwTypeError(iso, QStringLiteral("Cannot transfer a non-detachable ArrayBuffer"));
+    std::shared_ptr<v8::BackingStore> store = buffer->GetBackingStore();
+    buffer->Detach();
+    info.GetReturnValue().Set(v8::ArrayBuffer::New(iso, std::move(store)));
 }
 
 void digest(const Info &info)
@@ -428,6 +444,7 @@ void installNatives(v8::Local<v8::Context> context)
             {"utf8Encode", &utf8Encode},
             {"utf8Decode", &utf8Decode},
             {"randomFill", &randomFill},
+            {"transferArrayBuffer", &transferArrayBuffer},
             {"digest", &digest},
             {"setTimer", &setTimer},
             {"clearTimer", &clearTimer},

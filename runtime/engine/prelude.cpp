@@ -11,6 +11,7 @@
 
 #include <v8-context.h>
 #include <v8-exception.h>
+#include <v8-external.h>
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-locker.h>
@@ -57,14 +58,17 @@ QList<PreludeFile> loadPrelude(const QString &directory, QString *error)
         line = line.trimmed();
         if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
             continue;
-        PreludeFile file {line, {}};
+        const bool lazy = line.startsWith(QLatin1String("lazy "));
+        if (lazy)
+            line = line.mid(5).trimmed();
+        PreludeFile file {line, {}, lazy};
         if (!readText(dir + line, &file.code)) {
             *error = QStringLiteral("cannot read prelude file %1%2").arg(dir, line);
             return {};
         }
         files.append(file);
     }
-    if (files.isEmpty())
+    if (std::none_of(files.cbegin(), files.cend(), [](const PreludeFile &f) { return !f.lazy; }))
         *error = QStringLiteral("%1prelude.txt lists no files").arg(dir);
     return files;
 }
@@ -89,9 +93,10 @@ PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &war
                                        [](QChar c) { return c.unicode() < 0x80; });
         if (ascii && !file.code.isEmpty())
             entry.latin1 = file.code.toLatin1();
-        m_files.push_back(std::move(entry));
+        (file.lazy ? m_lazyFiles : m_files).push_back(std::move(entry));
     }
     m_warmup = warmup;
+    m_lazyCaches.resize(m_lazyFiles.size());
     if (!warmup.isEmpty())
         prime(heapLimitBytes);
 }
@@ -146,6 +151,7 @@ void PreludeRunner::prime(qint64 heapLimitBytes)
     v8::Context::Scope contextScope(context);
     v8::TryCatch tryCatch(iso);
     installNatives(context);
+    installLoadLazy(context);
     std::vector<v8::Local<v8::Script>> scripts;
     v8::Local<v8::Value> internals;
     for (const File &file : m_files) {
@@ -178,6 +184,7 @@ v8::MaybeLocal<v8::Value> PreludeRunner::evaluate(v8::Local<v8::Context> context
     v8::Isolate *iso = context->GetIsolate();
     v8::EscapableHandleScope handles(iso);
     const bool cached = m_cached.load(std::memory_order_acquire);
+    installLoadLazy(context);
     std::vector<v8::Local<v8::Script>> scripts;
     v8::Local<v8::Value> last;
     for (size_t i = 0; i < m_files.size(); ++i) {
@@ -219,6 +226,73 @@ v8::MaybeLocal<v8::Value> PreludeRunner::evaluate(v8::Local<v8::Context> context
         }
     }
     return handles.Escape(last);
+}
+
+void PreludeRunner::installLoadLazy(v8::Local<v8::Context> context)
+{
+    if (m_lazyFiles.empty())
+        return;
+    v8::Isolate *iso = context->GetIsolate();
+    v8::Local<v8::Value> natives;
+    v8::Local<v8::Function> function;
+    if (!context->Global()->Get(context, toV8String(iso, "__switchyard")).ToLocal(&natives)
+        || !natives->IsObject()
+        || !v8::Function::New(context, &PreludeRunner::loadLazy, v8::External::New(iso, this))
+                    .ToLocal(&function))
+        return;
+    natives.As<v8::Object>()->Set(context, toV8String(iso, "loadLazy"), function).Check();
+}
+
+// loadLazy(name): evaluates the lazy file `name` in the calling context and returns its completion
+// value. The Worker's code generation switch does not apply: this is the engine compiling its own
+// source, as it does the prelude's.
+void PreludeRunner::loadLazy(const v8::FunctionCallbackInfo<v8::Value> &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    auto *self = static_cast<PreludeRunner *>(info.Data().As<v8::External>()->Value());
+    const QString name = toQString(iso, info[0]);
+    size_t index = 0;
+    while (index < self->m_lazyFiles.size() && self->m_lazyFiles[index].name != name)
+        ++index;
+    if (index == self->m_lazyFiles.size()) {
+        iso->ThrowException(v8::Exception::Error(
+                toV8String(iso, QStringLiteral("no lazy prelude file %1").arg(name))));
+        return;
+    }
+    const File &file = self->m_lazyFiles[index];
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    QByteArray cache;
+    {
+        std::lock_guard lock(self->m_mutex);
+        cache = self->m_lazyCaches[index];
+    }
+    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:") + file.name));
+    v8::ScriptCompiler::Source source(
+            self->source(iso, file), origin,
+            cache.isEmpty() ? nullptr
+                            : new v8::ScriptCompiler::CachedData(
+                                    reinterpret_cast<const uint8_t *>(cache.constData()),
+                                    int(cache.size())));
+    v8::Local<v8::Script> script;
+    if (!v8::ScriptCompiler::Compile(context, &source,
+                                     cache.isEmpty() ? v8::ScriptCompiler::kNoCompileOptions
+                                                     : v8::ScriptCompiler::kConsumeCodeCache)
+                 .ToLocal(&script))
+        return;
+    if (cache.isEmpty() || source.GetCachedData()->rejected) {
+        // Made before running: it holds what compiles eagerly, and each isolate compiles the parts
+        // of the file it calls.
+        std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+                v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+        if (data) {
+            std::lock_guard lock(self->m_mutex);
+            self->m_lazyCaches[index]
+                    = QByteArray(reinterpret_cast<const char *>(data->data), data->length);
+        }
+    }
+    v8::Local<v8::Value> result;
+    if (script->Run(context).ToLocal(&result))
+        info.GetReturnValue().Set(result);
 }
 
 } // namespace switchyard::engine

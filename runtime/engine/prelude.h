@@ -18,6 +18,9 @@ struct PreludeFile
 {
     QString name;
     QString code;
+    // A `lazy <file>` line of prelude.txt: not evaluated with the prelude, but on the first call of
+    // the `loadLazy(name)` native in a context (CONTRACT.md).
+    bool lazy = false;
 };
 
 // The classic scripts of prelude.txt, in order (CONTRACT.md "Loading"), read once per Engine.
@@ -53,6 +56,9 @@ public:
     bool warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals);
 
 private:
+    // Puts `loadLazy` on the context's `__switchyard` natives object.
+    void installLoadLazy(v8::Local<v8::Context> context);
+    static void loadLazy(const v8::FunctionCallbackInfo<v8::Value> &info);
     // Fills m_caches from a scratch isolate in which the prelude and then the warm-up ran. Leaves
     // them empty (the first evaluation then makes them) if anything there fails.
     void prime(qint64 heapLimitBytes);
@@ -71,6 +77,11 @@ private:
     std::mutex m_mutex;
     std::atomic_bool m_cached = false;
     std::vector<QByteArray> m_caches; // one per file, written once before m_cached is set
+
+    // Lazy files: compiled only in contexts that load them; each one's code cache is made by the
+    // first compilation in any isolate (under m_mutex).
+    std::vector<File> m_lazyFiles;
+    std::vector<QByteArray> m_lazyCaches;
 };
 
 } // namespace switchyard::engine

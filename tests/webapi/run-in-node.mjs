@@ -23,8 +23,21 @@ if (!vm.SourceTextModule) {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const jsDir = path.resolve(here, '../../runtime/engine/js');
-const preludeFiles = fs.readFileSync(path.join(jsDir, 'prelude.txt'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
-const preludeSources = preludeFiles.map((f) => [f, fs.readFileSync(path.join(jsDir, f), 'utf8')]);
+// Files the build makes from npm packages (js/vendor) are in the build tree: SWITCHYARD_PRELUDE_VENDOR_DIR
+// (CMake sets it for the test), else build/runtime/engine/js-vendor.
+const vendorDir = process.env.SWITCHYARD_PRELUDE_VENDOR_DIR || path.resolve(here, '../../build/runtime/engine/js-vendor');
+const readPreludeFile = (f) => {
+  const local = path.join(jsDir, f);
+  const file = fs.existsSync(local) ? local : path.join(vendorDir, f);
+  if (!fs.existsSync(file)) {
+    console.error(`run-in-node: ${f} is made by the build (runtime/engine/js/vendor); build first or set SWITCHYARD_PRELUDE_VENDOR_DIR`);
+    process.exit(2);
+  }
+  return fs.readFileSync(file, 'utf8');
+};
+const preludeLines = fs.readFileSync(path.join(jsDir, 'prelude.txt'), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
+const preludeSources = preludeLines.filter((l) => !l.startsWith('lazy ')).map((f) => [f, readPreludeFile(f)]);
+const lazySources = new Map(preludeLines.filter((l) => l.startsWith('lazy ')).map((l) => l.slice(5).trim()).map((f) => [f, readPreludeFile(f)]));
 
 // The structuredClone native's fake: the engine uses V8's ValueSerializer, which Node's `v8` module
 // has too, but it would build the clone in Node's realm; this walk runs inside the context instead.
@@ -166,6 +179,16 @@ function newContext(name) {
       catch (e) { throw new G.TypeError('The encoded data was not valid for encoding utf-8'); }
     },
     randomFill(bytes) { crypto.randomFillSync(bytes); },
+    loadLazy(name) {
+      if (!lazySources.has(name)) throw new G.Error('no lazy prelude file ' + name);
+      return vm.runInContext(lazySources.get(name), context, { filename: name });
+    },
+    transferArrayBuffer(buffer) {
+      const moved = new G.ArrayBuffer(buffer.byteLength);
+      new G.Uint8Array(moved).set(new Uint8Array(buffer));
+      structuredClone(buffer, { transfer: [buffer] });
+      return moved;
+    },
     digest(alg, bytes) {
       const h = crypto.createHash(alg.replace('-', '').toLowerCase()).update(bytes).digest();
       const ab = new G.ArrayBuffer(h.length); new G.Uint8Array(ab).set(h); return ab;

@@ -287,11 +287,13 @@
   // ---- timers, queueMicrotask ----
   function toDelay(d) { d = Number(d); return d > 0 && d <= 0x7fffffff ? d : 0; }
   defineGlobal('setTimeout', function setTimeout(callback, delay = 0, ...args) {
-    if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be a function.');
+    // A string would be code to evaluate: workerd refuses it like any non-function.
+    if (typeof callback !== 'function') throw new TypeError("Failed to execute 'setTimeout' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'function'.");
     return natives.setTimer(() => { callback.apply(globalThis, args); }, toDelay(delay), false);
   });
   defineGlobal('setInterval', function setInterval(callback, delay = 0, ...args) {
-    if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be a function.');
+    // A string would be code to evaluate: workerd refuses it like any non-function.
+    if (typeof callback !== 'function') throw new TypeError("Failed to execute 'setInterval' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'function'.");
     return natives.setTimer(() => { callback.apply(globalThis, args); }, toDelay(delay), true);
   });
   const clear = function (id) {
