@@ -471,6 +471,99 @@
   $.tag(IdentityTransformStream);
   $.defineGlobal('IdentityTransformStream', IdentityTransformStream);
 
+  // ---- encoding and compression streams: TransformStreams whose transformer is ours ----
+  const byteChunk = (chunk) => {
+    if (typeof chunk === 'string') throw new TypeError("This TransformStream is being used as a byte stream, but received a string on its writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder.");
+    if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) throw new TypeError('This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
+    return $.toBytes(chunk);
+  };
+  // A transform or flush that throws errors both sides, so a reader of the readable side sees it.
+  const guarded = (fn) => function (...args) {
+    try { fn(...args); } catch (e) { args[args.length - 1].error(e); throw e; }
+  };
+
+  const tesState = $.slot();
+  class TextEncoderStream extends TransformStream {
+    constructor() {
+      let pendingHigh = null; // a lead surrogate that ended the previous chunk
+      const encode = (s) => natives.utf8Encode(s);
+      super({
+        transform: guarded((chunk, c) => {
+          let s = String(chunk);
+          if (pendingHigh !== null) { s = pendingHigh + s; pendingHigh = null; }
+          if (s.length > 0) {
+            const last = s.charCodeAt(s.length - 1);
+            if (last >= 0xd800 && last <= 0xdbff) { pendingHigh = s[s.length - 1]; s = s.slice(0, -1); }
+          }
+          if (s.length > 0) c.enqueue(encode(s));
+        }),
+        flush: guarded((c) => { if (pendingHigh !== null) c.enqueue(new Uint8Array([0xef, 0xbf, 0xbd])); }),
+      });
+      tesState.set(this, true);
+    }
+    get encoding() { if (!tesState.has(this)) throw new TypeError('Illegal invocation'); return 'utf-8'; }
+  }
+  $.tag(TextEncoderStream);
+  $.defineGlobal('TextEncoderStream', TextEncoderStream);
+
+  const tdsState = $.slot();
+  class TextDecoderStream extends TransformStream {
+    constructor(label = undefined, options = undefined) {
+      const decoder = new $.TextDecoder(label, options);
+      const streamOptions = { stream: true };
+      super({
+        transform: guarded((chunk, c) => {
+          const s = decoder.decode(byteChunk(chunk), streamOptions);
+          if (s.length > 0) c.enqueue(s);
+        }),
+        flush: guarded((c) => { const s = decoder.decode(); if (s.length > 0) c.enqueue(s); }),
+      });
+      tdsState.set(this, decoder);
+    }
+    #decoder() { const d = tdsState.get(this); if (!d) throw new TypeError('Illegal invocation'); return d; }
+    get encoding() { return this.#decoder().encoding; }
+    get fatal() { return this.#decoder().fatal; }
+    get ignoreBOM() { return this.#decoder().ignoreBOM; }
+  }
+  $.tag(TextDecoderStream);
+  $.defineGlobal('TextDecoderStream', TextDecoderStream);
+
+  // zlib behind natives.zlib*: each call answers a bounded piece of output, so what a small input
+  // expands to is made (and counted against the memory limit) one ArrayBuffer at a time.
+  const FORMATS = ['deflate', 'deflate-raw', 'gzip'];
+  function zlibTransformer(format, compress) {
+    format = String(format);
+    if (!FORMATS.includes(format)) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
+    let handle = null;
+    const open = () => (handle === null ? (handle = natives.zlibOpen(format, compress)) : handle);
+    const drain = (c, input, finish) => {
+      const h = open();
+      let out = natives.zlibPush(h, input, finish);
+      while (out !== null) {
+        if (out.byteLength > 0) c.enqueue(out);
+        out = natives.zlibPush(h, null, finish);
+      }
+    };
+    const close = () => { if (handle !== null) natives.zlibClose(handle); };
+    return {
+      transform: guarded((chunk, c) => {
+        const bytes = byteChunk(chunk);
+        if (bytes.byteLength > 0) drain(c, bytes, false);
+      }),
+      flush: guarded((c) => drain(c, null, true)),
+      cancel: close,
+    };
+  }
+  class CompressionStream extends TransformStream {
+    constructor(format) { super(zlibTransformer(format, true)); }
+  }
+  class DecompressionStream extends TransformStream {
+    constructor(format) { super(zlibTransformer(format, false)); }
+  }
+  $.tag(CompressionStream); $.tag(DecompressionStream);
+  $.defineGlobal('CompressionStream', CompressionStream);
+  $.defineGlobal('DecompressionStream', DecompressionStream);
+
   // ---- helpers for bodies ----
   $.isReadableStream = (v) => streamState.has(v);
   $.isDisturbed = (s) => streamState.get(s).disturbed;
