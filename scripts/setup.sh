@@ -46,6 +46,18 @@ if ! command -v npm >/dev/null 2>&1; then
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
+# The fidelity oracles (tests/fidelity): workerd and Node 20 from npm, pinned by
+# tests/fidelity/oracle/package-lock.json, into ~/.cache/switchyard/oracle. Reinstalled only when
+# the lock file changes.
+oracle_dir=${SWITCHYARD_ORACLE_DIR:-$HOME/.cache/switchyard/oracle}
+if ! cmp -s tests/fidelity/oracle/package-lock.json "$oracle_dir/package-lock.json" \
+    || [ ! -x "$oracle_dir/node_modules/.bin/workerd" ]; then
+  echo "setup: installing the fidelity oracles (workerd, Node 20) into $oracle_dir"
+  mkdir -p "$oracle_dir"
+  cp tests/fidelity/oracle/package.json tests/fidelity/oracle/package-lock.json "$oracle_dir/"
+  (cd "$oracle_dir" && npm ci --silent --no-audit --no-fund)
+fi
+
 # V8: the system libnode-dev when it is (or can be) installed, else a project-local prefix.
 v8_prefix=""
 if dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed"; then
