@@ -291,6 +291,17 @@ constexpr uint32_t zlibMagic = 0x535a'4c42; // "SZLB"
 // (zlib's own allocations are charged exactly, through zalloc).
 constexpr size_t decoderCharge = 4096;
 
+// Where ICU's converter for an encoding differs from the Encoding Standard's decoder on input
+// workerd (encoding_rs) decodes the standard's way, for bytes outside multi-byte sequences.
+enum class Quirks : uint8_t { None, ShiftJis, EucJp, EucKr };
+
+struct DecoderContext
+{
+    Quirks quirks = Quirks::None;
+    bool fatal = false;
+    bool multiByte = false; // a legacy multi-byte encoding (not UTF-16)
+};
+
 struct DecoderState
 {
     ~DecoderState()
@@ -300,6 +311,7 @@ struct DecoderState
     }
     uint32_t magic = decoderMagic;
     UConverter *converter = nullptr;
+    DecoderContext context; // the callback's: lives as long as the converter
     bool utf16le = false;
 };
 
@@ -379,16 +391,66 @@ const char *icuConverterName(const QString &name)
     return nullptr;
 }
 
-// Every malformed or unmapped sequence becomes one U+FFFD, as the Encoding Standard's decoders
-// do (ICU's own substitution gives some converters' SUB byte 0x1A instead).
-void replaceWithFffd(const void *, UConverterToUnicodeArgs *args, const char *, int32_t,
-                     UConverterCallbackReason reason, UErrorCode *status)
+// Malformed or unmapped input: one U+FFFD per sequence (ICU's own substitution gives some
+// converters' SUB byte 0x1A instead); when the sequence ended in an ASCII byte, that byte is not
+// part of it and decodes as itself, as the standard's decoders "prepend" it to the stream. With
+// fatal the error stands and decoding stops.
+void onInvalid(const void *context, UConverterToUnicodeArgs *args, const char *codeUnits,
+               int32_t length, UConverterCallbackReason reason, UErrorCode *status)
 {
     if (reason > UCNV_IRREGULAR)
         return;
+    const auto *decoder = static_cast<const DecoderContext *>(context);
+    // Shift_JIS decodes a lone 0x80 as U+0080; ICU's table has no mapping for it.
+    if (decoder->quirks == Quirks::ShiftJis && length == 1 && uchar(codeUnits[0]) == 0x80) {
+        *status = U_ZERO_ERROR;
+        const UChar c1 = 0x80;
+        ucnv_cbToUWriteUChars(args, &c1, 1, 0, status);
+        return;
+    }
+    if (decoder->fatal)
+        return;
+    // A sequence cut short by the end of the input is one error, whatever its last byte.
+    const bool truncated = *status == U_TRUNCATED_CHAR_FOUND;
     *status = U_ZERO_ERROR;
-    const UChar replacement = 0xfffd;
-    ucnv_cbToUWriteUChars(args, &replacement, 1, 0, status);
+    UChar replacement[2] = {0xfffd, 0};
+    int32_t count = 1;
+    if (decoder->multiByte && !truncated && length > 1 && uchar(codeUnits[length - 1]) < 0x80)
+        replacement[count++] = UChar(uchar(codeUnits[length - 1]));
+    ucnv_cbToUWriteUChars(args, replacement, count, 0, status);
+}
+
+// Fixes ICU's output in place where its tables map single bytes differently from the standard;
+// false when that made a fatal decoder meet an error.
+bool applyQuirks(Quirks quirks, bool fatal, UChar *begin, UChar *end)
+{
+    if (quirks == Quirks::None)
+        return true;
+    for (UChar *c = begin; c != end; ++c) {
+        UChar fixed = *c;
+        switch (quirks) {
+        case Quirks::ShiftJis:
+            // ICU's IBM-derived table keeps the PC arrangement of three control characters.
+            fixed = *c == 0x1c ? 0x1a : *c == 0x7f ? 0x1c : *c == 0x1a ? 0x7f : *c;
+            break;
+        case Quirks::EucJp:
+            // ICU passes bytes 0x80..0x9F through as C1 controls; the standard has no such mapping.
+            if (*c >= 0x80 && *c <= 0x9f)
+                fixed = 0xfffd;
+            break;
+        case Quirks::EucKr:
+            // ICU's windows-949 maps 0x80 and the user-defined area to U+0080 and the PUA.
+            if (*c == 0x80 || (*c >= 0xe000 && *c <= 0xf8ff))
+                fixed = 0xfffd;
+            break;
+        case Quirks::None:
+            break;
+        }
+        if (fixed == 0xfffd && *c != 0xfffd && fatal)
+            return false;
+        *c = fixed;
+    }
+    return true;
 }
 
 // decoderOpen(encoding, fatal) -> handle
@@ -402,12 +464,6 @@ void decoderOpen(const Info &info)
     UConverter *converter = ucnv_open(icuName, &status);
     if (U_FAILURE(status))
         return throwRangeError(iso, "Invalid or unsupported encoding");
-    const bool fatal = info[1]->BooleanValue(iso);
-    status = U_ZERO_ERROR;
-    if (fatal)
-        ucnv_setToUCallBack(converter, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-    else
-        ucnv_setToUCallBack(converter, &replaceWithFffd, nullptr, nullptr, nullptr, &status);
     v8::Local<v8::ArrayBuffer> handle;
     DecoderState *state = newHandle<DecoderState>(iso, decoderCharge, &handle);
     if (!state) {
@@ -415,7 +471,16 @@ void decoderOpen(const Info &info)
         return;
     }
     state->converter = converter;
+    state->context.fatal = info[1]->BooleanValue(iso);
+    const QString name = toQString(iso, info[0]);
+    state->context.quirks = name == QLatin1String("shift_jis") ? Quirks::ShiftJis
+            : name == QLatin1String("euc-jp")                  ? Quirks::EucJp
+            : name == QLatin1String("euc-kr")                  ? Quirks::EucKr
+                                                               : Quirks::None;
     state->utf16le = std::strcmp(icuName, "UTF-16LE") == 0;
+    state->context.multiByte = !name.startsWith(QLatin1String("utf-16"));
+    status = U_ZERO_ERROR;
+    ucnv_setToUCallBack(converter, &onInvalid, &state->context, nullptr, nullptr, &status);
     info.GetReturnValue().Set(handle);
 }
 
@@ -458,7 +523,12 @@ void decoderDecode(const Info &info)
     for (;;) {
         UChar *target = out.begin();
         status = U_ZERO_ERROR;
+        UChar *start = target;
         ucnv_toUnicode(converter, &target, out.end(), &source, sourceEnd, nullptr, flush, &status);
+        if (!applyQuirks(state->context.quirks, state->context.fatal, start, target)) {
+            ucnv_reset(converter);
+            return throwTypeError(iso, decodeFailed);
+        }
         out.advance(target);
         if (status == U_BUFFER_OVERFLOW_ERROR) {
             if (!out.flush())

@@ -127,7 +127,10 @@
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input = undefined, options = undefined) {
       const stream = !!(options && options.stream);
-      let bytes = input === undefined || input === null ? new Uint8Array(0) : $.toBytes(input, 'The "input" argument');
+      let bytes;
+      if (input === undefined || input === null) bytes = new Uint8Array(0);
+      else if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) bytes = $.toBytes(input);
+      else throw new TypeError("Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type 'Array'.");
       const encoding = this.#encoding;
       if (encoding !== 'utf-8') {
         if (!STATEFUL.has(encoding)) return natives.decodeSingleByte(encoding, bytes, this.#fatal);

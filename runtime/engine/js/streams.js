@@ -331,6 +331,9 @@
 
   // ---- WritableStream (no backpressure: writes are queued and run one at a time) ----
   const writableState = $.slot(); // WritableStream -> ws
+  // Errors that reject one write without erroring the stream (workerd's compression streams
+  // refuse a chunk that is not bytes that way).
+  const rejectedChunks = new WeakSet();
   const writerState = $.slot();   // writer -> {ws}
   function wsError(ws, e) {
     if (ws.state === 'errored' || ws.state === 'closed') return;
@@ -385,7 +388,7 @@
     if (ws.state === 'errored') return Promise.reject(ws.storedError);
     if (ws.state !== 'writable' || ws.closing) return Promise.reject(new TypeError('This WritableStream is closed.'));
     return wsEnqueue(ws, () => (ws.sink.write ? ws.sink.write.call(ws.sink, chunk, ws.controller) : undefined))
-      .then(() => undefined, (e) => { wsError(ws, e); throw e; });
+      .then(() => undefined, (e) => { if (!rejectedChunks.has(e)) wsError(ws, e); throw e; });
   }
   function wsClose(ws) {
     if (ws.state === 'errored') return Promise.reject(ws.storedError);
@@ -472,10 +475,19 @@
   $.defineGlobal('IdentityTransformStream', IdentityTransformStream);
 
   // ---- encoding and compression streams: TransformStreams whose transformer is ours ----
-  const byteChunk = (chunk) => {
-    if (typeof chunk === 'string') throw new TypeError("This TransformStream is being used as a byte stream, but received a string on its writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder.");
-    if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) throw new TypeError('This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
-    return $.toBytes(chunk);
+  const isBytes = (chunk) => chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
+  // A chunk that is not bytes rejects its write; the stream goes on.
+  const zlibChunk = (chunk) => {
+    if (isBytes(chunk)) return $.toBytes(chunk);
+    const e = new TypeError(typeof chunk === 'string'
+      ? "This TransformStream is being used as a byte stream, but received a string on its writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder."
+      : 'This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
+    rejectedChunks.add(e);
+    throw e;
+  };
+  const decoderChunk = (chunk) => {
+    if (isBytes(chunk)) return chunk;
+    throw new TypeError('This TransformStream is being used as a byte stream, but received a value that is not a BufferSource.');
   };
   // A transform or flush that throws errors both sides, so a reader of the readable side sees it.
   const guarded = (fn) => function (...args) {
@@ -513,7 +525,7 @@
       const streamOptions = { stream: true };
       super({
         transform: guarded((chunk, c) => {
-          const s = decoder.decode(byteChunk(chunk), streamOptions);
+          const s = decoder.decode(decoderChunk(chunk), streamOptions);
           if (s.length > 0) c.enqueue(s);
         }),
         flush: guarded((c) => { const s = decoder.decode(); if (s.length > 0) c.enqueue(s); }),
@@ -531,7 +543,8 @@
   // zlib behind natives.zlib*: each call answers a bounded piece of output, so what a small input
   // expands to is made (and counted against the memory limit) one ArrayBuffer at a time.
   const FORMATS = ['deflate', 'deflate-raw', 'gzip'];
-  function zlibTransformer(format, compress) {
+  function zlibTransformer(what, format, compress) {
+    if (format === undefined) throw new TypeError("Failed to construct '" + what + "': constructor parameter 1 is not of type 'string'.");
     format = String(format);
     if (!FORMATS.includes(format)) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
     let handle = null;
@@ -546,19 +559,19 @@
     };
     const close = () => { if (handle !== null) natives.zlibClose(handle); };
     return {
-      transform: guarded((chunk, c) => {
-        const bytes = byteChunk(chunk);
-        if (bytes.byteLength > 0) drain(c, bytes, false);
-      }),
+      transform: (chunk, c) => {
+        const bytes = zlibChunk(chunk);
+        if (bytes.byteLength > 0) guarded(drain)(c, bytes, false, c);
+      },
       flush: guarded((c) => drain(c, null, true)),
       cancel: close,
     };
   }
   class CompressionStream extends TransformStream {
-    constructor(format) { super(zlibTransformer(format, true)); }
+    constructor(format) { super(zlibTransformer('CompressionStream', format, true)); }
   }
   class DecompressionStream extends TransformStream {
-    constructor(format) { super(zlibTransformer(format, false)); }
+    constructor(format) { super(zlibTransformer('DecompressionStream', format, false)); }
   }
   $.tag(CompressionStream); $.tag(DecompressionStream);
   $.defineGlobal('CompressionStream', CompressionStream);
