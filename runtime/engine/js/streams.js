@@ -445,11 +445,13 @@
         if (tr[k] !== undefined && typeof tr[k] !== 'function') throw new TypeError('transformer.' + k + ' must be a function.');
       }
       const controller = Object.create(TransformStreamDefaultController.prototype);
-      const t = { rc: null, ws: null };
+      const t = { rc: null, ws: null, pullWaiters: [] };
       tcState.set(controller, t);
+      const wake = () => { const w = t.pullWaiters; t.pullWaiters = []; for (const resolve of w) resolve(); };
       const readable = new ReadableStream({
         start(c) { t.rc = c; },
-        cancel(reason) { wsError(t.ws, reason); return tr.cancel ? tr.cancel.call(tr, reason) : undefined; },
+        pull: wake,
+        cancel(reason) { wake(); wsError(t.ws, reason); return tr.cancel ? tr.cancel.call(tr, reason) : undefined; },
       }, readableStrategy == null ? { highWaterMark: 0 } : readableStrategy);
       let startP;
       const writable = new WritableStream({
@@ -468,6 +470,9 @@
   }
   $.tag(TransformStream);
   $.defineGlobal('TransformStream', TransformStream);
+  // Settles when the readable side of the controller's TransformStream is next pulled (or
+  // cancelled): how a transformer of ours waits for its reader.
+  $.transformPulled = (controller) => new Promise((resolve) => tcState.get(controller).pullWaiters.push(resolve));
   $.defineGlobal('TransformStreamDefaultController', TransformStreamDefaultController);
   // workerd's fixed-length/identity byte stream
   class IdentityTransformStream extends TransformStream { constructor() { super(); } }
@@ -549,11 +554,16 @@
     if (!FORMATS.includes(format)) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
     let handle = null;
     const open = () => (handle === null ? (handle = natives.zlibOpen(format, compress)) : handle);
-    const drain = (c, input, finish) => {
+    // Output waits for the reader (the readable's queue holds at most one piece), so a small
+    // input that expands without end costs memory only as fast as it is consumed.
+    const drain = async (c, input, finish) => {
       const h = open();
       let out = natives.zlibPush(h, input, finish);
       while (out !== null) {
-        if (out.byteLength > 0) c.enqueue(out);
+        if (out.byteLength > 0) {
+          c.enqueue(out);
+          if (c.desiredSize < 0) await $.transformPulled(c);
+        }
         out = natives.zlibPush(h, null, finish);
       }
     };
@@ -561,9 +571,9 @@
     return {
       transform: (chunk, c) => {
         const bytes = zlibChunk(chunk);
-        if (bytes.byteLength > 0) guarded(drain)(c, bytes, false, c);
+        if (bytes.byteLength > 0) return drain(c, bytes, false).catch((e) => { c.error(e); throw e; });
       },
-      flush: guarded((c) => drain(c, null, true)),
+      flush: (c) => drain(c, null, true).catch((e) => { c.error(e); throw e; }),
       cancel: close,
     };
   }
