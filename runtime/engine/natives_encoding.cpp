@@ -288,7 +288,7 @@ constexpr uint32_t decoderMagic = 0x5344'4543; // "SDEC"
 constexpr uint32_t zlibMagic = 0x535a'4c42; // "SZLB"
 
 // What one handle is charged: the state plus an allowance for what ICU allocates per converter
-// (zlib's own allocations are charged exactly, through zalloc).
+// (see deflateCharge for zlib).
 constexpr size_t decoderCharge = 4096;
 
 // Where ICU's converter for an encoding differs from the Encoding Standard's decoder on input
@@ -330,7 +330,6 @@ struct ZlibState
         input = QByteArray();
     }
     uint32_t magic = zlibMagic;
-    v8::ArrayBuffer::Allocator *allocator = nullptr;
     z_stream stream;
     bool compress = false;
     bool initialised = false;
@@ -550,30 +549,12 @@ void decoderDecode(const Info &info)
 
 // ---- zlib ----
 
-// zlib's allocations come from the isolate's ArrayBuffer allocator: a deflate stream holds a few
-// hundred KiB, and they count against the Worker's memory limit. The size goes in a header
-// because Free needs it.
-constexpr size_t zHeader = 16;
-voidpf zAlloc(voidpf opaque, uInt items, uInt size)
-{
-    auto *state = static_cast<ZlibState *>(opaque);
-    const size_t bytes = size_t(items) * size + zHeader;
-    void *memory = state->allocator->AllocateUninitialized(bytes);
-    if (!memory)
-        return Z_NULL;
-    std::memcpy(memory, &bytes, sizeof bytes);
-    return static_cast<char *>(memory) + zHeader;
-}
-void zFree(voidpf opaque, voidpf address)
-{
-    if (!address)
-        return;
-    auto *state = static_cast<ZlibState *>(opaque);
-    char *memory = static_cast<char *>(address) - zHeader;
-    size_t bytes;
-    std::memcpy(&bytes, memory, sizeof bytes);
-    state->allocator->Free(memory, bytes);
-}
+// What a zlib handle is charged: zlib's own allocations for the parameters used here (deflate:
+// a 32 KiB window of 2-byte entries, 64 KiB of hash chains, 64 KiB of pending symbols and its
+// state; inflate: a 32 KiB window and its state), rounded up. The handle's backing store has this
+// size, so V8 sees it as external memory and collects abandoned streams under pressure.
+constexpr size_t deflateCharge = 288 * 1024;
+constexpr size_t inflateCharge = 48 * 1024;
 
 // Output per zlibPush call: what a decompression bomb can make the engine hold outside the heap
 // before the prelude has turned it into (counted) ArrayBuffers.
@@ -598,15 +579,11 @@ void zlibOpen(const Info &info)
                               "The compression format must be either 'deflate', "
                               "'deflate-raw' or 'gzip'.");
     v8::Local<v8::ArrayBuffer> handle;
-    ZlibState *state = newHandle<ZlibState>(iso, sizeof(ZlibState), &handle);
+    ZlibState *state = newHandle<ZlibState>(iso, compress ? deflateCharge : inflateCharge, &handle);
     if (!state)
         return;
-    state->allocator = iso->GetArrayBufferAllocator();
     state->compress = compress;
     std::memset(&state->stream, 0, sizeof state->stream);
-    state->stream.zalloc = &zAlloc;
-    state->stream.zfree = &zFree;
-    state->stream.opaque = state;
     const int result = compress ? deflateInit2(&state->stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
                                                windowBits, 8, Z_DEFAULT_STRATEGY)
                                 : inflateInit2(&state->stream, windowBits);
