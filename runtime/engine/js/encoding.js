@@ -105,8 +105,35 @@
     return 0;
   }
   const decodeFailed = 'Failed to decode input.';
+  function inputBytes(input) {
+    if (input === undefined || input === null) return new Uint8Array(0);
+    if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    if (input instanceof ArrayBuffer) return new Uint8Array(input);
+    throw new TypeError("Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type 'Array'.");
+  }
+  // Every encoding but UTF-8 (kept apart so UTF-8's decode stays small and fast).
+  function decodeLegacy(d, input, options) {
+    const stream = !!(options && options.stream);
+    const bytes = inputBytes(input);
+    if (!STATEFUL.has(d.encoding)) return natives.decodeSingleByte(d.encoding, bytes, d.fatal);
+    if (d.handle === null) d.handle = natives.decoderOpen(d.encoding, d.fatal);
+    let s;
+    try {
+      s = natives.decoderDecode(d.handle, bytes, !stream);
+    } catch (e) {
+      d.bomSeen = false;
+      throw new TypeError(decodeFailed);
+    }
+    // Only the Unicode encodings have a BOM to strip (the UTF-16 ones here).
+    if (!d.bomSeen && s.length > 0 && (d.encoding === 'utf-16le' || d.encoding === 'utf-16be')) {
+      d.bomSeen = true;
+      if (!d.ignoreBOM && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    }
+    if (!stream) d.bomSeen = false;
+    return s;
+  }
   class TextDecoder {
-    #encoding; #fatal; #ignoreBOM; #pending = null; #bomSeen = false; #handle = null;
+    #fatal; #ignoreBOM; #pending = null; #bomSeen = false; #legacy = null;
     constructor(label = undefined, options = undefined) {
       let encoding = 'utf-8';
       if (label !== undefined) {
@@ -118,38 +145,17 @@
       else if (typeof options !== 'object' && typeof options !== 'function') {
         throw new TypeError("Failed to construct 'TextDecoder': constructor parameter 2 is not of type 'ConstructorOptions'.");
       }
-      this.#encoding = encoding;
       this.#fatal = !!options.fatal;
       this.#ignoreBOM = !!options.ignoreBOM;
+      if (encoding !== 'utf-8') this.#legacy = { encoding, fatal: this.#fatal, ignoreBOM: this.#ignoreBOM, handle: null, bomSeen: false };
     }
-    get encoding() { return this.#encoding; }
+    get encoding() { return this.#legacy === null ? 'utf-8' : this.#legacy.encoding; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input = undefined, options = undefined) {
+      if (this.#legacy !== null) return decodeLegacy(this.#legacy, input, options);
       const stream = !!(options && options.stream);
-      let bytes;
-      if (input === undefined || input === null) bytes = new Uint8Array(0);
-      else if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) bytes = $.toBytes(input);
-      else throw new TypeError("Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type 'Array'.");
-      const encoding = this.#encoding;
-      if (encoding !== 'utf-8') {
-        if (!STATEFUL.has(encoding)) return natives.decodeSingleByte(encoding, bytes, this.#fatal);
-        if (this.#handle === null) this.#handle = natives.decoderOpen(encoding, this.#fatal);
-        let s;
-        try {
-          s = natives.decoderDecode(this.#handle, bytes, !stream);
-        } catch (e) {
-          this.#bomSeen = false;
-          throw new TypeError(decodeFailed);
-        }
-        // Only the Unicode encodings have a BOM to strip (the UTF-16 ones here).
-        if (!this.#bomSeen && s.length > 0 && (encoding === 'utf-16le' || encoding === 'utf-16be')) {
-          this.#bomSeen = true;
-          if (!this.#ignoreBOM && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-        }
-        if (!stream) this.#bomSeen = false;
-        return s;
-      }
+      let bytes = inputBytes(input);
       if (this.#pending) { bytes = $.concatBytes([this.#pending, bytes]); this.#pending = null; }
       if (stream) {
         const tail = incompleteTail(bytes);
