@@ -1,5 +1,6 @@
 // Switchyard prelude 4/6: ReadableStream (default controller and reader, async iteration, tee,
-// cancel, pipeTo/pipeThrough), a simple WritableStream (no backpressure) and TransformStream.
+// cancel, pipeTo/pipeThrough), a simple WritableStream (no backpressure) and TransformStream;
+// TextEncoderStream, TextDecoderStream, CompressionStream and DecompressionStream (zlib natives).
 // No BYOB readers.
 (function (natives) {
   'use strict';
