@@ -15,6 +15,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-websockets-dev libqt6sql6-sqlite libsqlite3-dev
   libjemalloc-dev libtomlplusplus-dev
+  # TextDecoder's legacy encodings (ICU converters), Compression/DecompressionStream (zlib)
+  libicu-dev zlib1g-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   libgl-dev xvfb xauth

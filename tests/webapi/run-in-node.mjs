@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -189,6 +190,28 @@ function newContext(name) {
       structuredClone(buffer, { transfer: [buffer] });
       return moved;
     },
+    // Legacy encodings through Node's own TextDecoder (ICU); x-user-defined by hand.
+    decodeSingleByte(name, bytes, fatal) {
+      if (name === 'x-user-defined') return Array.from(bytes, (b) => String.fromCharCode(b < 0x80 ? b : 0xf780 + b - 0x80)).join('');
+      try { return new TextDecoder(name, { fatal }).decode(bytes); } catch (e) { throw new G.TypeError('Failed to decode input.'); }
+    },
+    decoderOpen(name, fatal) { return { decoder: new TextDecoder(name, { fatal, ignoreBOM: true }) }; },
+    decoderDecode(handle, bytes, flush) {
+      try { return handle.decoder.decode(bytes, { stream: !flush }); } catch (e) { throw new G.TypeError('Failed to decode input.'); }
+    },
+    // zlib's one-shot functions: input is gathered and the whole output answered at finish.
+    zlibOpen(format, compress) { return { format, compress, input: [], done: false }; },
+    zlibPush(handle, bytes, finish) {
+      if (bytes) handle.input.push(Buffer.from(bytes));
+      if (!finish || handle.done) return null;
+      handle.done = true;
+      const input = Buffer.concat(handle.input);
+      const f = { gzip: ['gzipSync', 'gunzipSync'], deflate: ['deflateSync', 'inflateSync'], 'deflate-raw': ['deflateRawSync', 'inflateRawSync'] }[handle.format];
+      try { return u8(zlib[f[handle.compress ? 0 : 1]](input)); } catch (e) {
+        throw new G.TypeError(e.code === 'Z_BUF_ERROR' ? 'Called close() on a decompression stream with incomplete data' : 'Decompression failed.');
+      }
+    },
+    zlibClose(handle) { handle.done = true; },
     digest(alg, bytes) {
       const h = crypto.createHash(alg.replace('-', '').toLowerCase()).update(bytes).digest();
       const ab = new G.ArrayBuffer(h.length); new G.Uint8Array(ab).set(h); return ab;

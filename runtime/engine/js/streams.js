@@ -1,5 +1,6 @@
 // Switchyard prelude 4/6: ReadableStream (default controller and reader, async iteration, tee,
-// cancel, pipeTo/pipeThrough), a simple WritableStream (no backpressure) and TransformStream.
+// cancel, pipeTo/pipeThrough), a simple WritableStream (no backpressure) and TransformStream;
+// TextEncoderStream, TextDecoderStream, CompressionStream and DecompressionStream (zlib natives).
 // No BYOB readers.
 (function (natives) {
   'use strict';
@@ -331,6 +332,9 @@
 
   // ---- WritableStream (no backpressure: writes are queued and run one at a time) ----
   const writableState = $.slot(); // WritableStream -> ws
+  // Errors that reject one write without erroring the stream (workerd's compression streams
+  // refuse a chunk that is not bytes that way).
+  const rejectedChunks = new WeakSet();
   const writerState = $.slot();   // writer -> {ws}
   function wsError(ws, e) {
     if (ws.state === 'errored' || ws.state === 'closed') return;
@@ -385,7 +389,7 @@
     if (ws.state === 'errored') return Promise.reject(ws.storedError);
     if (ws.state !== 'writable' || ws.closing) return Promise.reject(new TypeError('This WritableStream is closed.'));
     return wsEnqueue(ws, () => (ws.sink.write ? ws.sink.write.call(ws.sink, chunk, ws.controller) : undefined))
-      .then(() => undefined, (e) => { wsError(ws, e); throw e; });
+      .then(() => undefined, (e) => { if (!rejectedChunks.has(e)) wsError(ws, e); throw e; });
   }
   function wsClose(ws) {
     if (ws.state === 'errored') return Promise.reject(ws.storedError);
@@ -442,11 +446,13 @@
         if (tr[k] !== undefined && typeof tr[k] !== 'function') throw new TypeError('transformer.' + k + ' must be a function.');
       }
       const controller = Object.create(TransformStreamDefaultController.prototype);
-      const t = { rc: null, ws: null };
+      const t = { rc: null, ws: null, pullWaiters: [] };
       tcState.set(controller, t);
+      const wake = () => { const w = t.pullWaiters; t.pullWaiters = []; for (const resolve of w) resolve(); };
       const readable = new ReadableStream({
         start(c) { t.rc = c; },
-        cancel(reason) { wsError(t.ws, reason); return tr.cancel ? tr.cancel.call(tr, reason) : undefined; },
+        pull: wake,
+        cancel(reason) { wake(); wsError(t.ws, reason); return tr.cancel ? tr.cancel.call(tr, reason) : undefined; },
       }, readableStrategy == null ? { highWaterMark: 0 } : readableStrategy);
       let startP;
       const writable = new WritableStream({
@@ -465,11 +471,122 @@
   }
   $.tag(TransformStream);
   $.defineGlobal('TransformStream', TransformStream);
+  // Settles when the readable side of the controller's TransformStream is next pulled (or
+  // cancelled): how a transformer of ours waits for its reader.
+  $.transformPulled = (controller) => new Promise((resolve) => tcState.get(controller).pullWaiters.push(resolve));
   $.defineGlobal('TransformStreamDefaultController', TransformStreamDefaultController);
   // workerd's fixed-length/identity byte stream
   class IdentityTransformStream extends TransformStream { constructor() { super(); } }
   $.tag(IdentityTransformStream);
   $.defineGlobal('IdentityTransformStream', IdentityTransformStream);
+
+  // ---- encoding and compression streams: TransformStreams whose transformer is ours ----
+  const isBytes = (chunk) => chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
+  // A chunk that is not bytes rejects its write; the stream goes on.
+  const zlibChunk = (chunk) => {
+    if (isBytes(chunk)) return $.toBytes(chunk);
+    const e = new TypeError(typeof chunk === 'string'
+      ? "This TransformStream is being used as a byte stream, but received a string on its writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder."
+      : 'This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
+    rejectedChunks.add(e);
+    throw e;
+  };
+  const decoderChunk = (chunk) => {
+    if (isBytes(chunk)) return chunk;
+    throw new TypeError('This TransformStream is being used as a byte stream, but received a value that is not a BufferSource.');
+  };
+  // A transform or flush that throws errors both sides, so a reader of the readable side sees it.
+  const guarded = (fn) => function (...args) {
+    try { fn(...args); } catch (e) { args[args.length - 1].error(e); throw e; }
+  };
+
+  const tesState = $.slot();
+  class TextEncoderStream extends TransformStream {
+    constructor() {
+      let pendingHigh = null; // a lead surrogate that ended the previous chunk
+      const encode = (s) => natives.utf8Encode(s);
+      super({
+        transform: guarded((chunk, c) => {
+          let s = String(chunk);
+          if (pendingHigh !== null) { s = pendingHigh + s; pendingHigh = null; }
+          if (s.length > 0) {
+            const last = s.charCodeAt(s.length - 1);
+            if (last >= 0xd800 && last <= 0xdbff) { pendingHigh = s[s.length - 1]; s = s.slice(0, -1); }
+          }
+          if (s.length > 0) c.enqueue(encode(s));
+        }),
+        flush: guarded((c) => { if (pendingHigh !== null) c.enqueue(new Uint8Array([0xef, 0xbf, 0xbd])); }),
+      });
+      tesState.set(this, true);
+    }
+    get encoding() { if (!tesState.has(this)) throw new TypeError('Illegal invocation'); return 'utf-8'; }
+  }
+  $.tag(TextEncoderStream);
+  $.defineGlobal('TextEncoderStream', TextEncoderStream);
+
+  const tdsState = $.slot();
+  class TextDecoderStream extends TransformStream {
+    constructor(label = undefined, options = undefined) {
+      const decoder = new $.TextDecoder(label, options);
+      const streamOptions = { stream: true };
+      super({
+        transform: guarded((chunk, c) => {
+          const s = decoder.decode(decoderChunk(chunk), streamOptions);
+          if (s.length > 0) c.enqueue(s);
+        }),
+        flush: guarded((c) => { const s = decoder.decode(); if (s.length > 0) c.enqueue(s); }),
+      });
+      tdsState.set(this, decoder);
+    }
+    #decoder() { const d = tdsState.get(this); if (!d) throw new TypeError('Illegal invocation'); return d; }
+    get encoding() { return this.#decoder().encoding; }
+    get fatal() { return this.#decoder().fatal; }
+    get ignoreBOM() { return this.#decoder().ignoreBOM; }
+  }
+  $.tag(TextDecoderStream);
+  $.defineGlobal('TextDecoderStream', TextDecoderStream);
+
+  // zlib behind natives.zlib*: each call answers a bounded piece of output, so what a small input
+  // expands to is made (and counted against the memory limit) one ArrayBuffer at a time.
+  const FORMATS = ['deflate', 'deflate-raw', 'gzip'];
+  function zlibTransformer(what, format, compress) {
+    if (format === undefined) throw new TypeError("Failed to construct '" + what + "': constructor parameter 1 is not of type 'string'.");
+    format = String(format);
+    if (!FORMATS.includes(format)) throw new TypeError("The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
+    let handle = null;
+    const open = () => (handle === null ? (handle = natives.zlibOpen(format, compress)) : handle);
+    // Output waits for the reader (the readable's queue holds at most one piece), so a small
+    // input that expands without end costs memory only as fast as it is consumed.
+    const drain = async (c, input, finish) => {
+      const h = open();
+      let out = natives.zlibPush(h, input, finish);
+      while (out !== null) {
+        if (out.byteLength > 0) {
+          c.enqueue(out);
+          if (c.desiredSize < 0) await $.transformPulled(c);
+        }
+        out = natives.zlibPush(h, null, finish);
+      }
+    };
+    const close = () => { if (handle !== null) natives.zlibClose(handle); };
+    return {
+      transform: (chunk, c) => {
+        const bytes = zlibChunk(chunk);
+        if (bytes.byteLength > 0) return drain(c, bytes, false).catch((e) => { c.error(e); throw e; });
+      },
+      flush: (c) => drain(c, null, true).catch((e) => { c.error(e); throw e; }),
+      cancel: close,
+    };
+  }
+  class CompressionStream extends TransformStream {
+    constructor(format) { super(zlibTransformer('CompressionStream', format, true)); }
+  }
+  class DecompressionStream extends TransformStream {
+    constructor(format) { super(zlibTransformer('DecompressionStream', format, false)); }
+  }
+  $.tag(CompressionStream); $.tag(DecompressionStream);
+  $.defineGlobal('CompressionStream', CompressionStream);
+  $.defineGlobal('DecompressionStream', DecompressionStream);
 
   // ---- helpers for bodies ----
   $.isReadableStream = (v) => streamState.has(v);
