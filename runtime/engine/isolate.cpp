@@ -47,9 +47,9 @@ public:
     }
 
     size_t used() const { return m_used.load(); }
+    void release(size_t length) { m_used.fetch_sub(length); }
     Isolate *owner = nullptr;
 
-private:
     bool reserve(size_t length)
     {
         size_t used = m_used.load();
@@ -65,6 +65,7 @@ private:
         return true;
     }
 
+private:
     const size_t m_budget;
     std::atomic<size_t> m_used = 0;
 };
@@ -105,6 +106,8 @@ v8::Local<v8::String> Isolate::name(const char *literal)
 
 Isolate::~Isolate()
 {
+    for (auto &extension : m_extensions)
+        extension.reset();
     m_isolate->Dispose();
     --s_live;
 }
@@ -114,6 +117,16 @@ void Isolate::exceedMemory(const char *what)
     if (!m_memoryExceeded.exchange(true))
         qCInfo(lcEngine) << "isolate exceeded its memory limit:" << what;
     m_isolate->TerminateExecution();
+}
+
+bool Isolate::chargeBinary(size_t bytes)
+{
+    return m_allocator->reserve(bytes);
+}
+
+void Isolate::releaseBinary(size_t bytes)
+{
+    m_allocator->release(bytes);
 }
 
 qint64 Isolate::binaryBytes() const

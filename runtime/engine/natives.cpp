@@ -1,4 +1,5 @@
 #include "natives.h"
+#include "natives_crypto.h"
 
 #include "bindinghost.h"
 
@@ -306,6 +307,7 @@ void installNatives(v8::Local<v8::Context> context)
         v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
         natives->Set(context, toV8String(iso, name), function).Check();
     }
+    installCryptoNatives(context, natives);
     context->Global()->Set(context, toV8String(iso, "__switchyard"), natives).Check();
 }
 
