@@ -722,7 +722,8 @@ void pkeyImport(const Info &info)
                 }
             }
             if (!key->pkey)
-                return throwDom(iso, "DataError", "Invalid raw EC key provided");
+                return throwDom(iso, "DataError",
+                                "Failed to import raw EC key data: Invalid point encoding..");
         } else {
             if (data.size != 32)
                 return throwDom(iso, "DataError",
@@ -738,15 +739,15 @@ void pkeyImport(const Info &info)
     }
     if (EVP_PKEY_get_base_id(key->pkey) != id) {
         if (kind == "RSA")
-            return throwDom(iso, "DataError", "Input was not an RSA key");
+            return throwDom(iso, "DataError", "Input was not an RSA key.");
         if (kind == "EC")
-            return throwDom(iso, "DataError", "Input was not an EC key");
-        return throwDom(iso, "DataError", "Input was not an " + kind + " key");
+            return throwDom(iso, "DataError", "Input was not an EC key.");
+        return throwDom(iso, "DataError", "Input was not an " + kind + " key.");
     }
     if (kind == "EC" && curveOfKey(key->pkey) != curve)
         return throwDom(iso, "DataError",
-                        "Imported EC key has a different curve than the one requested (\""
-                                + curveOfKey(key->pkey) + "\" vs \"" + curve + "\").");
+                        "\"algorithm.namedCurve\" \"" + curve
+                                + "\" does not match the curve specified by the input key data.");
     returnKeyInfo(info, std::move(key));
 }
 

@@ -163,15 +163,16 @@
   function checkJwkCommon(jwk, name, extractable, usages, kty) {
     if (jwk.kty !== kty) {
       if (kty === 'oct') {
-        const what = name === 'HMAC' ? 'HMAC "' : 'Symmetric "';
-        throw dom(what + name + '" key import requires a JSON Web Key with Key Type parameter ("kty") equal to "oct" (encountered "' + jwk.kty + '").', 'DataError');
+        const what = name === 'HMAC' ? 'HMAC "jwk' : 'Symmetric "' + name;
+        throw dom(what + '" key import requires a JSON Web Key with Key Type parameter ("kty") equal to "oct" (encountered "' + jwk.kty + '").', 'DataError');
       }
       throw dom(name + ' "' + ' key import requires a JSON Web Key with Key Type parameter "kty" ("' + jwk.kty + '") equal to "' + kty + '".', 'DataError');
     }
     if (jwk.ext === false && extractable) {
       throw dom('JWK ext field for "' + name + '" is set to false but extractable is true', 'DataError');
     }
-    if (jwk.key_ops !== undefined) {
+    // workerd checks a secret JWK's key_ops against the usages only for AES.
+    if (jwk.key_ops !== undefined && kty !== 'oct') {
       const ops = Array.from(jwk.key_ops, String);
       if (new Set(ops).size !== ops.length) throw dom('A JSON Web Key\'s Key Operations parameter ("key_ops") must not contain duplicates.', 'DataError');
       for (const u of usages) {
@@ -188,7 +189,7 @@
       checkJwkCommon(data, name, extractable, usages, 'oct');
       raw = b64uDecode(data.k);
       if (raw === null) {
-        throw dom((name === 'HMAC' ? 'HMAC "' : 'Symmetric "') + name + '" key import requires a base64Url encoding of the key' + (name === 'HMAC' ? '' : '.'), 'DataError');
+        throw dom((name === 'HMAC' ? 'HMAC "jwk' : 'Symmetric "' + name) + '" key import requires a base64Url encoding of the key' + (name === 'HMAC' ? '' : '.'), 'DataError');
       }
     } else if (name === 'PBKDF2' || name === 'HKDF') {
       throw dom(name + ' key must be imported in "raw" format (requested "' + format + '")', 'NotSupportedError');
@@ -208,7 +209,7 @@
       }
       if (length === 0) throw dom('Imported HMAC key length (0) must be a non-zero value up to 7 bits less than, and no greater than, the bit length of the raw key data (0).', 'DataError');
       if (format === 'jwk' && data.alg !== undefined && data.alg !== JWK_ALG.HMAC(hash)) {
-        throw dom('HMAC "' + name + '" key import specifies "alg" that is incompatible with the hash name (encountered "' + data.alg + '", expected "' + JWK_ALG.HMAC(hash) + '").', 'DataError');
+        throw dom('HMAC "jwk" key import specifies "alg" that is incompatible with the hash name (encountered "' + data.alg + '", expected "' + JWK_ALG.HMAC(hash) + '").', 'DataError');
       }
       algorithm = { name, hash: { name: hash }, length };
     } else if (name.startsWith('AES-')) {
@@ -316,7 +317,7 @@
   function exportKeyImpl(format, key) {
     format = String(format);
     const s = slotOf(key, 2, 'exportKey');
-    if (!['raw', 'pkcs8', 'spki', 'jwk'].includes(format)) throw dom('Unrecognized key export format "' + format + '".', 'NotSupportedError');
+    if (!['raw', 'pkcs8', 'spki', 'jwk'].includes(format)) throw dom('Unimplemented key export format "' + format + '".', 'NotSupportedError');
     if (!s.extractable) throw dom('Attempt to export non-extractable ' + s.name + ' key.', 'InvalidAccessError');
     if (s.type === 'secret') {
       if (format !== 'raw' && format !== 'jwk') {
@@ -347,7 +348,7 @@
     let jwk;
     if (kind === 'RSA') {
       jwk = { kty: 'RSA', key_ops: s.usages.slice(), alg: JWK_ALG[s.name](s.algorithm.hash.name), ext: true };
-      for (const f of ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi']) if (parts[f]) jwk[f] = b64uEncode(parts[f]);
+      for (const f of ['d', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi']) if (parts[f]) jwk[f] = b64uEncode(parts[f]);
     } else if (kind === 'EC') {
       jwk = { kty: 'EC', key_ops: s.usages.slice(), ext: true, crv: s.algorithm.namedCurve };
       for (const f of ['x', 'y', 'd']) if (parts[f]) jwk[f] = b64uEncode(parts[f]);
@@ -509,6 +510,9 @@
         const body = input.length - p.tagLength / 8;
         throw dom(e.message + ' Input length was ' + body + ', output length expected to be ' + body + ' for AES-GCM', 'OperationError');
       }
+      if (s.name === 'AES-CBC' && !encrypt && e instanceof DOMException && e.name === 'OperationError') {
+        throw dom(e.message + ' Input length was ' + input.length + ', output length expected to be ' + Math.max(0, input.length - 16) + ' for AES-CBC', 'OperationError');
+      }
       throw e;
     }
   }
@@ -523,7 +527,7 @@
       if (ps.type !== 'public') throw dom('The provided key has type "' + ps.type + '", not "public"', 'InvalidAccessError');
       if (ps.name !== s.name) throw dom('Base ' + s.name + ' private key cannot be used to derive a key from a peer ' + ps.name + ' public key', 'InvalidAccessError');
       if (s.name === 'ECDH' && ps.algorithm.namedCurve !== s.algorithm.namedCurve) {
-        throw dom('Private key for derivation is using curve "' + s.algorithm.namedCurve + '", while public key is using curve "' + ps.algorithm.namedCurve + '".', 'InvalidAccessError');
+        throw dom('Private key for derivation is using curve "' + s.algorithm.namedCurve + '" while public key is using "' + ps.algorithm.namedCurve + '".', 'InvalidAccessError');
       }
       return native(C.derive, s.name, s.handle, { public: ps.handle }, length === null || length === undefined ? undefined : Number(length));
     }
@@ -593,7 +597,10 @@
     }
     importKey(format, keyData, algorithm, extractable, keyUsages) {
       const args = arguments;
-      return run(() => { needArgs(args, 5, 'importKey'); return importKeyImpl(format, keyData, algorithm, extractable, keyUsages); });
+      return run(() => {
+        if (algorithm === undefined) throw new TypeError("Failed to execute 'importKey' on 'SubtleCrypto': parameter 3 is not of type 'string or ImportKeyAlgorithm'.");
+        needArgs(args, 5, 'importKey');
+        return importKeyImpl(format, keyData, algorithm, extractable, keyUsages); });
     }
     exportKey(format, key) {
       const args = arguments;
