@@ -50,11 +50,13 @@ public:
     void release(size_t length) { m_used.fetch_sub(length); }
     Isolate *owner = nullptr;
 
-    bool reserve(size_t length)
+    bool reserve(size_t length, bool exceed = true)
     {
         size_t used = m_used.load();
         do {
             if (length > m_budget || used > m_budget - length) {
+                if (!exceed)
+                    return false;
                 // V8 collects garbage and asks again before it gives up; by then the isolate is
                 // spent either way, as one whose heap reached its limit is.
                 if (owner)
@@ -121,6 +123,10 @@ void Isolate::exceedMemory(const char *what)
 
 bool Isolate::chargeBinary(size_t bytes)
 {
+    if (m_allocator->reserve(bytes, false))
+        return true;
+    // As V8 does before it refuses an ArrayBuffer: what is garbage may be holding the budget.
+    m_isolate->LowMemoryNotification();
     return m_allocator->reserve(bytes);
 }
 

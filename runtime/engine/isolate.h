@@ -73,7 +73,7 @@ public:
 
     // Bytes natives hold outside V8 for this isolate's objects, charged to the binary-data budget
     // like ArrayBuffer backing stores. False (and the isolate is over its limit) if they do not
-    // fit.
+    // fit even after a full garbage collection. Call on the isolate's thread, inside it.
     bool chargeBinary(size_t bytes);
     void releaseBinary(size_t bytes);
 

@@ -67,18 +67,20 @@ struct Registry final : Isolate::Extension
     v8::Global<v8::ObjectTemplate> handleTemplate;
     std::unordered_set<Key *> keys;
 
-    void release(Key *key)
+    void release(Key *key, bool collected)
     {
         key->handle.Reset();
         if (owner)
             owner->releaseBinary(key->charged);
+        if (collected)
+            owner->get()->AdjustAmountOfExternalAllocatedMemory(-int64_t(key->charged));
         keys.erase(key);
         delete key;
     }
     ~Registry() override
     {
         for (Key *key : std::vector<Key *>(keys.begin(), keys.end()))
-            release(key);
+            release(key, false);
         handleTemplate.Reset();
     }
 };
@@ -139,6 +141,8 @@ v8::Local<v8::Object> wrapKey(v8::Isolate *iso, std::unique_ptr<Key> key)
                 v8::String::NewFromUtf8Literal(iso, "Array buffer allocation failed")));
         return {};
     }
+    // V8's collector learns of the bytes, so keys dropped in a loop are collected in time.
+    iso->AdjustAmountOfExternalAllocatedMemory(int64_t(key->charged));
     v8::Local<v8::Object> handle = registry->handleTemplate.Get(iso)
                                            ->NewInstance(iso->GetCurrentContext())
                                            .ToLocalChecked();
@@ -150,7 +154,7 @@ v8::Local<v8::Object> wrapKey(v8::Isolate *iso, std::unique_ptr<Key> key)
             raw,
             [](const v8::WeakCallbackInfo<Key> &data) {
                 Key *key = data.GetParameter();
-                key->registry->release(key);
+                key->registry->release(key, true);
             },
             v8::WeakCallbackType::kParameter);
     registry->keys.insert(raw);

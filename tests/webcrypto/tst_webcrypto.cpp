@@ -82,6 +82,22 @@ constexpr char rsaKeygenWorker[] = R"JS(export default {
     return new Response(String(pair.publicKey.algorithm.modulusLength));
   } };)JS";
 
+// Imports `n` Ed25519 public keys, keeping them all or none: each key's material is native memory
+// charged to the Worker's binary-data budget, and freed when its CryptoKey is collected.
+constexpr char keyHoarderWorker[] = R"JS(export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    const n = Number(url.searchParams.get("n"));
+    const keep = url.searchParams.get("keep") === "1";
+    const raw = new Uint8Array(32).fill(7);
+    const kept = [];
+    for (let i = 0; i < n; i++) {
+      const key = await crypto.subtle.importKey("raw", raw, "Ed25519", false, ["verify"]);
+      if (keep) kept.push(key);
+    }
+    return new Response(String(n));
+  } };)JS";
+
 // Signs with fresh keys and hands the public keys and signatures out for Node to check.
 constexpr char signerWorker[] = R"JS(
 const b64 = (b) => btoa(String.fromCharCode(...new Uint8Array(b)));
@@ -157,6 +173,7 @@ private Q_SLOTS:
     void jwtHs256AndRs256ThroughDispatch();
     void rsa4096KeygenStopsAtCpuLimit();
     void signaturesVerifyInNode();
+    void keyMaterialCountsAgainstMemory();
 
 private:
     void putUserWorker(const QString &name, const QByteArray &code, const QJsonArray &b = {});
@@ -337,6 +354,23 @@ void tst_WebCrypto::signaturesVerifyInNode()
     // ECDSA P-256, ECDSA P-521, RSA-PSS and Ed25519 verify; tampered ones do not; Node derives the
     // same X25519 public key from the exported private key.
     QCOMPARE(out, QByteArray("[true,true,true,true,false,false,true]"));
+}
+
+void tst_WebCrypto::keyMaterialCountsAgainstMemory()
+{
+    putUserWorker(QStringLiteral("hoarder"), keyHoarderWorker);
+    // 150,000 keys dropped as they are made: collected, their native bytes given back.
+    RawResponse r = get("hoarder.example.com", {}, "/?n=150000&keep=0");
+    QVERIFY2(r.status == 200, r.body);
+    QCOMPARE(r.body, QByteArray("150000"));
+    // Kept, they pass the 128 MB budget (well over a kilobyte each) and end the Instance as an
+    // ArrayBuffer bomb does.
+    r = get("hoarder.example.com", {}, "/?n=150000&keep=1");
+    QVERIFY2(r.status == 429, r.body);
+    QCOMPARE(r.body, QByteArray("Worker exceeded memory limit."));
+    // A fresh Instance serves the next request.
+    r = get("hoarder.example.com", {}, "/?n=10&keep=1");
+    QVERIFY2(r.status == 200, r.body);
 }
 
 QTEST_GUILESS_MAIN(tst_WebCrypto)
