@@ -544,6 +544,12 @@
         // Cloudflare's limit (workerd itself sets none): PBKDF2 runs in OpenSSL, where no CPU
         // limit can stop it, so the iteration count bounds how long it may run.
         if (p.iterations > 100000) throw dom('Pbkdf2 failed: iteration counts above 100000 are not supported (requested ' + iterations + ').', 'NotSupportedError');
+        // Each output block of the hash's size costs all the iterations again: a long output
+        // would be the same unstoppable work.
+        const blocks = Math.ceil(Number(length) / hashBits[hash]);
+        if (p.iterations * blocks > 400000) {
+          throw dom('PBKDF2 deriveBits of ' + length + ' bits at ' + iterations + ' iterations is more work than one call may do here (at most 400000 HMAC computations: iterations times ' + hashBits[hash] + '-bit blocks).', 'NotSupportedError');
+        }
       } else {
         p.info = bufferField(a, 'info');
         if (length === null || length === undefined) throw dom('HKDF cannot derive a key with null length.', 'OperationError');
