@@ -22,6 +22,16 @@ export default { async fetch() { return observe({
   "rsa gen": async () => { const p = await S.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1,0,1]), hash: 'SHA-256' }, true, ['sign', 'verify']); const j = await S.exportKey('jwk', p.publicKey); return [p.publicKey.algorithm, Object.keys(j), j.kty, j.alg, j.e, j.key_ops, j.n.length]; },
   "ed gen": async () => { const p = await S.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']); const j = await S.exportKey('jwk', p.privateKey); return [p.publicKey.algorithm, Object.keys(j), j.kty, j.crv, j.key_ops, j.ext, j.alg]; },
   "node-ed gen": async () => { const p = await S.generateKey({ name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }, true, ['sign', 'verify']); const j = await S.exportKey('jwk', p.privateKey); return [p.publicKey.algorithm, Object.keys(j), j.alg]; },
+  "node-ed25519 sign, verify, rfc8032": async () => {
+    const p = await S.generateKey({ name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }, true, ['sign', 'verify']);
+    const m = new Uint8Array([1, 2, 3]);
+    const sig = await S.sign('NODE-ED25519', p.privateKey, m);
+    const pub = await S.importKey('raw', new Uint8Array('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c'.match(/../g).map((x) => parseInt(x, 16))), { name: 'NODE-ED25519', namedCurve: 'NODE-ED25519' }, false, ['verify']);
+    const rfc = new Uint8Array('92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00'.match(/../g).map((x) => parseInt(x, 16)));
+    return [sig.byteLength, await S.verify({ name: 'NODE-ED25519' }, p.publicKey, sig, m), await S.verify('NODE-ED25519', pub, rfc, new Uint8Array([0x72])), pub.algorithm];
+  },
+  "node-ed25519 bad curve": () => S.generateKey({ name: 'NODE-ED25519', namedCurve: 'Ed25519' }, true, ['sign', 'verify']),
+  "ed25519 key with node-ed25519 name": async () => { const p = await S.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']); return S.sign('NODE-ED25519', p.privateKey, new Uint8Array(1)); },
   "x gen": async () => { const p = await S.generateKey({ name: 'X25519' }, true, ['deriveBits']); return [p.publicKey.algorithm, p.publicKey.usages, p.privateKey.usages]; },
   "aes gen": async () => { const x = await S.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']); return [x.algorithm, await S.exportKey('jwk', x).then(j=>[Object.keys(j), j.alg, j.key_ops])]; },
   "aes bad len": () => S.generateKey({ name: 'AES-GCM', length: 100 }, true, ['encrypt']),
