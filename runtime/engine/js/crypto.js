@@ -129,7 +129,6 @@
     const key = new CryptoKey();
     constructing = false;
     keySlot.set(key, slot);
-    $.platformObjects.add(key);
     const algorithm = cloneAlgorithm(slot.algorithm);
     Object.defineProperty(key, 'usages', { value: slot.usages.slice(), enumerable: true });
     Object.defineProperty(key, 'algorithm', { value: algorithm, enumerable: true });
@@ -137,6 +136,11 @@
     Object.defineProperty(key, 'type', { value: slot.type, enumerable: true });
     return key;
   }
+  // structuredClone refuses a CryptoKey as it does other platform objects (a WeakSet entry per
+  // key would cost every garbage collection).
+  const isPlatformObject = $.isPlatformObject;
+  $.isPlatformObject = (v) => keySlot.has(v) || isPlatformObject(v);
+
   function slotOf(key, position, method) {
     const s = keySlot.get(key);
     if (!s) throw new TypeError("Failed to execute '" + method + "' on 'SubtleCrypto': parameter " + position + " is not of type 'CryptoKey'.");
