@@ -20,6 +20,11 @@
 #include <v8-isolate.h>
 #include <v8-object.h>
 #include <v8-template.h>
+#include <v8-value-serializer.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
 
 namespace switchyard::engine {
 
@@ -228,10 +233,32 @@ void clearTimer(const Info &info)
         instance->clearTimer(int(id));
 }
 
+// Without an Instance only the warm-up (PreludeRunner::warmUp) runs: no Worker code has seen this
+// context yet. It answers a fixed response, so the warm-up runs fetch()'s whole path, the response
+// side included, as a Worker's subrequest will.
+void warmUpFetch(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Promise::Resolver> resolver;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
+        return;
+    const HeaderList headers {
+            {QStringLiteral("content-type"), QStringLiteral("text/plain;charset=UTF-8")},
+            {QStringLiteral("content-length"), QStringLiteral("4")}};
+    resolver->Resolve(context,
+                      responseToV8(context, 200, QStringLiteral("OK"), headers,
+                                   QByteArrayLiteral("warm"), toQString(iso, info[1]), false))
+            .Check();
+    info.GetReturnValue().Set(resolver->GetPromise());
+}
+
 void fetch(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
+    if (!iso->GetData(Isolate::InstanceSlot))
+        return warmUpFetch(info);
     Instance *found = instanceOf(info);
     if (!found)
         return;
@@ -281,6 +308,112 @@ void binding(const Info &info)
         info.GetReturnValue().Set(result);
 }
 
+// structuredClone as workerd has it: V8's own serializer, so which values clone, in which order
+// getters run, and the DataCloneError texts are V8's. The prelude passes `makeError(message)`
+// (its DOMException) and has already refused its own platform objects, which V8 would otherwise
+// copy as plain objects.
+class CloneSerializerDelegate final : public v8::ValueSerializer::Delegate
+{
+public:
+    CloneSerializerDelegate(v8::Isolate *isolate, v8::Local<v8::Function> makeError)
+        : m_isolate(isolate), m_makeError(makeError)
+    { }
+    void ThrowDataCloneError(v8::Local<v8::String> message) override
+    {
+        v8::Local<v8::Value> argv[] = {message};
+        v8::Local<v8::Value> error;
+        if (m_makeError->Call(m_isolate->GetCurrentContext(), v8::Undefined(m_isolate), 1, argv)
+                    .ToLocal(&error))
+            m_isolate->ThrowException(error);
+    }
+    // The serialized form lives outside the counted ArrayBuffer allocator: bounded like a Worker's
+    // memory so one clone cannot take the process's.
+    void *ReallocateBufferMemory(void *old, size_t size, size_t *actual) override
+    {
+        if (size > kMaxCloneBytes)
+            return nullptr;
+        void *data = std::realloc(old, size);
+        if (data)
+            *actual = size;
+        return data;
+    }
+    void FreeBufferMemory(void *buffer) override { std::free(buffer); }
+
+    static constexpr size_t kMaxCloneBytes = size_t(128) << 20;
+
+private:
+    v8::Isolate *m_isolate;
+    v8::Local<v8::Function> m_makeError;
+};
+
+// structuredClone(value, transfer: ArrayBuffer[], makeError) -> clone; the transferred buffers
+// are detached and their contents move to the clone.
+void structuredClone(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    if (!info[2]->IsFunction()) {
+        throwTypeError(iso, QStringLiteral("internal error: structuredClone needs makeError"));
+        return;
+    }
+    std::vector<v8::Local<v8::ArrayBuffer>> transfer;
+    if (info[1]->IsArray()) {
+        v8::Local<v8::Array> list = info[1].As<v8::Array>();
+        for (uint32_t i = 0; i < list->Length(); ++i) {
+            v8::Local<v8::Value> item;
+            if (!list->Get(context, i).ToLocal(&item))
+                return;
+            // workerd lets views through (they are not transferred), and refuses anything else
+            if (item->IsArrayBufferView())
+                continue;
+            if (!item->IsArrayBuffer()) {
+                throwTypeError(iso, QStringLiteral("Object is not transferable"));
+                return;
+            }
+            transfer.push_back(item.As<v8::ArrayBuffer>());
+        }
+    }
+    CloneSerializerDelegate delegate(iso, info[2].As<v8::Function>());
+    v8::ValueSerializer serializer(iso, &delegate);
+    std::vector<v8::Local<v8::ArrayBuffer>> distinct;
+    for (const auto &buffer : transfer) {
+        bool seen = false;
+        for (const auto &d : distinct)
+            seen = seen || d->StrictEquals(buffer);
+        if (seen)
+            continue;
+        if (!buffer->IsDetachable() || buffer->WasDetached()) {
+            v8::Local<v8::Value> argv[] = {toV8String(
+                    iso, QStringLiteral("An ArrayBuffer is detached and could not be cloned."))};
+            v8::Local<v8::Value> error;
+            if (info[2].As<v8::Function>()
+                        ->Call(context, v8::Undefined(iso), 1, argv)
+                        .ToLocal(&error))
+                iso->ThrowException(error);
+            return;
+        }
+        serializer.TransferArrayBuffer(uint32_t(distinct.size()), buffer);
+        distinct.push_back(buffer);
+    }
+    serializer.WriteHeader();
+    bool ok = false;
+    if (!serializer.WriteValue(context, info[0]).To(&ok) || !ok)
+        return;
+    std::pair<uint8_t *, size_t> data = serializer.Release();
+    std::unique_ptr<uint8_t, decltype(&std::free)> owned(data.first, &std::free);
+    v8::ValueDeserializer deserializer(iso, data.first, data.second);
+    for (uint32_t i = 0; i < distinct.size(); ++i) {
+        std::shared_ptr<v8::BackingStore> store = distinct[i]->GetBackingStore();
+        distinct[i]->Detach();
+        deserializer.TransferArrayBuffer(i, v8::ArrayBuffer::New(iso, std::move(store)));
+    }
+    if (!deserializer.ReadHeader(context).To(&ok) || !ok)
+        return;
+    v8::Local<v8::Value> result;
+    if (deserializer.ReadValue(context).ToLocal(&result))
+        info.GetReturnValue().Set(result);
+}
+
 void now(const Info &info)
 {
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
@@ -302,6 +435,7 @@ void installNatives(v8::Local<v8::Context> context)
             {"fetch", &fetch},
             {"binding", &binding},
             {"now", &now},
+            {"structuredClone", &structuredClone},
     };
     for (const auto &[name, callback] : table) {
         v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();

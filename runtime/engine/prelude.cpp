@@ -91,8 +91,39 @@ PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &war
             entry.latin1 = file.code.toLatin1();
         m_files.push_back(std::move(entry));
     }
+    m_warmup = warmup;
     if (!warmup.isEmpty())
-        prime(warmup, heapLimitBytes);
+        prime(heapLimitBytes);
+}
+
+bool PreludeRunner::warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals)
+{
+    if (m_warmup.isEmpty())
+        return true;
+    v8::Isolate *iso = context->GetIsolate();
+    v8::HandleScope handles(iso);
+    v8::TryCatch tryCatch(iso);
+    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:warmup.js")));
+    v8::ScriptCompiler::Source code(toV8String(iso, m_warmup), origin);
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> warmUp;
+    v8::Local<v8::Value> done;
+    v8::Local<v8::Value> argv[] = {internals};
+    if (!v8::ScriptCompiler::Compile(context, &code).ToLocal(&script)
+        || !script->Run(context).ToLocal(&warmUp) || !warmUp->IsFunction()
+        || !warmUp.As<v8::Function>()->Call(context, context->Global(), 1, argv).ToLocal(&done)) {
+        qCWarning(lcEngine).noquote()
+                << "js/warmup.js failed:"
+                << (tryCatch.HasCaught() ? toQString(iso, tryCatch.Exception()) : QString());
+        return false;
+    }
+    iso->PerformMicrotaskCheckpoint();
+    if (done->IsPromise() && done.As<v8::Promise>()->State() == v8::Promise::kRejected) {
+        qCWarning(lcEngine).noquote()
+                << "js/warmup.js rejected:" << toQString(iso, done.As<v8::Promise>()->Result());
+        return false;
+    }
+    return true;
 }
 
 v8::Local<v8::String> PreludeRunner::source(v8::Isolate *iso, const File &file) const
@@ -104,7 +135,7 @@ v8::Local<v8::String> PreludeRunner::source(v8::Isolate *iso, const File &file) 
     return code;
 }
 
-void PreludeRunner::prime(const QString &warmup, qint64 heapLimitBytes)
+void PreludeRunner::prime(qint64 heapLimitBytes)
 {
     Isolate scratch(heapLimitBytes);
     v8::Isolate *iso = scratch.get();
@@ -126,24 +157,8 @@ void PreludeRunner::prime(const QString &warmup, qint64 heapLimitBytes)
             return; // the first real evaluation reports the failure
         scripts.push_back(script);
     }
-    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:warmup.js")));
-    v8::ScriptCompiler::Source code(toV8String(iso, warmup), origin);
-    v8::Local<v8::Script> script;
-    v8::Local<v8::Value> warmUp;
-    v8::Local<v8::Value> done;
-    v8::Local<v8::Value> argv[] = {internals};
-    if (!v8::ScriptCompiler::Compile(context, &code).ToLocal(&script)
-        || !script->Run(context).ToLocal(&warmUp) || !warmUp->IsFunction()
-        || !warmUp.As<v8::Function>()->Call(context, context->Global(), 1, argv).ToLocal(&done)) {
-        qCWarning(lcEngine).noquote()
-                << "js/warmup.js failed:"
-                << (tryCatch.HasCaught() ? toQString(iso, tryCatch.Exception()) : QString());
+    if (!warmUp(context, internals))
         return;
-    }
-    iso->PerformMicrotaskCheckpoint();
-    if (done->IsPromise() && done.As<v8::Promise>()->State() == v8::Promise::kRejected)
-        qCWarning(lcEngine).noquote()
-                << "js/warmup.js rejected:" << toQString(iso, done.As<v8::Promise>()->Result());
     std::vector<QByteArray> caches;
     for (v8::Local<v8::Script> s : scripts) {
         std::unique_ptr<v8::ScriptCompiler::CachedData> data(

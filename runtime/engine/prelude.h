@@ -45,10 +45,17 @@ public:
     // the file that threw.
     v8::MaybeLocal<v8::Value> evaluate(v8::Local<v8::Context> context, QString *failedFile);
 
+    // Runs the warm-up script in `context` (entered, the prelude evaluated in it, `internals` its
+    // completion value). The code cache holds compiled code, but what V8 learns while running it
+    // (inline caches, type feedback, regular expressions compiled on first use) belongs to each
+    // context's functions: a context warmed up before a Worker gets it does not bill the
+    // Worker's first request for that. False (and a warning) when the warm-up failed.
+    bool warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals);
+
 private:
-    // Fills m_caches from a scratch isolate in which the prelude and then `warmup` ran. Leaves
+    // Fills m_caches from a scratch isolate in which the prelude and then the warm-up ran. Leaves
     // them empty (the first evaluation then makes them) if anything there fails.
-    void prime(const QString &warmup, qint64 heapLimitBytes);
+    void prime(qint64 heapLimitBytes);
     struct File
     {
         QString name;
@@ -60,6 +67,7 @@ private:
     v8::Local<v8::String> source(v8::Isolate *iso, const File &file) const;
 
     std::vector<File> m_files;
+    QString m_warmup;
     std::mutex m_mutex;
     std::atomic_bool m_cached = false;
     std::vector<QByteArray> m_caches; // one per file, written once before m_cached is set

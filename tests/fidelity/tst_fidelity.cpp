@@ -100,6 +100,7 @@ private Q_SLOTS:
     void cases_data();
     void cases();
     void knownDifferencesNameRealChecks();
+    void multipartFileReachesWorker();
 
 private:
     QJsonObject runOracle(const Oracle &oracle, const QString &casePath, QString *error);
@@ -294,6 +295,41 @@ void tst_Fidelity::knownDifferencesNameRealChecks()
              qPrintable(QStringLiteral("known-differences.json names checks no case made (run "
                                        "all cases): ")
                         + stale.join(QStringLiteral(", "))));
+}
+
+// A browser's file upload as a user Worker meets it: the multipart body comes in through the
+// dispatch listener and the dispatcher, and request.formData() hands the file part over as a File.
+void tst_Fidelity::multipartFileReachesWorker()
+{
+    constexpr char code[] = R"JS(export default {
+  async fetch(request) {
+    const form = await request.formData();
+    const file = form.get("upload");
+    return Response.json({ field: form.get("field"), isFile: file instanceof File,
+      name: file.name, type: file.type, size: file.size, bytes: Array.from(await file.bytes()) });
+  } };)JS";
+    platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
+    auto put = m_stack->service().putScript(QString::fromLatin1(kNamespace),
+                                            QStringLiteral("upload"), upload);
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QByteArray body = "--XyZ\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\nhello\r\n"
+                      "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; "
+                      "filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n";
+    body += QByteArray("\x89PNG\r\n\x00\xff", 8);
+    body += "\r\n--XyZ--\r\n";
+    const auto response = rawRequest(
+            m_stack->port(), "POST", "fidelity.test", "/", body,
+            {{"x-fidelity-case", "upload"}, {"content-type", "multipart/form-data; boundary=XyZ"}},
+            60000);
+    QCOMPARE(response.status, 200);
+    const QJsonObject got = QJsonDocument::fromJson(response.body).object();
+    QCOMPARE(got.value(u"field").toString(), QStringLiteral("hello"));
+    QVERIFY(got.value(u"isFile").toBool());
+    QCOMPARE(got.value(u"name").toString(), QStringLiteral("photo.png"));
+    QCOMPARE(got.value(u"type").toString(), QStringLiteral("image/png"));
+    QCOMPARE(got.value(u"size").toInt(), 8);
+    QCOMPARE(got.value(u"bytes").toArray(),
+             (QJsonArray {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x00, 0xff}));
 }
 
 QTEST_GUILESS_MAIN(tst_Fidelity)

@@ -26,6 +26,49 @@ const jsDir = path.resolve(here, '../../runtime/engine/js');
 const preludeFiles = fs.readFileSync(path.join(jsDir, 'prelude.txt'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
 const preludeSources = preludeFiles.map((f) => [f, fs.readFileSync(path.join(jsDir, f), 'utf8')]);
 
+// The structuredClone native's fake: the engine uses V8's ValueSerializer, which Node's `v8` module
+// has too, but it would build the clone in Node's realm; this walk runs inside the context instead.
+const CLONE_SOURCE = `(function (value, transfer, makeError) {
+  const fail = (v) => { throw makeError((typeof v === 'function' ? String(v) : typeof v === 'symbol' ? v.toString() : '#<' + (v.constructor ? v.constructor.name : 'Object') + '>') + ' could not be cloned.'); };
+  const typed = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+  const errors = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+  const tag = (v) => Object.prototype.toString.call(v);
+  const memory = new Map();
+  function clone(v) {
+    if (typeof v === 'symbol' || typeof v === 'function') fail(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (memory.has(v)) return memory.get(v);
+    let out;
+    const t = tag(v);
+    if (t === '[object Boolean]') out = Object(Boolean.prototype.valueOf.call(v));
+    else if (t === '[object Number]') out = Object(Number.prototype.valueOf.call(v));
+    else if (t === '[object String]') out = Object(String.prototype.valueOf.call(v));
+    else if (t === '[object BigInt]') out = Object(BigInt.prototype.valueOf.call(v));
+    else if (v instanceof Date) out = new Date(v.getTime());
+    else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
+    else if (v instanceof ArrayBuffer) out = v.slice(0);
+    else if (ArrayBuffer.isView(v)) {
+      const buf = clone(v.buffer);
+      out = v instanceof DataView ? new DataView(buf, v.byteOffset, v.byteLength) : new (typed.find((T) => v instanceof T))(buf, v.byteOffset, v.length);
+    } else if (v instanceof Map) { out = new Map(); memory.set(v, out); for (const [k, x] of Array.from(v)) out.set(clone(k), clone(x)); return out; }
+    else if (v instanceof Set) { out = new Set(); memory.set(v, out); for (const x of Array.from(v)) out.add(clone(x)); return out; }
+    else if (v instanceof Error) {
+      out = Object.create((errors[v.name] || Error).prototype); memory.set(v, out);
+      const md = Object.getOwnPropertyDescriptor(v, 'message');
+      if (md && 'value' in md) Object.defineProperty(out, 'message', { value: String(md.value), writable: true, configurable: true });
+      if (typeof v.stack === 'string') Object.defineProperty(out, 'stack', { value: v.stack, writable: true, configurable: true });
+      return out;
+    } else if (Array.isArray(v)) { out = new Array(v.length); memory.set(v, out); for (const k of Object.keys(v)) out[k] = clone(v[k]); return out; }
+    else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) fail(v);
+    else { out = {}; memory.set(v, out); for (const k of Object.keys(v)) out[k] = clone(v[k]); return out; }
+    memory.set(v, out);
+    return out;
+  }
+  const result = clone(value);
+  for (const b of transfer || []) { if (!(b instanceof ArrayBuffer)) throw new TypeError('Object is not transferable'); }
+  return result;
+})`;
+
 // ------------------------------------------------------------------ local HTTP server for fetch()
 const server = http.createServer((req, res) => {
   const chunks = [];
@@ -211,6 +254,7 @@ function newContext(name) {
       throw new G.Error(e && e.message !== undefined ? String(e.message) : String(e));
     } finally { sub.cleanup(); }
   };
+  natives.structuredClone = vm.runInContext(CLONE_SOURCE, context);
   Object.defineProperty(context, '__switchyard', { value: natives, configurable: true, writable: true, enumerable: false });
   let internals;
   for (const [file, src] of preludeSources) internals = vm.runInContext(src, context, { filename: file });

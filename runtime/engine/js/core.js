@@ -1,5 +1,6 @@
 // Switchyard prelude 1/6: shared helpers, DOMException, Event/EventTarget, AbortController,
-// timers, queueMicrotask, console, navigator, performance, atob/btoa, structuredClone, crypto.
+// timers, queueMicrotask, console, navigator, performance, atob/btoa, structuredClone (over the
+// structuredClone native), crypto.
 // Classic script. Internal state lives in closures, $.slot()s and #private fields; the files share
 // helpers through `__switchyard.$` which disappears with `__switchyard` in the last file.
 (function (natives) {
@@ -29,8 +30,11 @@
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   };
   // Make class prototype members non-enumerable is the default for class syntax; add the tag.
+  // prototype -> class name of every platform class, for structuredClone's refusals
+  const platformProtos = new Map();
   const tag = $.tag = function (cls, name) {
     Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name || cls.name, configurable: true });
+    platformProtos.set(cls.prototype, name || cls.name);
   };
   const hide = $.hide = function (obj, names) {
     for (const n of names) {
@@ -219,7 +223,7 @@
     const s = signalState.get(signal);
     if (s.aborted) return;
     s.aborted = true;
-    s.reason = reason === undefined ? new DOMException('The operation was aborted.', 'AbortError') : reason;
+    s.reason = reason === undefined ? new DOMException('The operation was aborted', 'AbortError') : reason;
     const algs = s.algorithms.splice(0);
     for (const a of algs) { try { a(s.reason); } catch (e) { reportError(e); } }
     signal.dispatchEvent(new Event('abort'));
@@ -466,8 +470,6 @@
     constructor() { if (!constructingMisc) throw new TypeError('Illegal constructor'); }
     get userAgent() { return 'Cloudflare-Workers'; }
     get hardwareConcurrency() { return 1; }
-    get language() { return 'en'; }
-    get languages() { return ['en']; }
   }
   tag(Navigator);
   let timeOrigin = natives.now();
@@ -541,72 +543,47 @@
   });
 
   // ---- structuredClone ----
-  const typedCtors = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
-    Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
-  const errorCtors = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
-  function cloneError(v) {
-    return new DOMException(String(v) + ' could not be cloned.', 'DataCloneError');
-  }
-  function sclone(v, memory) {
-    if (typeof v === 'symbol') throw new DOMException(v.toString() + ' could not be cloned.', 'DataCloneError');
-    if (typeof v === 'function') throw cloneError(v);
-    if (v === null || typeof v !== 'object') return v;
-    if (memory.has(v)) return memory.get(v);
-    let out;
-    const tagStr = objToString.call(v);
-    if (tagStr === '[object Boolean]') out = Object(Boolean.prototype.valueOf.call(v));
-    else if (tagStr === '[object Number]' && !ArrayBuffer.isView(v)) out = Object(Number.prototype.valueOf.call(v));
-    else if (tagStr === '[object String]') out = Object(String.prototype.valueOf.call(v));
-    else if (tagStr === '[object BigInt]') out = Object(BigInt.prototype.valueOf.call(v));
-    else if (v instanceof Date) out = new Date(v.getTime());
-    else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
-    else if (v instanceof ArrayBuffer) out = v.slice(0);
-    else if (ArrayBuffer.isView(v)) {
-      const buf = sclone(v.buffer, memory);
-      if (v instanceof DataView) out = new DataView(buf, v.byteOffset, v.byteLength);
-      else {
-        const C = typedCtors.find((T) => v instanceof T);
-        out = new C(buf, v.byteOffset, v.length);
+  // V8's serializer does the cloning (natives.structuredClone), as in workerd. It would copy the
+  // prelude's platform objects as plain objects, which workerd refuses: they are found first.
+  // Only data properties are followed here, so no getter of the value runs twice.
+  const cloneNative = natives.structuredClone;
+  const makeCloneError = (message) => new DOMException(message, 'DataCloneError');
+  const rpcOnly = new Set(['Response', 'ReadableStream']);
+  function refusePlatformObjects(root) {
+    if (root === null || typeof root !== 'object') return;
+    const seen = new Set();
+    const todo = [root];
+    while (todo.length) {
+      const v = todo.pop();
+      if (seen.has(v)) continue;
+      seen.add(v);
+      for (let p = Object.getPrototypeOf(v); p !== null; p = Object.getPrototypeOf(p)) {
+        const name = platformProtos.get(p);
+        if (name === undefined) continue;
+        if (name === 'DOMException') break;
+        throw makeCloneError(rpcOnly.has(name) ? 'ReadableStream can only be serialized for RPC.'
+          : 'Could not serialize object of type "' + name + '". This type does not support serialization.');
       }
-    } else if (v instanceof Map) {
-      out = new Map(); memory.set(v, out);
-      for (const [k, x] of Array.from(v)) out.set(sclone(k, memory), sclone(x, memory));
-      return out;
-    } else if (v instanceof Set) {
-      out = new Set(); memory.set(v, out);
-      for (const x of Array.from(v)) out.add(sclone(x, memory));
-      return out;
-    } else if (v instanceof Error) {
-      let name = v.name;
-      const C = Object.prototype.hasOwnProperty.call(errorCtors, name) ? errorCtors[name] : Error;
-      out = Object.create(C.prototype);
-      memory.set(v, out);
-      const md = Object.getOwnPropertyDescriptor(v, 'message');
-      if (md && 'value' in md) Object.defineProperty(out, 'message', { value: String(md.value), writable: true, configurable: true });
-      if (typeof v.stack === 'string') Object.defineProperty(out, 'stack', { value: v.stack, writable: true, configurable: true });
-      if ('cause' in v) Object.defineProperty(out, 'cause', { value: sclone(v.cause, memory), writable: true, configurable: true });
-      return out;
-    } else if (Array.isArray(v)) {
-      out = new Array(v.length); memory.set(v, out);
-      for (const k of Object.keys(v)) out[k] = sclone(v[k], memory);
-      return out;
-    } else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet ||
-      (typeof WeakRef !== 'undefined' && v instanceof WeakRef) || $.isPlatformObject(v)) {
-      throw cloneError(v);
-    } else {
-      out = {}; memory.set(v, out);
-      for (const k of Object.keys(v)) out[k] = sclone(v[k], memory);
-      return out;
+      const push = (x) => { if (x !== null && typeof x === 'object') todo.push(x); };
+      if (v instanceof Map) { for (const [k, x] of mapEntries.call(v)) { push(k); push(x); } continue; }
+      if (v instanceof Set) { for (const x of setValues.call(v)) push(x); continue; }
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+      const descs = Object.getOwnPropertyDescriptors(v);
+      for (const k in descs) if (descs[k].enumerable) push(descs[k].value);
     }
-    memory.set(v, out);
-    return out;
   }
-  $.platformObjects = new WeakSet();
-  $.isPlatformObject = (v) => $.platformObjects.has(v) || v instanceof EventTarget || v instanceof Event;
-  $.structuredClone = (v) => sclone(v, new Map());
+  const mapEntries = Map.prototype.entries, setValues = Set.prototype.values;
+  $.structuredClone = (v) => { refusePlatformObjects(v); return cloneNative(v, undefined, makeCloneError); };
   defineGlobal('structuredClone', function structuredClone(value, options = undefined) {
-    if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
-    return sclone(value, new Map());
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'JsValue'.");
+    let transfer;
+    if (options !== undefined && options !== null) {
+      if (typeof options !== 'object' && typeof options !== 'function') throw new TypeError("Failed to execute 'structuredClone' on 'ServiceWorkerGlobalScope': parameter 2 is not of type 'StructuredCloneOptions'.");
+      transfer = options.transfer;
+      if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError("Incorrect type for the 'transfer' field on 'StructuredCloneOptions': the provided value is not of type 'Array'.");
+    }
+    refusePlatformObjects(value);
+    return cloneNative(value, transfer, makeCloneError);
   });
 
   // ---- crypto ----

@@ -136,11 +136,6 @@
     Object.defineProperty(key, 'type', { value: slot.type, enumerable: true });
     return key;
   }
-  // structuredClone refuses a CryptoKey as it does other platform objects (a WeakSet entry per
-  // key would cost every garbage collection).
-  const isPlatformObject = $.isPlatformObject;
-  $.isPlatformObject = (v) => keySlot.has(v) || isPlatformObject(v);
-
   function slotOf(key, position, method) {
     const s = keySlot.get(key);
     if (!s) throw new TypeError("Failed to execute '" + method + "' on 'SubtleCrypto': parameter " + position + " is not of type 'CryptoKey'.");

@@ -1,4 +1,4 @@
-// Switchyard prelude 5/6: Headers, FormData, Request, Response, fetch().
+// Switchyard prelude 5/6: Headers, Blob, File, FormData, Request, Response, fetch().
 (function (natives) {
   'use strict';
   const $ = natives.$;
@@ -41,8 +41,8 @@
     return out;
   }
   function fillHeaders(s, init) {
-    if (init === undefined || init === null) return;
-    if (typeof init !== 'object' && typeof init !== 'function') throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+    if (init === undefined) return;
+    if (init === null || (typeof init !== 'object' && typeof init !== 'function')) throw new TypeError("Failed to construct 'Headers': constructor parameter 1 is not of type 'Headers or Sequence or object'.");
     if (headersState.has(init)) {
       for (const [n, vals] of headersState.get(init).map) for (const v of vals) appendTo(s, n, v);
       return;
@@ -119,9 +119,9 @@
       const it = hIterState.get(this);
       if (!it) throw new TypeError('Illegal invocation');
       const list = sortedEntries(it.s);
-      if (it.i >= list.length) return { value: undefined, done: true };
+      if (it.i >= list.length) return { done: true }; // workerd's shape: no `value` at the end
       const e = list[it.i++];
-      return { value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]], done: false };
+      return { done: false, value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]] };
     }, writable: true, configurable: true,
   });
   Object.defineProperty(hIterProto, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
@@ -145,67 +145,252 @@
   $.Headers = Headers; $.headersFromPairs = headersFromPairs; $.headerPairs = headerPairs;
   $.defineGlobal('Headers', Headers);
 
-  // ---------------------------------------------------------------- FormData (string values)
-  const fdState = $.slot();
+  // ---------------------------------------------------------------- Blob, File
+  // A Blob's bytes are one Uint8Array (a slice shares its parent's), so they are ArrayBuffer
+  // memory: counted against the Worker's limit by the engine's allocator like any other.
+  const ILLEGAL = 'Illegal invocation: function called with incorrect `this` reference. See https://developers.cloudflare.com/workers/observability/errors/#illegal-invocation-errors for details.';
+  const blobState = $.slot(); // Blob -> {bytes: Uint8Array, type}
+  const fileState = $.slot(); // File -> {name, lastModified}
+  const toUSV = (s) => String(s).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  // The type rule as workerd has it: a character outside U+0020..U+007F makes it empty (the File
+  // API stops at U+007E), else lower-cased.
+  const blobType = (t) => { t = String(t); return /[^\x20-\x7f]/.test(t) ? '' : t.toLowerCase(); };
+  function blobBytes(parts, what) {
+    if (parts === undefined) return new Uint8Array(0);
+    if (!Array.isArray(parts)) throw new TypeError("Failed to construct '" + what + "': constructor parameter 1 is not of type 'Array'.");
+    const chunks = [];
+    for (const part of parts) {
+      if (blobState.has(part)) chunks.push(blobState.get(part).bytes);
+      else if (part instanceof ArrayBuffer || ArrayBuffer.isView(part)) {
+        if (part.byteLength !== 0) chunks.push($.toBytes(part)); // a detached buffer adds nothing
+      }
+      else chunks.push($.utf8Encode(part));
+    }
+    if (chunks.length === 1) return $.copyBytes(chunks[0]);
+    return $.concatBytes(chunks);
+  }
+  function blobOptions(options, what, position) {
+    if (options === undefined || options === null) return '';
+    if (typeof options !== 'object' && typeof options !== 'function') throw new TypeError("Failed to construct '" + what + "': constructor parameter " + position + " is not of type 'Options'.");
+    if (options.endings !== undefined) throw new Error("The 'endings' field on 'Options' is not implemented.");
+    return options.type === undefined ? '' : blobType(options.type);
+  }
+  function bGet(self) { const s = blobState.get(self); if (!s) throw new TypeError(ILLEGAL); return s; }
+  function newBlob(bytes, type) {
+    const b = Object.create(Blob.prototype);
+    blobState.set(b, { bytes, type });
+    return b;
+  }
+  class Blob {
+    constructor(blobParts = undefined, options = undefined) {
+      const type = blobOptions(options, 'Blob', 2);
+      blobState.set(this, { bytes: blobBytes(blobParts, 'Blob'), type });
+    }
+    get size() { return bGet(this).bytes.byteLength; }
+    get type() { return bGet(this).type; }
+    slice(start = undefined, end = undefined, contentType = undefined) {
+      const s = bGet(this);
+      const size = s.bytes.byteLength;
+      const rel = (v, dflt) => {
+        if (v === undefined) return dflt;
+        let n = Math.trunc(Number(v)); if (n !== n) n = 0;
+        return n < 0 ? Math.max(size + n, 0) : Math.min(n, size);
+      };
+      const from = rel(start, 0), to = rel(end, size);
+      return newBlob(s.bytes.subarray(from, Math.max(from, to)), contentType === undefined ? '' : blobType(contentType));
+    }
+    arrayBuffer() {
+      try { return Promise.resolve($.bytesToArrayBuffer($.copyBytes(bGet(this).bytes))); } catch (e) { return Promise.reject(e); }
+    }
+    bytes() {
+      try { return Promise.resolve($.copyBytes(bGet(this).bytes)); } catch (e) { return Promise.reject(e); }
+    }
+    text() {
+      try { return Promise.resolve(natives.utf8Decode(bGet(this).bytes, false)); } catch (e) { return Promise.reject(e); }
+    }
+    stream() { return $.streamFromBytes($.copyBytes(bGet(this).bytes)); }
+  }
+  for (const k of ['size', 'type', 'slice', 'arrayBuffer', 'bytes', 'text', 'stream']) {
+    const d = Object.getOwnPropertyDescriptor(Blob.prototype, k); d.enumerable = true; Object.defineProperty(Blob.prototype, k, d);
+  }
+  $.tag(Blob);
+  class File extends Blob {
+    constructor(fileBits, fileName, options = undefined) {
+      if (arguments.length < 2) throw new TypeError("Failed to construct 'File': constructor parameter 2 is not of type 'string'.");
+      const type = blobOptions(options, 'File', 3);
+      super(undefined);
+      const s = blobState.get(this);
+      s.bytes = blobBytes(fileBits, 'File'); s.type = type;
+      let lastModified = options == null || options.lastModified === undefined ? Date.now() : Number(options.lastModified);
+      fileState.set(this, { name: toUSV(fileName), lastModified });
+    }
+    get name() { const f = fileState.get(this); if (!f) throw new TypeError(ILLEGAL); return f.name; }
+    get lastModified() { const f = fileState.get(this); if (!f) throw new TypeError(ILLEGAL); return f.lastModified; }
+  }
+  for (const k of ['name', 'lastModified']) {
+    const d = Object.getOwnPropertyDescriptor(File.prototype, k); d.enumerable = true; Object.defineProperty(File.prototype, k, d);
+  }
+  $.tag(File);
+  function newFile(bytes, name, type, lastModified) {
+    const f = Object.create(File.prototype);
+    blobState.set(f, { bytes, type });
+    fileState.set(f, { name, lastModified });
+    return f;
+  }
+  $.defineGlobal('Blob', Blob);
+  $.defineGlobal('File', File);
+  $.isBlob = (v) => blobState.has(v);
+  $.blobBytes = (v) => blobState.get(v).bytes;
+
+  // ---------------------------------------------------------------- FormData
+  const fdState = $.slot(); // FormData -> [[name, string | File], ...]
+  // A Blob that is not a File enters as a File named after the entry unless a filename is given
+  // (workerd; the spec says "blob").
+  function fdEntry(self, what, args) {
+    if (!fdState.has(self)) throw new TypeError(ILLEGAL);
+    if (args.length < 2) throw new TypeError("Failed to execute '" + what + "' on 'FormData': parameter 2 is not of type 'File or Blob or string'.");
+    const name = toUSV(args[0]);
+    let value = args[1];
+    if (blobState.has(value)) {
+      if (fileState.has(value) && args[2] === undefined) return [name, value];
+      const s = blobState.get(value);
+      const fname = args[2] !== undefined ? toUSV(args[2]) : fileState.has(value) ? fileState.get(value).name : name;
+      return [name, newFile(s.bytes, fname, s.type, fileState.has(value) ? fileState.get(value).lastModified : Date.now())];
+    }
+    return [name, toUSV(value)];
+  }
+  function fdName(self, what, args) {
+    if (!fdState.has(self)) throw new TypeError(ILLEGAL);
+    if (args.length < 1) throw new TypeError("Failed to execute '" + what + "' on 'FormData': parameter 1 is not of type 'string'.");
+    return toUSV(args[0]);
+  }
   class FormData {
-    constructor(form = undefined) {
-      if (form !== undefined) throw new TypeError('FormData does not support a form element.');
-      fdState.set(this, []);
-    }
-    append(name, value) { fdState.get(this).push([String(name), String(value)]); }
-    delete(name) { name = String(name); const l = fdState.get(this); for (let i = l.length - 1; i >= 0; i--) if (l[i][0] === name) l.splice(i, 1); }
-    get(name) { name = String(name); const e = fdState.get(this).find((x) => x[0] === name); return e ? e[1] : null; }
-    getAll(name) { name = String(name); return fdState.get(this).filter((x) => x[0] === name).map((x) => x[1]); }
-    has(name) { name = String(name); return fdState.get(this).some((x) => x[0] === name); }
+    constructor(form = undefined) { fdState.set(this, []); }
+    append(name, value) { fdState.get(this).push(fdEntry(this, 'append', arguments)); }
+    delete(name) { name = fdName(this, 'delete', arguments); const l = fdState.get(this); for (let i = l.length - 1; i >= 0; i--) if (l[i][0] === name) l.splice(i, 1); }
+    get(name) { name = fdName(this, 'get', arguments); const e = fdState.get(this).find((x) => x[0] === name); return e ? e[1] : null; }
+    getAll(name) { name = fdName(this, 'getAll', arguments); return fdState.get(this).filter((x) => x[0] === name).map((x) => x[1]); }
+    has(name) { name = fdName(this, 'has', arguments); return fdState.get(this).some((x) => x[0] === name); }
     set(name, value) {
-      name = String(name); value = String(value);
-      const l = fdState.get(this); const i = l.findIndex((x) => x[0] === name);
-      if (i < 0) { l.push([name, value]); return; }
-      l[i] = [name, value];
-      for (let j = l.length - 1; j > i; j--) if (l[j][0] === name) l.splice(j, 1);
+      const entry = fdEntry(this, 'set', arguments);
+      const l = fdState.get(this); const i = l.findIndex((x) => x[0] === entry[0]);
+      if (i < 0) { l.push(entry); return; }
+      l[i] = entry;
+      for (let j = l.length - 1; j > i; j--) if (l[j][0] === entry[0]) l.splice(j, 1);
     }
-    forEach(cb, thisArg = undefined) { for (const [k, v] of fdState.get(this).slice()) cb.call(thisArg, v, k, this); }
-    *entries() { const l = fdState.get(this); for (let i = 0; i < l.length; i++) yield [l[i][0], l[i][1]]; }
-    *keys() { for (const [k] of this.entries()) yield k; }
-    *values() { for (const [, v] of this.entries()) yield v; }
+    entries() { return fdIter(this, 2); }
+    keys() { return fdIter(this, 0); }
+    values() { return fdIter(this, 1); }
+    forEach(cb, thisArg = undefined) {
+      if (typeof cb !== 'function') throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'function'.");
+      const l = fdState.get(this);
+      for (let i = 0; i < l.length; i++) cb.call(thisArg, l[i][1], l[i][0], this);
+    }
   }
   Object.defineProperty(FormData.prototype, Symbol.iterator, { value: FormData.prototype.entries, writable: true, configurable: true });
   $.tag(FormData);
   $.defineGlobal('FormData', FormData);
+  const fdIterProto = Object.create(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+  const fdIterState = $.slot();
+  Object.defineProperty(fdIterProto, 'next', {
+    value: function next() {
+      const it = fdIterState.get(this);
+      if (!it) throw new TypeError(ILLEGAL);
+      const l = fdState.get(it.fd);
+      if (it.i >= l.length) return { done: true }; // workerd's shape: no `value` at the end
+      const e = l[it.i++];
+      return { done: false, value: it.kind === 0 ? e[0] : it.kind === 1 ? e[1] : [e[0], e[1]] };
+    }, writable: true, configurable: true,
+  });
+  Object.defineProperty(fdIterProto, Symbol.toStringTag, { value: 'EntryIterator', configurable: true });
+  function fdIter(fd, kind) {
+    if (!fdState.has(fd)) throw new TypeError(ILLEGAL);
+    const it = Object.create(fdIterProto); fdIterState.set(it, { fd, kind, i: 0 }); return it;
+  }
+  // multipart/form-data as workerd writes it: names and filenames escape `"` and LF only, values
+  // go as they are, and the closing delimiter has no line break after it.
   function encodeMultipart(fd) {
-    const boundary = '----SwitchyardFormBoundary' + $.hex(crypto.getRandomValues(new Uint8Array(12)));
-    const esc = (s) => s.replace(/\r\n|\r|\n/g, '\r\n').replace(/"/g, '%22').replace(/\r\n/g, '%0D%0A');
-    let out = '';
+    const boundary = $.hex(crypto.getRandomValues(new Uint8Array(16)));
+    const esc = (s) => s.replace(/"/g, '%22').replace(/\n/g, '%0A');
+    const chunks = [];
     for (const [k, v] of fdState.get(fd)) {
-      out += '--' + boundary + '\r\nContent-Disposition: form-data; name="' + esc(k) + '"\r\n\r\n' + v.replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n') + '\r\n';
+      let head = '--' + boundary + '\r\nContent-Disposition: form-data; name="' + esc(k) + '"';
+      if (typeof v === 'string') { chunks.push(natives.utf8Encode(head + '\r\n\r\n' + v + '\r\n')); continue; }
+      head += '; filename="' + esc(fileState.get(v).name) + '"\r\nContent-Type: ' + (blobState.get(v).type || 'application/octet-stream') + '\r\n\r\n';
+      chunks.push(natives.utf8Encode(head), blobState.get(v).bytes, natives.utf8Encode('\r\n'));
     }
-    out += '--' + boundary + '--\r\n';
-    return { bytes: natives.utf8Encode(out), type: 'multipart/form-data; boundary=' + boundary };
+    chunks.push(natives.utf8Encode('--' + boundary + '--'));
+    return { bytes: $.concatBytes(chunks), type: 'multipart/form-data; boundary=' + boundary };
+  }
+  const FORM_TYPES = 'Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded';
+  // bytes as a string of one char per byte, so part boundaries are found with indexOf
+  function latin1(u8) {
+    let s = '';
+    for (let i = 0; i < u8.length; i += 8192) s += String.fromCharCode.apply(null, u8.subarray(i, i + 8192));
+    return s;
   }
   function parseFormData(bytes, contentType) {
     const fd = new FormData();
-    const ct = (contentType || '').toLowerCase();
-    if (ct.startsWith('application/x-www-form-urlencoded')) {
-      for (const [k, v] of $.formParse($.utf8Decode(bytes))) fd.append(k, v);
+    const ct = contentType || '';
+    const essence = ct.split(';')[0].trim().toLowerCase();
+    if (essence === 'application/x-www-form-urlencoded') {
+      const l = fdState.get(fd);
+      for (const [k, v] of $.formParse($.utf8Decode(bytes))) l.push([k, v]);
       return fd;
     }
-    const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType || '');
-    if (!ct.startsWith('multipart/form-data') || !m) throw new TypeError('Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded.');
-    const boundary = '--' + (m[1] || m[2]).trim();
-    const text = natives.utf8Decode(bytes, false);
-    const parts = text.split(boundary);
-    for (let i = 1; i < parts.length; i++) {
-      let p = parts[i];
-      if (p.startsWith('--')) break;
-      p = p.replace(/^\r\n/, '').replace(/\r\n$/, '');
-      const sep = p.indexOf('\r\n\r\n');
-      if (sep < 0) continue;
-      const head = p.slice(0, sep), body = p.slice(sep + 4);
-      const nm = /name="([^"]*)"/i.exec(head);
-      if (!nm) continue;
-      fd.append(nm[1].replace(/%22/g, '"').replace(/%0D%0A/g, '\r\n'), body);
+    if (essence !== 'multipart/form-data') throw new TypeError(FORM_TYPES);
+    const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(ct);
+    const bnd = m ? (m[1] !== undefined ? m[1] : m[2]) : '';
+    if (!bnd) throw new TypeError("No boundary string in Content-Type header. The multipart/form-data MIME type requires a boundary parameter, e.g. 'Content-Type: multipart/form-data; boundary=\"abcd\"'. See RFC 7578, section 4.");
+    const text = latin1(bytes);
+    const delim = '--' + bnd;
+    let pos = text.indexOf(delim);
+    if (pos < 0 || (pos > 0 && text.slice(pos - 2, pos) !== '\r\n')) throw new TypeError('No initial boundary string (or you have a truncated message).');
+    const l = fdState.get(fd);
+    pos += delim.length;
+    for (;;) {
+      if (text.startsWith('--', pos)) break;
+      const start = text.indexOf('\r\n', pos);
+      if (start < 0) throw new TypeError('No subsequent boundary string after multipart message.');
+      const next = text.indexOf('\r\n' + delim, start + 2);
+      if (next < 0) throw new TypeError('No subsequent boundary string after multipart message.');
+      const headEnd = text.indexOf('\r\n\r\n', start);
+      const bodyStart = headEnd < 0 || headEnd + 4 > next + 2 ? next : headEnd + 4;
+      const head = natives.utf8Decode(bytes.subarray(start + 2, Math.max(start + 2, bodyStart - 4)), false);
+      let name = null, filename = null, type = '';
+      for (const line of head.split('\r\n')) {
+        const c = line.indexOf(':');
+        if (c < 0) continue;
+        const hn = line.slice(0, c).trim().toLowerCase(), hv = line.slice(c + 1).trim();
+        if (hn === 'content-disposition' && /^form-data\s*(;|$)/i.test(hv)) {
+          // parameter names are case-sensitive in workerd
+          const nm = /;\s*name\s*=\s*(?:"([^"]*)"|([^;\s]*))/.exec(hv);
+          const fm = /;\s*filename\s*=\s*(?:"([^"]*)"|([^;\s]*))/.exec(hv);
+          if (!nm) throw new TypeError('Content-Disposition header in FormData part is missing a name.');
+          name = nm[1] !== undefined ? nm[1] : nm[2];
+          if (fm) filename = fm[1] !== undefined ? fm[1] : fm[2];
+        } else if (hn === 'content-type') type = hv;
+      }
+      if (name === null) throw new TypeError('No valid Content-Disposition header found in FormData part.');
+      const body = bytes.subarray(Math.min(bodyStart, next), next);
+      l.push([name, !filename ? $.utf8Decode(body) : newFile($.copyBytes(body), filename, blobType(type), Date.now())]);
+      pos = next + 2 + delim.length;
     }
     return fd;
+  }
+  // a MIME type as the Fetch spec serialises it after parsing (for Response.blob()'s type)
+  function mimeSerialize(value) {
+    if (value === null) return '';
+    const parts = value.split(';');
+    const essence = parts[0].trim().toLowerCase();
+    if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+\/[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(essence)) return '';
+    let out = essence;
+    for (let i = 1; i < parts.length; i++) {
+      const p = parts[i].trim(); const eq = p.indexOf('=');
+      if (eq <= 0) continue;
+      out += ';' + p.slice(0, eq).trim().toLowerCase() + '=' + p.slice(eq + 1).trim();
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- bodies
@@ -222,6 +407,7 @@
       return { stream: init, type: null };
     }
     if (fdState.has(init)) { const r = encodeMultipart(init); return { bytes: r.bytes, type: r.type }; }
+    if (blobState.has(init)) { const s = blobState.get(init); return { bytes: $.copyBytes(s.bytes), type: s.type || null }; }
     return { bytes: natives.utf8Encode(String(init)), type: 'text/plain;charset=UTF-8' };
   }
   function makeBodyState(extracted) {
@@ -238,7 +424,7 @@
     const b = bodyState.get(self);
     if (!b) return Promise.reject(new TypeError('Illegal invocation'));
     if (bodyUsed(b)) return Promise.reject(new TypeError(BODY_USED));
-    if (b.isNull) { b.used = true; return Promise.resolve(new Uint8Array(0)); }
+    if (b.isNull) return Promise.resolve(new Uint8Array(0)); // workerd: a null body is never used
     if (b.stream) {
       if ($.isLocked(b.stream)) return Promise.reject(new TypeError('This ReadableStream is currently locked to a reader.'));
       b.used = true;
@@ -268,7 +454,10 @@
       const ct = this.headers.get('content-type');
       return consumeBody(this).then((u8) => parseFormData(u8, ct));
     },
-    blob() { return Promise.reject(new TypeError('Blob is not supported by Switchyard; use arrayBuffer().')); },
+    blob() {
+      const type = mimeSerialize(this.headers.get('content-type'));
+      return consumeBody(this).then((u8) => newBlob($.copyBytes(u8), type));
+    },
   };
   function installBody(cls) {
     for (const k of Object.keys(bodyMethods)) {
@@ -408,6 +597,25 @@
   const nullBodyStatus = [101, 103, 204, 205, 304];
   const redirectStatus = [301, 302, 303, 307, 308];
   let internalCtor = false;
+  // workerd fills in the reason phrase a Response was not given: the registered one, else the class's.
+  const reasons = {
+    101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-Authoritative Information',
+    204: 'No Content', 205: 'Reset Content', 206: 'Partial Content', 207: 'Multi-Status', 208: 'Already Reported',
+    226: 'IM Used', 300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other',
+    304: 'Not Modified', 305: 'Use Proxy', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+    400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
+    405: 'Method Not Allowed', 406: 'Not Acceptable', 407: 'Proxy Authentication Required', 408: 'Request Timeout',
+    409: 'Conflict', 410: 'Gone', 411: 'Length Required', 412: 'Precondition Failed', 413: 'Payload Too Large',
+    414: 'URI Too Long', 415: 'Unsupported Media Type', 416: 'Range Not Satisfiable', 417: 'Expectation Failed',
+    418: "I'm a teapot", 421: 'Misdirected Request', 422: 'Unprocessable Entity', 423: 'Locked', 424: 'Failed Dependency',
+    426: 'Upgrade Required', 428: 'Precondition Required', 429: 'Too Many Requests',
+    431: 'Request Header Fields Too Large', 451: 'Unavailable For Legal Reasons', 500: 'Internal Server Error',
+    501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+    505: 'HTTP Version Not Supported', 506: 'Variant Also Negotiates', 507: 'Insufficient Storage', 508: 'Loop Detected',
+    510: 'Not Extended', 511: 'Network Authentication Required',
+  };
+  const classReasons = ['', 'Informational', 'Successful', 'Redirection', 'Client Error', 'Server Error'];
+  function defaultStatusText(status) { return reasons[status] || classReasons[Math.floor(status / 100)] || ''; }
   class Response {
     constructor(body = null, init = undefined) {
       if (internalCtor) return;
@@ -420,7 +628,7 @@
       if ((status < 200 || status > 599) && !(status === 101 && webSocket)) {
         throw new RangeError("Failed to construct 'Response': The status provided (" + init.status + ') is outside the range [200, 599].');
       }
-      const statusText = init.statusText === undefined ? '' : String(init.statusText);
+      const statusText = init.statusText === undefined ? defaultStatusText(status) : String(init.statusText);
       if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
       const headers = new Headers(init.headers);
       let b;
@@ -445,7 +653,7 @@
       if (!redirectStatus.includes(status)) throw new RangeError("Failed to execute 'redirect' on 'Response': Invalid status code " + status);
       const headers = new Headers([['location', href]]);
       setGuard(headers, 'immutable');
-      return makeResponse({ status, statusText: '', headers }, null);
+      return makeResponse({ status, statusText: defaultStatusText(status), headers }, null);
     }
     static json(data, init = undefined) {
       const text = JSON.stringify(data);
