@@ -1192,9 +1192,12 @@ void cipher(const Info &info)
         return throwDom(iso, "OperationError", "Invalid AES key length.");
     if (algorithm == "AES-GCM") {
         Bytes iv, aad;
-        fieldBytes(iso, params, "iv", &iv);
+        if (!fieldBytes(iso, params, "iv", &iv) || iv.size == 0)
+            return throwDom(iso, "OperationError", "AES-GCM IV must not be empty.");
         const bool hasAad = fieldBytes(iso, params, "additionalData", &aad);
         const int tagBytes = int(fieldNumber(iso, params, "tagLength")) / 8;
+        if (tagBytes < 4 || tagBytes > 16)
+            return throwDom(iso, "OperationError", "Invalid AES-GCM tag length.");
         CipherCtx ctx;
         int length = 0;
         if (EVP_CipherInit_ex(ctx.ctx, evp, nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1
@@ -1236,7 +1239,8 @@ void cipher(const Info &info)
     }
     if (algorithm == "AES-CBC") {
         Bytes iv;
-        fieldBytes(iso, params, "iv", &iv);
+        if (!fieldBytes(iso, params, "iv", &iv) || iv.size != 16)
+            return throwDom(iso, "OperationError", "AES-CBC IV must be 16 bytes long.");
         if (!cipherRun(evp, key->secret, iv.data, encrypt, 1, data.data, data.size, &out))
             return throwDom(iso, "OperationError",
                             encrypt ? "Error doing AES-CBC encrypt/decrypt" : decryptFailed);
@@ -1244,8 +1248,10 @@ void cipher(const Info &info)
     }
     if (algorithm == "AES-CTR") {
         Bytes counterBytes;
-        fieldBytes(iso, params, "counter", &counterBytes);
         const int bits = int(fieldNumber(iso, params, "length"));
+        if (!fieldBytes(iso, params, "counter", &counterBytes) || counterBytes.size != 16
+            || bits < 1 || bits > 128)
+            return throwDom(iso, "OperationError", "Invalid AES-CTR counter.");
         Buffer counter = counterBytes.copy();
         // The low `bits` of the counter block count blocks and wrap without carrying into the
         // rest, while OpenSSL's CTR carries through all 128: run up to the wrap, then again from
