@@ -14,7 +14,7 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-websockets-dev libqt6sql6-sqlite libsqlite3-dev
-  libjemalloc-dev libtomlplusplus-dev
+  libjemalloc-dev libtomlplusplus-dev libssl-dev
   # TextDecoder's legacy encodings (ICU converters), Compression/DecompressionStream (zlib)
   libicu-dev zlib1g-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts

@@ -48,14 +48,16 @@ public:
     }
 
     size_t used() const { return m_used.load(); }
+    void release(size_t length) { m_used.fetch_sub(length); }
     Isolate *owner = nullptr;
 
-private:
-    bool reserve(size_t length)
+    bool reserve(size_t length, bool exceed = true)
     {
         size_t used = m_used.load();
         do {
             if (length > m_budget || used > m_budget - length) {
+                if (!exceed)
+                    return false;
                 // V8 collects garbage and asks again before it gives up; by then the isolate is
                 // spent either way, as one whose heap reached its limit is.
                 if (owner)
@@ -66,6 +68,7 @@ private:
         return true;
     }
 
+private:
     const size_t m_budget;
     std::atomic<size_t> m_used = 0;
 };
@@ -112,6 +115,8 @@ v8::Local<v8::String> Isolate::name(const char *literal)
 
 Isolate::~Isolate()
 {
+    for (auto &extension : m_extensions)
+        extension.reset();
     m_isolate->Dispose();
     --s_live;
 }
@@ -121,6 +126,20 @@ void Isolate::exceedMemory(const char *what)
     if (!m_memoryExceeded.exchange(true))
         qCInfo(lcEngine) << "isolate exceeded its memory limit:" << what;
     m_isolate->TerminateExecution();
+}
+
+bool Isolate::chargeBinary(size_t bytes)
+{
+    if (m_allocator->reserve(bytes, false))
+        return true;
+    // As V8 does before it refuses an ArrayBuffer: what is garbage may be holding the budget.
+    m_isolate->LowMemoryNotification();
+    return m_allocator->reserve(bytes);
+}
+
+void Isolate::releaseBinary(size_t bytes)
+{
+    m_allocator->release(bytes);
 }
 
 qint64 Isolate::binaryBytes() const

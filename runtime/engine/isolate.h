@@ -56,6 +56,27 @@ public:
     // string table on every use.
     v8::Local<v8::String> name(const char *literal);
 
+    // Native state a subsystem keeps per isolate (the CryptoKey material of natives_crypto.cpp).
+    // V8 runs no weak callback when an isolate is disposed, so whatever such objects still hold
+    // is released here, before V8 is.
+    class Extension
+    {
+    public:
+        virtual ~Extension() = default;
+    };
+    enum ExtensionSlot : int { CryptoExtension = 0, ExtensionCount };
+    Extension *extension(ExtensionSlot slot) const { return m_extensions[slot].get(); }
+    void setExtension(ExtensionSlot slot, std::unique_ptr<Extension> extension)
+    {
+        m_extensions[slot] = std::move(extension);
+    }
+
+    // Bytes natives hold outside V8 for this isolate's objects, charged to the binary-data budget
+    // like ArrayBuffer backing stores. False (and the isolate is over its limit) if they do not
+    // fit even after a full garbage collection. Call on the isolate's thread, inside it.
+    bool chargeBinary(size_t bytes);
+    void releaseBinary(size_t bytes);
+
 private:
     static size_t nearHeapLimit(void *data, size_t current, size_t initial);
 
@@ -63,6 +84,7 @@ private:
     v8::Isolate *m_isolate = nullptr;
     std::atomic_bool m_memoryExceeded = false;
     std::unordered_map<const char *, v8::Eternal<v8::String>> m_names;
+    std::unique_ptr<Extension> m_extensions[ExtensionCount];
     static std::atomic_int s_live;
 };
 

@@ -1,4 +1,5 @@
 #include "natives.h"
+#include "natives_crypto.h"
 
 #include "bindinghost.h"
 
@@ -458,6 +459,7 @@ void installNatives(v8::Local<v8::Context> context)
         natives->Set(context, toV8String(iso, name), function).Check();
     }
     installEncodingNatives(context, natives);
+    installCryptoNatives(context, natives);
     context->Global()->Set(context, toV8String(iso, "__switchyard"), natives).Check();
 }
 

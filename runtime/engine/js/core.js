@@ -610,52 +610,8 @@
     const h = $.hex(b);
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
-  const digestNames = { 'sha-1': 'SHA-1', 'sha-256': 'SHA-256', 'sha-384': 'SHA-384', 'sha-512': 'SHA-512', 'md5': 'MD5' };
-  class SubtleCrypto {
-    constructor() { if (!constructingMisc) throw new TypeError('Illegal constructor'); }
-    digest(algorithm, data) {
-      return new Promise((resolve) => {
-        let name = algorithm;
-        if (name !== null && typeof name === 'object') name = name.name;
-        if (name === undefined) throw new TypeError('Algorithm: name: Missing or not a string');
-        const norm = digestNames[String(name).toLowerCase()];
-        if (!norm) throw new DOMException('Unrecognized name.', 'NotSupportedError');
-        if (!$.isBufferSource(data)) throw new TypeError('Failed to execute \'digest\' on \'SubtleCrypto\': parameter 2 is not of type \'ArrayBuffer or ArrayBufferView\'.');
-        const out = natives.digest(norm, $.copyBytes($.toBytes(data)));
-        resolve(out instanceof ArrayBuffer ? out : $.bytesToArrayBuffer(out));
-      });
-    }
-    timingSafeEqual(a, b) {
-      const x = $.toBytes(a), y = $.toBytes(b);
-      if (x.byteLength !== y.byteLength) throw new TypeError('Input buffers must have the same byte length.');
-      let d = 0; for (let i = 0; i < x.length; i++) d |= x[i] ^ y[i];
-      return d === 0;
-    }
-  }
-  for (const m of ['encrypt', 'decrypt', 'sign', 'verify', 'generateKey', 'deriveKey', 'deriveBits', 'importKey', 'exportKey', 'wrapKey', 'unwrapKey']) {
-    Object.defineProperty(SubtleCrypto.prototype, m, {
-      value: { [m]() { return Promise.reject(new DOMException('SubtleCrypto.' + m + ' is not supported by Switchyard.', 'NotSupportedError')); } }[m],
-      writable: true, configurable: true, enumerable: false,
-    });
-  }
-  tag(SubtleCrypto);
-  constructingMisc = true;
-  const subtle = new SubtleCrypto();
-  constructingMisc = false;
-  class Crypto {
-    constructor() { if (!constructingMisc) throw new TypeError('Illegal constructor'); }
-    get subtle() { return subtle; }
-    getRandomValues(array) { return getRandomValues(array); }
-    randomUUID() { return randomUUID(); }
-  }
-  tag(Crypto);
-  constructingMisc = true;
-  const cryptoObj = new Crypto();
-  constructingMisc = false;
-  defineGlobal('crypto', cryptoObj);
-  defineGlobal('Crypto', Crypto);
-  defineGlobal('SubtleCrypto', SubtleCrypto);
-  // Free-standing getRandomValues must work unbound too (common `const {getRandomValues} = crypto`).
+  $.randomUUID = randomUUID;
+  // SubtleCrypto, Crypto and the `crypto` global are crypto.js's.
 
   // Array.prototype.fill on a long array is one loop inside V8 that nothing interrupts: on an
   // array in dictionary mode (`new Array(100e6).fill(0)`) it allocated gigabytes past the heap
