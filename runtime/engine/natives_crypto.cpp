@@ -2,7 +2,7 @@
 
 #include "cputime.h"
 #include "instance.h"
-#include "invocationstate.h"
+#include "invocationcontext.h"
 #include "isolate.h"
 #include "valueconvert.h"
 
@@ -882,9 +882,9 @@ int keygenProgress(EVP_PKEY_CTX *ctx)
 qint64 cpuLimitOf(v8::Isolate *iso)
 {
     auto *instance = static_cast<Instance *>(iso->GetData(Isolate::InstanceSlot));
-    InvocationState *invocation = instance ? instance->current() : nullptr;
-    if (invocation && invocation->cpuLimitNs > 0)
-        return invocation->cpuLimitNs;
+    InvocationContext *invocation = instance ? instance->current() : nullptr;
+    if (invocation && invocation->budget.cpuNs > 0)
+        return invocation->budget.cpuNs;
     return 400ll * 1000 * 1000;
 }
 
