@@ -89,8 +89,12 @@ HttpResponse handleSubdomain(const AdminCall &call, const QString &name)
         state.enabled = o.value(QLatin1String("enabled")).toBool(state.enabled);
         // Cloudflare: previews follow `enabled` unless named.
         state.previewsEnabled = o.value(QLatin1String("previews_enabled")).toBool(state.enabled);
+    } else if (call.method == "DELETE") {
+        state.enabled = false;
+        state.previewsEnabled = false;
+        return success(QJsonValue::Null);
     } else if (call.method != "GET") {
-        return methodNotAllowed(call, "GET, POST");
+        return methodNotAllowed(call, "GET, POST, DELETE");
     }
     return success(QJsonObject {{QStringLiteral("enabled"), state.enabled},
                                 {QStringLiteral("previews_enabled"), state.previewsEnabled}});
@@ -197,6 +201,19 @@ HttpResponse uploadVersion(const AdminCall &call, const ScriptSlot &slot)
         return failure(400, parse.errorCode, parse.error);
     if (auto inherit = inheritBindings(*parse.upload, &*slot.code))
         return failure(400, kInvalidInheritBinding, *inherit);
+    if (auto checked = call.service.checkPlatformWorker(slot.name, parse.upload->code); !checked)
+        return failure(checked.error(), kScriptContentError);
+    // Versions wait in memory until deployed; a client that uploads and never deploys keeps
+    // only its newest few.
+    constexpr qsizetype kMaxStagedPerWorker = 8;
+    QList<std::pair<int, QString>> staged;
+    for (auto it = call.clients->versions.cbegin(); it != call.clients->versions.cend(); ++it) {
+        if (it->script == slot.name)
+            staged.append({it->number, it.key()});
+    }
+    std::sort(staged.begin(), staged.end());
+    for (qsizetype i = 0; i + kMaxStagedPerWorker <= staged.size(); ++i)
+        call.clients->versions.remove(staged.at(i).second);
     ClientState::StagedVersion version {slot.name, *parse.upload,
                                         QDateTime::currentMSecsSinceEpoch(),
                                         call.clients->nextVersionNumber++};
