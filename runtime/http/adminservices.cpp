@@ -296,8 +296,14 @@ HttpResponse handleServices(const AdminCall &call)
             return *extra;
         return handlePlatformWorkers(forwarded);
     }
+    if (call.method == "DELETE") {
+        // `wrangler delete`: the service is the Worker.
+        AdminCall forwarded {call.request,   call.method,  QStringList {name}, call.query,
+                             call.accountId, call.service, call.clients};
+        return handlePlatformWorkers(forwarded);
+    }
     if (call.method != "GET")
-        return methodNotAllowed(call, "GET");
+        return methodNotAllowed(call, "GET, DELETE");
     QJsonObject script = scriptObject(slot);
     script.insert(QStringLiteral("last_deployed_from"), QStringLiteral("wrangler"));
     const QJsonObject environment {{QStringLiteral("environment"), kEnvironment},

@@ -189,6 +189,17 @@ std::optional<QString> inheritBindings(WorkerUpload &upload, const store::Worker
     for (const QJsonValue value : upload.code.bindings) {
         QJsonObject binding = value.toObject();
         const QString name = binding.value(QLatin1String("name")).toString();
+        // Only a type and a name, as `wrangler secret bulk` sends back the bindings it keeps:
+        // Cloudflare keeps the previous binding of that name and type.
+        if (previous && binding.size() == 2 && binding.contains(QLatin1String("type"))
+            && binding.contains(QLatin1String("name"))) {
+            for (const QJsonValue p : previous->bindings) {
+                const QJsonObject old = p.toObject();
+                if (old.value(QLatin1String("name")).toString() == name
+                    && old.value(QLatin1String("type")) == binding.value(QLatin1String("type")))
+                    binding = old;
+            }
+        }
         if (binding.value(QLatin1String("type")).toString() == QLatin1String("inherit")) {
             QJsonObject old;
             if (previous) {

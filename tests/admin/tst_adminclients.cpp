@@ -116,6 +116,7 @@ private Q_SLOTS:
     void versionsThenDeployment();
     void versionAttacks();
     void namespaceRename();
+    void bareBindingsKeepTheirConfiguration();
     void kvPagingAndBulkGet();
 
 private:
@@ -515,6 +516,35 @@ void tst_AdminClients::namespaceRename()
     QCOMPARE(dispatch("sdk-tenant.localhost"), QByteArray("renamed hi"));
     const auto dispatcher = m_service->platformWorker(QStringLiteral("dispatcher"));
     QVERIFY(QJsonDocument(dispatcher->code.bindings).toJson().contains("\"prod-2\""));
+}
+
+void tst_AdminClients::bareBindingsKeepTheirConfiguration()
+{
+    // `wrangler secret bulk`: settings with the kept bindings as {type, name} only.
+    QByteArray settings
+            = R"({"bindings":[{"type":"dispatch_namespace","name":"DISPATCHER"},)"
+              R"({"type":"kv_namespace","name":"USER_ROUTING"},{"type":"kv_namespace","name":"PLANS"},)"
+              R"({"type":"kv_namespace","name":"CUSTOMERS"},)"
+              R"({"type":"analytics_engine","name":"ANALYTICS"},)"
+              R"({"type":"secret_text","name":"K","text":"v"}]})";
+    RawResponse r = api("PATCH", "/workers/scripts/dispatcher/settings",
+                        form({{"settings", {}, {}, settings}}), kForm);
+    QVERIFY2(r.status == 200, r.body.constData());
+    QVERIFY(dispatch("site.localhost").contains("Acme Rockets"));
+    const auto before = m_service->platformWorker(QStringLiteral("dispatcher"));
+    QCOMPARE(before->code.bindings.size(), 6);
+    // A bare binding with no previous binding of that name and type stays as sent, and is refused.
+    settings = R"({"bindings":[{"type":"kv_namespace","name":"DISPATCHER"}]})";
+    r = api("PATCH", "/workers/scripts/dispatcher/settings", settings, kJson);
+    QVERIFY2(isCloudflareError(r, 400, 10021), r.body.constData());
+    QCOMPARE(m_service->platformWorker(QStringLiteral("dispatcher")), before);
+
+    // `wrangler delete`: DELETE workers/services/{name}.
+    QCOMPARE(api("PUT", "/workers/scripts/scratch", sdkUpload(kMeta, worker("s")), kForm).status,
+             200);
+    QCOMPARE(api("DELETE", "/workers/services/scratch?force=true").status, 200);
+    QVERIFY(!m_service->platformWorker(QStringLiteral("scratch")));
+    QVERIFY(isCloudflareError(api("DELETE", "/workers/services/scratch"), 404, 10007));
 }
 
 void tst_AdminClients::kvPagingAndBulkGet()

@@ -5,9 +5,9 @@
 #     an existing Worker through versions + deployments, and the new code answers at once;
 #   - `wrangler deploy` of a second dispatcher (`edge`, with routes): a first deploy, which does
 #     not take over until the admin setting `active_dispatcher` says so;
-#   - `wrangler secret put|list|delete` on the platform Worker;
+#   - `wrangler secret put|list|delete|bulk` on the platform Worker, `wrangler delete`;
 #   - `wrangler dispatch-namespace create|get|list|rename|delete`;
-#   - `wrangler kv namespace create|list|delete`, `kv key put|get|list|delete`, `kv bulk put|delete`.
+#   - `wrangler kv namespace create|list|delete`, `kv key put|get|list|delete`, `kv bulk put|get|delete`.
 # Usage: wrangler_platform.sh path/to/switchyard. Exit 77 (skipped) only when the npm registry is
 # unreachable and the pinned clients are not cached yet.
 set -euo pipefail
@@ -54,6 +54,9 @@ printf '["a","c"]' >delete.json
 wr kv bulk put --remote --namespace-id "$routes_id" bulk.json
 wr kv key list --remote --namespace-id "$routes_id"
 expect "kv bulk put wrote b with its metadata" "$out" '"n": 2'
+printf '["a","b"]' >get.json
+wr kv bulk get --remote --namespace-id "$routes_id" get.json
+expect "kv bulk get" "$out" '"b": "2"'
 wr kv bulk delete --remote --force --namespace-id "$routes_id" delete.json
 wr kv key delete --remote --namespace-id "$routes_id" b
 wr kv key list --remote --namespace-id "$routes_id"
@@ -126,6 +129,19 @@ wr secret list --name dispatcher
 expect "secret list" "$out" '"name": "PLATFORM_KEY"'
 wr secret delete PLATFORM_KEY --name dispatcher
 expect "the deleted secret is gone" "$(visit site.localhost)" "x-secret: none"
+
+printf '{"PLATFORM_KEY":"bulk-1","OTHER_KEY":"bulk-2"}' >"$work/secrets.json"
+wr secret bulk "$work/secrets.json" --name dispatcher
+answer=$(visit site.localhost)
+expect "secret bulk keeps the other bindings and adds the secrets" "$answer" "x-secret: set"
+expect "and the dispatcher still routes" "$answer" "Acme Rockets"
+wr secret delete PLATFORM_KEY --name dispatcher
+
+# --- `wrangler secret put` on a missing Worker creates it; `wrangler delete` removes it ---
+echo "v" | wr secret put ONLY --name scratch
+wr delete --name scratch --force
+gone=$(admin "$admin_url/accounts/local-account/workers/scripts/scratch/settings")
+expect "wrangler delete removed the Worker" "$gone" '"code":10007'
 
 # --- a second dispatcher: a first deploy, not active until the admin setting says so ---
 mkdir -p "$work/edge/src"
