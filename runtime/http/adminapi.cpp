@@ -3,6 +3,7 @@
 #include "adminauth.h"
 #include "admincall.h"
 #include "adminenvelope.h"
+#include "adminservices.h"
 #include "logging.h"
 
 #include "platform/platformservice.h"
@@ -30,7 +31,8 @@ HttpResponse methodNotAllowed(const AdminCall &call, const char *allowed)
 
 AdminApi::AdminApi(platform::PlatformService &service, Config config, ListenerLimits limits,
                    QObject *parent)
-    : QObject(parent), m_service(service), m_config(std::move(config))
+    : QObject(parent), m_service(service), m_config(std::move(config)),
+      m_clients(std::make_unique<ClientState>())
 {
     m_listener = std::make_unique<HttpListener>(
             [this](HttpRequest request, HttpListener::Reply reply) { reply(handle(request)); },
@@ -77,7 +79,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
                                                 "valid for this Switchyard"));
     }
 
-    AdminCall call {request, request.method, {}, QUrlQuery(request.url), {}, m_service};
+    AdminCall call {request,   request.method, {}, QUrlQuery(request.url), {},
+                    m_service, m_clients.get()};
     const QStringList rest = path.mid(2);
     // Account-less endpoints that clients probe before they act.
     if (rest
@@ -88,6 +91,10 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         return success(
                 QJsonArray {QJsonObject {{QStringLiteral("id"), QStringLiteral("local")},
                                          {QStringLiteral("name"), QStringLiteral("Switchyard")}}});
+    if (!rest.isEmpty() && rest.at(0) == QLatin1String("zones")) {
+        call.path = rest.mid(1);
+        return handleZones(call);
+    }
     if (rest.size() < 3 || rest.at(0) != QLatin1String("accounts"))
         return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
     call.accountId = rest.at(1);
@@ -106,8 +113,13 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     HttpResponse response;
     if (under({"workers", "dispatch", "namespaces"}))
         response = handleDispatchNamespaces(call);
-    else if (under({"workers", "scripts"}))
-        response = handlePlatformWorkers(call);
+    else if (under({"workers", "scripts"})) {
+        auto extra = handlePlatformWorkerExtras(call);
+        response = extra ? *extra : handlePlatformWorkers(call);
+    } else if (under({"workers", "services"}))
+        response = handleServices(call);
+    else if (under({"workers", "subdomain"}))
+        response = handleAccountSubdomain(call);
     else if (under({"storage", "kv", "namespaces"}))
         response = handleKv(call);
     else if (under({"analytics_engine", "sql"}))

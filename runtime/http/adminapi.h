@@ -12,6 +12,10 @@ class PlatformService;
 
 namespace switchyard::http {
 
+namespace admin {
+struct ClientState;
+}
+
 // The admin REST API: the subset of Cloudflare's v4 API that Workers for Platforms uses, under
 // /client/v4/accounts/{account_id}/ (any account id is accepted and echoed), with Cloudflare's
 // envelope and bearer-token auth, so wrangler and curl drive Switchyard as they drive Cloudflare.
@@ -47,6 +51,7 @@ private:
     platform::PlatformService &m_service;
     Config m_config;
     std::unique_ptr<HttpListener> m_listener;
+    std::unique_ptr<admin::ClientState> m_clients;
 };
 
 } // namespace switchyard::http

@@ -5,11 +5,15 @@
 #include <QStringList>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace switchyard::platform {
 class PlatformService;
 }
 
 namespace switchyard::http::admin {
+
+struct ClientState;
 
 // One authenticated admin API request, routed to a resource group: `path` holds the decoded
 // segments after the group's prefix (e.g. after `workers/dispatch/namespaces`).
@@ -21,6 +25,7 @@ struct AdminCall
     QUrlQuery query;
     QString accountId;
     platform::PlatformService &service;
+    ClientState *clients = nullptr; // what Switchyard keeps only for clients' sake (adminservices)
 
     QString queryValue(const QString &key) const
     {
@@ -38,6 +43,13 @@ HttpResponse handleDispatchNamespaces(const AdminCall &call);
 HttpResponse handlePlatformWorkers(const AdminCall &call);
 HttpResponse handleKv(const AdminCall &call);
 HttpResponse handleAnalyticsSql(const AdminCall &call);
+// workers/services/{name}, workers/subdomain and zones: what wrangler reads around a deploy.
+HttpResponse handleServices(const AdminCall &call);
+HttpResponse handleAccountSubdomain(const AdminCall &call);
+HttpResponse handleZones(const AdminCall &call);
+// workers/scripts/{name}/{subdomain,schedules,routes,versions,deployments}; std::nullopt for
+// every other path under workers/scripts.
+std::optional<HttpResponse> handlePlatformWorkerExtras(const AdminCall &call);
 
 // 405 in Cloudflare's envelope, naming what the path accepts.
 HttpResponse methodNotAllowed(const AdminCall &call, const char *allowed);

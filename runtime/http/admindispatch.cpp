@@ -202,6 +202,68 @@ HttpResponse handleScript(const AdminCall &call, const QString &ns, const QStrin
     return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
 }
 
+// `wrangler dispatch-namespace rename`: the scripts move to the new name, and platform Workers
+// that bind the old name bind the new one (Cloudflare binds a namespace, not its name). Done as
+// create, copy, rebind, delete; a failing step undoes the ones before it.
+HttpResponse renameNamespace(PlatformService &service, const store::NamespaceRecord &from,
+                             const QString &to)
+{
+    if (findNamespace(service, to))
+        return failure(409, kAlreadyExists,
+                       QStringLiteral("A dispatch namespace named \"%1\" already exists").arg(to));
+    auto created = service.createNamespace(to, from.trustedWorkers);
+    if (!created)
+        return failure(created.error());
+    auto undo = [&] {
+        (void)service.deleteNamespace(to);
+    };
+    const auto scripts = service.listScripts(from.name);
+    if (!scripts) {
+        undo();
+        return failure(scripts.error());
+    }
+    for (const auto &script : scripts.value()) {
+        if (auto put = service.putScript(to, script->name, {script->code, script->tags}); !put) {
+            undo();
+            return failure(put.error());
+        }
+    }
+    QList<std::pair<QString, store::PlatformWorkerRecord>> rebound;
+    auto undoRebind = [&] {
+        for (const auto &[name, old] : rebound)
+            (void)service.putPlatformWorker(name, old.kind, old.code);
+    };
+    for (const auto &worker : service.platformWorkers()) {
+        store::WorkerCode code = worker->code;
+        bool changed = false;
+        QJsonArray bindings;
+        for (const QJsonValue value : code.bindings) {
+            QJsonObject b = value.toObject();
+            if (b.value(QLatin1String("type")).toString() == QLatin1String("dispatch_namespace")
+                && b.value(QLatin1String("namespace")).toString() == from.name) {
+                b.insert(QStringLiteral("namespace"), to);
+                changed = true;
+            }
+            bindings.append(b);
+        }
+        if (!changed)
+            continue;
+        code.bindings = bindings;
+        if (auto put = service.putPlatformWorker(worker->name, worker->kind, code); !put) {
+            undoRebind();
+            undo();
+            return failure(put.error());
+        }
+        rebound.append({worker->name, *worker});
+    }
+    if (auto deleted = service.deleteNamespace(from.name); !deleted) {
+        undoRebind();
+        undo();
+        return failure(deleted.error());
+    }
+    return success(namespaceObject(service, created.value()));
+}
+
 } // namespace
 
 HttpResponse handleDispatchNamespaces(const AdminCall &call)
@@ -250,9 +312,7 @@ HttpResponse handleDispatchNamespaces(const AdminCall &call)
                                           "{\"trusted_workers\": true}"));
         if (body->contains(QLatin1String("name"))
             && body->value(QLatin1String("name")).toString() != name)
-            return failure(400, kBadRequest,
-                           QStringLiteral("Renaming a dispatch namespace is not supported; "
-                                          "create a new one and upload its scripts there"));
+            return renameNamespace(service, *ns, body->value(QLatin1String("name")).toString());
         auto changed = service.setNamespaceTrusted(
                 name, body->value(QLatin1String("trusted_workers")).toBool(ns->trustedWorkers));
         if (!changed)

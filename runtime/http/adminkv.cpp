@@ -1,6 +1,7 @@
 // storage/kv/namespaces: KV namespaces, values, metadata, key listing and bulk writes.
 #include "admincall.h"
 #include "adminenvelope.h"
+#include "adminforms.h"
 #include "adminworkerupload.h"
 #include "multipart.h"
 
@@ -86,6 +87,16 @@ HttpResponse putValue(const AdminCall &call, const QString &id, const QString &k
         if (!hasValue)
             return failure(400, kBadRequest,
                            QStringLiteral("The multipart body has no \"value\" part"));
+        if (options.metadata.isEmpty()
+            && hasBracketFields(form.parts, QStringLiteral("metadata"))) {
+            // The SDK spells an object's fields as metadata[a], metadata[b][] form fields.
+            QString error;
+            const auto fields = bracketFields(form.parts, QStringLiteral("metadata"), &error);
+            if (!fields)
+                return failure(400, kBadRequest,
+                               QStringLiteral("Malformed multipart body: %1").arg(error));
+            options.metadata = QJsonDocument(*fields).toJson(QJsonDocument::Compact);
+        }
     } else if (const QString metadata = call.queryValue(QStringLiteral("metadata"));
                !metadata.isEmpty()) {
         options.metadata = metadata.toUtf8();
@@ -204,6 +215,63 @@ std::optional<store::KvNamespaceRecord> findNamespace(const PlatformService &ser
     return std::nullopt;
 }
 
+// POST bulk/get {"keys": [...], "type": "text"|"json", "withMetadata": bool}: Cloudflare's
+// answer, {"values": {key: value or null}}, each value with its metadata when asked.
+HttpResponse bulkGet(const AdminCall &call, const QString &id)
+{
+    const auto body = objectBody(call.request);
+    if (!body || !body->value(QLatin1String("keys")).isArray())
+        return failure(400, kBadRequest,
+                       QStringLiteral("The body must be a JSON object with \"keys\": [...]"));
+    const QJsonArray keys = body->value(QLatin1String("keys")).toArray();
+    constexpr qsizetype kMaxKeys = 100;
+    if (keys.isEmpty() || keys.size() > kMaxKeys)
+        return failure(400, kBadRequest,
+                       QStringLiteral("Bulk get takes 1 to %1 keys, got %2")
+                               .arg(kMaxKeys)
+                               .arg(keys.size()));
+    const QString type = body->value(QLatin1String("type")).toString(QStringLiteral("text"));
+    if (type != QLatin1String("text") && type != QLatin1String("json"))
+        return failure(400, kBadRequest,
+                       QStringLiteral("type must be \"text\" or \"json\", got \"%1\"").arg(type));
+    const bool withMetadata = body->value(QLatin1String("withMetadata")).toBool();
+    QJsonObject values;
+    for (const QJsonValue k : keys) {
+        if (!k.isString())
+            return failure(400, kBadRequest, QStringLiteral("Every key must be a string"));
+        const auto stored = call.service.kvGet(id, k.toString());
+        if (!stored) {
+            values.insert(k.toString(), QJsonValue::Null);
+            continue;
+        }
+        QJsonValue value = QString::fromUtf8(stored->value);
+        if (type == QLatin1String("json")) {
+            QJsonParseError error;
+            const QJsonDocument document
+                    = QJsonDocument::fromJson("[" + stored->value + "]", &error);
+            if (error.error != QJsonParseError::NoError)
+                return failure(
+                        400, kBadRequest,
+                        QStringLiteral("The value of key \"%1\" is not JSON").arg(k.toString()));
+            value = document.array().at(0);
+        }
+        if (!withMetadata) {
+            values.insert(k.toString(), value);
+            continue;
+        }
+        QJsonObject entry {
+                {QStringLiteral("value"), value},
+                {QStringLiteral("metadata"),
+                 stored->metadata.isNull()
+                         ? QJsonValue(QJsonValue::Null)
+                         : QJsonDocument::fromJson("[" + stored->metadata + "]").array().at(0)}};
+        if (stored->expiration)
+            entry.insert(QStringLiteral("expiration"), double(*stored->expiration));
+        values.insert(k.toString(), entry);
+    }
+    return success(QJsonObject {{QStringLiteral("values"), values}});
+}
+
 } // namespace
 
 HttpResponse handleKv(const AdminCall &call)
@@ -211,15 +279,36 @@ HttpResponse handleKv(const AdminCall &call)
     PlatformService &service = call.service;
     if (call.path.isEmpty()) {
         if (call.method == "GET") {
-            const auto all = service.kvNamespaces();
+            auto all = service.kvNamespaces();
+            // Cloudflare's paging (clients read pages until one comes back empty): page from 1,
+            // per_page 20 by default and at most 1000; order=id|title, direction=asc|desc.
+            bool pageOk = true, perPageOk = true;
+            const QString pageText = call.queryValue(QStringLiteral("page"));
+            const QString perPageText = call.queryValue(QStringLiteral("per_page"));
+            const int page = pageText.isEmpty() ? 1 : pageText.toInt(&pageOk);
+            const int perPage = perPageText.isEmpty() ? 20 : perPageText.toInt(&perPageOk);
+            if (!pageOk || !perPageOk || page < 1 || perPage < 1 || perPage > 1000)
+                return failure(400, kBadRequest,
+                               QStringLiteral("page must be 1 or more and per_page 1 to 1000"));
+            const bool byTitle = call.queryValue(QStringLiteral("order")) == QLatin1String("title");
+            const bool descending
+                    = call.queryValue(QStringLiteral("direction")) == QLatin1String("desc");
+            std::stable_sort(all.begin(), all.end(), [&](const auto &a, const auto &b) {
+                const QString &x = byTitle ? a.title : a.id;
+                const QString &y = byTitle ? b.title : b.id;
+                return descending ? y < x : x < y;
+            });
             QJsonArray list;
-            for (const auto &ns : all)
-                list.append(namespaceObject(ns));
-            return success(list,
-                           {{QStringLiteral("page"), 1},
-                            {QStringLiteral("per_page"), int(all.size())},
-                            {QStringLiteral("count"), int(all.size())},
-                            {QStringLiteral("total_count"), int(all.size())}});
+            const qsizetype first = qsizetype(page - 1) * perPage;
+            for (qsizetype i = first; i < all.size() && i < first + perPage; ++i)
+                list.append(namespaceObject(all.at(i)));
+            return success(
+                    list,
+                    {{QStringLiteral("page"), page},
+                     {QStringLiteral("per_page"), perPage},
+                     {QStringLiteral("count"), int(list.size())},
+                     {QStringLiteral("total_count"), int(all.size())},
+                     {QStringLiteral("total_pages"), int((all.size() + perPage - 1) / perPage)}});
         }
         if (call.method != "POST")
             return methodNotAllowed(call, "GET, POST");
@@ -268,6 +357,8 @@ HttpResponse handleKv(const AdminCall &call)
         const QString sub = call.path.value(2);
         if (call.path.size() == 2 && call.method == "PUT")
             return bulkWrite(call, id);
+        if (sub == QLatin1String("get") && call.path.size() == 3 && call.method == "POST")
+            return bulkGet(call, id);
         if ((call.path.size() == 2 && call.method == "DELETE")
             || (sub == QLatin1String("delete") && call.method == "POST"))
             return bulkDelete(call, id);

@@ -1,6 +1,7 @@
 #include "adminscripts.h"
 
 #include "adminenvelope.h"
+#include "adminforms.h"
 #include "adminworkerupload.h"
 #include "multipart.h"
 
@@ -42,6 +43,14 @@ std::optional<QJsonObject> jsonBody(const HttpRequest &request, const QString &p
         for (const MultipartPart &part : form.parts) {
             if (part.name == partName)
                 text = part.body;
+        }
+        if (text.isNull() && hasBracketFields(form.parts, partName)) {
+            // The SDK's settings edit: settings[tags][], settings[bindings][][type], ...
+            QString fieldError;
+            const auto fields = bracketFields(form.parts, partName, &fieldError);
+            if (!fields)
+                *error = QStringLiteral("Malformed multipart body: %1").arg(fieldError);
+            return fields;
         }
     }
     QJsonParseError parseError;

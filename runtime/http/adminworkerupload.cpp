@@ -1,6 +1,7 @@
 #include "adminworkerupload.h"
 
 #include "adminenvelope.h"
+#include "adminforms.h"
 #include "multipart.h"
 
 #include "platform/validation.h"
@@ -74,27 +75,39 @@ UploadParse parseWorkerUpload(const HttpRequest &request)
         if (part.name == QLatin1String("metadata"))
             metadataPart = &part;
     }
-    if (!metadataPart)
+    QJsonObject metadata;
+    if (metadataPart) {
+        QJsonParseError jsonError;
+        const QJsonDocument document = QJsonDocument::fromJson(metadataPart->body, &jsonError);
+        if (jsonError.error != QJsonParseError::NoError || !document.isObject())
+            return refuse(kBadRequest,
+                          QStringLiteral("The \"metadata\" part is not a JSON object (%1 at "
+                                         "offset %2)")
+                                  .arg(jsonError.error != QJsonParseError::NoError
+                                               ? jsonError.errorString()
+                                               : QStringLiteral("not an object"))
+                                  .arg(jsonError.offset));
+        metadata = document.object();
+    } else if (hasBracketFields(form.parts, QStringLiteral("metadata"))) {
+        // The SDK's content upload spells the metadata as form fields: metadata[main_module].
+        QString error;
+        const auto fields = bracketFields(form.parts, QStringLiteral("metadata"), &error);
+        if (!fields)
+            return refuse(kUnparsableBody,
+                          QStringLiteral("Could not parse request body: %1; nothing was stored")
+                                  .arg(error));
+        metadata = *fields;
+    } else {
         return refuse(kScriptContentError,
                       QStringLiteral("The upload has no \"metadata\" part; send one with "
                                      "{\"main_module\": \"<module name>\"}"));
-    QJsonParseError jsonError;
-    const QJsonDocument document = QJsonDocument::fromJson(metadataPart->body, &jsonError);
-    if (jsonError.error != QJsonParseError::NoError || !document.isObject())
-        return refuse(kBadRequest,
-                      QStringLiteral("The \"metadata\" part is not a JSON object (%1 at offset "
-                                     "%2)")
-                              .arg(jsonError.error != QJsonParseError::NoError
-                                           ? jsonError.errorString()
-                                           : QStringLiteral("not an object"))
-                              .arg(jsonError.offset));
-    if (auto shape
-        = platform::validation::checkMetadataShape(QStringLiteral("metadata"), document.object()))
+    }
+    if (auto shape = platform::validation::checkMetadataShape(QStringLiteral("metadata"), metadata))
         return refuse(
                 kUnparsableBody,
                 QStringLiteral("Could not parse request body: %1; nothing was stored").arg(*shape));
     WorkerUpload upload;
-    upload.metadata = document.object();
+    upload.metadata = metadata;
     const QJsonObject &m = upload.metadata;
     const QString mainModule = m.value(QLatin1String("main_module")).toString();
     const QString bodyPart = m.value(QLatin1String("body_part")).toString();
@@ -111,17 +124,37 @@ UploadParse parseWorkerUpload(const HttpRequest &request)
         if (!part.isEmpty())
             bindingParts.insert(part);
     }
+    // A module's name is its part's filename: wrangler names a part and its file alike, the
+    // SDK names its parts "0", "1", ... (or "files[]") and the file after the module, and
+    // Cloudflare accepts both. When the main module is a part name but no filename (curl's
+    // `-F 'index.js=@src/worker.js'`), the part names are the module names.
+    const QString wanted = bodyPart.isEmpty() ? mainModule : bodyPart;
+    QList<const MultipartPart *> codeParts;
     for (const MultipartPart &part : form.parts) {
         if (&part == metadataPart || bindingParts.contains(part.name)
-            || part.contentType == "application/source-map")
+            || part.contentType == "application/source-map"
+            || part.name.startsWith(QLatin1String("metadata[")))
             continue;
+        codeParts.append(&part);
+    }
+    const bool byFilename
+            = std::any_of(codeParts.cbegin(), codeParts.cend(),
+                          [&](const MultipartPart *p) { return p->filename == wanted; })
+            || std::none_of(codeParts.cbegin(), codeParts.cend(),
+                            [&](const MultipartPart *p) { return p->name == wanted; });
+    for (const MultipartPart *part : codeParts) {
+        const QString name = byFilename && !part->filename.isEmpty() ? part->filename : part->name;
         if (!bodyPart.isEmpty()) {
             // A service-worker script is its one part; other parts would be bindings' blobs.
-            if (part.name == bodyPart)
-                upload.code.modules.append({part.name, kServiceWorkerType, part.body});
+            if (name == bodyPart)
+                upload.code.modules.append({name, kServiceWorkerType, part->body});
             continue;
         }
-        upload.code.modules.append({part.name, moduleType(part.contentType), part.body});
+        if (std::any_of(upload.code.modules.cbegin(), upload.code.modules.cend(),
+                        [&](const auto &m) { return m.name == name; }))
+            return refuse(kScriptContentError,
+                          QStringLiteral("The upload names module \"%1\" twice").arg(name));
+        upload.code.modules.append({name, moduleType(part->contentType), part->body});
     }
     upload.code.mainModule = bodyPart.isEmpty() ? mainModule : bodyPart;
     const bool found
@@ -156,6 +189,17 @@ std::optional<QString> inheritBindings(WorkerUpload &upload, const store::Worker
     for (const QJsonValue value : upload.code.bindings) {
         QJsonObject binding = value.toObject();
         const QString name = binding.value(QLatin1String("name")).toString();
+        // Only a type and a name, as `wrangler secret bulk` sends back the bindings it keeps:
+        // Cloudflare keeps the previous binding of that name and type.
+        if (previous && binding.size() == 2 && binding.contains(QLatin1String("type"))
+            && binding.contains(QLatin1String("name"))) {
+            for (const QJsonValue p : previous->bindings) {
+                const QJsonObject old = p.toObject();
+                if (old.value(QLatin1String("name")).toString() == name
+                    && old.value(QLatin1String("type")) == binding.value(QLatin1String("type")))
+                    binding = old;
+            }
+        }
         if (binding.value(QLatin1String("type")).toString() == QLatin1String("inherit")) {
             QJsonObject old;
             if (previous) {

@@ -428,6 +428,17 @@ Result<int> PlatformService::deleteScriptsByTags(const QString &ns, const QList<
 
 // ---- platform Workers ----
 
+Result<void> PlatformService::checkPlatformWorker(const QString &name,
+                                                  const store::WorkerCode &code) const
+{
+    if (auto message
+        = validation::checkName(QStringLiteral("Platform Worker name %1").arg(quoted(name)), name))
+        return invalid(*message);
+    if (auto error = checkCode(QStringLiteral("Platform Worker %1").arg(quoted(name)), code))
+        return *error;
+    return {};
+}
+
 Result<PlatformService::PlatformWorkerPtr>
 PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
                                    const store::WorkerCode &code)

@@ -96,6 +96,9 @@ public:
     Result<int> deleteScriptsByTags(const QString &ns, const QList<TagFilter> &filters);
 
     // Platform Workers: the dispatcher, outbound and tail Workers.
+    // What putPlatformWorker would refuse in `code` (name, code, bindings, compile errors),
+    // without storing anything: a Worker version uploaded now and deployed later.
+    Result<void> checkPlatformWorker(const QString &name, const store::WorkerCode &code) const;
     Result<PlatformWorkerPtr> putPlatformWorker(const QString &name, store::WorkerKind kind,
                                                 const store::WorkerCode &code);
     // Deleting the active dispatcher also clears the active dispatcher setting.

@@ -1,0 +1,407 @@
+// What wrangler reads and writes around `wrangler deploy` of a platform Worker, beyond the upload
+// itself: workers/services/{name}, the account's and each Worker's workers.dev subdomain, cron
+// triggers (schedules), routes and the zones they name, and the versions + deployments pair that
+// wrangler uses to redeploy an existing Worker.
+//
+// Switchyard has no workers.dev, no cron scheduler and no zones (its dispatch listener takes every
+// host), so those answer as Cloudflare does and change nothing: subdomain flags, schedules and
+// routes are remembered for the next GET only. A version upload is parsed and checked at once and
+// kept in memory; deploying it at 100 % stores it as the platform Worker.
+#include "adminservices.h"
+
+#include "admincall.h"
+#include "adminenvelope.h"
+#include "adminscripts.h"
+#include "adminworkerupload.h"
+
+#include "platform/platformservice.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+namespace switchyard::http::admin {
+
+namespace {
+
+using platform::PlatformService;
+
+const QString kEnvironment = QStringLiteral("production");
+
+ScriptSlot platformSlot(const PlatformService &service, const QString &name)
+{
+    ScriptSlot slot;
+    slot.name = name;
+    if (const auto worker = service.platformWorker(name)) {
+        slot.code = worker->code;
+        slot.contentHash = worker->contentHash;
+        slot.createdAt = worker->createdAt;
+        slot.modifiedAt = worker->modifiedAt;
+    }
+    return slot;
+}
+
+std::optional<QJsonValue> jsonBody(const HttpRequest &request)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return std::nullopt;
+    if (document.isArray())
+        return document.array();
+    return document.object();
+}
+
+HttpResponse notJson(const QString &shape)
+{
+    return failure(400, kUnparsableBody,
+                   QStringLiteral("Could not parse request body: expected %1").arg(shape));
+}
+
+QString nowIso()
+{
+    return isoTime(QDateTime::currentMSecsSinceEpoch());
+}
+
+store::WorkerKind kindFor(const PlatformService &service, const QString &name,
+                          const store::WorkerCode &code)
+{
+    if (const auto existing = service.platformWorker(name))
+        return existing->kind;
+    for (const QJsonValue b : code.bindings) {
+        if (b.toObject().value(QLatin1String("type")).toString()
+            == QLatin1String("dispatch_namespace"))
+            return store::WorkerKind::Dispatcher;
+    }
+    return store::WorkerKind::Other;
+}
+
+HttpResponse handleSubdomain(const AdminCall &call, const QString &name)
+{
+    ClientState::Subdomain &state = call.clients->subdomains[name];
+    if (call.method == "POST" || call.method == "PUT") {
+        const auto body = jsonBody(call.request);
+        if (!body || !body->isObject())
+            return notJson(QStringLiteral("{\"enabled\": true|false, \"previews_enabled\": "
+                                          "true|false}"));
+        const QJsonObject o = body->toObject();
+        state.enabled = o.value(QLatin1String("enabled")).toBool(state.enabled);
+        // Cloudflare: previews follow `enabled` unless named.
+        state.previewsEnabled = o.value(QLatin1String("previews_enabled")).toBool(state.enabled);
+    } else if (call.method == "DELETE") {
+        state.enabled = false;
+        state.previewsEnabled = false;
+        return success(QJsonValue::Null);
+    } else if (call.method != "GET") {
+        return methodNotAllowed(call, "GET, POST, DELETE");
+    }
+    return success(QJsonObject {{QStringLiteral("enabled"), state.enabled},
+                                {QStringLiteral("previews_enabled"), state.previewsEnabled}});
+}
+
+HttpResponse handleSchedules(const AdminCall &call, const QString &name)
+{
+    if (call.method == "PUT" || call.method == "POST") {
+        const auto body = jsonBody(call.request);
+        if (!body || !body->isArray())
+            return notJson(QStringLiteral("a JSON array of {\"cron\": \"...\"}"));
+        QJsonArray schedules;
+        const QString now = nowIso();
+        for (const QJsonValue v : body->toArray()) {
+            const QString cron = v.toObject().value(QLatin1String("cron")).toString();
+            if (cron.isEmpty())
+                return failure(400, kBadRequest,
+                               QStringLiteral("Every schedule needs a \"cron\" expression"));
+            schedules.append(QJsonObject {{QStringLiteral("cron"), cron},
+                                          {QStringLiteral("created_on"), now},
+                                          {QStringLiteral("modified_on"), now}});
+        }
+        call.clients->schedules.insert(name, schedules);
+    } else if (call.method != "GET") {
+        return methodNotAllowed(call, "GET, PUT");
+    }
+    return success(
+            QJsonObject {{QStringLiteral("schedules"), call.clients->schedules.value(name)}});
+}
+
+QString zoneId(const QString &zoneName)
+{
+    return QUuid::createUuidV5(QUuid(), QByteArray("zone:") + zoneName.toUtf8())
+            .toString(QUuid::Id128);
+}
+
+HttpResponse handleRoutes(const AdminCall &call, const QString &name)
+{
+    if (call.method == "PUT") {
+        const auto body = jsonBody(call.request);
+        if (!body || !body->isArray())
+            return notJson(QStringLiteral("a JSON array of {\"pattern\": \"...\"}"));
+        QJsonArray routes;
+        for (const QJsonValue v : body->toArray()) {
+            const QJsonObject in = v.toObject();
+            const QString pattern = in.value(QLatin1String("pattern")).toString();
+            if (pattern.isEmpty())
+                return failure(400, kBadRequest, QStringLiteral("Every route needs a \"pattern\""));
+            QJsonObject route {{QStringLiteral("id"),
+                                QUuid::createUuidV5(QUuid(), (name + pattern).toUtf8())
+                                        .toString(QUuid::Id128)},
+                               {QStringLiteral("pattern"), pattern},
+                               {QStringLiteral("script"), name}};
+            if (in.contains(QLatin1String("zone_name")))
+                route.insert(QStringLiteral("zone_name"), in.value(QLatin1String("zone_name")));
+            routes.append(route);
+        }
+        call.clients->routes.insert(name, routes);
+        return success(routes);
+    }
+    if (call.method != "GET")
+        return methodNotAllowed(call, "GET, PUT");
+    return success(call.clients->routes.value(name));
+}
+
+QJsonObject versionObject(const QString &id, const ClientState::StagedVersion &version,
+                          const QString &etag)
+{
+    const QJsonObject annotations
+            = version.upload.metadata.value(QLatin1String("annotations")).toObject();
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("number"), version.number},
+            {QStringLiteral("metadata"),
+             QJsonObject {{QStringLiteral("author_email"), QString()},
+                          {QStringLiteral("author_id"), QString()},
+                          {QStringLiteral("created_on"), isoTime(version.createdAt)},
+                          {QStringLiteral("modified_on"), isoTime(version.createdAt)},
+                          {QStringLiteral("source"), QStringLiteral("wrangler")},
+                          {QStringLiteral("hasPreview"), false}}},
+            {QStringLiteral("annotations"), annotations},
+            {QStringLiteral("resources"),
+             QJsonObject {
+                     {QStringLiteral("bindings"), publicBindings(version.upload.code.bindings)},
+                     {QStringLiteral("script"),
+                      QJsonObject {
+                              {QStringLiteral("etag"), etag},
+                              {QStringLiteral("handlers"), QJsonArray {QStringLiteral("fetch")}}}},
+                     {QStringLiteral("script_runtime"),
+                      QJsonObject {
+                              {QStringLiteral("compatibility_date"),
+                               version.upload.code.compatibilityDate},
+                              {QStringLiteral("compatibility_flags"),
+                               QJsonArray::fromStringList(version.upload.code.compatibilityFlags)},
+                              {QStringLiteral("usage_model"), QStringLiteral("standard")}}}}},
+            {QStringLiteral("startup_time_ms"), 0}};
+}
+
+HttpResponse uploadVersion(const AdminCall &call, const ScriptSlot &slot)
+{
+    if (call.method != "POST")
+        return methodNotAllowed(call, "POST");
+    UploadParse parse = parseWorkerUpload(call.request);
+    if (!parse.upload)
+        return failure(400, parse.errorCode, parse.error);
+    if (auto inherit = inheritBindings(*parse.upload, &*slot.code))
+        return failure(400, kInvalidInheritBinding, *inherit);
+    if (auto checked = call.service.checkPlatformWorker(slot.name, parse.upload->code); !checked)
+        return failure(checked.error(), kScriptContentError);
+    // Versions wait in memory until deployed; a client that uploads and never deploys keeps
+    // only its newest few.
+    constexpr qsizetype kMaxStagedPerWorker = 8;
+    QList<std::pair<int, QString>> staged;
+    for (auto it = call.clients->versions.cbegin(); it != call.clients->versions.cend(); ++it) {
+        if (it->script == slot.name)
+            staged.append({it->number, it.key()});
+    }
+    std::sort(staged.begin(), staged.end());
+    for (qsizetype i = 0; i + kMaxStagedPerWorker <= staged.size(); ++i)
+        call.clients->versions.remove(staged.at(i).second);
+    ClientState::StagedVersion version {slot.name, *parse.upload,
+                                        QDateTime::currentMSecsSinceEpoch(),
+                                        call.clients->nextVersionNumber++};
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QByteArray etag;
+    for (const auto &module : version.upload.code.modules)
+        etag += module.code;
+    const QString tag = QString::fromLatin1(
+            QUuid::createUuidV5(QUuid(), etag).toString(QUuid::Id128).toLatin1());
+    call.clients->versions.insert(id, version);
+    return success(versionObject(id, version, tag));
+}
+
+HttpResponse deploy(const AdminCall &call, const ScriptSlot &slot)
+{
+    if (call.method != "POST")
+        return methodNotAllowed(call, "POST");
+    const auto body = jsonBody(call.request);
+    if (!body || !body->isObject())
+        return notJson(QStringLiteral("{\"strategy\": \"percentage\", \"versions\": "
+                                      "[{\"version_id\": \"...\", \"percentage\": 100}]}"));
+    const QJsonArray versions = body->toObject().value(QLatin1String("versions")).toArray();
+    if (versions.size() != 1
+        || versions.at(0).toObject().value(QLatin1String("percentage")).toDouble() != 100.0)
+        return failure(400, kBadRequest,
+                       QStringLiteral("Only a deployment of one version at 100 percent is "
+                                      "supported here; gradual deployments are not"));
+    const QString versionId
+            = versions.at(0).toObject().value(QLatin1String("version_id")).toString();
+    const auto staged = call.clients->versions.constFind(versionId);
+    if (staged == call.clients->versions.constEnd() || staged->script != slot.name)
+        return failure(404, kNotFound,
+                       QStringLiteral("Version \"%1\" of Worker \"%2\" was not found")
+                               .arg(versionId, slot.name));
+    PlatformService &service = call.service;
+    const store::WorkerCode code = staged->upload.code;
+    const store::WorkerKind kind = kindFor(service, slot.name, code);
+    if (auto put = service.putPlatformWorker(slot.name, kind, code); !put)
+        return failure(put.error(), kScriptContentError);
+    if (kind == store::WorkerKind::Dispatcher && service.activeDispatcher().isEmpty()) {
+        if (auto active = service.setActiveDispatcher(slot.name); !active)
+            return failure(active.error());
+    }
+    const QJsonObject annotations = body->toObject().value(QLatin1String("annotations")).toObject();
+    return success(
+            QJsonObject {{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                         {QStringLiteral("source"), QStringLiteral("api")},
+                         {QStringLiteral("strategy"), QStringLiteral("percentage")},
+                         {QStringLiteral("author_email"), QString()},
+                         {QStringLiteral("created_on"), nowIso()},
+                         {QStringLiteral("annotations"), annotations},
+                         {QStringLiteral("versions"), versions}});
+}
+
+} // namespace
+
+HttpResponse handleServices(const AdminCall &call)
+{
+    if (call.path.isEmpty())
+        return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
+    const QString name = call.path.at(0);
+    QStringList sub = call.path.mid(1);
+    // environments/production/... is the legacy spelling of the Worker itself.
+    if (sub.size() >= 2 && sub.at(0) == QLatin1String("environments")) {
+        if (sub.at(1) != kEnvironment)
+            return failure(404, 10090,
+                           QStringLiteral("This Worker has no environment \"%1\"; Switchyard "
+                                          "has only \"production\"")
+                                   .arg(sub.at(1)));
+        sub = sub.mid(2);
+    }
+    const ScriptSlot slot = platformSlot(call.service, name);
+    if (!slot.code)
+        return scriptNotFound(slot);
+    if (!sub.isEmpty()) {
+        AdminCall forwarded {call.request, call.method,    QStringList {name} + sub,
+                             call.query,   call.accountId, call.service,
+                             call.clients};
+        if (auto extra = handlePlatformWorkerExtras(forwarded))
+            return *extra;
+        return handlePlatformWorkers(forwarded);
+    }
+    if (call.method == "DELETE") {
+        // `wrangler delete`: the service is the Worker.
+        AdminCall forwarded {call.request,   call.method,  QStringList {name}, call.query,
+                             call.accountId, call.service, call.clients};
+        return handlePlatformWorkers(forwarded);
+    }
+    if (call.method != "GET")
+        return methodNotAllowed(call, "GET, DELETE");
+    QJsonObject script = scriptObject(slot);
+    script.insert(QStringLiteral("last_deployed_from"), QStringLiteral("wrangler"));
+    const QJsonObject environment {{QStringLiteral("environment"), kEnvironment},
+                                   {QStringLiteral("created_on"), isoTime(slot.createdAt)},
+                                   {QStringLiteral("modified_on"), isoTime(slot.modifiedAt)},
+                                   {QStringLiteral("script"), script}};
+    return success(QJsonObject {{QStringLiteral("id"), name},
+                                {QStringLiteral("default_environment"), environment},
+                                {QStringLiteral("environments"), QJsonArray {environment}},
+                                {QStringLiteral("created_on"), isoTime(slot.createdAt)},
+                                {QStringLiteral("modified_on"), isoTime(slot.modifiedAt)}});
+}
+
+HttpResponse handleAccountSubdomain(const AdminCall &call)
+{
+    if (!call.path.isEmpty())
+        return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
+    if (call.method != "GET" && call.method != "PUT")
+        return methodNotAllowed(call, "GET, PUT");
+    // No workers.dev here: one fixed name, so wrangler can print the URL it would have used.
+    return success(QJsonObject {{QStringLiteral("subdomain"), QStringLiteral("switchyard")}});
+}
+
+HttpResponse handleZones(const AdminCall &call)
+{
+    if (call.method != "GET")
+        return methodNotAllowed(call, "GET");
+    if (call.path.isEmpty()) {
+        // Every zone exists: the dispatch listener takes every host.
+        const QString name = call.queryValue(QStringLiteral("name"));
+        QJsonArray zones;
+        if (!name.isEmpty())
+            zones.append(
+                    QJsonObject {{QStringLiteral("id"), zoneId(name)},
+                                 {QStringLiteral("name"), name},
+                                 {QStringLiteral("status"), QStringLiteral("active")},
+                                 {QStringLiteral("account"),
+                                  QJsonObject {{QStringLiteral("id"),
+                                                call.queryValue(QStringLiteral("account.id"))}}}});
+        return success(zones,
+                       {{QStringLiteral("page"), 1},
+                        {QStringLiteral("per_page"), 20},
+                        {QStringLiteral("count"), int(zones.size())},
+                        {QStringLiteral("total_count"), int(zones.size())}});
+    }
+    if (call.path.size() == 3 && call.path.at(1) == QLatin1String("workers")
+        && call.path.at(2) == QLatin1String("routes")) {
+        QJsonArray routes;
+        for (const QJsonArray &list : std::as_const(call.clients->routes)) {
+            for (const QJsonValue r : list)
+                routes.append(r);
+        }
+        return success(routes);
+    }
+    return failure(404, kNoRoute, QStringLiteral("No route for that URI"));
+}
+
+std::optional<HttpResponse> handlePlatformWorkerExtras(const AdminCall &call)
+{
+    if (call.path.size() != 2 || !call.clients)
+        return std::nullopt;
+    const QString what = call.path.at(1);
+    if (what != QLatin1String("subdomain") && what != QLatin1String("schedules")
+        && what != QLatin1String("routes") && what != QLatin1String("versions")
+        && what != QLatin1String("deployments"))
+        return std::nullopt;
+    const ScriptSlot slot = platformSlot(call.service, call.path.at(0));
+    if (!slot.code)
+        return scriptNotFound(slot);
+    if (what == QLatin1String("subdomain"))
+        return handleSubdomain(call, slot.name);
+    if (what == QLatin1String("schedules"))
+        return handleSchedules(call, slot.name);
+    if (what == QLatin1String("routes"))
+        return handleRoutes(call, slot.name);
+    if (what == QLatin1String("versions")) {
+        if (call.method == "GET")
+            return std::nullopt; // versions are listed by their own resource, not here
+        return uploadVersion(call, slot);
+    }
+    if (call.method == "GET") {
+        // The one deployment there is: the stored code at 100 %.
+        const QString version = scriptObject(slot).value(QLatin1String("deployment_id")).toString();
+        const QJsonObject deployment {
+                {QStringLiteral("id"),
+                 QUuid::createUuidV5(QUuid(), QByteArray("deployment:") + version.toLatin1())
+                         .toString(QUuid::WithoutBraces)},
+                {QStringLiteral("source"), QStringLiteral("api")},
+                {QStringLiteral("strategy"), QStringLiteral("percentage")},
+                {QStringLiteral("author_email"), QString()},
+                {QStringLiteral("created_on"), isoTime(slot.modifiedAt)},
+                {QStringLiteral("annotations"), QJsonObject()},
+                {QStringLiteral("versions"),
+                 QJsonArray {QJsonObject {{QStringLiteral("version_id"), version},
+                                          {QStringLiteral("percentage"), 100}}}}};
+        return success(QJsonObject {{QStringLiteral("deployments"), QJsonArray {deployment}}});
+    }
+    return deploy(call, slot);
+}
+
+} // namespace switchyard::http::admin
