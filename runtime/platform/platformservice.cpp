@@ -434,7 +434,9 @@ Result<void> PlatformService::checkPlatformWorker(const QString &name,
     if (auto message
         = validation::checkName(QStringLiteral("Platform Worker name %1").arg(quoted(name)), name))
         return invalid(*message);
-    if (auto error = checkCode(QStringLiteral("Platform Worker %1").arg(quoted(name)), code))
+    store::Bindings typed;
+    if (auto error
+        = checkCode(QStringLiteral("Platform Worker %1").arg(quoted(name)), code, &typed))
         return *error;
     return {};
 }
