@@ -77,15 +77,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     targets.dispatchNamespaceExists = [](const QString &name) {
         return name.startsWith(u'n');
     };
-    const auto error = validation::checkWorkerCode(QStringLiteral("Script"), code, targets);
+    store::Bindings typed;
+    const auto error = validation::checkWorkerCode(QStringLiteral("Script"), code, targets, &typed);
 
     // What the dispatcher builds from the bindings of a version that passed.
     BindingIndex index;
-    for (const QJsonValue &binding : code.bindings) {
-        const BindingSpec spec = BindingSpec::from(binding.toObject());
-        if (!error && spec.type != BindingSpec::Type::Other && spec.target.isEmpty())
-            std::abort(); // validation let a binding without its target through
-        index.insert(binding.toObject().value(u"name").toString(), spec);
+    if (!error) {
+        if (typed.size() != code.bindings.size())
+            std::abort(); // a binding that passed was not read into its typed value
+        for (const store::Binding &binding : typed) {
+            const BindingSpec spec = BindingSpec::from(binding);
+            if (spec.type != BindingSpec::Type::Other && spec.target.isEmpty())
+                std::abort(); // validation let a binding without its target through
+            index.insert(binding.name, spec);
+        }
     }
 
     validation::checkName(QStringLiteral("Script"), input.value(u"name").toString());
