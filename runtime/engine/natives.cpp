@@ -249,9 +249,9 @@ void clearTimer(const Info &info)
         instance->clearTimer(int(id));
 }
 
-// Without an Instance only the warm-up (PreludeRunner::warmUp) runs: no Worker code has seen this
-// context yet. It answers a fixed response, so the warm-up runs fetch()'s whole path, the response
-// side included, as a Worker's subrequest will.
+// Without an Instance only the warm-up (PreludeRunner::warmUp, in the scratch isolate whose code
+// cache every isolate starts from) runs. It answers a fixed response, so fetch()'s whole path, the
+// response side included, is compiled into that cache.
 void warmUpFetch(const Info &info)
 {
     v8::Isolate *iso = info.GetIsolate();

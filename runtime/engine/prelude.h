@@ -48,14 +48,14 @@ public:
     // the file that threw.
     v8::MaybeLocal<v8::Value> evaluate(v8::Local<v8::Context> context, QString *failedFile);
 
-    // Runs the warm-up script in `context` (entered, the prelude evaluated in it, `internals` its
-    // completion value). The code cache holds compiled code, but what V8 learns while running it
-    // (inline caches, type feedback, regular expressions compiled on first use) belongs to each
-    // context's functions: a context warmed up before a Worker gets it does not bill the
-    // Worker's first request for that. False (and a warning) when the warm-up failed.
-    bool warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals);
-
 private:
+    // Runs the warm-up script in `context` (entered, the prelude evaluated in it, `internals` its
+    // completion value). False (and a warning) when the warm-up failed. Used where the code cache
+    // is made; running it in every prepared context as well halves a new Worker's first-request
+    // CPU (~1.9 to ~1.0 ms), but the warm pool then refills so slowly that a burst of new Workers
+    // waits about three times as long for its first response, and each Instance keeps ~50 KiB
+    // more: not worth it.
+    bool warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals);
     // Puts `loadLazy` on the context's `__switchyard` natives object.
     void installLoadLazy(v8::Local<v8::Context> context);
     static void loadLazy(const v8::FunctionCallbackInfo<v8::Value> &info);

@@ -97,8 +97,6 @@ std::unique_ptr<WarmContext> WarmPool::prepare()
     }
     // A prelude that left work behind (microtasks) would not be what an Instance starts from.
     iso->PerformMicrotaskCheckpoint();
-    if (!m_core.preludeRunner->warmUp(context, internals))
-        return nullptr;
     if (tryCatch.HasCaught() || warm->isolate->memoryExceeded())
         return nullptr;
     warm->context.Reset(iso, context);

@@ -1,11 +1,10 @@
-// Not part of the prelude. The engine runs it in two places, before any Worker code sees the
-// context. Once in a scratch isolate, after evaluating the prelude there, before taking the
-// prelude's V8 code cache: V8 compiles a function the first time it is called, so functions
-// compiled here are in the cache and every isolate starts with them compiled. And in each context
-// the warm pool prepares: what V8 learns while running code (inline caches, feedback, regular
-// expressions compiled on first use) belongs to that context's functions, and would otherwise be
-// learnt on the CPU clock of a Worker's first request. Without an Instance the natives answer
-// nothing (binding, timers, log) or, for fetch, a fixed response, so the whole path is exercised.
+// Not part of the prelude: the engine runs this once in a scratch isolate, after evaluating the
+// prelude there, and only then takes the prelude's V8 code cache. V8 compiles a function the first
+// time it is called, so without this the first request of every new Worker would compile the
+// prelude's Request, Response, Headers, URL and fetch code on the tenant's CPU clock. Functions
+// compiled here are in the cache, so every isolate starts with them compiled. Nothing here is seen
+// by a Worker: the scratch isolate is thrown away. Without an Instance the natives answer nothing
+// (binding, timers, log) or, for fetch, a fixed response, so fetch()'s whole path is compiled.
 //
 // The completion value is a function the engine calls with the internals object.
 (async function warmUp(internals) {
