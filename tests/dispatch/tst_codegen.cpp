@@ -1,9 +1,8 @@
 // Code generation from strings and the prelude's bundled builtins in every kind of Worker: a
 // dispatcher and the user Worker it calls, through the real dispatch listener. (The fidelity cases
 // tests/fidelity/cases/codegen.js and builtins.js compare user Workers with workerd in detail.)
+#include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
-#include "../common/workercode.h"
-#include "runtimestack.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -45,45 +44,25 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    switchyard::testing::DispatchStack m_stack;
 };
 
 void tst_Codegen::initTestCase()
 {
     m_v8 = std::make_unique<engine::V8Platform>();
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    QString error;
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 2;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    platform::PlatformService &service = m_stack->service();
-    QVERIFY(service.createNamespace(QString::fromLatin1(kNamespace)));
-
     const QByteArray probes = fixture(QStringLiteral("codegen-probes.js"));
     const QByteArray dispatcher = probes + fixture(QStringLiteral("codegen-dispatcher.js"));
-    QJsonObject ns {{QStringLiteral("type"), QStringLiteral("dispatch_namespace")},
-                    {QStringLiteral("name"), QStringLiteral("DISPATCHER")},
-                    {QStringLiteral("namespace"), QString::fromLatin1(kNamespace)}};
-    auto put
-            = service.putPlatformWorker(QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
-                                        moduleCode(dispatcher, QJsonArray {ns}));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
-    QVERIFY(service.setActiveDispatcher(QStringLiteral("dispatcher")));
+    QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace), dispatcher, 2);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 
     const QByteArray user = probes + fixture(QStringLiteral("codegen-user.js"));
-    platform::PlatformService::ScriptUpload upload {moduleCode(user), {}};
-    auto putUser
-            = service.putScript(QString::fromLatin1(kNamespace), QStringLiteral("user"), upload);
-    QVERIFY2(putUser, qPrintable(putUser.errorMessage()));
+    error = m_stack.putUserWorker(QStringLiteral("user"), user);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_Codegen::cleanupTestCase()
 {
-    m_stack.reset();
-    m_dir.reset();
+    m_stack.stop();
     m_v8.reset();
 }
 
@@ -103,7 +82,7 @@ void tst_Codegen::dispatcherAndUserWorker()
 {
     QFETCH(QByteArray, target);
     QFETCH(QStringList, phases);
-    const RawResponse r = rawRequest(m_stack->port(), "GET", "codegen.example.com", target);
+    const RawResponse r = rawRequest(m_stack.port(), "GET", "codegen.example.com", target);
     QCOMPARE(r.status, 200);
     const QJsonObject body = QJsonDocument::fromJson(r.body).object();
     const QString evalError = QStringLiteral("EvalError: ") + kDisallowed;

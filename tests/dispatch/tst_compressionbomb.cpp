@@ -2,9 +2,8 @@
 // body that expands to 1 GiB. DecompressionStream answers it a bounded piece at a time, so
 // holding the output is what the Worker's memory limit stops (the process lives, another tenant
 // answers), and a Worker that only counts the bytes gets through it.
+#include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
-#include "../common/workercode.h"
-#include "runtimestack.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -85,14 +84,13 @@ private:
     void lightTenantAnswers()
     {
         const RawResponse r
-                = rawRequest(m_stack->port(), "GET", "light.example.com", "/", {}, {}, 60000);
+                = rawRequest(m_stack.port(), "GET", "light.example.com", "/", {}, {}, 60000);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, QByteArray("light"));
     }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    switchyard::testing::DispatchStack m_stack;
     platform::PlatformService *m_service = nullptr;
     QByteArray m_bomb;
 };
@@ -112,23 +110,9 @@ void tst_CompressionBomb::cleanupTestCase()
 
 void tst_CompressionBomb::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    QString error;
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 1;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    m_service = &m_stack->service();
-    QVERIFY(m_service->createNamespace(QString::fromLatin1(kNamespace)));
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}}};
-    auto put = m_service->putPlatformWorker(QStringLiteral("dispatcher"),
-                                            store::WorkerKind::Dispatcher,
-                                            moduleCode(dispatcherCode, bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
-    QVERIFY(m_service->setActiveDispatcher(QStringLiteral("dispatcher")));
+    const QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace), dispatcherCode, 1);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_stack.service();
     putUserWorker(QStringLiteral("light"), lightCode);
     lightTenantAnswers();
 }
@@ -136,15 +120,13 @@ void tst_CompressionBomb::init()
 void tst_CompressionBomb::cleanup()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_dir.reset();
+    m_stack.stop();
 }
 
 void tst_CompressionBomb::putUserWorker(const QString &name, const QByteArray &code)
 {
-    platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
-    auto put = m_service->putScript(QString::fromLatin1(kNamespace), name, upload);
-    QVERIFY2(put, qPrintable(put.errorMessage()));
+    const QString error = m_stack.putUserWorker(name, code);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_CompressionBomb::bomb_data()
@@ -166,8 +148,8 @@ void tst_CompressionBomb::bomb()
     putUserWorker(QStringLiteral("bomber"),
                   "export default { async fetch(request) { " + handler + " } };");
     for (int round = 0; round < 2; ++round) {
-        const RawResponse r = rawRequest(m_stack->port(), "POST", "bomber.example.com", "/", m_bomb,
-                                         {}, 120000);
+        const RawResponse r
+                = rawRequest(m_stack.port(), "POST", "bomber.example.com", "/", m_bomb, {}, 120000);
         QVERIFY2(r.status == 429, r.status ? r.body.left(200).constData() : "no response");
         QCOMPARE(r.body, QByteArray("Worker exceeded memory limit."));
         lightTenantAnswers();
@@ -184,7 +166,7 @@ void tst_CompressionBomb::countedNotKept()
           n += c.byteLength;
         return new Response(String(n)); } };)");
     const RawResponse r
-            = rawRequest(m_stack->port(), "POST", "counter.example.com", "/", m_bomb, {}, 120000);
+            = rawRequest(m_stack.port(), "POST", "counter.example.com", "/", m_bomb, {}, 120000);
     QVERIFY2(r.status == 200, r.status ? r.body.left(200).constData() : "no response");
     QCOMPARE(r.body, QByteArray::number(kExpandedBytes));
     lightTenantAnswers();
@@ -215,7 +197,7 @@ void tst_CompressionBomb::abandonedNativeStateIsCollected()
                   "export default { async fetch() { " + loop
                           + " return new Response(\"done\"); } };");
     const RawResponse r
-            = rawRequest(m_stack->port(), "GET", "leaker.example.com", "/", {}, {}, 120000);
+            = rawRequest(m_stack.port(), "GET", "leaker.example.com", "/", {}, {}, 120000);
     QVERIFY2(r.status == 200, r.status ? r.body.left(200).constData() : "no response");
     QCOMPARE(r.body, QByteArray("done"));
     lightTenantAnswers();

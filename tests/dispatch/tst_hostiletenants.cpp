@@ -1,9 +1,8 @@
 // Tenants that attack the platform rather than use it, through the dispatch listener as users meet
 // it: each attack must end only the attacker's Instance, with the outcome a limit gives, while the
 // process lives on and another tenant keeps answering.
+#include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
-#include "../common/workercode.h"
-#include "runtimestack.h"
 
 #include "engine/engine.h"
 #include "engine/v8platform.h"
@@ -59,7 +58,7 @@ private:
     void putUserWorker(const QString &name, const QByteArray &code);
     RawResponse get(const QByteArray &host, const QByteArray &target = "/")
     {
-        return rawRequest(m_stack->port(), "GET", host, target, {}, {}, 60000);
+        return rawRequest(m_stack.port(), "GET", host, target, {}, {}, 60000);
     }
     void lightTenantAnswers()
     {
@@ -69,8 +68,7 @@ private:
     }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    switchyard::testing::DispatchStack m_stack;
     platform::PlatformService *m_service = nullptr;
 };
 
@@ -86,23 +84,10 @@ void tst_HostileTenants::cleanupTestCase()
 
 void tst_HostileTenants::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    QString error;
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 1; // one per lane: a blocked executor would show at once
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    m_service = &m_stack->service();
-    QVERIFY(m_service->createNamespace(QString::fromLatin1(kNamespace)));
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}}};
-    auto put = m_service->putPlatformWorker(QStringLiteral("dispatcher"),
-                                            store::WorkerKind::Dispatcher,
-                                            moduleCode(dispatcherCode, bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
-    QVERIFY(m_service->setActiveDispatcher(QStringLiteral("dispatcher")));
+    // One executor per lane: a blocked executor would show at once.
+    const QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace), dispatcherCode, 1);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_stack.service();
     putUserWorker(QStringLiteral("light"), lightCode);
     lightTenantAnswers();
 }
@@ -110,15 +95,13 @@ void tst_HostileTenants::init()
 void tst_HostileTenants::cleanup()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_dir.reset();
+    m_stack.stop();
 }
 
 void tst_HostileTenants::putUserWorker(const QString &name, const QByteArray &code)
 {
-    platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
-    auto put = m_service->putScript(QString::fromLatin1(kNamespace), name, upload);
-    QVERIFY2(put, qPrintable(put.errorMessage()));
+    const QString error = m_stack.putUserWorker(name, code);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_HostileTenants::singleLargeAllocation_data()
@@ -227,7 +210,7 @@ void tst_HostileTenants::timerStormIsCapped()
 
 void tst_HostileTenants::replacedAndDeletedVersionsAreReleased()
 {
-    engine::Engine &engine = m_stack->engine();
+    engine::Engine &engine = m_stack.runtime().engine();
     // The dispatcher's Instance and the light tenant's.
     QTRY_COMPARE(engine.liveInstances(), 2);
     const int isolates = engine::Engine::liveIsolates();

@@ -2,9 +2,8 @@
 // (probe.js gives them one JSON shape). It is uploaded as a user Worker, called through the real
 // dispatch listener, and every check is compared with what the same code answers in workerd (the
 // runtime Cloudflare runs) and/or Node 20 (its own Web APIs), as the case's first line names.
+#include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
-#include "../common/workercode.h"
-#include "runtimestack.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -106,8 +105,7 @@ private:
     QJsonObject runOracle(const Oracle &oracle, const QString &casePath, QString *error);
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    switchyard::testing::DispatchStack m_stack;
     QString m_node;
     QJsonObject m_known;
     QSet<QString> m_seenKnown; // "<case>/<check>" entries the run met
@@ -134,28 +132,13 @@ void tst_Fidelity::initTestCase()
     m_known = known.object();
 
     m_v8 = std::make_unique<engine::V8Platform>();
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    QString error;
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    platform::PlatformService &service = m_stack->service();
-    QVERIFY(service.createNamespace(QString::fromLatin1(kNamespace)));
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}}};
-    auto put
-            = service.putPlatformWorker(QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
-                                        moduleCode(dispatcherCode, bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
-    QVERIFY(service.setActiveDispatcher(QStringLiteral("dispatcher")));
+    const QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace), dispatcherCode);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_Fidelity::cleanupTestCase()
 {
-    m_stack.reset();
-    m_dir.reset();
+    m_stack.stop();
     m_v8.reset();
 }
 
@@ -226,10 +209,10 @@ void tst_Fidelity::cases()
 
     platform::PlatformService::ScriptUpload upload {
             moduleCode(readFile(fidelityDir() + QStringLiteral("probe.js")) + source), {}};
-    auto put = m_stack->service().putScript(QString::fromLatin1(kNamespace), caseName, upload);
+    auto put = m_stack.service().putScript(QString::fromLatin1(kNamespace), caseName, upload);
     QVERIFY2(put, qPrintable(put.errorMessage()));
 
-    const auto response = rawRequest(m_stack->port(), "GET", "fidelity.test", "/", {},
+    const auto response = rawRequest(m_stack.port(), "GET", "fidelity.test", "/", {},
                                      {{"x-fidelity-case", caseName.toUtf8()}}, 120000);
     QVERIFY2(response.status == 200,
              qPrintable(QStringLiteral("Switchyard answered %1: %2")
@@ -309,8 +292,8 @@ void tst_Fidelity::multipartFileReachesWorker()
       name: file.name, type: file.type, size: file.size, bytes: Array.from(await file.bytes()) });
   } };)JS";
     platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
-    auto put = m_stack->service().putScript(QString::fromLatin1(kNamespace),
-                                            QStringLiteral("upload"), upload);
+    auto put = m_stack.service().putScript(QString::fromLatin1(kNamespace),
+                                           QStringLiteral("upload"), upload);
     QVERIFY2(put, qPrintable(put.errorMessage()));
     QByteArray body = "--XyZ\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\nhello\r\n"
                       "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; "
@@ -318,7 +301,7 @@ void tst_Fidelity::multipartFileReachesWorker()
     body += QByteArray("\x89PNG\r\n\x00\xff", 8);
     body += "\r\n--XyZ--\r\n";
     const auto response = rawRequest(
-            m_stack->port(), "POST", "fidelity.test", "/", body,
+            m_stack.port(), "POST", "fidelity.test", "/", body,
             {{"x-fidelity-case", "upload"}, {"content-type", "multipart/form-data; boundary=XyZ"}},
             60000);
     QCOMPARE(response.status, 200);

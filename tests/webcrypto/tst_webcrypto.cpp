@@ -2,9 +2,8 @@
 // RS256) made here with OpenSSL, a 4096-bit RSA key generation on a 10 ms plan is stopped by the
 // CPU limit, and signatures a Worker makes (ECDSA, RSA-PSS, Ed25519: randomized or not) verify in
 // the pinned Node 20. The test vectors and workerd's errors are tests/fidelity's webcrypto cases.
+#include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
-#include "../common/workercode.h"
-#include "runtimestack.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -182,42 +181,26 @@ private:
                     const QByteArray &target = "/");
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    switchyard::testing::DispatchStack m_stack;
 };
 
 void tst_WebCrypto::initTestCase()
 {
     m_v8 = std::make_unique<engine::V8Platform>();
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    QString error;
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    platform::PlatformService &service = m_stack->service();
-    QVERIFY(service.createNamespace(QString::fromLatin1(kNamespace)));
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}}};
-    auto put
-            = service.putPlatformWorker(QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
-                                        moduleCode(dispatcherCode, bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
-    QVERIFY(service.setActiveDispatcher(QStringLiteral("dispatcher")));
+    const QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace), dispatcherCode);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_WebCrypto::cleanupTestCase()
 {
-    m_stack.reset();
-    m_dir.reset();
+    m_stack.stop();
     m_v8.reset();
 }
 
 void tst_WebCrypto::putUserWorker(const QString &name, const QByteArray &code, const QJsonArray &b)
 {
     platform::PlatformService::ScriptUpload upload {moduleCode(code, b), {}};
-    auto put = m_stack->service().putScript(QString::fromLatin1(kNamespace), name, upload);
+    auto put = m_stack.service().putScript(QString::fromLatin1(kNamespace), name, upload);
     QVERIFY2(put, qPrintable(put.errorMessage()));
 }
 
@@ -225,7 +208,7 @@ RawResponse tst_WebCrypto::get(const QByteArray &host,
                                const QList<QPair<QByteArray, QByteArray>> &headers,
                                const QByteArray &target)
 {
-    return rawRequest(m_stack->port(), "GET", host, target, {}, headers, 120000);
+    return rawRequest(m_stack.port(), "GET", host, target, {}, headers, 120000);
 }
 
 void tst_WebCrypto::jwtHs256AndRs256ThroughDispatch()
@@ -305,7 +288,7 @@ void tst_WebCrypto::rsa4096KeygenStopsAtCpuLimit()
     // search, in OpenSSL) is given up at the limit and the Worker is stopped as any CPU hog is.
     // A 16384-bit key, minutes of prime search that nothing in V8 can interrupt, is stopped the
     // same way: the request answers at all only because OpenSSL gives up.
-    QSignalSpy traces(&m_stack->service(), &platform::PlatformService::traceAppended);
+    QSignalSpy traces(&m_stack.service(), &platform::PlatformService::traceAppended);
     RawResponse r = get("keygen.example.com", {{"x-cpu-ms", "10"}});
     QVERIFY2(r.status == 429, r.body);
     QCOMPARE(r.body, QByteArray("Worker exceeded CPU time limit."));

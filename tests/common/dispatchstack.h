@@ -1,0 +1,82 @@
+#pragma once
+
+// A whole platform on loopback for tests that meet Workers where users do, through the dispatch
+// listener: a RuntimeStack on a temporary data directory, one dispatch namespace, and an active
+// dispatcher that has it bound as DISPATCHER. Errors come back as text for the test's QVERIFY2,
+// since Qt Test's macros only work in the test function itself.
+#include "workercode.h"
+
+#include "runtimestack.h"
+
+#include "engine/v8platform.h"
+#include "platform/platformservice.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace switchyard::testing {
+
+class DispatchStack
+{
+public:
+    // `executorThreads` 0 keeps the stack's default. Returns an empty string, or what failed.
+    QString start(engine::V8Platform &v8, const QString &nameSpace,
+                  const QByteArray &dispatcherCode, int executorThreads = 0,
+                  const QJsonArray &extraBindings = {})
+    {
+        m_nameSpace = nameSpace;
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_stack = std::make_unique<app::RuntimeStack>(v8);
+        QString error;
+        app::RuntimeStack::Config config;
+        config.dataDir = m_dir->path();
+        if (executorThreads > 0)
+            config.executorThreads = executorThreads;
+        if (!m_stack->start(config, &error))
+            return error;
+        if (!service().createNamespace(nameSpace))
+            return QStringLiteral("cannot create the dispatch namespace");
+        QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
+                                          {QStringLiteral("name"), "DISPATCHER"},
+                                          {QStringLiteral("namespace"), nameSpace}}};
+        for (const QJsonValue &binding : extraBindings)
+            bindings.append(binding);
+        auto put = service().putPlatformWorker(QStringLiteral("dispatcher"),
+                                               store::WorkerKind::Dispatcher,
+                                               moduleCode(dispatcherCode, bindings));
+        if (!put)
+            return put.errorMessage();
+        if (!service().setActiveDispatcher(QStringLiteral("dispatcher")))
+            return QStringLiteral("cannot make the dispatcher active");
+        return {};
+    }
+
+    // A user Worker (one ES module) in the namespace. Returns an empty string, or what failed.
+    QString putUserWorker(const QString &name, const QByteArray &code)
+    {
+        platform::PlatformService::ScriptUpload upload {moduleCode(code), {}};
+        auto put = service().putScript(m_nameSpace, name, upload);
+        return put ? QString() : put.errorMessage();
+    }
+
+    // Stops the stack before its data directory goes.
+    void stop()
+    {
+        m_stack.reset();
+        m_dir.reset();
+    }
+
+    platform::PlatformService &service() { return m_stack->service(); }
+    app::RuntimeStack &runtime() { return *m_stack; }
+    quint16 port() const { return m_stack->port(); }
+
+private:
+    QString m_nameSpace;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<app::RuntimeStack> m_stack;
+};
+
+} // namespace switchyard::testing
