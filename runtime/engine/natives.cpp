@@ -12,7 +12,6 @@
 #include <v8-array-buffer.h>
 #include <v8-container.h>
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QRandomGenerator>
 
@@ -195,32 +194,6 @@ void transferArrayBuffer(const Info &info)
     std::shared_ptr<v8::BackingStore> store = buffer->GetBackingStore();
     buffer->Detach();
     info.GetReturnValue().Set(v8::ArrayBuffer::New(iso, std::move(store)));
-}
-
-void digest(const Info &info)
-{
-    v8::Isolate *iso = info.GetIsolate();
-    const QString algorithm = toQString(iso, info[0]).toUpper();
-    QByteArray bytes;
-    if (!toBytes(info[1], &bytes))
-        return throwTypeError(iso, QStringLiteral("digest: expected a Uint8Array"));
-    QCryptographicHash::Algorithm which;
-    if (algorithm == QLatin1String("SHA-1"))
-        which = QCryptographicHash::Sha1;
-    else if (algorithm == QLatin1String("SHA-256"))
-        which = QCryptographicHash::Sha256;
-    else if (algorithm == QLatin1String("SHA-384"))
-        which = QCryptographicHash::Sha384;
-    else if (algorithm == QLatin1String("SHA-512"))
-        which = QCryptographicHash::Sha512;
-    else if (algorithm == QLatin1String("MD5"))
-        which = QCryptographicHash::Md5;
-    else
-        return throwError(
-                iso, QStringLiteral("Unrecognized or unimplemented digest algorithm requested."));
-    v8::Local<v8::ArrayBuffer> result = toArrayBuffer(iso, QCryptographicHash::hash(bytes, which));
-    if (!result.IsEmpty())
-        info.GetReturnValue().Set(result);
 }
 
 void setTimer(const Info &info)
@@ -446,7 +419,6 @@ void installNatives(v8::Local<v8::Context> context)
             {"utf8Decode", &utf8Decode},
             {"randomFill", &randomFill},
             {"transferArrayBuffer", &transferArrayBuffer},
-            {"digest", &digest},
             {"setTimer", &setTimer},
             {"clearTimer", &clearTimer},
             {"fetch", &fetch},

@@ -212,11 +212,7 @@ function newContext(name) {
       }
     },
     zlibClose(handle) { handle.done = true; },
-    digest(alg, bytes) {
-      const h = crypto.createHash(alg.replace('-', '').toLowerCase()).update(bytes).digest();
-      const ab = new G.ArrayBuffer(h.length); new G.Uint8Array(ab).set(h); return ab;
-    },
-    // The WebCrypto natives (natives_crypto.cpp) beyond digest are not faked here: the fixture
+    // The WebCrypto natives (natives_crypto.cpp) but digest are not faked here: the fixture
     // checks digest, randomness and UUIDs; tests/fidelity's webcrypto cases check the rest in
     // the engine against Node's and workerd's own WebCrypto.
     crypto: {

@@ -68,7 +68,7 @@
         response.redirected = r.redirected;
         return response;
     };
-    globalThis.digestHex = (algorithm, s) => Array.from(new Uint8Array(N.digest(algorithm, N.utf8Encode(s))))
+    globalThis.digestHex = (algorithm, s) => Array.from(new Uint8Array(N.crypto.digest(algorithm, N.utf8Encode(s))))
         .map((b) => b.toString(16).padStart(2, "0")).join("");
 
     const listeners = [];
