@@ -120,25 +120,32 @@ int main(int argc, char **argv)
     // SWITCHYARD_BENCH_MEMORY_ONLY=1: only the idle-memory row (quick A/B of prelude changes).
     const bool memoryOnly = qEnvironmentVariableIntValue("SWITCHYARD_BENCH_MEMORY_ONLY") == 1;
 
+    // `count` new Scripts, each having served one request; `kept` holds them so that their
+    // Instances stay alive to be measured. Returns how many invocations failed.
+    auto startInstances = [&engine](int count, std::vector<ScriptPtr> *kept) {
+        Counter counter;
+        for (int i = 0; i < count; ++i) {
+            kept->push_back(engine.compile(hello(300000 + i)));
+            engine.invokeFetch(kept->back(), request(), {}, {}, nullptr, counter.callback());
+            if (i % 64 == 63)
+                counter.waitFor(i + 1);
+        }
+        counter.waitFor(count);
+        QThread::msleep(500);
+        return counter.failed();
+    };
+
     if (memoryOnly) {
         constexpr int instances = 500;
         const double before = rssMiB();
         const double cpuBefore = processCpuMs();
         std::vector<ScriptPtr> many;
-        Counter manyCounter;
-        for (int i = 0; i < instances; ++i) {
-            many.push_back(engine.compile(hello(300000 + i)));
-            engine.invokeFetch(many.back(), request(), {}, {}, nullptr, manyCounter.callback());
-            if (i % 64 == 63)
-                manyCounter.waitFor(i + 1);
-        }
-        manyCounter.waitFor(instances);
-        QThread::msleep(500);
+        const int failed = startInstances(instances, &many);
         const double cpuPerInstance = (processCpuMs() - cpuBefore) / instances;
         std::printf(
                 "| idle RSS per Instance (%d Instances) | %.2f MiB (%d failed); process CPU %.2f "
                 "ms per Instance (prelude in the warm pool, Script, first request) |\n",
-                instances, (rssMiB() - before) / instances, manyCounter.failed(), cpuPerInstance);
+                instances, (rssMiB() - before) / instances, failed, cpuPerInstance);
         return 0;
     }
 
@@ -226,15 +233,7 @@ int main(int argc, char **argv)
     constexpr int instances = 1000;
     const double before = rssMiB();
     std::vector<ScriptPtr> many;
-    Counter manyCounter;
-    for (int i = 0; i < instances; ++i) {
-        many.push_back(engine.compile(hello(300000 + i)));
-        engine.invokeFetch(many.back(), request(), {}, {}, nullptr, manyCounter.callback());
-        if (i % 64 == 63)
-            manyCounter.waitFor(i + 1);
-    }
-    manyCounter.waitFor(instances);
-    QThread::msleep(500);
+    const int manyFailed = startInstances(instances, &many);
     const double after = rssMiB();
 
     std::printf("| measure | result |\n| --- | --- |\n");
@@ -255,6 +254,6 @@ int main(int argc, char **argv)
                 counter.meanCpuMs());
     std::printf(
             "| idle RSS per Instance (%d Instances) | %.2f MiB (%.0f -> %.0f MiB, %d failed) |\n",
-            instances, (after - before) / instances, before, after, manyCounter.failed());
+            instances, (after - before) / instances, before, after, manyFailed);
     return 0;
 }
