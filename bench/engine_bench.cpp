@@ -111,6 +111,8 @@ int main(int argc, char **argv)
     EngineConfig config;
     if (qEnvironmentVariableIsSet("SWITCHYARD_PRELUDE_DIR"))
         config.preludeDir = qEnvironmentVariable("SWITCHYARD_PRELUDE_DIR");
+    // SWITCHYARD_NO_SNAPSHOT=1: isolates evaluate the prelude instead of deserializing it.
+    config.startupSnapshot = qEnvironmentVariableIntValue("SWITCHYARD_NO_SNAPSHOT") != 1;
     Engine engine(platform, config);
     if (!engine.preludeError().isNull()) {
         std::fprintf(stderr, "prelude: %s\n", qPrintable(engine.preludeError()));

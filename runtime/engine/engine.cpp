@@ -32,7 +32,8 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
         qCWarning(lcEngine).noquote() << "no Web APIs for Workers:" << preludeError;
     else
         preludeRunner = std::make_unique<PreludeRunner>(
-                prelude, loadWarmup(this->config.preludeDir), this->config.heapLimitBytes);
+                prelude, loadWarmup(this->config.preludeDir), this->config.heapLimitBytes,
+                this->config.startupSnapshot);
     watchdog = std::make_unique<Watchdog>(2 * this->config.executorThreads); // both lanes
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)

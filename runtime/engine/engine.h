@@ -25,6 +25,9 @@ struct EngineConfig : LimitsPolicy
     // Isolates with the prelude already evaluated, kept ready on a background thread so a new
     // Instance starts without that cost (each is used by one Instance only). 0: none.
     int warmContexts = 2;
+    // New isolates deserialize a context with the prelude built and compiled (a V8 startup
+    // snapshot made when the Engine starts) instead of evaluating it. Off only to measure it.
+    bool startupSnapshot = true;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
     // What Workers' fetch() may connect to; shared, so the app can add its listeners once bound.

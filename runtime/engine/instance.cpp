@@ -141,7 +141,9 @@ void Instance::run(Executor &executor)
     if (!m_isolate) {
         warm = m_core.warmPool ? m_core.warmPool->take() : nullptr;
         m_isolate = warm ? std::move(warm->isolate)
-                         : std::make_unique<Isolate>(m_core.config.heapLimitBytes);
+                : m_core.preludeRunner
+                ? m_core.preludeRunner->newIsolate(m_core.config.heapLimitBytes)
+                : std::make_unique<Isolate>(m_core.config.heapLimitBytes);
     }
     {
         v8::Locker locker(isolate());
@@ -213,10 +215,21 @@ void Instance::initialize(const QVariantList &firstEnv)
 {
     v8::Isolate *iso = isolate();
     iso->SetData(Isolate::InstanceSlot, this);
-    // From the WarmPool: the prelude already ran in this context (no Instance saw it before).
-    const bool warm = !m_context.IsEmpty();
-    v8::Local<v8::Context> context = warm ? m_context.Get(iso) : v8::Context::New(iso);
-    if (!warm)
+    // From the WarmPool or the startup snapshot: the prelude already ran in this context (no
+    // Instance saw it before).
+    bool warm = !m_context.IsEmpty();
+    v8::Local<v8::Context> context;
+    if (warm) {
+        context = m_context.Get(iso);
+    } else if (m_core.preludeRunner && m_core.preludeRunner->hasSnapshot()) {
+        v8::Local<v8::Object> internals;
+        warm = m_core.preludeRunner->newContext(iso, &internals).ToLocal(&context);
+        if (warm)
+            m_internals.Reset(iso, internals);
+    }
+    if (context.IsEmpty())
+        context = v8::Context::New(iso);
+    if (m_context.IsEmpty())
         m_context.Reset(iso, context);
     m_state = State::Ready;
     if (!warm && !m_core.preludeError.isNull()) {

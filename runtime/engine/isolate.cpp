@@ -73,13 +73,27 @@ private:
     std::atomic<size_t> m_used = 0;
 };
 
-Isolate::Isolate(qint64 heapLimitBytes)
+Isolate::Isolate(qint64 heapLimitBytes, StartupSnapshot snapshot)
     : m_allocator(std::make_unique<CountingAllocator>(size_t(heapLimitBytes)))
 {
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = m_allocator.get();
     params.constraints.ConfigureDefaultsFromHeapSize(0, size_t(heapLimitBytes));
+    params.snapshot_blob = snapshot.blob;
+    params.external_references = snapshot.references;
     m_isolate = v8::Isolate::New(params);
+    setUp();
+}
+
+Isolate::Isolate(v8::Isolate *creatorIsolate, qint64 heapLimitBytes, Adopt)
+    : m_allocator(std::make_unique<CountingAllocator>(size_t(heapLimitBytes))),
+      m_isolate(creatorIsolate), m_owned(false)
+{
+    setUp();
+}
+
+void Isolate::setUp()
+{
     m_allocator->owner = this;
     // Microtasks drain at the end of each slice the engine runs, inside its CPU accounting.
     m_isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -108,6 +122,9 @@ v8::Local<v8::String> Isolate::name(const char *literal)
     if (it == m_names.end()) {
         auto made = v8::String::NewFromUtf8(m_isolate, literal, v8::NewStringType::kInternalized)
                             .ToLocalChecked();
+        // A snapshot may hold no handle it does not serialize, eternal ones included.
+        if (!m_owned)
+            return made;
         it = m_names.emplace(literal, v8::Eternal<v8::String>(m_isolate, made)).first;
     }
     return it->second.Get(m_isolate);
@@ -117,7 +134,12 @@ Isolate::~Isolate()
 {
     for (auto &extension : m_extensions)
         extension.reset();
-    m_isolate->Dispose();
+    if (m_owned) {
+        m_isolate->Dispose();
+    } else {
+        m_isolate->RemoveNearHeapLimitCallback(&Isolate::nearHeapLimit, 0);
+        m_isolate->SetData(IsolateSlot, nullptr);
+    }
     --s_live;
 }
 

@@ -13,11 +13,21 @@ namespace v8 {
 class ArrayBuffer;
 class Isolate;
 class String;
+struct StartupData;
 } // namespace v8
 
 namespace switchyard::engine {
 
 class CountingAllocator;
+class PreludeRunner;
+
+// What a new isolate starts from instead of V8's own snapshot: a blob made by v8::SnapshotCreator
+// and the external references (native callbacks) its contexts were serialized with.
+struct StartupSnapshot
+{
+    v8::StartupData *blob = nullptr;
+    const intptr_t *references = nullptr; // null-terminated
+};
 
 // One V8 heap with its own limit. Running out of it, or of the budget for binary data
 // (ArrayBuffer backing stores, which live outside the heap), terminates whatever runs and marks the
@@ -36,7 +46,13 @@ public:
     static constexpr qint64 heapOverrunBytes = 2ll * 1024 * 1024 * 1024;
 
     // `heapLimitBytes` bounds the JS heap and, separately, the bytes of binary data.
-    explicit Isolate(qint64 heapLimitBytes);
+    explicit Isolate(qint64 heapLimitBytes, StartupSnapshot snapshot = {});
+    // Wraps the isolate of a v8::SnapshotCreator, which owns it (and its ArrayBuffer allocator),
+    // so the natives find their Isolate while a snapshot's context is prepared.
+    struct Adopt
+    {
+    };
+    Isolate(v8::Isolate *creatorIsolate, qint64 heapLimitBytes, Adopt);
     ~Isolate();
     Isolate(const Isolate &) = delete;
     Isolate &operator=(const Isolate &) = delete;
@@ -48,6 +64,9 @@ public:
     void exceedMemory(const char *what);
     // Bytes of ArrayBuffer backing stores alive in this isolate.
     qint64 binaryBytes() const;
+    // The prelude whose contexts this isolate holds (its `loadLazy` native finds its files here).
+    PreludeRunner *prelude = nullptr;
+
     // Isolates alive in the process (for tests: discarded ones must go away).
     static int liveCount() { return s_live.load(); }
 
@@ -80,8 +99,11 @@ public:
 private:
     static size_t nearHeapLimit(void *data, size_t current, size_t initial);
 
+    void setUp();
+
     std::unique_ptr<CountingAllocator> m_allocator;
     v8::Isolate *m_isolate = nullptr;
+    bool m_owned = true;
     std::atomic_bool m_memoryExceeded = false;
     std::unordered_map<const char *, v8::Eternal<v8::String>> m_names;
     std::unique_ptr<Extension> m_extensions[ExtensionCount];

@@ -407,29 +407,53 @@ void now(const Info &info)
 {
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
 }
+
+const NativeFunction coreTable[] = {
+        {"log", &log},
+        {"utf8Encode", &utf8Encode},
+        {"utf8Decode", &utf8Decode},
+        {"randomFill", &randomFill},
+        {"transferArrayBuffer", &transferArrayBuffer},
+        {"setTimer", &setTimer},
+        {"clearTimer", &clearTimer},
+        {"fetch", &fetch},
+        {"binding", &binding},
+        {"now", &now},
+        {"structuredClone", &structuredClone},
+};
 } // namespace
+
+std::span<const NativeFunction> coreNatives()
+{
+    return coreTable;
+}
+
+std::vector<intptr_t> nativeCallbacks()
+{
+    std::vector<intptr_t> callbacks;
+    for (const auto table : {coreNatives(), encodingNatives(), cryptoNatives()}) {
+        for (const NativeFunction &native : table)
+            callbacks.push_back(reinterpret_cast<intptr_t>(native.callback));
+    }
+    return callbacks;
+}
+
+void addNativeFunctions(v8::Local<v8::Context> context, v8::Local<v8::Object> target,
+                        std::span<const NativeFunction> table)
+{
+    v8::Isolate *iso = context->GetIsolate();
+    for (const NativeFunction &native : table) {
+        v8::Local<v8::Function> function
+                = v8::Function::New(context, native.callback).ToLocalChecked();
+        target->Set(context, toV8String(iso, native.name), function).Check();
+    }
+}
 
 void installNatives(v8::Local<v8::Context> context)
 {
     v8::Isolate *iso = context->GetIsolate();
     v8::Local<v8::Object> natives = v8::Object::New(iso);
-    const std::pair<const char *, v8::FunctionCallback> table[] = {
-            {"log", &log},
-            {"utf8Encode", &utf8Encode},
-            {"utf8Decode", &utf8Decode},
-            {"randomFill", &randomFill},
-            {"transferArrayBuffer", &transferArrayBuffer},
-            {"setTimer", &setTimer},
-            {"clearTimer", &clearTimer},
-            {"fetch", &fetch},
-            {"binding", &binding},
-            {"now", &now},
-            {"structuredClone", &structuredClone},
-    };
-    for (const auto &[name, callback] : table) {
-        v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
-        natives->Set(context, toV8String(iso, name), function).Check();
-    }
+    addNativeFunctions(context, natives, coreNatives());
     installEncodingNatives(context, natives);
     installCryptoNatives(context, natives);
     context->Global()->Set(context, toV8String(iso, "__switchyard"), natives).Check();

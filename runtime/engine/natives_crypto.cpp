@@ -1,4 +1,5 @@
 #include "natives_crypto.h"
+#include "natives.h"
 
 #include "cputime.h"
 #include "instance.h"
@@ -1402,33 +1403,35 @@ void derive(const Info &info)
     returnBuffer(info, out);
 }
 
+const NativeFunction cryptoTable[] = {
+        {"digest", &digest},
+        {"secretImport", &secretImport},
+        {"secretGenerate", &secretGenerate},
+        {"secretExport", &secretExport},
+        {"secretLength", &secretLength},
+        {"hmacSign", &hmacSign},
+        {"hmacVerify", &hmacVerify},
+        {"timingSafeEqual", &timingSafeEqual},
+        {"pkeyImport", &pkeyImport},
+        {"pkeyExport", &pkeyExport},
+        {"pkeyGenerate", &pkeyGenerate},
+        {"sign", &sign},
+        {"verify", &verify},
+        {"cipher", &cipher},
+        {"derive", &derive},
+};
 } // namespace
+
+std::span<const NativeFunction> cryptoNatives()
+{
+    return cryptoTable;
+}
 
 void installCryptoNatives(v8::Local<v8::Context> context, v8::Local<v8::Object> natives)
 {
     v8::Isolate *iso = context->GetIsolate();
     v8::Local<v8::Object> crypto = v8::Object::New(iso);
-    const std::pair<const char *, v8::FunctionCallback> table[] = {
-            {"digest", &digest},
-            {"secretImport", &secretImport},
-            {"secretGenerate", &secretGenerate},
-            {"secretExport", &secretExport},
-            {"secretLength", &secretLength},
-            {"hmacSign", &hmacSign},
-            {"hmacVerify", &hmacVerify},
-            {"timingSafeEqual", &timingSafeEqual},
-            {"pkeyImport", &pkeyImport},
-            {"pkeyExport", &pkeyExport},
-            {"pkeyGenerate", &pkeyGenerate},
-            {"sign", &sign},
-            {"verify", &verify},
-            {"cipher", &cipher},
-            {"derive", &derive},
-    };
-    for (const auto &[name, callback] : table) {
-        v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
-        crypto->Set(context, toV8String(iso, name), function).Check();
-    }
+    addNativeFunctions(context, crypto, cryptoNatives());
     natives->Set(context, toV8String(iso, "crypto"), crypto).Check();
 }
 

@@ -667,23 +667,25 @@ void zlibClose(const Info &info)
     if (auto *state = stateOf<ZlibState>(info[0], zlibMagic))
         state->release();
 }
+
+const NativeFunction encodingTable[] = {
+        {"decodeSingleByte", &decodeSingleByte},
+        {"decoderOpen", &decoderOpen},
+        {"decoderDecode", &decoderDecode},
+        {"zlibOpen", &zlibOpen},
+        {"zlibPush", &zlibPush},
+        {"zlibClose", &zlibClose},
+};
 } // namespace
+
+std::span<const NativeFunction> encodingNatives()
+{
+    return encodingTable;
+}
 
 void installEncodingNatives(v8::Local<v8::Context> context, v8::Local<v8::Object> natives)
 {
-    v8::Isolate *iso = context->GetIsolate();
-    const std::pair<const char *, v8::FunctionCallback> table[] = {
-            {"decodeSingleByte", &decodeSingleByte},
-            {"decoderOpen", &decoderOpen},
-            {"decoderDecode", &decoderDecode},
-            {"zlibOpen", &zlibOpen},
-            {"zlibPush", &zlibPush},
-            {"zlibClose", &zlibClose},
-    };
-    for (const auto &[name, callback] : table) {
-        v8::Local<v8::Function> function = v8::Function::New(context, callback).ToLocalChecked();
-        natives->Set(context, toV8String(iso, name), function).Check();
-    }
+    addNativeFunctions(context, natives, encodingNatives());
 }
 
 } // namespace switchyard::engine

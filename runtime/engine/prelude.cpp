@@ -11,12 +11,12 @@
 
 #include <v8-context.h>
 #include <v8-exception.h>
-#include <v8-external.h>
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-locker.h>
 #include <v8-promise.h>
 #include <v8-script.h>
+#include <v8-snapshot.h>
 
 namespace switchyard::engine {
 
@@ -85,7 +85,7 @@ QString loadWarmup(const QString &directory)
 }
 
 PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &warmup,
-                             qint64 heapLimitBytes)
+                             qint64 heapLimitBytes, bool snapshot)
 {
     for (const PreludeFile &file : files) {
         File entry {file.name, file.code, {}};
@@ -99,6 +99,80 @@ PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &war
     m_lazyCaches.resize(m_lazyFiles.size());
     if (!warmup.isEmpty())
         prime(heapLimitBytes);
+    m_references = nativeCallbacks();
+    m_references.push_back(reinterpret_cast<intptr_t>(&PreludeRunner::loadLazy));
+    m_references.push_back(0);
+    if (snapshot)
+        makeSnapshot(heapLimitBytes);
+}
+
+PreludeRunner::~PreludeRunner()
+{
+    delete[] m_snapshot.data;
+}
+
+void PreludeRunner::makeSnapshot(qint64 heapLimitBytes)
+{
+    v8::Isolate *iso = v8::Isolate::Allocate();
+    v8::StartupData blob {nullptr, 0};
+    QString failure;
+    {
+        v8::SnapshotCreator creator(iso, m_references.data());
+        {
+            Isolate owner(iso, heapLimitBytes, Isolate::Adopt {});
+            owner.prelude = this;
+            v8::HandleScope handles(iso);
+            creator.SetDefaultContext(v8::Context::New(iso));
+            v8::Local<v8::Context> context = v8::Context::New(iso);
+            {
+                v8::Context::Scope contextScope(context);
+                v8::TryCatch tryCatch(iso);
+                installNatives(context);
+                QString failedFile;
+                v8::Local<v8::Value> internals;
+                if (!evaluate(context, &failedFile).ToLocal(&internals) || !internals->IsObject()) {
+                    failure = QStringLiteral("the prelude failed in %1").arg(failedFile);
+                } else {
+                    iso->PerformMicrotaskCheckpoint();
+                    if (tryCatch.HasCaught())
+                        failure = toQString(iso, tryCatch.Exception());
+                    else
+                        creator.AddData(context, internals); // index 0: newContext() reads it
+                }
+            }
+            if (failure.isNull())
+                creator.AddContext(context); // index 0
+        }
+        if (failure.isNull())
+            blob = creator.CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
+    }
+    if (!blob.data) {
+        qCWarning(lcEngine).noquote()
+                << "no startup snapshot; every new isolate runs the prelude:"
+                << (failure.isNull() ? QStringLiteral("V8 made none") : failure);
+        return;
+    }
+    m_snapshot = blob;
+    qCDebug(lcEngine) << "startup snapshot:" << blob.raw_size << "bytes";
+}
+
+std::unique_ptr<Isolate> PreludeRunner::newIsolate(qint64 heapLimitBytes)
+{
+    auto isolate = hasSnapshot() ? std::make_unique<Isolate>(
+                           heapLimitBytes, StartupSnapshot {&m_snapshot, m_references.data()})
+                                 : std::make_unique<Isolate>(heapLimitBytes);
+    isolate->prelude = this;
+    return isolate;
+}
+
+v8::MaybeLocal<v8::Context> PreludeRunner::newContext(v8::Isolate *iso,
+                                                      v8::Local<v8::Object> *internals)
+{
+    v8::Local<v8::Context> context;
+    if (!hasSnapshot() || !v8::Context::FromSnapshot(iso, 0).ToLocal(&context)
+        || !context->GetDataFromSnapshotOnce<v8::Object>(0).ToLocal(internals))
+        return {};
+    return context;
 }
 
 bool PreludeRunner::warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals)
@@ -143,6 +217,7 @@ v8::Local<v8::String> PreludeRunner::source(v8::Isolate *iso, const File &file) 
 void PreludeRunner::prime(qint64 heapLimitBytes)
 {
     Isolate scratch(heapLimitBytes);
+    scratch.prelude = this;
     v8::Isolate *iso = scratch.get();
     v8::Locker locker(iso);
     v8::Isolate::Scope isolateScope(iso);
@@ -237,8 +312,7 @@ void PreludeRunner::installLoadLazy(v8::Local<v8::Context> context)
     v8::Local<v8::Function> function;
     if (!context->Global()->Get(context, toV8String(iso, "__switchyard")).ToLocal(&natives)
         || !natives->IsObject()
-        || !v8::Function::New(context, &PreludeRunner::loadLazy, v8::External::New(iso, this))
-                    .ToLocal(&function))
+        || !v8::Function::New(context, &PreludeRunner::loadLazy).ToLocal(&function))
         return;
     natives.As<v8::Object>()->Set(context, toV8String(iso, "loadLazy"), function).Check();
 }
@@ -249,7 +323,13 @@ void PreludeRunner::installLoadLazy(v8::Local<v8::Context> context)
 void PreludeRunner::loadLazy(const v8::FunctionCallbackInfo<v8::Value> &info)
 {
     v8::Isolate *iso = info.GetIsolate();
-    auto *self = static_cast<PreludeRunner *>(info.Data().As<v8::External>()->Value());
+    Isolate *owner = Isolate::from(iso);
+    PreludeRunner *self = owner ? owner->prelude : nullptr;
+    if (!self) {
+        iso->ThrowException(v8::Exception::Error(
+                toV8String(iso, QStringLiteral("no prelude to load lazy files from"))));
+        return;
+    }
     const QString name = toQString(iso, info[0]);
     size_t index = 0;
     while (index < self->m_lazyFiles.size() && self->m_lazyFiles[index].name != name)

@@ -4,6 +4,7 @@
 #include "isolate.h"
 #include "logging.h"
 #include "natives.h"
+#include "prelude.h"
 
 #include <v8-exception.h>
 #include <v8-isolate.h>
@@ -80,27 +81,36 @@ void WarmPool::run()
 std::unique_ptr<WarmContext> WarmPool::prepare()
 {
     auto warm = std::make_unique<WarmContext>();
-    warm->isolate = std::make_unique<Isolate>(m_core.config.heapLimitBytes);
+    PreludeRunner &prelude = *m_core.preludeRunner;
+    warm->isolate = prelude.newIsolate(m_core.config.heapLimitBytes);
     v8::Isolate *iso = warm->isolate->get();
     v8::Locker locker(iso);
     v8::Isolate::Scope isolateScope(iso);
     v8::HandleScope handles(iso);
-    v8::Local<v8::Context> context = v8::Context::New(iso);
+    v8::Local<v8::Context> context;
+    v8::Local<v8::Object> internals;
+    if (prelude.hasSnapshot()) {
+        if (!prelude.newContext(iso, &internals).ToLocal(&context))
+            return nullptr;
+    } else {
+        context = v8::Context::New(iso);
+    }
     v8::Context::Scope contextScope(context);
     v8::TryCatch tryCatch(iso);
-    installNatives(context);
-    QString failedFile;
-    v8::Local<v8::Value> internals;
-    if (!m_core.preludeRunner->evaluate(context, &failedFile).ToLocal(&internals)
-        || !internals->IsObject()) {
-        return nullptr;
+    if (!prelude.hasSnapshot()) {
+        installNatives(context);
+        QString failedFile;
+        v8::Local<v8::Value> last;
+        if (!prelude.evaluate(context, &failedFile).ToLocal(&last) || !last->IsObject())
+            return nullptr;
+        internals = last.As<v8::Object>();
     }
     // A prelude that left work behind (microtasks) would not be what an Instance starts from.
     iso->PerformMicrotaskCheckpoint();
     if (tryCatch.HasCaught() || warm->isolate->memoryExceeded())
         return nullptr;
     warm->context.Reset(iso, context);
-    warm->internals.Reset(iso, internals.As<v8::Object>());
+    warm->internals.Reset(iso, internals);
     return warm;
 }
 

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QSet>
 #include <QTest>
 
 #include <thread>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void waitUntilThatNeverSettles();
     void waitUntilWithoutFinishedCallback();
     void realPreludeLoadsFromResources();
+    void preparedContextsStartFresh_data();
     void preparedContextsStartFresh();
 
 private:
@@ -435,13 +437,27 @@ void tst_EngineInvocation::realPreludeLoadsFromResources()
     QCOMPARE(bodyOf(result), QStringLiteral("real /path"));
 }
 
+void tst_EngineInvocation::preparedContextsStartFresh_data()
+{
+    QTest::addColumn<int>("warmContexts");
+    QTest::addColumn<bool>("startupSnapshot");
+    QTest::newRow("warm pool, snapshot") << 2 << true;
+    QTest::newRow("no pool, snapshot") << 0 << true;
+    QTest::newRow("warm pool, prelude evaluated") << 2 << false;
+}
+
 void tst_EngineInvocation::preparedContextsStartFresh()
 {
-    // Contexts the engine prepares ahead of time: each Script gets its own, performance.timeOrigin
-    // is when its Instance started, and one Worker's globals never reach the next one's.
+    // Contexts the engine prepares ahead of time (deserialized from its startup snapshot, or with
+    // the prelude evaluated): each Script gets its own, performance.timeOrigin is when its
+    // Instance started, one Worker's globals never reach the next one's, and no two Workers draw
+    // the same Math.random() sequence (a snapshot also holds the state V8 seeded it with).
+    QFETCH(int, warmContexts);
+    QFETCH(bool, startupSnapshot);
     EngineConfig config;
     config.executorThreads = 2;
-    config.warmContexts = 2;
+    config.warmContexts = warmContexts;
+    config.startupSnapshot = startupSnapshot;
     Engine engine(*m_platform, config);
     QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
     QTest::qWait(300); // the pool fills meanwhile
@@ -449,7 +465,10 @@ void tst_EngineInvocation::preparedContextsStartFresh()
             "const seen = globalThis.marker; globalThis.marker = 'set';\n"
             "const origin = performance.timeOrigin;\n"
             "export default { fetch() { return new Response(JSON.stringify({seen: seen ?? null, "
-            "origin, now: performance.now()})); } };\n// %1");
+            "origin, now: performance.now(), random: [Math.random(), Math.random()], "
+            "apis: [typeof URL, typeof Request, typeof crypto.subtle.digest, "
+            "typeof Array.prototype.toSorted]})); } };\n// %1");
+    QSet<QString> randoms;
     for (int i = 0; i < 4; ++i) {
         const double before = double(QDateTime::currentMSecsSinceEpoch());
         ScriptPtr script = engine.compile(ScriptSource::esModules(
@@ -462,7 +481,12 @@ void tst_EngineInvocation::preparedContextsStartFresh()
         QVERIFY2(body.value(QStringLiteral("origin")).toDouble() >= before - 1,
                  qPrintable(bodyOf(result)));
         QVERIFY2(body.value(QStringLiteral("now")).toDouble() < 250, qPrintable(bodyOf(result)));
+        QCOMPARE(body.value(QStringLiteral("apis")).toArray(),
+                 QJsonArray({"function", "function", "function", "function"}));
+        randoms.insert(QString::fromUtf8(
+                QJsonDocument(body.value(QStringLiteral("random")).toArray()).toJson()));
     }
+    QCOMPARE(randoms.size(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_EngineInvocation)

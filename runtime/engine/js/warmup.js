@@ -48,6 +48,36 @@
     await settle(() => response.headers.set('x-b', '2'));
     await settle(() => internals.readResponse(response, 1));
   }
+  // URLs that leave the parser's fast path: an IPv4 or IPv6 host, a port, dot segments, a
+  // relative reference against a base, percent-encoding, a fragment; and the setters.
+  for (const [input, base] of [
+    ['http://127.0.0.1:8787/a/../b/./c?target=http://10.0.0.1:80/x&n=5#f', undefined],
+    ['https://[::1]:8443/p%20q?x=%41', undefined],
+    ['../up?q=1', 'http://warm.example.com/a/b/c'],
+    ['HTTP://User:Pass@Warm.Example.COM:080/%7Efoo/ bar?ü=1', undefined],
+    ['/path', 'http://192.168.0.1'],
+  ]) {
+    await settle(() => {
+      const url = new URL(input, base);
+      url.searchParams.get('target');
+      url.searchParams.append('k', 'v');
+      url.searchParams.toString();
+      url.pathname = '/p';
+      url.search = '?a=b';
+      url.hash = '';
+      url.port = '';
+      url.hostname = 'warm.example.com';
+      return [url.href, url.origin, url.host, String(url)];
+    });
+  }
+  await settle(() => URL.canParse('not a url'));
+  const plain = new Request('http://127.0.0.1:8787/path?x=1');
+  plain.headers.set('x-a', '1');
+  await settle(() => plain.clone().text());
+  await settle(() => new Request(plain, { method: 'POST', body: 'x' }).arrayBuffer());
+  await settle(() => fetch('http://127.0.0.1:8787/path?target=http://10.0.0.1/x&n=5'));
+  await settle(async () => (await fetch('http://127.0.0.1:8787/', { method: 'POST', body: '{}' })).json());
+  await settle(() => clearTimeout(setTimeout(() => {}, 0)));
   await settle(() => new Response('text').text());
   await settle(() => new Response('{"a":1}').json());
   await settle(() => new Response('bytes').arrayBuffer());
