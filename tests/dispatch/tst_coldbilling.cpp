@@ -58,16 +58,15 @@ void tst_ColdBilling::initTestCase()
     platform::PlatformService &service = m_stack.service();
     QVERIFY(service.createKvNamespace(QStringLiteral("CUSTOMERS")));
     const QString customers = service.kvNamespaceByTitle(QStringLiteral("CUSTOMERS"))->id;
-    const QJsonArray bindings {
-            QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                         {QStringLiteral("name"), "DISPATCHER"},
-                         {QStringLiteral("namespace"), kNamespace}},
-            QJsonObject {{QStringLiteral("type"), "kv_namespace"},
-                         {QStringLiteral("name"), "CUSTOMERS"},
-                         {QStringLiteral("namespace_id"), customers}},
-            QJsonObject {{QStringLiteral("type"), "analytics_engine"},
-                         {QStringLiteral("name"), "ANALYTICS"},
-                         {QStringLiteral("dataset"), "violations"}}};
+    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
+                                            {QStringLiteral("name"), "DISPATCHER"},
+                                            {QStringLiteral("namespace"), kNamespace}},
+                               QJsonObject {{QStringLiteral("type"), "kv_namespace"},
+                                            {QStringLiteral("name"), "CUSTOMERS"},
+                                            {QStringLiteral("namespace_id"), customers}},
+                               QJsonObject {{QStringLiteral("type"), "analytics_engine"},
+                                            {QStringLiteral("name"), "ANALYTICS"},
+                                            {QStringLiteral("dataset"), "violations"}}};
     auto put = service.putPlatformWorker(
             QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
             switchyard::testing::moduleCode(
@@ -86,17 +85,18 @@ void tst_ColdBilling::cleanupTestCase()
 void tst_ColdBilling::firstRequestOfANewFreePlanWorkerSucceeds()
 {
     platform::PlatformService &service = m_stack.service();
-    const QByteArray fanout = readFile(
-            QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/dispatch/fixtures/fanout.js"));
+    const QByteArray fanout
+            = readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR "/tests/dispatch/fixtures/fanout.js"));
     // Five subrequests back into the platform (a host no Worker serves: 404s), the free plan's
     // subrequest limit.
-    const QByteArray target = "/?target=http://127.0.0.1:" + QByteArray::number(m_stack.port())
-            + "/nobody&n=5";
+    const QByteArray target
+            = "/?target=http://127.0.0.1:" + QByteArray::number(m_stack.port()) + "/nobody&n=5";
     // Traces are emitted on the executor threads that finish invocations, several at once: queue
     // them to this thread rather than append to one list from all of them.
     QMap<QString, QList<qint64>> cpu;
     QObject receiver;
-    connect(&service, &platform::PlatformService::traceAppended, &receiver,
+    connect(
+            &service, &platform::PlatformService::traceAppended, &receiver,
             [&cpu](const store::TraceRecord &trace) {
                 if (trace.scriptName.startsWith(QStringLiteral("fresh-")))
                     cpu[trace.scriptName] << trace.cpuTime;
@@ -109,8 +109,8 @@ void tst_ColdBilling::firstRequestOfANewFreePlanWorkerSucceeds()
         const QString name = QStringLiteral("fresh-%1").arg(i);
         QVERIFY2(m_stack.putUserWorker(name, fanout).isEmpty(), qPrintable(name));
         for (int r = 0; r < kRequests; ++r) {
-            const RawResponse response =
-                    rawRequest(m_stack.port(), "GET", name.toUtf8() + ".example.com", target);
+            const RawResponse response
+                    = rawRequest(m_stack.port(), "GET", name.toUtf8() + ".example.com", target);
             QVERIFY2(response.status == 200,
                      qPrintable(QStringLiteral("%1, request %2: %3 %4")
                                         .arg(name)
@@ -123,12 +123,11 @@ void tst_ColdBilling::firstRequestOfANewFreePlanWorkerSucceeds()
 
     // The user Workers' own traces, in the order they ran; written once an invocation has fully
     // finished, so wait for all of them.
-    QTRY_VERIFY_WITH_TIMEOUT(cpu.size() == kWorkers
-                                     && std::all_of(cpu.cbegin(), cpu.cend(),
-                                                    [](const QList<qint64> &c) {
-                                                        return c.size() == kRequests;
-                                                    }),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            cpu.size() == kWorkers
+                    && std::all_of(cpu.cbegin(), cpu.cend(),
+                                   [](const QList<qint64> &c) { return c.size() == kRequests; }),
+            20000);
     QStringList report;
     for (auto it = cpu.cbegin(); it != cpu.cend(); ++it) {
         QStringList each;

@@ -8,9 +8,9 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QSet>
 #include <QTest>
 
 #include <thread>
