@@ -223,6 +223,8 @@ quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationCon
             return id;
         // Evicted between the lookup and now; its slot went with it, so the next lookup makes a
         // fresh Instance.
+        qCDebug(lcEngine) << "the instance of" << instance->name()
+                          << "was evicted as a request came; starting a fresh one";
         watchdog->removeDeadline(invocation->wallWatch);
         invocation->instance.reset();
     }

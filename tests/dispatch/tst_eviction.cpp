@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 
+#include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -90,6 +91,7 @@ private Q_SLOTS:
 
     void manyWorkersStayWithinTheBudget();
     void workInFlightIsNeverEvicted();
+    void concurrentRequestsAcrossEvictions();
     void idleInstancesAreEvicted();
 
 private:
@@ -223,6 +225,67 @@ void tst_Eviction::workInFlightIsNeverEvicted()
     QCOMPARE(answer.status, 200);
     QCOMPARE(answer.body, QByteArray("released"));
     QTRY_COMPARE_WITH_TIMEOUT(kvValue(kv, QStringLiteral("held")), QByteArray("released"), 20000);
+}
+
+void tst_Eviction::concurrentRequestsAcrossEvictions()
+{
+    // Room for two or three Instances and sixteen connections at once over forty Workers: most
+    // requests start a Worker while others are evicted, some of them racing the eviction of the
+    // very Instance they were about to start on.
+    const QString error = start(6ll << 20, 0);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    constexpr int workers = 40, connections = 16, requests = 320;
+    for (int i = 0; i < workers; ++i) {
+        const QByteArray name = "w" + QByteArray::number(i);
+        QVERIFY(m_stack.putUserWorker(QString::fromLatin1(name), counterWorker(name)).isEmpty());
+    }
+    struct Connection
+    {
+        std::unique_ptr<QTcpSocket> socket = std::make_unique<QTcpSocket>();
+        QByteArray in;
+        QByteArray expected; // the Worker whose answer is awaited; empty: none
+    };
+    std::vector<Connection> open(connections);
+    int sent = 0, answered = 0;
+    QStringList wrong;
+    auto sendNext = [&](Connection &c) {
+        c.expected.clear();
+        if (sent == requests)
+            return;
+        c.expected = "w" + QByteArray::number((sent * 7) % workers);
+        ++sent;
+        c.socket->write("GET / HTTP/1.1\r\nHost: " + host(c.expected) + "\r\n\r\n");
+    };
+    for (Connection &c : open) {
+        c.socket->connectToHost(QHostAddress::LocalHost, m_stack.port());
+        QVERIFY(c.socket->waitForConnected(20000));
+        sendNext(c);
+    }
+    QElapsedTimer waited;
+    waited.start();
+    while (answered < requests && waited.elapsed() < 240000) {
+        QTest::qWait(1);
+        for (Connection &c : open) {
+            if (c.expected.isEmpty())
+                continue;
+            c.in += c.socket->readAll();
+            bool complete = false;
+            const RawResponse r = testing::parseRawResponse(c.in, &complete);
+            if (!complete)
+                continue;
+            ++answered;
+            if (r.status != 200 || !r.body.startsWith(c.expected + ' '))
+                wrong << QStringLiteral("%1: %2 %3")
+                                 .arg(QString::fromLatin1(c.expected))
+                                 .arg(r.status)
+                                 .arg(QString::fromUtf8(r.body));
+            c.in.clear();
+            sendNext(c);
+        }
+    }
+    QCOMPARE(answered, requests);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(u'\n')));
+    QVERIFY(engine().evictions() > 0);
 }
 
 void tst_Eviction::idleInstancesAreEvicted()
