@@ -32,7 +32,7 @@ struct EngineConfig : LimitsPolicy
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
     // Idle Instances are evicted, least recently used first, while the memory Instances count
-    // (their heap's resident pages and their binary data) is above this. 0: a quarter of the
+    // (their heap's committed pages and their binary data) is above this. 0: a quarter of the
     // physical memory (defaultMemoryBudgetBytes()). Instances with work in flight are never
     // evicted, so the budget can be exceeded while they run.
     qint64 memoryBudgetBytes = 0;

@@ -172,7 +172,7 @@ private:
     bool m_scheduled = false;
     // Eviction state, written under m_queueMutex (m_idle and m_lastUsedNs are also read without
     // it). m_countedBytes is what this Instance counts in the engine's memory total: its heap's
-    // resident pages plus its binary data, measured at the end of a turn.
+    // committed pages plus its binary data, measured at the end of a turn.
     bool m_evicted = false;
     std::atomic_bool m_idle = false;
     std::atomic<qint64> m_lastUsedNs = 0;
