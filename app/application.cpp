@@ -80,6 +80,8 @@ bool Application::start()
     config.adminToken = m_options.adminToken;
     config.allowPrivateOutbound = m_options.allowPrivateOutbound;
     config.listenerLimits = m_options.listenerLimits;
+    config.memoryBudgetBytes = m_options.memoryBudgetMiB << 20;
+    config.instanceIdleTimeoutMs = qint64(m_options.instanceIdleTimeoutSeconds) * 1000;
     if (!m_stack->start(config, &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;

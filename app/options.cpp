@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "engine/engine.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
@@ -113,9 +115,22 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "(default %1).")
                     .arg(limits.idleTimeout.count()),
             QStringLiteral("ms"));
+    const QCommandLineOption memoryBudget(
+            QStringLiteral("memory-budget"),
+            QStringLiteral("Memory Worker Instances may hold; past it the least recently used "
+                           "idle ones are evicted and start again on their next request (default "
+                           "a quarter of physical memory, %1 MiB here).")
+                    .arg(engine::defaultMemoryBudgetBytes() >> 20),
+            QStringLiteral("MiB"));
+    const QCommandLineOption instanceIdleTimeout(
+            QStringLiteral("instance-idle-timeout"),
+            QStringLiteral("A Worker Instance with no request, timer or waitUntil() work for this "
+                           "long is evicted (default %1; 0: only for the memory budget).")
+                    .arg(Options {}.instanceIdleTimeoutSeconds),
+            QStringLiteral("seconds"));
     parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
                        dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout});
+                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -173,7 +188,10 @@ ParseResult parseCommandLine(const QStringList &arguments)
         || !number(maxConnections, "connections", 1, [&](int v) { l.maxConnections = v; })
         || !number(headerTimeout, "milliseconds", 1, [&](int v) { l.headerTimeout = ms(v); })
         || !number(bodyTimeout, "milliseconds", 1, [&](int v) { l.bodyTimeout = ms(v); })
-        || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); }))
+        || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); })
+        || !number(memoryBudget, "MiB", 1, [&](int v) { o.memoryBudgetMiB = v; })
+        || !number(instanceIdleTimeout, "seconds", 0,
+                   [&](int v) { o.instanceIdleTimeoutSeconds = v; }))
         return result;
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {

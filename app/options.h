@@ -33,6 +33,11 @@ struct Options
     bool allowPrivateOutbound = false;
     // Connection cap and timeouts of both listeners (dispatch and admin).
     http::ListenerLimits listenerLimits;
+    // Idle Worker Instances are evicted, least recently used first, to keep their memory under
+    // this. 0: a quarter of the physical memory.
+    qint64 memoryBudgetMiB = 0;
+    // An Instance with nothing in flight for this long is evicted. 0: never for idling alone.
+    int instanceIdleTimeoutSeconds = 300;
 };
 
 struct ParseResult

@@ -67,6 +67,9 @@ bool RuntimeStack::start(const Config &config, QString *error)
     }
     engine::EngineConfig engineConfig;
     engineConfig.executorThreads = config.executorThreads;
+    engineConfig.memoryBudgetBytes = config.memoryBudgetBytes;
+    if (config.instanceIdleTimeoutMs >= 0)
+        engineConfig.idleTimeoutMs = config.instanceIdleTimeoutMs;
     m_outboundPolicy = engineConfig.outboundPolicy;
     m_outboundPolicy->setAllowPrivateNetworks(config.allowPrivateOutbound);
     m_engine = std::make_unique<engine::Engine>(m_v8, engineConfig);

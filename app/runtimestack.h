@@ -49,6 +49,10 @@ public:
         bool allowPrivateOutbound = false;
         // Connection cap and timeouts of both listeners.
         http::ListenerLimits listenerLimits;
+        // Worker Instances' memory budget (0: a quarter of physical memory) and idle timeout
+        // (0: none; negative: the engine's default). See EngineConfig.
+        qint64 memoryBudgetBytes = 0;
+        qint64 instanceIdleTimeoutMs = -1;
     };
 
     explicit RuntimeStack(engine::V8Platform &v8);

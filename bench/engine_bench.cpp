@@ -92,6 +92,66 @@ private:
     double m_cpuMs = 0;
 };
 
+// The peak resident set of the process so far (VmHWM), in MiB.
+double peakRssMiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    }
+    return 0;
+}
+
+// `workers` Workers, each answering its own name, requested once each (64 in flight) through an
+// engine with a memory budget of `budgetMiB`: every answer checked, the peak RSS, requests/s.
+int cycled(V8Platform &platform, EngineConfig config, int workers, qint64 budgetMiB)
+{
+    config.memoryBudgetBytes = budgetMiB << 20;
+    config.idleTimeoutMs = 0;
+    Engine engine(platform, config);
+    std::vector<ScriptPtr> scripts; // the platform's ScriptCache keeps every version likewise
+    scripts.reserve(size_t(workers));
+    for (int i = 0; i < workers; ++i) {
+        const QString code = QStringLiteral("export default { fetch() { return new "
+                                            "Response('worker %1'); } };")
+                                     .arg(i);
+        scripts.push_back(engine.compile(ScriptSource::esModules(
+                QStringLiteral("cycled-%1").arg(i), {{QStringLiteral("index.js"), code}},
+                QStringLiteral("index.js"))));
+    }
+    std::atomic_int wrong = 0;
+    Counter counter;
+    int mostLive = 0;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < workers; ++i) {
+        while (i - counter.done() >= 64)
+            QThread::usleep(100);
+        const QByteArray expected = "worker " + QByteArray::number(i);
+        auto count = counter.callback();
+        engine.invokeFetch(scripts[size_t(i)], request(), {}, {}, nullptr,
+                           [count, expected, &wrong](const InvocationResult &result) {
+                               if (!result.response || result.response->status != 200
+                                   || result.response->body != expected)
+                                   ++wrong;
+                               count(result);
+                           });
+        mostLive = std::max(mostLive, engine.liveInstances());
+    }
+    counter.waitFor(workers);
+    const double seconds = clock.nsecsElapsed() / 1e9;
+    std::printf("| %d Workers cycled at a %lld MiB memory budget, 64 in flight | %.0f req/s; %d "
+                "wrong or failed; peak RSS %.0f MiB (now %.0f); %llu evictions, at most %d "
+                "Instances alive, %.0f MiB counted at the end |\n",
+                workers, budgetMiB, workers / seconds, wrong.load() + counter.failed(),
+                peakRssMiB(), rssMiB(), static_cast<unsigned long long>(engine.evictions()),
+                mostLive, engine.memoryUsedBytes() / (1024.0 * 1024.0));
+    return wrong.load() + counter.failed() == 0 ? 0 : 1;
+}
+
 // CPU time of the whole process, in ms: unlike wall time it barely moves with the machine's load.
 double processCpuMs()
 {
@@ -136,6 +196,17 @@ int main(int argc, char **argv)
         QThread::msleep(500);
         return counter.failed();
     };
+
+    // SWITCHYARD_BENCH_CYCLED=1: only the eviction row, in a process of its own (its peak RSS is
+    // the row's); SWITCHYARD_BENCH_CYCLED_WORKERS and _BUDGET_MIB change its 10,000 and 512 (a
+    // budget no run reaches measures cold starts without eviction).
+    if (qEnvironmentVariableIntValue("SWITCHYARD_BENCH_CYCLED") == 1) {
+        bool set = false;
+        const int workers = qEnvironmentVariableIntValue("SWITCHYARD_BENCH_CYCLED_WORKERS", &set);
+        const int budget = qEnvironmentVariableIntValue("SWITCHYARD_BENCH_CYCLED_BUDGET_MIB");
+        return cycled(platform, config, set && workers > 0 ? workers : 10000,
+                      budget > 0 ? budget : 512);
+    }
 
     if (memoryOnly) {
         constexpr int instances = 500;

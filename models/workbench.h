@@ -1,5 +1,6 @@
 #pragma once
 
+#include "instancestats.h"
 #include "platformcontroller.h"
 #include "playgroundcontroller.h"
 #include "tracefeed.h"
@@ -24,6 +25,7 @@ class Workbench : public QObject
     Q_PROPERTY(PlatformController *platform READ platform CONSTANT)
     Q_PROPERTY(TraceFeed *traces READ traces CONSTANT)
     Q_PROPERTY(PlaygroundController *playground READ playground CONSTANT)
+    Q_PROPERTY(InstanceStats *instances READ instances CONSTANT)
 public:
     Workbench(platform::PlatformService &service, platform::Dispatcher &dispatcher,
               QObject *parent = nullptr);
@@ -31,11 +33,13 @@ public:
     PlatformController *platform() { return &m_platform; }
     TraceFeed *traces() { return &m_traces; }
     PlaygroundController *playground() { return &m_playground; }
+    InstanceStats *instances() { return &m_instances; }
 
 private:
     PlatformController m_platform;
     TraceFeed m_traces;
     PlaygroundController m_playground;
+    InstanceStats m_instances;
 };
 
 } // namespace switchyard::models

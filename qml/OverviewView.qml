@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Switchyard.Models
 
-// The platform at a glance, from the live trace stream of the last minute.
+// The platform at a glance, from the live trace stream of the last minute, and the engine's
+// Worker Instances.
 Pane {
     id: view
     objectName: "overviewView"
@@ -11,6 +12,7 @@ Pane {
     required property ServerStatus status
     property string title
     property alias stats: stats
+    readonly property InstanceStats instances: view.workbench.instances
 
     OverviewStats { id: stats; feed: view.workbench.traces; platform: view.workbench.platform }
     DispatcherController { id: dispatcher; platform: view.workbench.platform }
@@ -84,6 +86,27 @@ Pane {
                 value: stats.violationsLastMinute
                 accent: stats.violationsLastMinute > 0 ? "#c62828" : palette.text
                 Label { text: qsTr("%1 requests in the last minute").arg(stats.requestsLastMinute); opacity: 0.7 }
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Tile {
+                objectName: "liveInstancesTile"
+                heading: qsTr("Live Instances")
+                value: view.instances.liveInstances
+            }
+            Tile {
+                objectName: "instanceMemoryTile"
+                heading: qsTr("Instance memory (budget %1 MiB)").arg(view.instances.memoryBudgetMiB.toFixed(0))
+                value: view.instances.memoryUsedMiB.toFixed(1) + " MiB"
+                accent: view.instances.memoryFraction > 0.9 ? "#ef6c00" : palette.text
+                Sparkline { values: view.instances.memorySeries; maximum: view.instances.memoryBudgetMiB; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+            }
+            Tile {
+                objectName: "evictionsTile"
+                heading: qsTr("Evictions (last minute)")
+                value: view.instances.evictionsLastMinute
             }
         }
         RowLayout {

@@ -9,6 +9,8 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 #include <v8-context.h>
 #include <v8-isolate.h>
 #include <v8-locker.h>
@@ -20,6 +22,8 @@ EngineConfig normalised(EngineConfig config)
 {
     if (config.executorThreads <= 0)
         config.executorThreads = std::max(2, QThread::idealThreadCount());
+    if (config.memoryBudgetBytes <= 0)
+        config.memoryBudgetBytes = defaultMemoryBudgetBytes();
     return config;
 }
 } // namespace
@@ -38,6 +42,8 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)
         warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);
+    evictor = std::make_unique<Evictor>(*this, this->config.memoryBudgetBytes,
+                                        this->config.idleTimeoutMs);
     releases->core = this;
 }
 
@@ -47,6 +53,7 @@ EngineCore::~EngineCore()
         std::lock_guard lock(releases->mutex);
         releases->core = nullptr;
     }
+    evictor->stop();
     warmPool.reset();
     watchdog->terminateAll();
     scheduler->stop();
@@ -117,6 +124,52 @@ void EngineCore::forget(const Instance *instance)
     }
 }
 
+int EngineCore::evictIdle(qint64 targetBytes, qint64 idleBeforeNs)
+{
+    struct Candidate
+    {
+        qint64 lastUsedNs;
+        quint64 scriptId;
+        std::shared_ptr<Instance> instance;
+    };
+    std::vector<Candidate> candidates;
+    {
+        std::lock_guard lock(instancesMutex);
+        candidates.reserve(size_t(instances.size()));
+        for (auto it = instances.cbegin(); it != instances.cend(); ++it) {
+            if (it->instance && it->instance->looksIdle())
+                candidates.push_back({it->instance->lastUsedNs(), it.key(), it->instance});
+        }
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate &a, const Candidate &b) { return a.lastUsedNs < b.lastUsedNs; });
+    int evicted = 0;
+    for (Candidate &candidate : candidates) {
+        const bool stale = candidate.lastUsedNs < idleBeforeNs;
+        if (!stale && evictor->usedBytes() <= targetBytes)
+            break; // the rest were used later
+        std::lock_guard lock(instancesMutex);
+        auto it = instances.find(candidate.scriptId);
+        // Replaced meanwhile, or busy again: Instance::evict() decides under its queue's lock.
+        if (it == instances.end() || it->instance != candidate.instance
+            || !candidate.instance->evict())
+            continue;
+        qCDebug(lcEngine) << "evicted the instance of" << candidate.instance->name()
+                          << (stale ? "(idle)" : "(memory budget)");
+        scheduler->retire(std::move(it->instance));
+        instances.erase(it);
+        evictor->evicted();
+        ++evicted;
+    }
+    // An isolate is disposed of on an executor, not here: one evicted or released meanwhile may
+    // be held by nothing else now.
+    for (Candidate &candidate : candidates) {
+        if (candidate.instance.use_count() == 1)
+            scheduler->retire(std::move(candidate.instance));
+    }
+    return evicted;
+}
+
 void EngineCore::released(quint64 scriptId)
 {
     std::lock_guard lock(instancesMutex);
@@ -162,12 +215,20 @@ quint64 EngineCore::start(const ScriptPtr &script, std::shared_ptr<InvocationCon
             invocation->finished(result);
         return invocation->id;
     }
-    std::shared_ptr<Instance> instance = instanceFor(script);
-    invocation->instance = instance;
-    watchWall(instance, invocation);
     const quint64 id = invocation->id;
-    instance->startInvocation(std::move(invocation));
-    return id;
+    for (;;) {
+        std::shared_ptr<Instance> instance = instanceFor(script);
+        invocation->instance = instance;
+        watchWall(instance, invocation);
+        if (instance->startInvocation(invocation))
+            return id;
+        // Evicted between the lookup and now; its slot went with it, so the next lookup makes a
+        // fresh Instance.
+        qCDebug(lcEngine) << "the instance of" << instance->name()
+                          << "was evicted as a request came; starting a fresh one";
+        watchdog->removeDeadline(invocation->wallWatch);
+        invocation->instance.reset();
+    }
 }
 
 Engine::Engine(V8Platform &platform, EngineConfig config)
@@ -282,6 +343,21 @@ int Engine::instanceCount() const
 int Engine::liveInstances() const
 {
     return d->liveInstances.load();
+}
+
+qint64 Engine::memoryUsedBytes() const
+{
+    return d->evictor->usedBytes();
+}
+
+qint64 Engine::memoryBudgetBytes() const
+{
+    return d->evictor->budgetBytes();
+}
+
+quint64 Engine::evictions() const
+{
+    return d->evictor->evictions();
 }
 
 int Engine::liveIsolates()

@@ -16,6 +16,10 @@ namespace switchyard::engine {
 class V8Platform;
 class EngineCore;
 
+// A quarter of the physical memory, or of the cgroup's limit when that is lower: the default
+// EngineConfig::memoryBudgetBytes.
+qint64 defaultMemoryBudgetBytes();
+
 // The engine's configuration; its limits (heapLimitBytes, defaultCpuMs, ...) are the
 // LimitsPolicy it is, so every limit is set and read in one place.
 struct EngineConfig : LimitsPolicy
@@ -30,6 +34,13 @@ struct EngineConfig : LimitsPolicy
     bool startupSnapshot = true;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
+    // Idle Instances are evicted, least recently used first, while the memory Instances count
+    // (their heap's committed pages and their binary data) is above this. 0: a quarter of the
+    // physical memory (defaultMemoryBudgetBytes()). Instances with work in flight are never
+    // evicted, so the budget can be exceeded while they run.
+    qint64 memoryBudgetBytes = 0;
+    // An Instance with nothing in flight for this long is evicted. 0: never for idling alone.
+    qint64 idleTimeoutMs = 5 * 60 * 1000;
     // What Workers' fetch() may connect to; shared, so the app can add its listeners once bound.
     // The default refuses loopback and private networks.
     OutboundPolicyPtr outboundPolicy = std::make_shared<OutboundPolicy>();
@@ -82,6 +93,11 @@ public:
     int liveInstances() const;
     // Isolates alive in the process: every Instance's, the warm pool's and check()'s.
     static int liveIsolates();
+    // What live Instances count against memoryBudgetBytes (see EngineConfig), the budget, and
+    // how many Instances were evicted so far. Any thread.
+    qint64 memoryUsedBytes() const;
+    qint64 memoryBudgetBytes() const;
+    quint64 evictions() const;
 
 private:
     std::unique_ptr<EngineCore> d;

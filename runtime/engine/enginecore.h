@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "evictor.h"
 #include "prelude.h"
 #include "scheduler.h"
 #include "warmpool.h"
@@ -31,6 +32,10 @@ public:
     void forget(const Instance *instance);
     // The last reference to a Script went (any thread): its Instance goes with it.
     void released(quint64 scriptId);
+    // Evicts idle Instances, least recently used first, while the memory they count is above
+    // `targetBytes` or their last turn ended before `idleBeforeNs` (monotonicNowNs). Returns how
+    // many went.
+    int evictIdle(qint64 targetBytes, qint64 idleBeforeNs);
     quint64 start(const ScriptPtr &script, std::shared_ptr<InvocationContext> invocation,
                   const Limits &limits);
     // Arms the watchdog for invocation->wallDeadline (sets invocation->wallWatch).
@@ -65,6 +70,9 @@ public:
     std::vector<std::weak_ptr<Instance>> everyInstance;
     int invocationsSincePurge = 0;
     std::atomic_int liveInstances = 0;
+    // Counts Instances' memory against the budget and evicts idle ones; made last, stopped
+    // first.
+    std::unique_ptr<Evictor> evictor;
 
     // What a Script's deleter reaches: closed before the engine goes, so a Script outliving it
     // (the platform may hold one) finds nobody to tell.

@@ -23,6 +23,7 @@
 #include <v8-microtask-queue.h>
 #include <v8-object.h>
 #include <v8-script.h>
+#include <v8-statistics.h>
 
 #include <atomic>
 #include <optional>
@@ -33,6 +34,7 @@ namespace switchyard::engine {
 namespace {
 constexpr int tasksPerTurn = 32;
 constexpr int coldSlices = 4; // see runSlice
+constexpr qint64 measureEveryNs = 5'000'000;
 
 v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
                                      const char *name, std::vector<v8::Local<v8::Value>> args)
@@ -60,6 +62,8 @@ Instance::Instance(EngineCore &core, const ScriptPtr &script)
 Instance::~Instance()
 {
     --m_core.liveInstances;
+    if (m_core.evictor)
+        m_core.evictor->account(-m_countedBytes);
     if (m_timerWatch && m_core.watchdog)
         m_core.watchdog->removeDeadline(m_timerWatch);
     if (!m_isolate)
@@ -103,17 +107,31 @@ void Instance::post(std::shared_ptr<InvocationContext> invocation, Task task)
         m_core.scheduler->schedule(shared_from_this());
 }
 
-void Instance::startInvocation(std::shared_ptr<InvocationContext> invocation)
+bool Instance::startInvocation(const std::shared_ptr<InvocationContext> &invocation)
 {
     bool schedule = false;
     {
         std::lock_guard lock(m_queueMutex);
+        if (m_evicted)
+            return false;
         InvocationContext *raw = invocation.get();
         m_queue.push_back({invocation, [this, raw] { deliverOrFail(active(raw->id)); }, true});
         schedule = !std::exchange(m_scheduled, true);
     }
     if (schedule)
         m_core.scheduler->schedule(shared_from_this());
+    return true;
+}
+
+bool Instance::evict()
+{
+    std::lock_guard lock(m_queueMutex);
+    if (m_evicted || m_scheduled || !m_queue.empty() || !m_idle.load())
+        return false;
+    m_evicted = true;
+    m_idle = false;
+    m_core.evictor->account(-std::exchange(m_countedBytes, 0));
+    return true;
 }
 
 void Instance::expire(std::shared_ptr<InvocationContext> invocation)
@@ -137,6 +155,9 @@ std::shared_ptr<InvocationContext> Instance::active(quint64 id) const
 void Instance::run(Executor &executor)
 {
     auto self = shared_from_this(); // outlives the Locker below even if the engine forgets us
+    bool busy = true;
+    qint64 measured = -1;
+    qint64 now = 0;
     std::unique_ptr<WarmContext> warm;
     if (!m_isolate) {
         warm = m_core.warmPool ? m_core.warmPool->take() : nullptr;
@@ -199,6 +220,16 @@ void Instance::run(Executor &executor)
             runSlice(item.invocation, item.task);
         }
         m_executor = nullptr;
+        now = monotonicNowNs();
+        busy = !m_active.empty() || !m_timers.empty() || !m_orphans.empty();
+        // Memory is read at most every few milliseconds: it changes slowly, and a hot Instance
+        // is the last one eviction would pick anyway.
+        if (now - m_measuredAtNs >= measureEveryNs) {
+            m_measuredAtNs = now;
+            v8::HeapStatistics heap;
+            isolate()->GetHeapStatistics(&heap);
+            measured = qint64(heap.total_physical_size()) + m_isolate->binaryBytes();
+        }
     }
     bool again = false;
     {
@@ -206,6 +237,13 @@ void Instance::run(Executor &executor)
         again = !m_queue.empty();
         if (!again)
             m_scheduled = false;
+        // Stable while nothing is scheduled: all that changes it runs in a turn.
+        m_idle = !again && !busy && !m_dead;
+        m_lastUsedNs = now;
+        if (measured >= 0 && !m_evicted) {
+            m_core.evictor->account(measured - m_countedBytes);
+            m_countedBytes = measured;
+        }
     }
     if (again)
         m_core.scheduler->schedule(self);

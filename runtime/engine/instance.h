@@ -49,13 +49,26 @@ public:
 
     // Any thread. `invocation` is who the task's CPU time is billed to (null: the Instance).
     void post(std::shared_ptr<InvocationContext> invocation, Task task);
-    void startInvocation(std::shared_ptr<InvocationContext> invocation);
+    // False when the Instance was evicted: the caller starts it on a fresh one.
+    bool startInvocation(const std::shared_ptr<InvocationContext> &invocation);
     // Executor thread: one turn.
     void run(Executor &executor);
     // The wall-clock deadline passed (watchdog thread): the Invocation ends as canceled.
     void expire(std::shared_ptr<InvocationContext> invocation);
     // Engine shutdown, with no executor left: ends every Invocation still waiting.
     void shutdown();
+
+    // Eviction (EngineCore::evictIdle), any thread. Nothing was in flight when its last turn
+    // ended: no Invocation (waitUntil() work and streamed bodies included), no timer, no I/O an
+    // ended Invocation left pending.
+    bool looksIdle() const { return m_idle.load(std::memory_order_relaxed); }
+    // When its last turn ended (monotonicNowNs).
+    qint64 lastUsedNs() const { return m_lastUsedNs.load(std::memory_order_relaxed); }
+    // Under the engine's instancesMutex, with the slot removed right after: true when the
+    // Instance was idle and nothing was queued for it, and now takes no more Invocations; its
+    // memory stops counting against the budget.
+    bool evict();
+    const QString &name() const { return m_source.name; }
 
     // For natives: valid only inside a task.
     v8::Isolate *isolate() const;
@@ -157,6 +170,14 @@ private:
     std::mutex m_queueMutex;
     std::deque<Queued> m_queue;
     bool m_scheduled = false;
+    // Eviction state, written under m_queueMutex (m_idle and m_lastUsedNs are also read without
+    // it). m_countedBytes is what this Instance counts in the engine's memory total: its heap's
+    // committed pages plus its binary data, measured at the end of a turn.
+    bool m_evicted = false;
+    std::atomic_bool m_idle = false;
+    std::atomic<qint64> m_lastUsedNs = 0;
+    qint64 m_countedBytes = 0;
+    qint64 m_measuredAtNs = 0;
 
     Executor *m_executor = nullptr;
     std::shared_ptr<InvocationContext> m_current;

@@ -51,6 +51,7 @@ public:
     // both to reach zero. Any thread.
     int requestsInFlight() const { return m_requestsInFlight.load(); }
     int invocationsInFlight() const { return m_invocationsInFlight.load(); }
+    engine::Engine &engine() const { return m_engine; }
 
 private:
     void run(const ScriptVersion &version, WorkerContext context, engine::RequestData request,

@@ -14,6 +14,7 @@ private Q_SLOTS:
     void parse();
     void endpoint_data();
     void endpoint();
+    void instanceMemoryOptions();
 };
 
 void tst_Options::defaults()
@@ -141,6 +142,35 @@ void tst_Options::endpoint()
     }
     QCOMPARE(e->address.toString(), address);
     QCOMPARE(int(e->port), port);
+}
+
+void tst_Options::instanceMemoryOptions()
+{
+    const auto defaults = parseCommandLine({QStringLiteral("switchyard")});
+    QCOMPARE(defaults.options.memoryBudgetMiB, 0); // a quarter of physical memory
+    QCOMPARE(defaults.options.instanceIdleTimeoutSeconds, 300);
+
+    const auto set = parseCommandLine(
+            {QStringLiteral("switchyard"), QStringLiteral("--memory-budget"), QStringLiteral("512"),
+             QStringLiteral("--instance-idle-timeout"), QStringLiteral("0")});
+    QCOMPARE(set.action, Action::Run);
+    QCOMPARE(set.options.memoryBudgetMiB, 512);
+    QCOMPARE(set.options.instanceIdleTimeoutSeconds, 0);
+
+    const auto zero = parseCommandLine(
+            {QStringLiteral("switchyard"), QStringLiteral("--memory-budget"), QStringLiteral("0")});
+    QCOMPARE(zero.action, Action::Fail);
+    QCOMPARE(zero.text,
+             QStringLiteral("--memory-budget: \"0\" is not a number of MiB (1 or more)"));
+    const auto negative
+            = parseCommandLine({QStringLiteral("switchyard"),
+                                QStringLiteral("--instance-idle-timeout"), QStringLiteral("-5")});
+    QCOMPARE(negative.action, Action::Fail);
+    QVERIFY2(negative.text.contains(QStringLiteral("(0 or more)")), qPrintable(negative.text));
+
+    const auto help = parseCommandLine({QStringLiteral("switchyard"), QStringLiteral("--help")});
+    QVERIFY(help.text.contains(QStringLiteral("--memory-budget <MiB>")));
+    QVERIFY(help.text.contains(QStringLiteral("--instance-idle-timeout <seconds>")));
 }
 
 QTEST_GUILESS_MAIN(tst_Options)

@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 namespace switchyard::testing {
@@ -35,6 +36,8 @@ public:
         config.dataDir = m_dir->path();
         if (executorThreads > 0)
             config.executorThreads = executorThreads;
+        if (configure)
+            configure(config);
         if (!m_stack->start(config, &error))
             return error;
         if (!service().createNamespace(nameSpace))
@@ -68,6 +71,9 @@ public:
         m_stack.reset();
         m_dir.reset();
     }
+
+    // Called on the stack's configuration before start() starts it (engine memory, ...).
+    std::function<void(app::RuntimeStack::Config &)> configure;
 
     platform::PlatformService &service() { return m_stack->service(); }
     app::RuntimeStack &runtime() { return *m_stack; }

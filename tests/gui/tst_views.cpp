@@ -6,6 +6,7 @@
 #include "application.h"
 #include "runtimestack.h"
 
+#include "engine/engine.h"
 #include "platform/platformservice.h"
 
 #include <QAbstractItemModel>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void routingEditChangesNextResponse();
     void violationReachesAnalyticsWithinOneSecond();
     void invalidRouteIsRefusedInPlace();
+    void overviewShowsInstances();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -174,6 +176,33 @@ void tst_Views::invalidRouteIsRefusedInPlace()
     auto *error = routing->findChild<QQuickItem *>(QStringLiteral("routeError"));
     QCOMPARE(error->property("text").toString(), refused.toString());
     QCOMPARE(get("ghost.localhost").status, 404);
+}
+
+void tst_Views::overviewShowsInstances()
+{
+    show(0);
+    QQuickItem *overview = view("overviewView");
+    QVERIFY(overview);
+    QTRY_VERIFY(overview->isVisible());
+    auto *live = overview->findChild<QQuickItem *>(QStringLiteral("liveInstancesTile"));
+    auto *memory = overview->findChild<QQuickItem *>(QStringLiteral("instanceMemoryTile"));
+    auto *evictions = overview->findChild<QQuickItem *>(QStringLiteral("evictionsTile"));
+    QVERIFY(live && memory && evictions);
+    QVERIFY(live->isVisible() && memory->isVisible() && evictions->isVisible());
+
+    // A request leaves the dispatcher's and the site's Instances alive, and their memory counted;
+    // the tiles follow within a sample or two.
+    QCOMPARE(get("site.localhost").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(live->property("value").toString().toInt() >= 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            memory->property("value").toString().section(u' ', 0, 0).toDouble() > 0, 10000);
+    QVERIFY(memory->property("value").toString().endsWith(QStringLiteral(" MiB")));
+    const double budgetMiB = double(m_app->stack()->engine().memoryBudgetBytes()) / (1 << 20);
+    QVERIFY2(memory->property("heading").toString().contains(QString::number(budgetMiB, 'f', 0)),
+             qPrintable(memory->property("heading").toString()));
+    bool number = false;
+    evictions->property("value").toString().toInt(&number);
+    QVERIFY(number);
 }
 
 QTEST_MAIN(tst_Views)
