@@ -80,6 +80,7 @@ bool Application::start()
     config.adminToken = m_options.adminToken;
     config.allowPrivateOutbound = m_options.allowPrivateOutbound;
     config.listenerLimits = m_options.listenerLimits;
+    config.cacheMaxBytes = qint64(m_options.cacheSizeMb) * 1024 * 1024;
     if (!m_stack->start(config, &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;

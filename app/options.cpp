@@ -113,9 +113,15 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "(default %1).")
                     .arg(limits.idleTimeout.count()),
             QStringLiteral("ms"));
+    const QCommandLineOption cacheSize(
+            QStringLiteral("cache-size-mb"),
+            QStringLiteral("Bound of the Cache API's store, <data dir>/cache.db (default %1); "
+                           "past it the least recently used entries are evicted.")
+                    .arg(Options {}.cacheSizeMb),
+            QStringLiteral("MB"));
     parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
                        dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout});
+                       headerTimeout, bodyTimeout, idleTimeout, cacheSize});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -173,7 +179,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
         || !number(maxConnections, "connections", 1, [&](int v) { l.maxConnections = v; })
         || !number(headerTimeout, "milliseconds", 1, [&](int v) { l.headerTimeout = ms(v); })
         || !number(bodyTimeout, "milliseconds", 1, [&](int v) { l.bodyTimeout = ms(v); })
-        || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); }))
+        || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); })
+        || !number(cacheSize, "megabytes", 1, [&](int v) { o.cacheSizeMb = v; }))
         return result;
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {

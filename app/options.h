@@ -33,6 +33,8 @@ struct Options
     bool allowPrivateOutbound = false;
     // Connection cap and timeouts of both listeners (dispatch and admin).
     http::ListenerLimits listenerLimits;
+    // The Cache API's bound on disk (<data dir>/cache.db), least recently used entries go first.
+    int cacheSizeMb = 256;
 };
 
 struct ParseResult

@@ -10,6 +10,7 @@
 #include "platform/platformservice.h"
 #include "platform/scriptcache.h"
 #include "store/batchwriter.h"
+#include "store/cachestore.h"
 #include "store/database.h"
 
 #include <QDir>
@@ -37,6 +38,7 @@ RuntimeStack::~RuntimeStack()
     m_dispatcher.reset();
     m_scripts.reset();
     m_service.reset();
+    m_cache.reset();
     m_writer.reset();
     m_database.reset();
 }
@@ -59,8 +61,16 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_writer = store::BatchWriter::start(path, error);
     if (!m_writer)
         return false;
+    store::CacheStore::Options cacheOptions;
+    if (config.cacheMaxBytes > 0)
+        cacheOptions.maxBytes = config.cacheMaxBytes;
+    m_cache = store::CacheStore::open(QDir(config.dataDir).filePath(QStringLiteral("cache.db")),
+                                      cacheOptions, error);
+    if (!m_cache)
+        return false;
     m_clock = std::make_unique<platform::SystemClock>();
     m_service = std::make_unique<platform::PlatformService>(*m_database, *m_clock, m_writer.get());
+    m_service->setCacheStore(m_cache.get());
     if (auto loaded = m_service->load(); !loaded) {
         *error = loaded.errorMessage();
         return false;
