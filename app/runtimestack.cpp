@@ -5,6 +5,7 @@
 #include "http/adminapi.h"
 #include "http/adminauth.h"
 #include "http/dispatchfront.h"
+#include "platform/cachepolicy.h"
 #include "platform/clock.h"
 #include "platform/dispatcher.h"
 #include "platform/platformservice.h"
@@ -71,6 +72,16 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_clock = std::make_unique<platform::SystemClock>();
     m_service = std::make_unique<platform::PlatformService>(*m_database, *m_clock, m_writer.get());
     m_service->setCacheStore(m_cache.get());
+    // A deleted Worker's (or namespace's) cached responses go with it: a later Worker of the
+    // same name, perhaps another tenant's, must not find them.
+    QObject::connect(m_service.get(), &platform::PlatformService::scriptChanged, m_service.get(),
+                     [service = m_service.get(), cache = m_cache.get()](const QString &ns,
+                                                                        const QString &name) {
+                         if (!service->snapshot()->dispatchNamespace(ns))
+                             cache->removePartition(platform::cachepolicy::partition(ns));
+                         else if (!service->script(ns, name))
+                             cache->removePartition(platform::cachepolicy::partition(ns, name));
+                     });
     if (auto loaded = m_service->load(); !loaded) {
         *error = loaded.errorMessage();
         return false;

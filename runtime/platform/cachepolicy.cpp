@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QTimeZone>
+#include <QUrl>
 
 namespace switchyard::platform::cachepolicy {
 
@@ -125,6 +126,16 @@ QString opaqueTag(QString tag)
     return tag;
 }
 } // namespace
+
+QString partition(const QString &ns, const QString &script)
+{
+    if (ns.isEmpty())
+        return QStringLiteral("platform");
+    QString p = QStringLiteral("ns/") + QString::fromLatin1(QUrl::toPercentEncoding(ns));
+    if (!script.isEmpty())
+        p += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(script));
+    return p;
+}
 
 std::optional<qint64> parseHttpDate(const QString &text)
 {

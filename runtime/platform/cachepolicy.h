@@ -30,6 +30,12 @@ bool notModified(const engine::HeaderList &stored, const QString &ifNoneMatch,
 // The headers of a 304 made from a stored response: those RFC 9110 has a 304 repeat.
 engine::HeaderList notModifiedHeaders(const engine::HeaderList &stored);
 
+// The partition (store::CacheStore::Key) of a Worker's caches: "platform" for platform Workers
+// (`ns` empty), the namespace's for a trusted namespace (`script` empty), the Worker's own in an
+// untrusted one. Names are percent-encoded, so `/` only separates and a namespace's partition is
+// the prefix of its Workers'.
+QString partition(const QString &ns, const QString &script = {});
+
 // An HTTP date (IMF-fixdate, RFC 850 or asctime) in ms since the epoch.
 std::optional<qint64> parseHttpDate(const QString &text);
 

@@ -8,7 +8,6 @@
 #include "store/cachestore.h"
 
 #include <QJsonDocument>
-#include <QUrl>
 
 namespace switchyard::platform {
 
@@ -220,20 +219,18 @@ std::optional<QString> WorkerBindings::cachePartition(bool isDefault, QString *r
 {
     // Platform Workers share one cache; a trusted namespace's Workers one per namespace; in an
     // untrusted namespace every Worker has its own and no caches.default (Cloudflare's isolation
-    // for Workers for Platforms). Names are percent-encoded, so `/` only ever separates.
+    // for Workers for Platforms).
     if (m_context.dispatchNamespace.isEmpty())
-        return QStringLiteral("platform");
-    const QString ns = QStringLiteral("ns/")
-            + QString::fromLatin1(QUrl::toPercentEncoding(m_context.dispatchNamespace));
+        return cachepolicy::partition({});
     const auto record = m_service.snapshot()->dispatchNamespace(m_context.dispatchNamespace);
     if (record && record->trustedWorkers)
-        return ns;
+        return cachepolicy::partition(m_context.dispatchNamespace);
     if (isDefault) {
         *refusal = QStringLiteral("caches.default is disabled for Workers in an untrusted dispatch "
                                   "namespace; use caches.open() for a cache of this Worker's own.");
         return std::nullopt;
     }
-    return ns + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(m_context.scriptName));
+    return cachepolicy::partition(m_context.dispatchNamespace, m_context.scriptName);
 }
 
 void WorkerBindings::cacheCall(const BindingCall &call, BindingCompletion done)

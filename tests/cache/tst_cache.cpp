@@ -115,6 +115,7 @@ private Q_SLOTS:
     void trustedNamespaceSharesOneCache();
     void platformWorkerHasDefaultCache();
     void cacheCallsAreSubrequests();
+    void deletedWorkerLeavesNothingBehind();
 
 private:
     // A request to `worker` (a user Worker, or "platform") with `query` items.
@@ -343,6 +344,16 @@ void tst_Cache::cacheCallsAreSubrequests()
     const RawResponse over = call("alpha", {{"op", "many"}, {"n", "4"}}, {{"x-subrequests", "3"}});
     QCOMPARE(over.status, 500);
     QCOMPARE(over.body, QByteArray("Error: Too many subrequests."));
+}
+
+void tst_Cache::deletedWorkerLeavesNothingBehind()
+{
+    put("beta", "left");
+    QCOMPARE(match("beta", "left").status, 200);
+    QVERIFY(m_stack.service().deleteScript(QString::fromLatin1(kNamespace),
+                                           QStringLiteral("beta")));
+    QCOMPARE(m_stack.putUserWorker(QStringLiteral("beta"), userCode), QString());
+    QCOMPARE(match("beta", "left").status, 404);
 }
 
 QTEST_GUILESS_MAIN(tst_Cache)
