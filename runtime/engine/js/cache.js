@@ -12,10 +12,9 @@
   // jsg::Unimplemented / WontImplement: thrown synchronously, as workerd does.
   const notImplemented = (method, type) => new Error("Failed to execute '" + method + "' on '" + type + "': the method is not implemented.");
   function cGet(self) { const s = cacheState.get(self); if (!s) throw new TypeError('Illegal invocation'); return s; }
-  function toRequest(method, input) {
-    if (input === undefined) throw new TypeError("Failed to execute '" + method + "' on 'Cache': parameter 1 is not of type 'Request or string'.");
-    return $.isRequest(input) ? input : new $.Request(String(input));
-  }
+  // jsg refuses a missing argument but converts an explicit undefined to "undefined".
+  function missing(method, type, what) { return new TypeError("Failed to execute '" + method + "' on '" + type + "': parameter 1 is not of type '" + what + "'."); }
+  function toRequest(input) { return $.isRequest(input) ? input : new $.Request(String(input)); }
   // CacheQueryOptions: only ignoreMethod; the fields workerd will not implement throw when given.
   function ignoresMethod(method, options) {
     if (options === undefined || options === null) return false;
@@ -35,11 +34,12 @@
     add(request) { throw notImplemented('add', 'Cache'); }
     addAll(requests) { throw notImplemented('addAll', 'Cache'); }
     match(request, options = undefined) {
+      const given = arguments.length;
       return new Promise((resolve) => {
         const st = cGet(this);
-        if (request === undefined) toRequest('match', request);
+        if (given === 0) throw missing('match', 'Cache', 'Request or string');
         const ignoreMethod = ignoresMethod('match', options);
-        const req = toRequest('match', request);
+        const req = toRequest(request);
         if (!ignoreMethod && req.method !== 'GET') { resolve(undefined); return; }
         const h = req.headers;
         const found = natives.binding(BINDING, 'match', [st.name, req.url, h.get('if-none-match'), h.get('if-modified-since')]);
@@ -47,12 +47,13 @@
       });
     }
     put(request, response) {
+      const given = arguments.length;
       return new Promise((resolve) => {
         const st = cGet(this);
-        if (request === undefined) toRequest('put', request);
+        if (given === 0) throw missing('put', 'Cache', 'Request or string');
         if (!$.isResponse(response)) throw new TypeError("Failed to execute 'put' on 'Cache': parameter 2 is not of type 'Response'.");
         if (response.type === 'error') throw new TypeError('Cache is unable to store an error response');
-        const req = toRequest('put', request);
+        const req = toRequest(request);
         if (req.method !== 'GET') throw new TypeError('Cannot cache response to non-GET request.');
         const status = response.status;
         if (status === 206) throw new TypeError('Cannot cache response to a range request (206 Partial Content).');
@@ -70,11 +71,12 @@
       });
     }
     delete(request, options = undefined) {
+      const given = arguments.length;
       return new Promise((resolve) => {
         const st = cGet(this);
-        if (request === undefined) toRequest('delete', request);
+        if (given === 0) throw missing('delete', 'Cache', 'Request or string');
         const ignoreMethod = ignoresMethod('delete', options);
-        const req = toRequest('delete', request);
+        const req = toRequest(request);
         if (!ignoreMethod && req.method !== 'GET') { resolve(false); return; }
         resolve(Promise.resolve(natives.binding(BINDING, 'delete', [st.name, req.url])).then((r) => r === true));
       });
@@ -95,8 +97,9 @@
       Object.defineProperty(this, 'default', { get() { return defaultCache; }, enumerable: true, configurable: false });
     }
     open(cacheName) {
+      const given = arguments.length;
       return new Promise((resolve) => {
-        if (cacheName === undefined) throw new TypeError("Failed to execute 'open' on 'CacheStorage': parameter 1 is not of type 'string'.");
+        if (given === 0) throw missing('open', 'CacheStorage', 'string');
         const name = String(cacheName);
         // workerd's bound, in UTF-8 bytes: the name travels in a header to its cache.
         if (natives.utf8Encode(name).length >= 1024) throw new TypeError('Cache name is too long.');
