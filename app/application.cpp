@@ -82,6 +82,7 @@ bool Application::start()
     config.listenerLimits = m_options.listenerLimits;
     config.memoryBudgetBytes = m_options.memoryBudgetMiB << 20;
     config.instanceIdleTimeoutMs = qint64(m_options.instanceIdleTimeoutSeconds) * 1000;
+    config.cacheMaxBytes = qint64(m_options.cacheSizeMb) * 1024 * 1024;
     if (!m_stack->start(config, &error)) {
         std::fprintf(stderr, "switchyard: %s\n", qPrintable(error));
         return false;

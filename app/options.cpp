@@ -128,9 +128,16 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "long is evicted (default %1; 0: only for the memory budget).")
                     .arg(Options {}.instanceIdleTimeoutSeconds),
             QStringLiteral("seconds"));
+    const QCommandLineOption cacheSize(
+            QStringLiteral("cache-size-mb"),
+            QStringLiteral("Bound of the Cache API's store, <data dir>/cache.db (default %1); "
+                           "past it the least recently used entries are evicted.")
+                    .arg(Options {}.cacheSizeMb),
+            QStringLiteral("MB"));
     parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
                        dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout});
+                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
+                       cacheSize});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -191,7 +198,8 @@ ParseResult parseCommandLine(const QStringList &arguments)
         || !number(idleTimeout, "milliseconds", 1, [&](int v) { l.idleTimeout = ms(v); })
         || !number(memoryBudget, "MiB", 1, [&](int v) { o.memoryBudgetMiB = v; })
         || !number(instanceIdleTimeout, "seconds", 0,
-                   [&](int v) { o.instanceIdleTimeoutSeconds = v; }))
+                   [&](int v) { o.instanceIdleTimeoutSeconds = v; })
+        || !number(cacheSize, "megabytes", 1, [&](int v) { o.cacheSizeMb = v; }))
         return result;
     for (const auto &[option, target] :
          {std::pair {&listen, &o.listen}, std::pair {&admin, &o.admin}}) {

@@ -38,6 +38,8 @@ struct Options
     qint64 memoryBudgetMiB = 0;
     // An Instance with nothing in flight for this long is evicted. 0: never for idling alone.
     int instanceIdleTimeoutSeconds = 300;
+    // The Cache API's bound on disk (<data dir>/cache.db), least recently used entries go first.
+    int cacheSizeMb = 256;
 };
 
 struct ParseResult

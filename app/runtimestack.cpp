@@ -5,11 +5,13 @@
 #include "http/adminapi.h"
 #include "http/adminauth.h"
 #include "http/dispatchfront.h"
+#include "platform/cachepolicy.h"
 #include "platform/clock.h"
 #include "platform/dispatcher.h"
 #include "platform/platformservice.h"
 #include "platform/scriptcache.h"
 #include "store/batchwriter.h"
+#include "store/cachestore.h"
 #include "store/database.h"
 
 #include <QDir>
@@ -37,6 +39,7 @@ RuntimeStack::~RuntimeStack()
     m_dispatcher.reset();
     m_scripts.reset();
     m_service.reset();
+    m_cache.reset();
     m_writer.reset();
     m_database.reset();
 }
@@ -59,8 +62,26 @@ bool RuntimeStack::start(const Config &config, QString *error)
     m_writer = store::BatchWriter::start(path, error);
     if (!m_writer)
         return false;
+    store::CacheStore::Options cacheOptions;
+    if (config.cacheMaxBytes > 0)
+        cacheOptions.maxBytes = config.cacheMaxBytes;
+    m_cache = store::CacheStore::open(QDir(config.dataDir).filePath(QStringLiteral("cache.db")),
+                                      cacheOptions, error);
+    if (!m_cache)
+        return false;
     m_clock = std::make_unique<platform::SystemClock>();
     m_service = std::make_unique<platform::PlatformService>(*m_database, *m_clock, m_writer.get());
+    m_service->setCacheStore(m_cache.get());
+    // A deleted Worker's (or namespace's) cached responses go with it: a later Worker of the
+    // same name, perhaps another tenant's, must not find them.
+    QObject::connect(m_service.get(), &platform::PlatformService::scriptChanged, m_service.get(),
+                     [service = m_service.get(), cache = m_cache.get()](const QString &ns,
+                                                                        const QString &name) {
+                         if (!service->snapshot()->dispatchNamespace(ns))
+                             cache->removePartition(platform::cachepolicy::partition(ns));
+                         else if (!service->script(ns, name))
+                             cache->removePartition(platform::cachepolicy::partition(ns, name));
+                     });
     if (auto loaded = m_service->load(); !loaded) {
         *error = loaded.errorMessage();
         return false;

@@ -16,6 +16,7 @@ class V8Platform;
 namespace switchyard::store {
 class Database;
 class BatchWriter;
+class CacheStore;
 } // namespace switchyard::store
 namespace switchyard::platform {
 class Clock;
@@ -53,6 +54,8 @@ public:
         // (0: none; negative: the engine's default). See EngineConfig.
         qint64 memoryBudgetBytes = 0;
         qint64 instanceIdleTimeoutMs = -1;
+        // The Cache API's bound (<dataDir>/cache.db); 0: store::CacheStore's default.
+        qint64 cacheMaxBytes = 0;
     };
 
     explicit RuntimeStack(engine::V8Platform &v8);
@@ -69,6 +72,7 @@ public:
     bool shutdown(std::chrono::milliseconds grace);
 
     platform::PlatformService &service() { return *m_service; }
+    store::CacheStore &cacheStore() { return *m_cache; }
     platform::Dispatcher &dispatcher() { return *m_dispatcher; }
     engine::Engine &engine() { return *m_engine; }
     // What Workers' fetch() may reach; the stack adds its listeners when they are bound.
@@ -88,6 +92,7 @@ private:
     std::unique_ptr<platform::Clock> m_clock;
     std::unique_ptr<store::Database> m_database;
     std::unique_ptr<store::BatchWriter> m_writer;
+    std::unique_ptr<store::CacheStore> m_cache;
     std::unique_ptr<platform::PlatformService> m_service;
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<platform::ScriptCache> m_scripts;

@@ -77,6 +77,36 @@ BindingOp kvCall(const QString &method, const QVariantList &args)
     return calls::Untyped {};
 }
 
+std::optional<QString> cacheName(const QVariant &v)
+{
+    if (!v.isValid() || v.isNull())
+        return std::nullopt;
+    return v.toString();
+}
+
+// (cache, url, ifNoneMatch, ifModifiedSince), (cache, url, status, statusText, headers, body),
+// (cache, url): CONTRACT.md.
+BindingOp cacheCall(const QString &method, const QVariantList &args)
+{
+    if (method == u"match")
+        return calls::CacheMatch {cacheName(args.value(0)), args.value(1).toString(),
+                                  args.value(2).toString(), args.value(3).toString()};
+    if (method == u"delete")
+        return calls::CacheDelete {cacheName(args.value(0)), args.value(1).toString()};
+    if (method == u"put") {
+        calls::CachePut put {cacheName(args.value(0)), args.value(1).toString(), {}};
+        put.response.status = args.value(2).toInt();
+        put.response.statusText = args.value(3).toString();
+        for (const QVariant &pair : args.value(4).toList()) {
+            const QVariantList p = pair.toList();
+            put.response.headers.append({p.value(0).toString(), p.value(1).toString()});
+        }
+        put.response.body = bytesOf(args.value(5));
+        return put;
+    }
+    return calls::Untyped {};
+}
+
 // (name, args, cpuMs, subRequests, outbound): null or absent limits are 0, the default.
 calls::DispatchGet dispatchGet(const QVariantList &args)
 {
@@ -169,6 +199,15 @@ BindingBridge::Decoded BindingBridge::decode(v8::Local<v8::Context> context,
     if (!error.isNull()) {
         iso->ThrowException(v8::Exception::TypeError(toV8String(iso, error)));
         return Decoded::Threw;
+    }
+    if (name == QLatin1String(cacheBinding)) {
+        // Cloudflare counts every put(), match() and delete() against the subrequest limit.
+        if (!invocation->countSubrequest()) {
+            *refusal = QLatin1String(messages::tooManySubrequests);
+            return Decoded::Refused;
+        }
+        call->op = cacheCall(method, list);
+        return Decoded::Call;
     }
     switch (kind) {
     case BindingKind::KvNamespace:

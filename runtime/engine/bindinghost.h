@@ -65,6 +65,27 @@ struct Fetch
     int handle = 0;
     RequestData request;
 };
+// The Cache API (`caches.default`, `caches.open(name)`), under cacheBinding. `cache` is the name
+// given to caches.open(), nullopt for caches.default. The prelude made every check workerd makes
+// before a request reaches its cache (method, status, Vary); the subrequest is already counted.
+struct CacheMatch
+{
+    std::optional<QString> cache;
+    QString url;
+    QString ifNoneMatch; // the request's conditional headers, empty when absent
+    QString ifModifiedSince;
+};
+struct CachePut
+{
+    std::optional<QString> cache;
+    QString url;
+    ResponseData response;
+};
+struct CacheDelete
+{
+    std::optional<QString> cache;
+    QString url;
+};
 // A method the bridge knows no type for: BindingCall::method and BindingCall::args as given.
 struct Untyped
 {
@@ -73,7 +94,8 @@ struct Untyped
 
 using BindingOp
         = std::variant<calls::Untyped, calls::KvGet, calls::KvPut, calls::KvDelete, calls::KvList,
-                       calls::WriteDataPoint, calls::DispatchGet, calls::Fetch>;
+                       calls::WriteDataPoint, calls::DispatchGet, calls::Fetch, calls::CacheMatch,
+                       calls::CachePut, calls::CacheDelete>;
 
 // One binding call from a Worker.
 struct BindingCall
@@ -115,6 +137,11 @@ using BindingCompletion = std::function<void(BindingResult)>;
 // The reserved binding name under which a Worker's own fetch() reaches the host when the host
 // routes outbound traffic (an outbound Worker): a calls::Fetch, answered like the fetch native.
 inline constexpr char outboundFetchBinding[] = "__outbound__";
+
+// The reserved binding name of the Cache API: the prelude's `caches` calls `match`, `put` and
+// `delete` under it (CONTRACT.md), each a subrequest; the host answers a match with a
+// FetchedResponse or null.
+inline constexpr char cacheBinding[] = "__cache__";
 
 // Implemented by runtime/platform: the engine knows binding names, not what they do.
 class BindingHost

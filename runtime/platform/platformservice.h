@@ -15,6 +15,7 @@
 
 namespace switchyard::store {
 class BatchWriter;
+class CacheStore;
 class Database;
 class Queries;
 struct TraceRow;
@@ -72,6 +73,9 @@ public:
     Result<void> load();
     // Not owned; null disables syntax checks.
     void setScriptChecker(ScriptChecker *checker) { m_checker = checker; }
+    // The Cache API's store; not owned, null: every match misses and nothing is stored.
+    void setCacheStore(store::CacheStore *cache) { m_cache = cache; }
+    store::CacheStore *cacheStore() const { return m_cache; }
 
     // Views for the request path, readable from any thread.
     const KvView &kvView() const { return m_kv; }
@@ -191,6 +195,7 @@ private:
     const Clock &m_clock;
     store::BatchWriter *m_appendWriter;
     ScriptChecker *m_checker = nullptr;
+    store::CacheStore *m_cache = nullptr;
     KvView m_kv;
     PlatformView m_view;
     QTimer m_sweep;

@@ -1,8 +1,11 @@
 #include "workerbindings.h"
 
+#include "cachepolicy.h"
 #include "logging.h"
 #include "platformservice.h"
 #include "validation.h"
+
+#include "store/cachestore.h"
 
 #include <QJsonDocument>
 
@@ -49,7 +52,8 @@ const BindingSpec *WorkerBindings::binding(const QString &name) const
 
 bool WorkerBindings::isAsync(const BindingCall &call) const
 {
-    if (call.binding == QLatin1String(engine::outboundFetchBinding))
+    if (call.binding == QLatin1String(engine::outboundFetchBinding)
+        || call.binding == QLatin1String(engine::cacheBinding))
         return true;
     const BindingSpec *b = binding(call.binding);
     if (!b)
@@ -97,6 +101,8 @@ void WorkerBindings::callAsync(const BindingCall &call, BindingCompletion done)
                                           fetched(fetch->request.url, std::move(done)));
         return;
     }
+    if (call.binding == QLatin1String(engine::cacheBinding))
+        return cacheCall(call, std::move(done));
     const BindingSpec *b = binding(call.binding);
     if (!b) {
         done(BindingResult::failure(
@@ -201,6 +207,100 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const engine::calls
     m_dispatcher.invokeUserWorker(handle.nameSpace, handle.worker, std::move(request),
                                   handle.limits, cf, handle.outboundService, handle.outboundParams,
                                   m_context.loopBudget, std::move(complete));
+}
+
+namespace {
+// Cloudflare's URL limit: a longer key is never stored, so it never matches either.
+constexpr qsizetype kMaxCacheUrl = 16 * 1024;
+const QString kCacheStatus = QStringLiteral("cf-cache-status");
+} // namespace
+
+std::optional<QString> WorkerBindings::cachePartition(bool isDefault, QString *refusal) const
+{
+    // Platform Workers share one cache; a trusted namespace's Workers one per namespace; in an
+    // untrusted namespace every Worker has its own and no caches.default (Cloudflare's isolation
+    // for Workers for Platforms).
+    if (m_context.dispatchNamespace.isEmpty())
+        return cachepolicy::partition({});
+    const auto record = m_service.snapshot()->dispatchNamespace(m_context.dispatchNamespace);
+    if (record && record->trustedWorkers)
+        return cachepolicy::partition(m_context.dispatchNamespace);
+    if (isDefault) {
+        *refusal = QStringLiteral("caches.default is disabled for Workers in an untrusted dispatch "
+                                  "namespace; use caches.open() for a cache of this Worker's own.");
+        return std::nullopt;
+    }
+    return cachepolicy::partition(m_context.dispatchNamespace, m_context.scriptName);
+}
+
+void WorkerBindings::cacheCall(const BindingCall &call, BindingCompletion done)
+{
+    namespace calls = engine::calls;
+    const auto *match = call.as<calls::CacheMatch>();
+    const auto *put = call.as<calls::CachePut>();
+    const auto *remove = call.as<calls::CacheDelete>();
+    if (!match && !put && !remove)
+        return done(BindingResult::failure(
+                QStringLiteral("Cache has no method %1().").arg(call.method)));
+    const std::optional<QString> &name = match ? match->cache : put ? put->cache : remove->cache;
+    QString refusal;
+    const auto partition = cachePartition(!name, &refusal);
+    if (!partition)
+        return done(BindingResult::failure(refusal));
+    // The key is the URL without its fragment, which never reaches a cache.
+    QString url = match ? match->url : put ? put->url : remove->url;
+    if (const qsizetype hash = url.indexOf(u'#'); hash >= 0)
+        url.truncate(hash);
+    store::CacheStore *cache = m_service.cacheStore();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!cache || url.size() > kMaxCacheUrl) {
+        if (remove)
+            return done(BindingResult::success(false));
+        return done(BindingResult::success(match ? QVariant::fromValue(nullptr) : QVariant()));
+    }
+    store::CacheStore::Key key {*partition,
+                                name ? QStringLiteral("n:") + *name : QStringLiteral("d"), url};
+    if (match) {
+        cache->match(
+                std::move(key), now,
+                [done, ifNoneMatch = match->ifNoneMatch, ifModifiedSince = match->ifModifiedSince](
+                        std::optional<store::CacheStore::Entry> entry) {
+                    if (!entry)
+                        return done(BindingResult::success(QVariant::fromValue(nullptr)));
+                    engine::FetchedResponse hit;
+                    if (cachepolicy::notModified(entry->headers, ifNoneMatch, ifModifiedSince)) {
+                        hit.response.status = 304;
+                        hit.response.statusText = QStringLiteral("Not Modified");
+                        hit.response.headers = cachepolicy::notModifiedHeaders(entry->headers);
+                    } else {
+                        hit.response.status = entry->status;
+                        hit.response.statusText = entry->statusText;
+                        hit.response.headers = std::move(entry->headers);
+                        hit.response.body = std::move(entry->body);
+                    }
+                    hit.response.headers.append({kCacheStatus, QStringLiteral("HIT")});
+                    done(BindingResult::success(QVariant::fromValue(std::move(hit))));
+                });
+        return;
+    }
+    if (remove) {
+        cache->remove(std::move(key), now,
+                      [done](bool removed) { done(BindingResult::success(removed)); });
+        return;
+    }
+    // What the cache declines (no-store, private, Set-Cookie, no freshness, too large) is not
+    // stored and put() still resolves: Cloudflare's cache answers 413 and workerd ignores it.
+    cachepolicy::Decision decision
+            = cachepolicy::decide(put->response.status, put->response.headers, now);
+    if (!decision.store)
+        return done(BindingResult::success());
+    store::CacheStore::Entry entry;
+    entry.status = put->response.status;
+    entry.statusText = put->response.statusText;
+    entry.headers = std::move(decision.headers);
+    entry.body = put->response.body;
+    entry.expiresAt = now + decision.ttlMs;
+    cache->put(std::move(key), std::move(entry), [done](bool) { done(BindingResult::success()); });
 }
 
 static QByteArray metadataJson(const QVariant &metadata)

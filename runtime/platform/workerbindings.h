@@ -60,6 +60,10 @@ private:
                 engine::BindingCompletion done);
     void fetcherCall(const BindingSpec &binding, const engine::calls::Fetch &fetch,
                      engine::BindingCompletion done);
+    void cacheCall(const engine::BindingCall &call, engine::BindingCompletion done);
+    // Whose entries this Worker's cache `name` (nullopt: caches.default) holds, or why it has
+    // none.
+    std::optional<QString> cachePartition(bool isDefault, QString *refusal) const;
 
     WorkerInvoker &m_dispatcher; // the Dispatcher, seen through what bindings need of it
     PlatformService &m_service;

@@ -11,7 +11,6 @@ noise = {'Symbol(cloudflare:internal-class)', 'Symbol(kResourceTypeInspect)'}  #
 in_progress = {}  # globals another change is still working on: name -> note
 notes = {
     'Body': "workerd's base class of Request and Response; Switchyard defines the same members on each",
-    'Cache': 'no Cache API', 'CacheStorage': 'no Cache API', 'caches': 'no Cache API',
     'Cloudflare': "workerd's `Cloudflare.compatibilityFlags`",
     'HTMLRewriter': 'not implemented',
     'WebSocket': 'no WebSockets', 'WebSocketPair': 'no WebSockets',

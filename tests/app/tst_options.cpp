@@ -72,6 +72,11 @@ void tst_Options::parse_data()
     QTest::newRow("timeout not a number")
             << QStringList {"--idle-timeout-ms", "soon"} << Action::Fail
             << "--idle-timeout-ms: \"soon\" is not a number of milliseconds (1 or more)";
+    QTest::newRow("cache size") << QStringList {"--cache-size-mb", "64"} << Action::Run
+                                << "cacheSizeMb=64";
+    QTest::newRow("cache size zero")
+            << QStringList {"--cache-size-mb", "0"} << Action::Fail
+            << "--cache-size-mb: \"0\" is not a number of megabytes (1 or more)";
     QTest::newRow("missing value")
             << QStringList {"--listen"} << Action::Fail << "Missing value after '--listen'";
 }
@@ -107,6 +112,8 @@ void tst_Options::parse()
         QCOMPARE(o.listenerLimits.bodyTimeout.count(), value.toInt());
     else if (field == u"idleTimeout")
         QCOMPARE(o.listenerLimits.idleTimeout.count(), value.toInt());
+    else if (field == u"cacheSizeMb")
+        QCOMPARE(o.cacheSizeMb, value.toInt());
     else
         QFAIL("unknown check");
 }

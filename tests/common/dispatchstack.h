@@ -36,6 +36,8 @@ public:
         config.dataDir = m_dir->path();
         if (executorThreads > 0)
             config.executorThreads = executorThreads;
+        config.cacheMaxBytes = cacheMaxBytes;
+        m_config = config;
         if (configure)
             configure(config);
         if (!m_stack->start(config, &error))
@@ -65,6 +67,16 @@ public:
         return put ? QString() : put.errorMessage();
     }
 
+    // Stops the stack and starts another on the same data directory, as a restarted app would.
+    // Returns an empty string, or what failed.
+    QString restart(engine::V8Platform &v8)
+    {
+        m_stack.reset();
+        m_stack = std::make_unique<app::RuntimeStack>(v8);
+        QString error;
+        return m_stack->start(m_config, &error) ? QString() : error;
+    }
+
     // Stops the stack before its data directory goes.
     void stop()
     {
@@ -79,7 +91,11 @@ public:
     app::RuntimeStack &runtime() { return *m_stack; }
     quint16 port() const { return m_stack->port(); }
 
+    // The Cache API's bound for the next start(); 0 keeps the stack's default.
+    qint64 cacheMaxBytes = 0;
+
 private:
+    app::RuntimeStack::Config m_config;
     QString m_nameSpace;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<app::RuntimeStack> m_stack;
