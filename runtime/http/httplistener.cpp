@@ -536,12 +536,19 @@ bool HttpListener::startStream(Connection *c, Pending &p, bool last)
 {
     HttpResponse &response = p.response;
     if (p.head || bodylessStatus(response.status)) {
+        // No body to send; a HEAD response keeps the Content-Length a GET would have, if any.
         response.stream->cancel();
         response.stream.reset();
-        HttpResponse head = response;
-        head.body.clear();
-        QByteArray out = serialize(head, true, last, p.http10 && !last);
-        writeOut(c, out);
+        bool hasType = false;
+        QByteArray out = serializeHeaders(response, 0, &hasType);
+        if (last)
+            out += "connection: close\r\n";
+        else if (p.http10)
+            out += "connection: keep-alive\r\n";
+        const qint64 length = declaredLength(response);
+        if (length >= 0 && !bodylessStatus(response.status))
+            out += "content-length: " + QByteArray::number(length) + "\r\n";
+        writeOut(c, out + "\r\n");
         return false;
     }
     p.remaining = declaredLength(response);
