@@ -63,6 +63,13 @@ export default { async fetch(request) {
       c.enqueue(chunk.slice());
     } }));
   }
+  case "/broken": {
+    let step = 0;
+    return new Response(new ReadableStream({ pull(c) {
+      if (step++ === 0) c.enqueue(enc.encode("part;"));
+      else throw new Error("broken mid-body");
+    } }));
+  }
   case "/sized":
     return new Response(new ReadableStream({ start(c) {
       c.enqueue(enc.encode("12345")); c.enqueue(enc.encode("67890")); c.close(); } }),
@@ -93,6 +100,8 @@ private Q_SLOTS:
     void contentLengthIsKept();
     void disconnectCancelsTheStream_data() { wrapRows(); }
     void disconnectCancelsTheStream();
+    void brokenStreamCutsTheConnection_data() { wrapRows(); }
+    void brokenStreamCutsTheConnection();
     void stalledClientPushesBack_data() { wrapRows(); }
     void stalledClientPushesBack();
 
@@ -175,6 +184,21 @@ void tst_Streaming::disconnectCancelsTheStream()
     // answers: a client that leaves is nobody's fault.
     QTRY_COMPARE_WITH_TIMEOUT(state().value(u"canceled").toString(),
                               QStringLiteral("canceled: The client disconnected."), 20000);
+}
+
+void tst_Streaming::brokenStreamCutsTheConnection()
+{
+    QFETCH(QByteArray, query);
+    StreamingClient client;
+    QVERIFY(client.connect(m_stack.port()));
+    client.get("streamer.example.com", "/broken" + query);
+    while (client.pump()) { }
+    // The head was out before the stream threw: the client sees the body cut, never its end.
+    QCOMPARE(client.status, 200);
+    QCOMPARE(client.bodyStart, QByteArray("part;"));
+    QVERIFY(client.closed());
+    QVERIFY(!client.complete());
+    QCOMPARE(rawRequest(m_stack.port(), "GET", "streamer.example.com", "/state").status, 200);
 }
 
 void tst_Streaming::stalledClientPushesBack()
