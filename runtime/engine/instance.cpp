@@ -1118,19 +1118,32 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
                 self->post(invocation,
                            [raw = self.get(), invocation, id, response = std::move(response)] {
                                const bool failed = !response.networkError.isNull();
+                               bool delivered = false;
                                raw->settle(
                                        invocation, id,
                                        [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                                           v8::Isolate *iso = context->GetIsolate();
                                            if (failed)
                                                return v8::Exception::TypeError(
-                                                       toV8String(context->GetIsolate(),
-                                                                  response.networkError));
-                                           return responseToV8(context, response.status,
-                                                               response.statusText,
-                                                               response.headers, response.body,
-                                                               response.url, response.redirected);
+                                                       toV8String(iso, response.networkError));
+                                           v8::Local<v8::Object> made = responseToV8(
+                                                   context, response.status, response.statusText,
+                                                   response.headers, response.body, response.url,
+                                                   response.redirected);
+                                           if (response.stream) {
+                                               const quint64 body
+                                                       = raw->receiveBody(response.stream);
+                                               made->Set(context, propertyName(iso, "bodyStream"),
+                                                         v8::Number::New(iso, double(body)))
+                                                       .Check();
+                                               delivered = body != 0;
+                                           }
+                                           return made;
                                        },
                                        failed);
+                               // Nobody awaits it any more: the connection goes.
+                               if (response.stream && !delivered)
+                                   response.stream->cancel();
                            });
             });
     return resolver->GetPromise();

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QUrl>
 
 #include <unistd.h>
 
@@ -78,6 +79,14 @@ export default { async fetch(request) {
   return new Response("no such path", { status: 404 });
 } };)JS";
 
+// Relays ?path= of the streamer (at ?base=) through a fetch() subrequest into the platform's own
+// listener.
+constexpr char relayCode[] = R"JS(export default { async fetch(request) {
+  const url = new URL(request.url);
+  const r = await fetch(url.searchParams.get("base") + url.searchParams.get("path"));
+  return url.searchParams.has("wrap") ? new Response(r.body, r) : r;
+} };)JS";
+
 qint64 residentBytes()
 {
     QFile statm(QStringLiteral("/proc/self/statm"));
@@ -100,6 +109,8 @@ private Q_SLOTS:
     void contentLengthIsKept();
     void disconnectCancelsTheStream_data() { wrapRows(); }
     void disconnectCancelsTheStream();
+    void subrequestBodyStreams_data() { wrapRows(); }
+    void subrequestBodyStreams();
     void brokenStreamCutsTheConnection_data() { wrapRows(); }
     void brokenStreamCutsTheConnection();
     void stalledClientPushesBack_data() { wrapRows(); }
@@ -111,6 +122,14 @@ private:
         QTest::addColumn<QByteArray>("query");
         QTest::newRow("response as fetched") << QByteArray();
         QTest::newRow("re-wrapped by the dispatcher") << QByteArray("?wrap");
+    }
+    // The streamer's origin as the relay fetches it: the platform's own listener, always
+    // reachable from Workers.
+    QByteArray relayQuery() const
+    {
+        return "/?base="
+                + QUrl::toPercentEncoding("http:" + QByteArray("//") + "streamer.localhost:"
+                                          + QByteArray::number(m_stack.port()));
     }
     QJsonObject state()
     {
@@ -129,6 +148,8 @@ void tst_Streaming::initTestCase()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString put = m_stack.putUserWorker(QStringLiteral("streamer"), streamerCode);
     QVERIFY2(put.isEmpty(), qPrintable(put));
+    const QString relay = m_stack.putUserWorker(QStringLiteral("relay"), relayCode);
+    QVERIFY2(relay.isEmpty(), qPrintable(relay));
 }
 
 void tst_Streaming::cleanupTestCase()
@@ -184,6 +205,46 @@ void tst_Streaming::disconnectCancelsTheStream()
     // answers: a client that leaves is nobody's fault.
     QTRY_COMPARE_WITH_TIMEOUT(state().value(u"canceled").toString(),
                               QStringLiteral("canceled: The client disconnected."), 20000);
+}
+
+void tst_Streaming::subrequestBodyStreams()
+{
+    // streamer -> listener -> relay's fetch() -> relay's response -> dispatcher -> client: the
+    // first chunk still arrives before the streamer makes the second.
+    QFETCH(QByteArray, query);
+    const QByteArray target
+            = relayQuery() + "&path=/two" + (query.isEmpty() ? QByteArray() : "&wrap");
+    StreamingClient client;
+    QVERIFY(client.connect(m_stack.port()));
+    client.get("relay.example.com", target);
+    while (client.pump() && client.bodyBytes < 6) { }
+    QCOMPARE(client.status, 200);
+    QCOMPARE(client.bodyStart, QByteArray("first;"));
+    QVERIFY(!client.complete());
+    QCOMPARE(rawRequest(m_stack.port(), "GET", "streamer.example.com", "/go").status, 200);
+    while (client.pump()) { }
+    QVERIFY(client.complete());
+    QCOMPARE(client.bodyStart, QByteArray("first;second"));
+
+    // A client that reads nothing holds the streamer back through the subrequest too.
+    StreamingClient stalled;
+    QVERIFY(stalled.connect(m_stack.port()));
+    stalled.get("relay.example.com",
+                relayQuery() + "&path=/gigabyte" + (query.isEmpty() ? QByteArray() : "&wrap"));
+    while (stalled.pump() && stalled.bodyBytes < (1 << 20)) { }
+    QCOMPARE(stalled.status, 200);
+    int produced = -1;
+    for (int same = 0; same < 5;) {
+        QTest::qWait(100);
+        const int now = state().value(u"produced").toInt();
+        same = now == produced ? same + 1 : 0;
+        produced = now;
+    }
+    qInfo() << "produced through a subrequest while the client read 1 MB:" << produced << "MB";
+    QVERIFY2(produced < 64, qPrintable(QString::number(produced)));
+    while (stalled.pump()) { }
+    QVERIFY(stalled.complete());
+    QCOMPARE(stalled.bodyBytes, qint64(1) << 30);
 }
 
 void tst_Streaming::brokenStreamCutsTheConnection()

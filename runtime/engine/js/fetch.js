@@ -704,8 +704,8 @@
     const status = Number(res.status);
     let body = null, nativeStream = null;
     if (typeof res.bodyStream === 'number') {
-      nativeStream = $.nativeBodyStream(res.bodyStream);
-      body = { stream: nativeStream };
+      if (nullBodyStatus.includes(status)) natives.bodyCancel(res.bodyStream);
+      else { nativeStream = $.nativeBodyStream(res.bodyStream); body = { stream: nativeStream }; }
     } else if (!nullBodyStatus.includes(status) && res.body != null) {
       body = { bytes: res.body instanceof Uint8Array ? res.body : $.toBytes(res.body) };
     }
