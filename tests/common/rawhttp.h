@@ -128,7 +128,16 @@ public:
     }
     void get(const QByteArray &host, const QByteArray &target)
     {
-        m_socket.write("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    }
+    void post(const QByteArray &host, const QByteArray &target, const QByteArray &body)
+    {
+        send("POST " + target + " HTTP/1.1\r\nHost: " + host
+             + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    }
+    void send(const QByteArray &bytes)
+    {
+        m_socket.write(bytes);
         m_socket.flush();
     }
     // Reads what has arrived, waiting up to `waitMs` for more. False once nothing more can come
