@@ -760,12 +760,14 @@ void Instance::fail(const std::shared_ptr<InvocationContext> &invocation, Outcom
         // reported here) just ends it, the response having been fine.
         if (!exception)
             return finalize(invocation, outcome, name, message);
+        if (invocation->streaming) {
+            // The client got a cut body: that is the Invocation's failure, not a detail.
+            invocation->recordException(name, message);
+            return finalize(invocation, outcome, name, message);
+        }
         invocation->log(QStringLiteral("warn"),
-                        invocation->streaming
-                                ? QStringLiteral("The response body never produced its next "
-                                                 "chunk: the Worker had nothing left to run.")
-                                : QStringLiteral("A waitUntil() promise never settled: the "
-                                                 "Worker had nothing left to run."));
+                        QStringLiteral("A waitUntil() promise never settled: the Worker had "
+                                       "nothing left to run."));
         return finalize(invocation);
     }
     if (exception)

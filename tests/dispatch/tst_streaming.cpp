@@ -71,6 +71,13 @@ export default { async fetch(request) {
       else throw new Error("broken mid-body");
     } }));
   }
+  case "/stuck": {
+    let step = 0;
+    return new Response(new ReadableStream({ pull(c) {
+      if (step++ === 0) c.enqueue(enc.encode("part;"));
+      else return new Promise(() => {});
+    } }));
+  }
   case "/sized":
     return new Response(new ReadableStream({ start(c) {
       c.enqueue(enc.encode("12345")); c.enqueue(enc.encode("67890")); c.close(); } }),
@@ -260,6 +267,16 @@ void tst_Streaming::brokenStreamCutsTheConnection()
     QVERIFY(client.closed());
     QVERIFY(!client.complete());
     QCOMPARE(rawRequest(m_stack.port(), "GET", "streamer.example.com", "/state").status, 200);
+
+    // A stream that waits on nothing will never go on: the same cut, not a connection held open.
+    StreamingClient stuck;
+    QVERIFY(stuck.connect(m_stack.port()));
+    stuck.get("streamer.example.com", "/stuck" + query);
+    while (stuck.pump()) { }
+    QCOMPARE(stuck.status, 200);
+    QCOMPARE(stuck.bodyStart, QByteArray("part;"));
+    QVERIFY(stuck.closed());
+    QVERIFY(!stuck.complete());
 }
 
 void tst_Streaming::stalledClientPushesBack()
