@@ -57,27 +57,43 @@ QString PlaygroundController::send(const QString &method, const QString &url,
     // The answer arrives on an engine thread; hand it to this object's thread.
     QPointer<PlaygroundController> self(this);
     const QString tag = m_tag;
-    m_dispatcher.handle(std::move(request), [self, tag](const engine::ResponseData &response) {
-        QMetaObject::invokeMethod(
-                QCoreApplication::instance(),
-                [self, tag, response] {
-                    if (!self || self->m_tag != tag)
-                        return;
-                    self->m_status = response.status;
-                    self->m_statusText = response.statusText;
-                    QStringList lines;
-                    for (const auto &[name, value] : response.headers)
-                        lines << name + QStringLiteral(": ") + value;
-                    self->m_headers = lines.join(u'\n');
-                    self->m_body = QString::fromUtf8(response.body);
-                    self->m_elapsedMs = self->m_clock.elapsed();
-                    self->m_busy = false;
-                    Q_EMIT self->responseChanged();
-                    Q_EMIT self->busyChanged();
-                },
-                Qt::QueuedConnection);
+    m_dispatcher.handle(std::move(request), [self, tag](engine::ResponseData response) {
+        if (response.stream) {
+            // A streamed body: shown once it has ended, its first megabyte at most.
+            engine::BodyStreamPtr stream = std::move(response.stream);
+            engine::collectBody(stream, 1 << 20,
+                                [self, tag, response](QByteArray body, bool) mutable {
+                                    response.body = std::move(body);
+                                    show(self, tag, std::move(response));
+                                });
+            return;
+        }
+        show(self, tag, std::move(response));
     });
     return {};
+}
+
+void PlaygroundController::show(QPointer<PlaygroundController> self, const QString &tag,
+                                engine::ResponseData response)
+{
+    QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, tag, response] {
+                if (!self || self->m_tag != tag)
+                    return;
+                self->m_status = response.status;
+                self->m_statusText = response.statusText;
+                QStringList lines;
+                for (const auto &[name, value] : response.headers)
+                    lines << name + QStringLiteral(": ") + value;
+                self->m_headers = lines.join(u'\n');
+                self->m_body = QString::fromUtf8(response.body);
+                self->m_elapsedMs = self->m_clock.elapsed();
+                self->m_busy = false;
+                Q_EMIT self->responseChanged();
+                Q_EMIT self->busyChanged();
+            },
+            Qt::QueuedConnection);
 }
 
 } // namespace switchyard::models

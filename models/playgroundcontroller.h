@@ -2,8 +2,12 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QQmlEngine>
 
+namespace switchyard::engine {
+struct ResponseData;
+}
 namespace switchyard::platform {
 class Dispatcher;
 }
@@ -47,6 +51,10 @@ Q_SIGNALS:
     void responseChanged();
 
 private:
+    // Any thread: the response goes to `self` on its thread, unless a newer request replaced it.
+    static void show(QPointer<PlaygroundController> self, const QString &tag,
+                     engine::ResponseData response);
+
     platform::Dispatcher &m_dispatcher;
     bool m_busy = false;
     QString m_tag;

@@ -72,10 +72,17 @@ Instance::~Instance()
         v8::Locker locker(m_isolate->get());
         v8::Isolate::Scope scope(m_isolate->get());
         m_timers.clear();
-        for (const auto &[id, invocation] : m_active)
+        for (const auto &[id, invocation] : m_active) {
+            if (auto body = invocation->bodyOut.lock())
+                body->fail(QLatin1String(messages::shutdown));
             invocation->dropHandles();
+        }
+        for (auto &[key, body] : m_bodiesIn)
+            body.stream->cancel();
+        m_bodiesIn.clear();
         m_orphans.clear();
         m_watch.Reset();
+        m_pump.Reset();
         m_env.Reset();
         m_internals.Reset();
         m_exports.Reset();
@@ -631,6 +638,16 @@ constexpr char watchSource[] = R"JS((function (internals, settled) {
     apply(then, promise, [(value) => settled(id, value, true), (error) => settled(id, error, false)]);
   };
 }))JS";
+
+// pump(reader, id): the next chunk of Invocation `id`'s response body goes to chunk(id, value, ok).
+constexpr char pumpSource[] = R"JS((function (internals, chunk) {
+  'use strict';
+  const then = Promise.prototype.then;
+  const apply = Reflect.apply;
+  return function (reader, id) {
+    apply(then, internals.readBodyChunk(reader), [(value) => chunk(id, value, true), (error) => chunk(id, error, false)]);
+  };
+}))JS";
 } // namespace
 
 bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals)
@@ -649,6 +666,17 @@ bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> i
         || !watch->IsFunction())
         return false;
     m_watch.Reset(iso, watch.As<v8::Function>());
+    v8::Local<v8::Function> chunk;
+    v8::Local<v8::Value> pump;
+    if (!v8::Script::Compile(context, toV8String(iso, pumpSource)).ToLocal(&script)
+        || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
+        || !v8::Function::New(context, &Instance::bodyChunkCallback).ToLocal(&chunk))
+        return false;
+    v8::Local<v8::Value> pumpArgs[] = {internals, chunk};
+    if (!factory.As<v8::Function>()->Call(context, v8::Undefined(iso), 2, pumpArgs).ToLocal(&pump)
+        || !pump->IsFunction())
+        return false;
+    m_pump.Reset(iso, pump.As<v8::Function>());
     return true;
 }
 
@@ -684,6 +712,15 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
                 if (!kept)
                     return fail(invocation, Outcome::Exception, QStringLiteral("Error"),
                                 QStringLiteral("The fetched response is no longer available."));
+                if (kept->stream) {
+                    // Its reader is now whoever reads this Invocation's response.
+                    for (auto it = m_bodiesIn.begin(); it != m_bodiesIn.end(); ++it) {
+                        if (it->second.stream == kept->stream) {
+                            m_bodiesIn.erase(it);
+                            break;
+                        }
+                    }
+                }
                 result.response = std::move(kept);
                 respond(invocation, std::move(result));
                 return;
@@ -695,7 +732,11 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
             if (response.statusText == QLatin1String("undefined"))
                 response.statusText.clear();
             response.headers = headersFromV8(context, getProperty(context, object, "headers"));
-            toBytes(getProperty(context, object, "body"), &response.body);
+            v8::Local<v8::Value> reader = getProperty(context, object, "stream");
+            if (!reader.IsEmpty() && reader->IsObject())
+                startBody(invocation, reader.As<v8::Object>(), response);
+            else
+                toBytes(getProperty(context, object, "body"), &response.body);
         }
         result.response = std::move(response);
     }
@@ -727,7 +768,8 @@ void Instance::onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> val
         recordException(value, &name, &message);
         invocation->uncaught(QStringLiteral("Uncaught (in promise)"), name, message);
     }
-    if (invocation->waitUntilSettled() && invocation->responded && !watchWaitUntil(invocation))
+    if (invocation->waitUntilSettled() && invocation->responded && !invocation->streaming
+        && !watchWaitUntil(invocation))
         finalize(invocation);
 }
 
@@ -769,6 +811,11 @@ void Instance::fail(const std::shared_ptr<InvocationContext> &invocation, Outcom
         // reported here) just ends it, the response having been fine.
         if (!exception)
             return finalize(invocation, outcome, name, message);
+        if (invocation->streaming) {
+            // The client got a cut body: that is the Invocation's failure, not a detail.
+            invocation->recordException(name, message);
+            return finalize(invocation, outcome, name, message);
+        }
         invocation->log(QStringLiteral("warn"),
                         QStringLiteral("A waitUntil() promise never settled: the Worker had "
                                        "nothing left to run."));
@@ -809,12 +856,21 @@ void Instance::respond(const std::shared_ptr<InvocationContext> &invocation,
     invocation->response = result;
     invocation->response.logs.clear();
     invocation->response.exceptions.clear();
+    if (invocation->response.response)
+        invocation->response.response->stream.reset(); // the trace needs no body
     InvocationCallback done = std::move(invocation->done);
     invocation->done = nullptr;
+    const bool streaming = invocation->streaming && !terminal && !m_dead;
     if (!invocation->finished)
         invocation->host = nullptr; // its owner only promised it until `done`
-    const bool waiting = !terminal && !m_dead && watchWaitUntil(invocation);
-    if (waiting && m_core.watchdog) {
+    const bool waiting = !terminal && !m_dead && (watchWaitUntil(invocation) || streaming);
+    if (streaming && m_core.watchdog) {
+        // No wall-clock limit while the body streams: the client sets its pace. The CPU limit
+        // still applies to every chunk, and the listener cuts a client that reads nothing.
+        m_core.watchdog->removeDeadline(invocation->wallWatch);
+        invocation->wallWatch = 0;
+        invocation->wallDeadline = Watchdog::Clock::time_point::max();
+    } else if (waiting && m_core.watchdog) {
         // The waitUntil() phase gets its own wall budget from now.
         m_core.watchdog->removeDeadline(invocation->wallWatch);
         invocation->wallDeadline
@@ -843,6 +899,10 @@ void Instance::finalize(const std::shared_ptr<InvocationContext> &invocation,
         result.outcome = *outcome;
         result.errorName = name;
         result.error = message.isNull() ? QStringLiteral("") : message;
+    } else if (invocation->endOutcome) {
+        result.outcome = *invocation->endOutcome;
+        result.errorName = invocation->endName;
+        result.error = invocation->endMessage;
     }
     ThreadCpuClock *running
             = m_current == invocation && m_executor ? &m_executor->ownCpuClock() : nullptr;
@@ -857,6 +917,22 @@ void Instance::finalize(const std::shared_ptr<InvocationContext> &invocation,
 
 void Instance::release(InvocationContext &invocation)
 {
+    // Whoever reads the body would otherwise wait for chunks nobody makes; what it sent is
+    // incomplete, and the listener says so by cutting the connection.
+    if (auto body = invocation.bodyOut.lock())
+        body->fail(QStringLiteral("The Worker ended before its response body did."));
+    invocation.bodyOut.reset();
+    invocation.streaming = false;
+    invocation.bodyPulling = false;
+    // Bodies it received and did not hand on: their producers stop.
+    for (auto it = m_bodiesIn.begin(); it != m_bodiesIn.end();) {
+        if (it->second.owner == invocation.id) {
+            it->second.stream->cancel();
+            it = m_bodiesIn.erase(it);
+        } else {
+            ++it;
+        }
+    }
     // What an ended Invocation left behind must not run on (and be billed to) nobody.
     for (int id : invocation.takeTimers())
         m_timers.remove(id);
@@ -928,6 +1004,8 @@ void Instance::checkHung()
     for (const auto &[id, invocation] : m_active) {
         if (invocation->pendingCount() > 0)
             return; // its I/O may still settle something another one awaits
+        if (invocation->streaming && !invocation->bodyPulling)
+            return; // its body's reader will ask for more
     }
     const auto stuck = m_active;
     for (const auto &[id, invocation] : stuck)
@@ -1093,19 +1171,32 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
                 self->post(invocation,
                            [raw = self.get(), invocation, id, response = std::move(response)] {
                                const bool failed = !response.networkError.isNull();
+                               bool delivered = false;
                                raw->settle(
                                        invocation, id,
                                        [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                                           v8::Isolate *iso = context->GetIsolate();
                                            if (failed)
                                                return v8::Exception::TypeError(
-                                                       toV8String(context->GetIsolate(),
-                                                                  response.networkError));
-                                           return responseToV8(context, response.status,
-                                                               response.statusText,
-                                                               response.headers, response.body,
-                                                               response.url, response.redirected);
+                                                       toV8String(iso, response.networkError));
+                                           v8::Local<v8::Object> made = responseToV8(
+                                                   context, response.status, response.statusText,
+                                                   response.headers, response.body, response.url,
+                                                   response.redirected);
+                                           if (response.stream) {
+                                               const quint64 body
+                                                       = raw->receiveBody(response.stream);
+                                               made->Set(context, propertyName(iso, "bodyStream"),
+                                                         v8::Number::New(iso, double(body)))
+                                                       .Check();
+                                               delivered = body != 0;
+                                           }
+                                           return made;
                                        },
                                        failed);
+                               // Nobody awaits it any more: the connection goes.
+                               if (response.stream && !delivered)
+                                   response.stream->cancel();
                            });
             });
     return resolver->GetPromise();
@@ -1194,6 +1285,7 @@ void Instance::keepFetched(v8::Local<v8::Context> context, v8::Local<v8::Object>
 void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocation, quint64 key,
                              const BindingResult &result)
 {
+    bool delivered = false;
     settle(
             invocation, key,
             [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
@@ -1205,6 +1297,13 @@ void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocatio
                     v8::Local<v8::Object> made = responseToV8(
                             context, fetched.response.status, fetched.response.statusText,
                             fetched.response.headers, fetched.response.body, fetched.url, false);
+                    if (fetched.response.stream) {
+                        const quint64 body = receiveBody(fetched.response.stream);
+                        made->Set(context, propertyName(context->GetIsolate(), "bodyStream"),
+                                  v8::Number::New(context->GetIsolate(), double(body)))
+                                .Check();
+                        delivered = body != 0;
+                    }
                     if (m_current && !m_current->responded)
                         keepFetched(context, made, fetched.response);
                     return made;
@@ -1212,6 +1311,207 @@ void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocatio
                 return toV8(context, result.value);
             },
             !result.ok());
+    if (!delivered && result.value.metaType() == QMetaType::fromType<FetchedResponse>()) {
+        // Nobody awaits this response any more: its producer must not wait for a reader.
+        const auto &fetched = *static_cast<const FetchedResponse *>(result.value.constData());
+        if (fetched.response.stream)
+            fetched.response.stream->cancel();
+    }
+}
+
+void Instance::startBody(const std::shared_ptr<InvocationContext> &invocation,
+                         v8::Local<v8::Object> reader, ResponseData &response)
+{
+    auto stream = std::make_shared<BodyStream>();
+    invocation->streaming = true;
+    invocation->bodyOut = stream;
+    invocation->bodyReader.Reset(isolate(), reader);
+    std::weak_ptr<Instance> weak = weak_from_this();
+    std::weak_ptr<InvocationContext> weakInvocation = invocation;
+    std::weak_ptr<BodyStream> weakStream = stream;
+    const quint64 id = invocation->id;
+    // The Instance or the Invocation gone means release() or ~Instance failed the stream already.
+    auto post = [weak, weakInvocation, id](void (Instance::*what)(quint64)) {
+        auto self = weak.lock();
+        auto invocation = weakInvocation.lock();
+        if (self && invocation)
+            self->post(invocation, [raw = self.get(), what, id] { (raw->*what)(id); });
+    };
+    stream->setProducer({[post] { post(&Instance::pullBody); },
+                         [post] {
+                             post(&Instance::stopBody);
+                         }});
+    response.stream = std::move(stream);
+}
+
+void Instance::pullBody(quint64 invocationId)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed || !invocation->streaming
+        || invocation->bodyReader.IsEmpty() || invocation->bodyPulling)
+        return;
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    invocation->bodyPulling = true;
+    v8::Local<v8::Value> args[]
+            = {invocation->bodyReader.Get(iso), v8::Number::New(iso, double(invocationId))};
+    v8::TryCatch tryCatch(iso);
+    if (m_pump.Get(iso)->Call(context, v8::Undefined(iso), 2, args).IsEmpty()
+        && !tryCatch.HasTerminated())
+        onBodyChunk(invocationId, tryCatch.Exception(), false);
+}
+
+void Instance::stopBody(quint64 invocationId)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed || !invocation->streaming)
+        return;
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    // The client left: the Worker's cancel() runs, and what it still awaits is waited for like
+    // waitUntil() work. Nobody is to blame, so the Instance lives on.
+    if (!invocation->bodyReader.IsEmpty()) {
+        v8::TryCatch tryCatch(iso);
+        v8::Local<v8::Value> reason
+                = v8::Exception::Error(toV8String(iso, QStringLiteral("The client disconnected.")));
+        v8::Local<v8::Value> canceled;
+        if (callMember(context, m_internals.Get(iso), "cancelBody",
+                       {invocation->bodyReader.Get(iso), reason})
+                    .ToLocal(&canceled))
+            invocation->addWaitUntil(context, canceled);
+        else if (tryCatch.HasCaught() && !tryCatch.HasTerminated()) {
+            QString name, message;
+            recordException(tryCatch.Exception(), &name, &message);
+            invocation->uncaught(QStringLiteral("Uncaught"), name, message);
+        }
+    }
+    invocation->endOutcome = Outcome::Canceled;
+    invocation->endName = QStringLiteral("Error");
+    invocation->endMessage = QStringLiteral("The client disconnected.");
+    bodyEnded(invocation);
+}
+
+void Instance::bodyChunkCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
+{
+    auto *self = static_cast<Instance *>(info.GetIsolate()->GetData(Isolate::InstanceSlot));
+    self->onBodyChunk(quint64(info[0].As<v8::Number>()->Value()), info[1], info[2]->IsTrue());
+}
+
+void Instance::onBodyChunk(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed || !invocation->streaming)
+        return;
+    invocation->bodyPulling = false;
+    BodyStreamPtr stream = invocation->bodyOut.lock();
+    if (!stream)
+        return; // its reader let go: stopBody() is on its way
+    if (!fulfilled) {
+        // Headers are out: the client sees a cut connection, the trace the exception.
+        QString name, message;
+        recordException(value, &name, &message);
+        invocation->uncaught(QStringLiteral("Uncaught (in response body)"), name, message);
+        invocation->endOutcome = Outcome::Exception;
+        invocation->endName = name;
+        invocation->endMessage = message;
+        stream->fail(message);
+        bodyEnded(invocation);
+        return;
+    }
+    if (value->IsNull()) {
+        stream->end();
+        bodyEnded(invocation);
+        return;
+    }
+    QByteArray bytes;
+    toBytes(value, &bytes);
+    stream->push(std::move(bytes));
+}
+
+void Instance::bodyEnded(const std::shared_ptr<InvocationContext> &invocation)
+{
+    invocation->streaming = false;
+    invocation->bodyOut.reset();
+    invocation->bodyReader.Reset();
+    invocation->bodyPulling = false;
+    if (!invocation->responded || invocation->completed)
+        return;
+    if (!watchWaitUntil(invocation)) {
+        finalize(invocation);
+        return;
+    }
+    if (m_core.watchdog && invocation->instance) {
+        invocation->wallDeadline
+                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
+        m_core.watchWall(invocation->instance, invocation);
+    }
+}
+
+quint64 Instance::receiveBody(const BodyStreamPtr &stream)
+{
+    if (!m_current || m_current->completed) {
+        stream->cancel();
+        return 0;
+    }
+    const quint64 key = ++m_nextBody;
+    m_bodiesIn.emplace(key, ReceivedBody {stream, m_current->id});
+    return key;
+}
+
+v8::Local<v8::Value> Instance::readBody(quint64 key)
+{
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    auto resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+    auto found = m_bodiesIn.find(key);
+    if (found == m_bodiesIn.end()) {
+        resolver->Reject(context,
+                         v8::Exception::TypeError(toV8String(
+                                 iso,
+                                 QStringLiteral("This ReadableStream is no longer readable "
+                                                "(its request has ended)."))))
+                .Check();
+        return resolver->GetPromise();
+    }
+    BodyStreamPtr stream = found->second.stream;
+    const quint64 id = addPending(resolver);
+    std::weak_ptr<Instance> weak = weak_from_this();
+    std::shared_ptr<InvocationContext> invocation = m_current;
+    stream->read([weak, id, key, invocation](BodyStream::Chunk chunk) {
+        auto self = weak.lock();
+        if (!self)
+            return;
+        self->post(invocation, [raw = self.get(), invocation, id, key, chunk = std::move(chunk)] {
+            const bool failed = !chunk.error.isNull();
+            if (failed || chunk.end)
+                raw->m_bodiesIn.erase(key);
+            raw->settle(
+                    invocation, id,
+                    [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                        v8::Isolate *iso = context->GetIsolate();
+                        if (failed)
+                            return v8::Exception::TypeError(toV8String(iso, chunk.error));
+                        if (chunk.end)
+                            return v8::Null(iso);
+                        v8::Local<v8::Uint8Array> bytes = toUint8Array(iso, chunk.bytes);
+                        if (bytes.IsEmpty())
+                            return v8::Undefined(iso);
+                        return bytes;
+                    },
+                    failed);
+        });
+    });
+    return resolver->GetPromise();
+}
+
+void Instance::cancelBody(quint64 key)
+{
+    auto found = m_bodiesIn.find(key);
+    if (found == m_bodiesIn.end())
+        return;
+    BodyStreamPtr stream = std::move(found->second.stream);
+    m_bodiesIn.erase(found);
+    stream->cancel();
 }
 
 } // namespace switchyard::engine

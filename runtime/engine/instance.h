@@ -80,6 +80,11 @@ public:
     v8::Local<v8::Promise> fetch(const OutboundRequest &request);
     v8::Local<v8::Value> binding(const QString &name, const QString &method,
                                  v8::Local<v8::Value> args);
+    // A body another Worker streams to this one (a fetch-shaped binding's response), by the key
+    // its result object carried: the next chunk as a Promise of a Uint8Array (null at the end),
+    // and giving up on it.
+    v8::Local<v8::Value> readBody(quint64 key);
+    void cancelBody(quint64 key);
 
 private:
     struct Queued
@@ -125,6 +130,18 @@ private:
     // result object for the prelude) with the key, so the response can be handed back as is.
     void keepFetched(v8::Local<v8::Context> context, v8::Local<v8::Object> made,
                      const ResponseData &response);
+    // The Invocation's response body is a stream: `reader` reads it, `response.stream` is what
+    // the reader of the response pulls from.
+    void startBody(const std::shared_ptr<InvocationContext> &invocation,
+                   v8::Local<v8::Object> reader, ResponseData &response);
+    void pullBody(quint64 invocationId);
+    void stopBody(quint64 invocationId);
+    static void bodyChunkCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+    void onBodyChunk(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
+    // The body ended one way or another: the Invocation ends once its waitUntil() work has too.
+    void bodyEnded(const std::shared_ptr<InvocationContext> &invocation);
+    // Registers a streamed body this Instance received; 0 when nobody can read it any more.
+    quint64 receiveBody(const BodyStreamPtr &stream);
     void checkHung();
     void die(Outcome outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationContext> &invocation, Outcome outcome,
@@ -151,6 +168,7 @@ private:
     v8::Global<v8::Object> m_internals;
     v8::Global<v8::Object> m_exports; // the module Worker's default export
     v8::Global<v8::Function> m_watch; // (result, invocationId, fetchEvent): see makeWatch
+    v8::Global<v8::Function> m_pump; // (reader, invocationId): one chunk of a response body
     // The env object of the last Invocation and the descriptors it was made from.
     v8::Global<v8::Value> m_env;
     QVariantList m_envDescriptors;
@@ -190,6 +208,15 @@ private:
     std::map<quint64, v8::Global<v8::Promise::Resolver>> m_orphans;
     quint64 m_nextPending = 0;
     quint64 m_nextFetched = 0; // keys of kept responses
+    // Streamed bodies received from other Workers, by the key their JS stream reads them with,
+    // and the Invocation that received them: canceled when it ends without handing them on.
+    struct ReceivedBody
+    {
+        BodyStreamPtr stream;
+        quint64 owner = 0;
+    };
+    std::map<quint64, ReceivedBody> m_bodiesIn;
+    quint64 m_nextBody = 0;
     // The binding kinds of m_envDescriptors, shared by the Invocations that use that env.
     std::shared_ptr<const BindingKinds> m_envKinds;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bodystream.h"
 #include "outcome.h"
 
 #include <QByteArray>
@@ -34,6 +35,9 @@ struct ResponseData
     QString statusText;
     HeaderList headers;
     QByteArray body;
+    // Non-null: the body is a stream its Worker produces while it is read (`body` is empty). The
+    // Invocation lives on until the stream ends or its reader cancels it.
+    BodyStreamPtr stream;
 };
 
 struct LogEntry

@@ -123,6 +123,19 @@ std::optional<ResponseData> InvocationContext::takeKeptResponse(quint64 key)
     return response;
 }
 
+void InvocationContext::addWaitUntil(v8::Local<v8::Context> context, v8::Local<v8::Value> promise)
+{
+    if (m_handle.IsEmpty() || promise.IsEmpty() || !promise->IsPromise())
+        return;
+    v8::Isolate *iso = context->GetIsolate();
+    v8::TryCatch ignore(iso);
+    v8::Local<v8::Value> list = getProperty(context, m_handle.Get(iso), "waitUntil");
+    if (list.IsEmpty() || !list->IsArray())
+        return;
+    auto array = list.As<v8::Array>();
+    array->Set(context, array->Length(), promise).FromMaybe(false);
+}
+
 void InvocationContext::dropHandles(const Orphan &orphan)
 {
     if (orphan) {
@@ -131,6 +144,7 @@ void InvocationContext::dropHandles(const Orphan &orphan)
     }
     m_pending.clear();
     m_handle.Reset();
+    bodyReader.Reset();
 }
 
 } // namespace switchyard::engine

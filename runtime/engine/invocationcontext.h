@@ -120,6 +120,25 @@ public:
     std::optional<ResponseData> takeKeptResponse(quint64 key);
     void forgetKeptResponses() { m_kept.clear(); }
 
+    // A response body sent as the Worker produces it (ResponseData::stream): the stream the reader
+    // pulls from and the prelude's reader of the Worker's ReadableStream. While it is set the
+    // Invocation lives on after `done`, without a wall-clock limit (as on Cloudflare, a body may
+    // take as long as its client reads), still under its CPU limit.
+    // Weak: whoever reads the body owns it, and dropping it unread cancels the Worker's stream.
+    bool streaming = false;
+    std::weak_ptr<BodyStream> bodyOut;
+    v8::Global<v8::Object> bodyReader;
+    bool bodyPulling = false; // a chunk was asked of the Worker's stream and has not come
+    // How the body ended, when that is what the Invocation's outcome is (its client left:
+    // canceled; its stream threw: exception). finalize() uses it.
+    std::optional<Outcome> endOutcome;
+    QString endName;
+    QString endMessage;
+
+    // Adds a promise to the ctx handle's waitUntil list (a body's cancel() that is still running
+    // when its reader left), so the Invocation waits for it like for the Worker's own.
+    void addWaitUntil(v8::Local<v8::Context> context, v8::Local<v8::Value> promise);
+
     // Releases the V8 handles this holds (under the isolate's lock). Pending promises go to
     // `orphan` if given (a promise may be awaited by a later request), else are dropped.
     using Orphan = std::function<void(quint64 key, v8::Global<v8::Promise::Resolver> &&resolver)>;

@@ -403,6 +403,24 @@ void structuredClone(const Info &info)
         info.GetReturnValue().Set(result);
 }
 
+void bodyRead(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    info.GetReturnValue().Set(instance->readBody(
+            quint64(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0))));
+}
+
+void bodyCancel(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    instance->cancelBody(
+            quint64(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
+}
+
 void now(const Info &info)
 {
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
@@ -418,6 +436,8 @@ const NativeFunction coreTable[] = {
         {"clearTimer", &clearTimer},
         {"fetch", &fetch},
         {"binding", &binding},
+        {"bodyRead", &bodyRead},
+        {"bodyCancel", &bodyCancel},
         {"now", &now},
         {"structuredClone", &structuredClone},
 };

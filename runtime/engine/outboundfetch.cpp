@@ -5,6 +5,7 @@
 #include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 
 #include <array>
 
@@ -200,6 +201,61 @@ std::optional<QString> OutboundPolicy::refusal(const QHostAddress &address, quin
 
 namespace {
 
+// How much of a streamed response body Qt reads ahead of the Worker, and the most one chunk holds.
+constexpr qint64 kReplyReadAhead = 256 * 1024;
+constexpr qint64 kReplyChunk = 64 * 1024;
+
+// A response body read from its QNetworkReply as the Worker asks for it, on the reply's thread.
+struct ReplyPump : std::enable_shared_from_this<ReplyPump>
+{
+    QPointer<QNetworkReply> reply;
+    std::weak_ptr<BodyStream> stream;
+    bool wanted = false;
+
+    void feed()
+    {
+        if (!wanted)
+            return;
+        BodyStreamPtr body = stream.lock();
+        if (!body) {
+            cancel();
+            return;
+        }
+        if (!reply) {
+            wanted = false;
+            body->fail(QStringLiteral("Network connection lost."));
+            return;
+        }
+        if (reply->bytesAvailable() > 0) {
+            wanted = false;
+            body->push(reply->read(kReplyChunk));
+            return;
+        }
+        if (!reply->isFinished())
+            return; // readyRead or finished calls again
+        wanted = false;
+        // Qt reports 4xx and 5xx statuses as errors too (its 2xx and 4xx codes): those bodies are
+        // whole. Only network, proxy and protocol errors cut one.
+        const int error = reply->error();
+        if ((error > 0 && error < QNetworkReply::ContentAccessDenied)
+            || (error >= QNetworkReply::ProtocolUnknownError
+                && error < QNetworkReply::InternalServerError))
+            body->fail(QStringLiteral("Network connection lost."));
+        else
+            body->end();
+        reply->deleteLater();
+    }
+    void cancel()
+    {
+        wanted = false;
+        if (reply) {
+            reply->disconnect();
+            reply->abort();
+            reply->deleteLater();
+        }
+    }
+};
+
 // One fetch() from its first request to its last redirect.
 struct Fetch : std::enable_shared_from_this<Fetch>
 {
@@ -318,25 +374,67 @@ struct Fetch : std::enable_shared_from_this<Fetch>
                 ? network->sendCustomRequest(qrequest, request.method.toUtf8(), *request.body)
                 : network->sendCustomRequest(qrequest, request.method.toUtf8());
         auto self = shared_from_this();
-        QObject::connect(reply, &QNetworkReply::finished, reply, [self, reply, qtDecompresses] {
-            reply->deleteLater();
-            self->received(reply, qtDecompresses);
-        });
+        auto streaming = std::make_shared<bool>(false);
+        QObject::connect(reply, &QNetworkReply::finished, reply,
+                         [self, reply, qtDecompresses, streaming] {
+                             if (*streaming)
+                                 return;
+                             reply->deleteLater();
+                             self->received(reply, qtDecompresses);
+                         });
+        // Body bytes before the end: the response goes to the Worker now, its body as a stream.
+        // A redirect to follow waits for its end as before.
+        QObject::connect(
+                reply, &QNetworkReply::readyRead, reply, [self, reply, qtDecompresses, streaming] {
+                    if (*streaming || reply->isFinished())
+                        return;
+                    const int status
+                            = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                    if (self->request.followRedirects && isRedirect(status))
+                        return;
+                    *streaming = true;
+                    self->stream(reply, qtDecompresses);
+                });
     }
 
-    void received(QNetworkReply *reply, bool qtDecompresses)
+    static bool isRedirect(int status)
     {
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!status.isValid()) {
-            fail(QStringLiteral("Network connection lost. (%1)")
-                         .arg(reply->errorString().replace(reply->url().host(),
-                                                           request.url.host())));
-            return;
-        }
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    void stream(QNetworkReply *reply, bool qtDecompresses)
+    {
+        OutboundResponse response = head(reply, qtDecompresses);
+        reply->setReadBufferSize(kReplyReadAhead);
+        auto body = std::make_shared<BodyStream>();
+        auto pump = std::make_shared<ReplyPump>();
+        pump->reply = reply;
+        pump->stream = body;
+        QObject::connect(reply, &QNetworkReply::readyRead, reply, [pump] { pump->feed(); });
+        QObject::connect(reply, &QNetworkReply::finished, reply, [pump] { pump->feed(); });
+        // The reader may be on any thread; the reply is read on its own.
+        QPointer<QNetworkAccessManager> manager = network;
+        auto onReplyThread = [manager](std::function<void()> what) {
+            if (manager)
+                QMetaObject::invokeMethod(manager.data(), std::move(what), Qt::QueuedConnection);
+        };
+        body->setProducer({[onReplyThread, pump] {
+                               onReplyThread([pump] {
+                                   pump->wanted = true;
+                                   pump->feed();
+                               });
+                           },
+                           [onReplyThread, pump] {
+                               onReplyThread([pump] { pump->cancel(); });
+                           }});
+        response.stream = std::move(body);
+        done(std::move(response));
+    }
+
+    OutboundResponse head(QNetworkReply *reply, bool qtDecompresses)
+    {
         OutboundResponse response;
-        response.status = status.toInt();
-        if (request.followRedirects && followRedirect(reply, response.status))
-            return;
+        response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         response.statusText
                 = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
         for (const auto &[name, value] : reply->rawHeaderPairs()) {
@@ -352,9 +450,24 @@ struct Fetch : std::enable_shared_from_this<Fetch>
             }
             response.headers.append({QString::fromLatin1(name), QString::fromUtf8(value)});
         }
-        response.body = reply->readAll();
         response.url = request.url.toString();
         response.redirected = redirects > 0;
+        return response;
+    }
+
+    void received(QNetworkReply *reply, bool qtDecompresses)
+    {
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!status.isValid()) {
+            fail(QStringLiteral("Network connection lost. (%1)")
+                         .arg(reply->errorString().replace(reply->url().host(),
+                                                           request.url.host())));
+            return;
+        }
+        if (request.followRedirects && followRedirect(reply, status.toInt()))
+            return;
+        OutboundResponse response = head(reply, qtDecompresses);
+        response.body = reply->readAll();
         done(std::move(response));
     }
 

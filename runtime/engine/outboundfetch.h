@@ -33,6 +33,9 @@ struct OutboundResponse
     QString statusText;
     HeaderList headers;
     QByteArray body;
+    // Non-null: the body arrives through this as the Worker reads it (`body` is empty). Qt reads
+    // the connection only as far as the Worker has read, plus its buffer.
+    BodyStreamPtr stream;
     QString url;
     bool redirected = false;
 };

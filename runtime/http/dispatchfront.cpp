@@ -22,6 +22,27 @@ static engine::RequestData toEngine(HttpRequest &&r)
     return out;
 }
 
+namespace {
+// A Worker's streamed body as the listener reads it.
+class EngineBody final : public HttpBodySource
+{
+public:
+    explicit EngineBody(engine::BodyStreamPtr stream) : m_stream(std::move(stream)) { }
+    ~EngineBody() override { m_stream->cancel(); }
+
+    void read(std::function<void(Chunk)> deliver) override
+    {
+        m_stream->read([deliver = std::move(deliver)](engine::BodyStream::Chunk chunk) {
+            deliver({std::move(chunk.bytes), chunk.end, !chunk.error.isNull()});
+        });
+    }
+    void cancel() override { m_stream->cancel(); }
+
+private:
+    engine::BodyStreamPtr m_stream;
+};
+} // namespace
+
 static HttpResponse fromEngine(const engine::ResponseData &r)
 {
     HttpResponse out;
@@ -30,6 +51,8 @@ static HttpResponse fromEngine(const engine::ResponseData &r)
     for (const auto &[name, value] : r.headers)
         out.headers.append({name.toLatin1(), value.toLatin1()});
     out.body = r.body;
+    if (r.stream)
+        out.stream = std::make_shared<EngineBody>(r.stream);
     return out;
 }
 

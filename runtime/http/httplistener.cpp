@@ -25,6 +25,10 @@ constexpr qint64 kMaxUnsentBytes = 4 * 1024 * 1024;
 // Qt stops reading a socket whose buffer is full, so a connection we do not read pushes back on
 // its client through TCP instead of growing in memory.
 constexpr qint64 kSocketReadBuffer = 256 * 1024;
+// A streamed body is read no further while this much of it waits in the socket's buffer for the
+// client (the kernel's send buffer comes before it): a slow or stalled client costs at most this
+// and one chunk, however large the body.
+constexpr qint64 kStreamHighWater = 1024 * 1024;
 // After the last response, how long the client gets to close its side before we cut: closing with
 // its unread bytes in our buffer would send a reset that can destroy the response in flight.
 constexpr qint64 kLingerMs = 5000;
@@ -42,14 +46,17 @@ bool unsafeInHeader(const QByteArray &s)
     return std::any_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || !c; });
 }
 
-QByteArray serialize(const HttpResponse &response, bool head, bool close, bool keepAlive10)
+bool bodylessStatus(int status)
 {
-    // 1xx, 204 and 304 have no content and 204 no Content-Length (RFC 9110 8.6).
-    const int status = response.status;
-    const bool bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+// The status line and the Worker's headers, without framing or connection headers.
+QByteArray serializeHeaders(const HttpResponse &response, qsizetype reserve, bool *typed)
+{
     QByteArray out;
-    out.reserve(128 + response.body.size());
-    out += statusLine(status);
+    out.reserve(128 + reserve);
+    out += statusLine(response.status);
     bool hasType = false;
     for (const auto &[name, value] : response.headers) {
         const QByteArray lower = name.toLower();
@@ -62,6 +69,17 @@ QByteArray serialize(const HttpResponse &response, bool head, bool close, bool k
         hasType = hasType || lower == "content-type";
         out += name + ": " + value + "\r\n";
     }
+    *typed = hasType;
+    return out;
+}
+
+QByteArray serialize(const HttpResponse &response, bool head, bool close, bool keepAlive10)
+{
+    // 1xx, 204 and 304 have no content and 204 no Content-Length (RFC 9110 8.6).
+    const int status = response.status;
+    const bool bodyless = bodylessStatus(status);
+    bool hasType = false;
+    QByteArray out = serializeHeaders(response, response.body.size(), &hasType);
     if (!hasType && !response.body.isEmpty() && !bodyless)
         out += "content-type: text/plain;charset=UTF-8\r\n";
     if (close)
@@ -74,6 +92,22 @@ QByteArray serialize(const HttpResponse &response, bool head, bool close, bool k
     if (!head && !bodyless)
         out += response.body;
     return out;
+}
+
+// The Content-Length a Worker set on a streamed body, or -1.
+qint64 declaredLength(const HttpResponse &response)
+{
+    for (const auto &[name, value] : response.headers) {
+        if (name.compare("content-length", Qt::CaseInsensitive) != 0)
+            continue;
+        const QByteArray digits = value.trimmed();
+        if (digits.isEmpty() || digits.size() > 18
+            || !std::all_of(digits.begin(), digits.end(),
+                            [](char ch) { return ch >= '0' && ch <= '9'; }))
+            return -1;
+        return digits.toLongLong();
+    }
+    return -1;
 }
 
 QByteArray refusal(int status, const QByteArray &reason)
@@ -134,8 +168,11 @@ HttpListener::~HttpListener()
 {
     for (auto &c : m_connections) {
         c->gone = true;
-        for (auto &p : c->queue)
+        for (auto &p : c->queue) {
             p->connection = nullptr;
+            if (p->response.stream)
+                p->response.stream->cancel();
+        }
         c->socket->disconnect();
         delete c->socket;
     }
@@ -237,7 +274,9 @@ void HttpListener::adopt(qintptr descriptor)
     connect(socket, &QTcpSocket::readyRead, socket, [this, c] { onReadable(c); });
     connect(socket, &QTcpSocket::bytesWritten, socket, [this, c] {
         c->lastWriteMs = m_clock.elapsed();
-        if (c->socket->bytesToWrite() == 0)
+        if (!c->queue.empty() && c->queue.front()->streaming)
+            pump(c);
+        if (!c->gone && c->socket->bytesToWrite() == 0)
             finishWriting(c);
     });
     connect(socket, &QTcpSocket::disconnected, socket, [this, c] { closeConnection(c, true); });
@@ -427,6 +466,11 @@ void HttpListener::refuse(Connection *c, int status, const QByteArray &reason)
 
 void HttpListener::answer(std::shared_ptr<Pending> pending, HttpResponse response)
 {
+    // A body nobody will read (a late answer, a closed connection) must not keep its producer.
+    if (pending->answered || !pending->connection) {
+        if (response.stream)
+            response.stream->cancel();
+    }
     if (pending->answered)
         return;
     pending->answered = true;
@@ -446,33 +490,157 @@ void HttpListener::answer(std::shared_ptr<Pending> pending, HttpResponse respons
 void HttpListener::flush(Connection *c)
 {
     while (!c->gone && !c->queue.empty() && c->queue.front()->answered) {
-        const std::shared_ptr<Pending> p = std::move(c->queue.front());
-        c->queue.pop_front();
-        p->connection = nullptr;
+        const std::shared_ptr<Pending> p = c->queue.front();
+        if (p->streaming)
+            return; // its body is still being written; pump() goes on from here
         bool last = true;
         if (p->raw.isNull()) {
-            last = !p->keepAlive || (c->closing && c->queue.empty());
-            writeOut(c, serialize(p->response, p->head, last, p->http10 && !last));
+            last = !p->keepAlive || (c->closing && c->queue.size() == 1);
+            if (p->response.stream) {
+                if (startStream(c, *p, last)) {
+                    pump(c);
+                    return;
+                }
+            } else {
+                writeOut(c, serialize(p->response, p->head, last, p->http10 && !last));
+            }
         } else {
             writeOut(c, p->raw);
         }
-        if (last) {
-            // Nothing more is read or written but the client's goodbye.
-            c->closing = true;
-            c->phase = Phase::Linger;
-            c->sinceMs = m_clock.elapsed();
-            if (c->gone)
-                return;
-            c->socket->readAll();
-            if (c->socket->bytesToWrite() == 0)
-                ::shutdown(int(c->socket->socketDescriptor()), SHUT_WR);
-            else
-                c->shutdownWhenFlushed = true;
+        c->queue.pop_front();
+        p->connection = nullptr;
+        if (finishResponse(c, last))
             return;
-        }
     }
     if (!c->gone && !c->processing)
         processInput(c);
+}
+
+bool HttpListener::finishResponse(Connection *c, bool last)
+{
+    if (!last || c->gone)
+        return c->gone;
+    // Nothing more is read or written but the client's goodbye.
+    c->closing = true;
+    c->phase = Phase::Linger;
+    c->sinceMs = m_clock.elapsed();
+    c->socket->readAll();
+    if (c->socket->bytesToWrite() == 0)
+        ::shutdown(int(c->socket->socketDescriptor()), SHUT_WR);
+    else
+        c->shutdownWhenFlushed = true;
+    return true;
+}
+
+bool HttpListener::startStream(Connection *c, Pending &p, bool last)
+{
+    HttpResponse &response = p.response;
+    if (p.head || bodylessStatus(response.status)) {
+        // No body to send; a HEAD response keeps the Content-Length a GET would have, if any.
+        response.stream->cancel();
+        response.stream.reset();
+        bool hasType = false;
+        QByteArray out = serializeHeaders(response, 0, &hasType);
+        if (last)
+            out += "connection: close\r\n";
+        else if (p.http10)
+            out += "connection: keep-alive\r\n";
+        const qint64 length = declaredLength(response);
+        if (length >= 0 && !bodylessStatus(response.status))
+            out += "content-length: " + QByteArray::number(length) + "\r\n";
+        writeOut(c, out + "\r\n");
+        return false;
+    }
+    p.remaining = declaredLength(response);
+    p.chunked = p.remaining < 0 && !p.http10;
+    // HTTP/1.0 has no chunked coding: a body of unknown length ends when the connection does.
+    p.closeAfter = last || (p.remaining < 0 && p.http10);
+    bool hasType = false;
+    QByteArray out = serializeHeaders(response, 0, &hasType);
+    if (p.closeAfter)
+        out += "connection: close\r\n";
+    else if (p.http10)
+        out += "connection: keep-alive\r\n";
+    if (p.remaining >= 0)
+        out += "content-length: " + QByteArray::number(p.remaining) + "\r\n";
+    else if (p.chunked)
+        out += "transfer-encoding: chunked\r\n";
+    out += "\r\n";
+    writeOut(c, out);
+    p.streaming = true;
+    return true;
+}
+
+void HttpListener::pump(Connection *c)
+{
+    if (c->gone || c->queue.empty())
+        return;
+    const std::shared_ptr<Pending> &p = c->queue.front();
+    if (!p->streaming || p->reading || !p->response.stream)
+        return;
+    // The client is behind: the next chunk waits until bytesWritten says it caught up.
+    if (c->socket->bytesToWrite() > kStreamHighWater)
+        return;
+    p->reading = true;
+    QPointer<HttpListener> self = this;
+    std::weak_ptr<Pending> weak = p;
+    p->response.stream->read([self, weak](HttpBodySource::Chunk chunk) {
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+                self.data(),
+                [self, weak, chunk = std::move(chunk)]() mutable {
+                    auto p = weak.lock();
+                    if (self && p)
+                        self->onChunk(p, std::move(chunk));
+                },
+                Qt::QueuedConnection);
+    });
+}
+
+void HttpListener::onChunk(const std::shared_ptr<Pending> &p, HttpBodySource::Chunk chunk)
+{
+    p->reading = false;
+    Connection *c = p->connection;
+    if (!c || c->gone || !p->streaming)
+        return;
+    bool broken = chunk.failed;
+    if (!broken && !chunk.bytes.isEmpty()) {
+        if (p->remaining >= 0) {
+            broken = chunk.bytes.size() > p->remaining;
+            p->remaining -= chunk.bytes.size();
+        }
+        if (!broken) {
+            if (p->chunked)
+                writeOut(c,
+                         QByteArray::number(chunk.bytes.size(), 16) + "\r\n" + chunk.bytes
+                                 + "\r\n");
+            else
+                writeOut(c, chunk.bytes);
+            pump(c);
+            return;
+        }
+    }
+    if (!broken && chunk.end && p->remaining > 0)
+        broken = true; // fewer bytes than the Content-Length said
+    if (broken) {
+        // The client must not take a truncated body for a whole one: no final chunk, a reset.
+        qCDebug(lcHttp) << "a streamed response body to" << c->peer << "ended early";
+        p->response.stream->cancel();
+        closeConnection(c, true);
+        return;
+    }
+    if (!chunk.end)
+        return pump(c);
+    if (p->chunked)
+        writeOut(c, "0\r\n\r\n");
+    p->streaming = false;
+    p->response.stream.reset();
+    c->queue.pop_front();
+    p->connection = nullptr;
+    const bool last = p->closeAfter || !p->keepAlive || (c->closing && c->queue.empty());
+    if (!finishResponse(c, last))
+        flush(c);
 }
 
 void HttpListener::writeOut(Connection *c, const QByteArray &out)
@@ -517,6 +685,8 @@ void HttpListener::closeConnection(Connection *c, bool abortive)
     c->gone = true;
     for (const auto &p : c->queue) {
         p->connection = nullptr;
+        if (p->response.stream) // the client left: the Worker's stream is canceled
+            p->response.stream->cancel();
         if (p->inDeadlineList) {
             m_pending.erase(p->position);
             p->inDeadlineList = false;

@@ -69,6 +69,13 @@ private:
         bool inDeadlineList = false;
         HttpResponse response; // once answered
         QByteArray raw; // a refusal written by the listener itself, which ends the connection
+        // A streamed body (response.stream) being written: the Pending stays at the front of its
+        // queue until the body has ended.
+        bool streaming = false;
+        bool reading = false; // a chunk was asked for and has not come
+        bool chunked = false;
+        bool closeAfter = false; // the head said "connection: close" (or the body ends by it)
+        qint64 remaining = -1; // of a Content-Length the Worker gave; -1: none
         qint64 deadlineMs = 0; // on m_clock
         std::list<std::shared_ptr<Pending>>::iterator position;
     };
@@ -87,6 +94,14 @@ private:
     // By value: the list's reference goes when it is erased.
     void answer(std::shared_ptr<Pending> pending, HttpResponse response);
     void flush(Connection *c);
+    // The response at the front of the queue was written: lingers and returns true if it was the
+    // connection's last.
+    bool finishResponse(Connection *c, bool last);
+    // Writes a streamed response's head; false when it has no body to stream (HEAD, 204, 304).
+    bool startStream(Connection *c, Pending &p, bool last);
+    // Asks for the next chunk while the client keeps up.
+    void pump(Connection *c);
+    void onChunk(const std::shared_ptr<Pending> &p, HttpBodySource::Chunk chunk);
     void writeOut(Connection *c, const QByteArray &out);
     void finishWriting(Connection *c);
     void closeConnection(Connection *c, bool abortive);

@@ -6,6 +6,9 @@
 #include <QPair>
 #include <QUrl>
 
+#include <functional>
+#include <memory>
+
 namespace switchyard::http {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
@@ -21,11 +24,32 @@ struct HttpRequest
     QHostAddress remoteAddress;
 };
 
+// A response body written as it is produced (a Worker's stream). The listener asks for one chunk
+// at a time, and only while its client keeps up, so a slow client pushes back on the producer.
+class HttpBodySource
+{
+public:
+    struct Chunk
+    {
+        QByteArray bytes;
+        bool end = false;
+        bool failed = false; // the body is incomplete: the connection is cut
+    };
+    virtual ~HttpBodySource() = default;
+    // `deliver` is called once, from any thread; the next read() comes after it.
+    virtual void read(std::function<void(Chunk)> deliver) = 0;
+    // The listener will read no more (the client left, or the response needs no body).
+    virtual void cancel() = 0;
+};
+
 struct HttpResponse
 {
     int status = 200;
     HeaderList headers;
     QByteArray body;
+    // Non-null: the body comes from here instead (`body` is ignored). Sent with the Content-Length
+    // the headers give, else chunked (HTTP/1.1) or delimited by closing (HTTP/1.0).
+    std::shared_ptr<HttpBodySource> stream;
 };
 
 QByteArray reasonPhrase(int status);

@@ -8,10 +8,15 @@
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+
+#include <unistd.h>
 
 using namespace switchyard;
 using switchyard::testing::moduleCode;
@@ -50,6 +55,7 @@ private Q_SLOTS:
 
     void singleLargeAllocation_data();
     void singleLargeAllocation();
+    void streamedGigabyteIsDelivered();
     void moduleScopeBinaryDataCounts();
     void atomicsWaitThrows();
     void timerStormIsCapped();
@@ -131,13 +137,6 @@ void tst_HostileTenants::singleLargeAllocation_data()
                              catch (e) { return new Response("caught " + e.message); }
                              return new Response("allocated");)")
             << memory;
-    QTest::newRow("streamed 1 GB response") << QByteArray(R"(let sent = 0;
-                             const chunk = new Uint8Array(1 << 20);
-                             return new Response(new ReadableStream({
-                               pull(controller) {
-                                 if (sent++ === 1024) controller.close();
-                                 else controller.enqueue(chunk.slice());
-                               } }));)") << memory;
 }
 
 void tst_HostileTenants::singleLargeAllocation()
@@ -152,6 +151,50 @@ void tst_HostileTenants::singleLargeAllocation()
         QVERIFY2(stoppedBy.contains(r.body), r.body.left(200).constData());
         lightTenantAnswers();
     }
+}
+
+void tst_HostileTenants::streamedGigabyteIsDelivered()
+{
+    // It used to be collected whole before being sent, which the memory limit stopped. On
+    // Cloudflare a streamed body of any size is legitimate: the Worker holds one chunk at a time
+    // and the platform sends it as it comes. So is it here: the client gets all of it, while the
+    // process holds no more than the buffers between Worker and client, and another tenant is
+    // served meanwhile on the same executors.
+    putUserWorker(QStringLiteral("streamer"), R"(export default { async fetch() {
+        let sent = 0;
+        const chunk = new Uint8Array(1 << 20);
+        return new Response(new ReadableStream({
+          pull(controller) {
+            if (sent++ === 1024) controller.close();
+            else controller.enqueue(chunk.slice());
+          } })); } };)");
+    auto resident = [] {
+        QFile statm(QStringLiteral("/proc/self/statm"));
+        return statm.open(QIODevice::ReadOnly)
+                ? statm.readAll().split(' ').value(1).toLongLong() * sysconf(_SC_PAGESIZE)
+                : 0;
+    };
+    const qint64 before = resident();
+    qint64 peak = before;
+    switchyard::testing::StreamingClient client;
+    QVERIFY(client.connect(m_stack.port()));
+    client.get("streamer.example.com", "/");
+    bool lightChecked = false;
+    for (int i = 0; client.pump(); ++i) {
+        if (i % 64 == 0)
+            peak = std::max(peak, resident());
+        if (!lightChecked && client.bodyBytes > (256 << 20)) {
+            lightChecked = true;
+            lightTenantAnswers();
+        }
+    }
+    QCOMPARE(client.status, 200);
+    QVERIFY(client.complete());
+    QCOMPARE(client.bodyBytes, qint64(1) << 30);
+    QVERIFY(lightChecked);
+    QVERIFY2(peak - before < 384ll << 20,
+             qPrintable(QStringLiteral("%1 MB").arg((peak - before) >> 20)));
+    lightTenantAnswers();
 }
 
 void tst_HostileTenants::moduleScopeBinaryDataCounts()

@@ -64,6 +64,18 @@ public:
     InvocationCallback callback()
     {
         return [this](const InvocationResult &result) {
+            if (result.response && result.response->stream) {
+                // A streamed body: the result counts once it has been read to its end.
+                InvocationResult collected = result;
+                collected.response->stream.reset();
+                switchyard::engine::collectBody(result.response->stream, 256 << 20,
+                                                [this, collected](QByteArray body, bool) mutable {
+                                                    collected.response->body = std::move(body);
+                                                    std::lock_guard lock(m_mutex);
+                                                    m_results.append(collected);
+                                                });
+                return;
+            }
             std::lock_guard lock(m_mutex);
             m_results.append(result);
         };

@@ -135,6 +135,9 @@ public:
                 [done, url](const InvocationResult &result) {
                     if (!result.ok() || !result.response)
                         return done(BindingResult::failure(result.error));
+                    if (result.response->stream)
+                        return done(BindingResult::success(
+                                QVariant::fromValue(FetchedResponse {*result.response, url})));
                     QVariantList headers;
                     for (const auto &[name, value] : result.response->headers)
                         headers.append(QVariant(QVariantList {name, value}));

@@ -702,12 +702,18 @@
   // result of the fetch native / fetcher binding -> Response (immutable headers, like workerd)
   $.responseFromResult = function (res, fallbackUrl) {
     const status = Number(res.status);
-    const body = nullBodyStatus.includes(status) || res.body == null ? null : { bytes: res.body instanceof Uint8Array ? res.body : $.toBytes(res.body) };
+    let body = null, nativeStream = null;
+    if (typeof res.bodyStream === 'number') {
+      if (nullBodyStatus.includes(status)) natives.bodyCancel(res.bodyStream);
+      else { nativeStream = $.nativeBodyStream(res.bodyStream); body = { stream: nativeStream }; }
+    } else if (!nullBodyStatus.includes(status) && res.body != null) {
+      body = { bytes: res.body instanceof Uint8Array ? res.body : $.toBytes(res.body) };
+    }
     return makeResponse({
       status, statusText: res.statusText == null ? '' : String(res.statusText),
       headers: headersFromPairs(res.headers, 'immutable'),
       url: res.url == null ? (fallbackUrl || '') : String(res.url), redirected: !!res.redirected,
-      origin: res.origin, originOf: res.originOf,
+      origin: res.origin, originOf: res.originOf, nativeStream,
     }, body);
   };
   $.readResponse = function (value, invocationId) {
@@ -718,11 +724,19 @@
     const b = bodyState.get(value);
     // A binding's response handed back untouched by the Invocation that fetched it: the host
     // still holds it (status, headers and body cannot have changed), so only its key goes back.
-    if (s.origin !== undefined && s.originOf === invocationId && !b.used && b.stream === null) {
+    const untouchedStream = b.stream !== null && b.stream === s.nativeStream
+      && !$.isDisturbed(b.stream) && !$.isLocked(b.stream);
+    if (s.origin !== undefined && s.originOf === invocationId && !b.used && (b.stream === null || untouchedStream)) {
       b.used = true; b.bytes = null;
       return { origin: s.origin };
     }
     const pairs = headerPairs(s.headers);
+    // A stream is sent as it is produced: the engine keeps the reader and pulls chunk by chunk.
+    if (!b.isNull && b.stream !== null && !bodyUsed(b) && !$.isLocked(b.stream)) {
+      b.used = true;
+      const reader = $.bodyReader(b.stream);
+      return { status: s.status, statusText: s.statusText, headers: pairs, body: null, stream: reader, webSocket: null };
+    }
     const p = b.isNull ? Promise.resolve(new Uint8Array(0)) : consumeBody(value);
     return p.then((body) => ({ status: s.status, statusText: s.statusText, headers: pairs, body, webSocket: null }));
   };

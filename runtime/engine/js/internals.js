@@ -252,6 +252,8 @@
   const internals = Object.freeze({
     makeRequest(method, url, headers, body, cf, origin) { return $.makeIncomingRequest(method, url, headers, body, cf, origin); },
     readResponse(value, invocationId) { return $.readResponse(value, invocationId); },
+    readBodyChunk(reader) { return $.readBodyChunk(reader); },
+    cancelBody(reader, reason) { return $.cancelBody(reader, reason); },
     makeEnv(descriptors) {
       const env = {};
       for (const d of descriptors || []) {

@@ -598,6 +598,32 @@
       start(c) { if (u8.byteLength > 0) c.enqueue(u8); c.close(); },
     });
   };
+  // A Response body the engine sends as it is produced: it holds the reader and asks for one
+  // chunk at a time (readBodyChunk -> Uint8Array, or null at the end), only when its reader
+  // wants more, so a Worker's pull() runs no further ahead than the client reads.
+  $.bodyReader = (stream) => new ReadableStreamDefaultReader(stream);
+  $.readBodyChunk = function (reader) {
+    const rs = readerState.get(reader);
+    const next = () => readFrom(rs).then(({ value, done }) => {
+      if (done) return null;
+      let bytes;
+      if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes = $.toBytes(value);
+      else if (typeof value === 'string') bytes = natives.utf8Encode(value);
+      else throw new TypeError('This ReadableStream did not return bytes.');
+      return bytes.byteLength === 0 ? next() : bytes;
+    });
+    return next();
+  };
+  $.cancelBody = (reader, reason) => cancelStream(readerState.get(reader).stream, reason);
+  // A body another Worker produces while this one reads it (natives bodyRead/bodyCancel, by the
+  // engine's key): pulled only when read, so it pushes back on its producer.
+  $.nativeBodyStream = function (key) {
+    return new ReadableStream({
+      type: 'bytes',
+      pull(c) { return natives.bodyRead(key).then((u8) => { if (u8 === null) c.close(); else c.enqueue(u8); }); },
+      cancel() { natives.bodyCancel(key); },
+    });
+  };
   $.readAllBytes = async function (stream) {
     const reader = new ReadableStreamDefaultReader(stream);
     const chunks = [];

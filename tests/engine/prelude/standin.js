@@ -62,7 +62,14 @@
     globalThis.fetch = async (url, init = {}) => {
         const r = await N.fetch(init.method ?? "GET", String(url), new Headers(init.headers).list,
             bytes(init.body), init.redirect ?? "follow");
-        const response = new Response(r.body, r);
+        let body = r.body;
+        if (typeof r.bodyStream === "number") {
+            // A streamed body (CONTRACT.md bodyRead): read whole, this stand-in has no streams.
+            const chunks = [];
+            for (let c; (c = await N.bodyRead(r.bodyStream)) !== null;) chunks.push(...c);
+            body = new Uint8Array(chunks);
+        }
+        const response = new Response(body, r);
         response.headers = new Headers(r.headers);
         response.url = r.url;
         response.redirected = r.redirected;
