@@ -445,9 +445,27 @@
   }
   $.formatForLog = formatForLog;
   $.inspect = (v) => inspect(v, 1, []);
+  // What a TraceItem's logs[].message holds: the arguments themselves, as JSON, so log pipelines
+  // get ["hello", 42, {"a": 1}] (as on Cloudflare) rather than one formatted line. What JSON
+  // cannot hold (undefined, functions, symbols, BigInt, cycles, Errors) is its inspected text.
+  const jsonStringify = JSON.stringify;
+  function logValueJson(v) {
+    if (typeof v === 'string') return jsonStringify(v);
+    if (typeof v === 'object' && v !== null && (v instanceof Error || v instanceof DOMException)) return jsonStringify(inspect(v, 0, []));
+    try {
+      const json = jsonStringify(v);
+      if (typeof json === 'string') return json;
+    } catch (_) { /* a cycle, a BigInt or a throwing toJSON: the inspected text instead */ }
+    return jsonStringify(inspect(v, 0, []));
+  }
+  function logJson(args) {
+    let out = '[';
+    for (let i = 0; i < args.length; i++) out += (i ? ',' : '') + logValueJson(args[i]);
+    return out + ']';
+  }
   const consoleObj = {};
   const counts = new Map(), timers = new Map();
-  const mk = (level) => function (...args) { natives.log(level, formatForLog(args)); };
+  const mk = (level) => function (...args) { natives.log(level, formatForLog(args), logJson(args)); };
   const methods = {
     log: mk('log'), info: mk('info'), warn: mk('warn'), error: mk('error'), debug: mk('debug'),
     trace: function (...args) { natives.log('log', 'Trace' + (args.length ? ': ' + formatForLog(args) : '')); },
