@@ -35,6 +35,10 @@ public:
         config.dataDir = m_dir->path();
         if (executorThreads > 0)
             config.executorThreads = executorThreads;
+        if (!adminToken.isEmpty()) {
+            config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
+            config.adminToken = adminToken;
+        }
         if (!m_stack->start(config, &error))
             return error;
         if (!service().createNamespace(nameSpace))
@@ -69,9 +73,13 @@ public:
         m_dir.reset();
     }
 
+    // Set before start() to run the admin API too, with this bearer token.
+    QString adminToken;
+
     platform::PlatformService &service() { return m_stack->service(); }
     app::RuntimeStack &runtime() { return *m_stack; }
     quint16 port() const { return m_stack->port(); }
+    quint16 adminPort() const { return m_stack->adminPort(); }
 
 private:
     QString m_nameSpace;
