@@ -204,7 +204,8 @@ std::optional<QString> checkMetadataShape(const QString &subject, const QJsonObj
           std::pair {"tags", false}, std::pair {"compatibility_flags", false},
           std::pair {"keep_bindings", false}}) {
         const QJsonValue value = metadata.value(QLatin1String(name));
-        if (value.isUndefined())
+        // Clients send "tail_consumers": null for none.
+        if (value.isUndefined() || (value.isNull() && qstrcmp(name, "tail_consumers") == 0))
             continue;
         const QString element = objects ? QStringLiteral("objects") : QStringLiteral("strings");
         if (!value.isArray())
