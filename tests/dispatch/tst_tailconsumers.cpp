@@ -49,7 +49,7 @@ const QByteArray kLogger = R"js(
 export default {
   fetch() {
     console.log("hello", 42, { a: 1 });
-    console.warn(undefined, 10n, [1, "x"], null);
+    console.warn(undefined, 10n, [1, "x"], null, new Map(), new TypeError("t"), new Date(0));
     return new Response("logged");
   },
 };
@@ -217,7 +217,9 @@ void tst_TailConsumers::dispatcherConsumersGetItsUserWorkersEvents()
              QJsonDocument::fromJson("[\"hello\", 42, {\"a\": 1}]").array());
     QCOMPARE(logs.at(1).toObject().value(u"level").toString(), QStringLiteral("warn"));
     QCOMPARE(logs.at(1).toObject().value(u"message").toArray(),
-             QJsonDocument::fromJson("[\"undefined\", \"10n\", [1, \"x\"], null]").array());
+             QJsonDocument::fromJson("[null, \"10\", [1, \"x\"], null, \"[object Map]\", "
+                                     "\"TypeError: t\", \"1970-01-01T00:00:00.000Z\"]")
+                     .array());
 
     // The same TraceItem as the admin API hands out the value the tail Worker stored.
     const RawResponse listed

@@ -446,17 +446,26 @@
   $.formatForLog = formatForLog;
   $.inspect = (v) => inspect(v, 1, []);
   // What a TraceItem's logs[].message holds: the arguments themselves, as JSON, so log pipelines
-  // get ["hello", 42, {"a": 1}] (as on Cloudflare) rather than one formatted line. What JSON
-  // cannot hold (undefined, functions, symbols, BigInt, cycles, Errors) is its inspected text.
+  // get ["hello", 42, {"a": 1}] rather than one formatted line. workerd's rule: null, numbers,
+  // booleans, strings, undefined, arrays, plain objects and objects with a toJSON() method are
+  // JSON (undefined becomes null); anything else is its String(); what cannot be written is {}.
   const jsonStringify = JSON.stringify;
+  const objectProto = Object.prototype;
+  const getProto = Object.getPrototypeOf;
   function logValueJson(v) {
-    if (typeof v === 'string') return jsonStringify(v);
-    if (typeof v === 'object' && v !== null && (v instanceof Error || v instanceof DOMException)) return jsonStringify(inspect(v, 0, []));
     try {
-      const json = jsonStringify(v);
-      if (typeof json === 'string') return json;
-    } catch (_) { /* a cycle, a BigInt or a throwing toJSON: the inspected text instead */ }
-    return jsonStringify(inspect(v, 0, []));
+      const t = typeof v;
+      let json = v === null || t === 'number' || t === 'boolean' || t === 'string' || t === 'undefined' || Array.isArray(v);
+      if (!json && (t === 'object' || t === 'function')) {
+        const proto = getProto(v);
+        json = proto === objectProto || proto === null || typeof v.toJSON === 'function';
+      }
+      if (!json) return jsonStringify(String(v));
+      const text = jsonStringify(v);
+      return text === undefined ? 'null' : text;
+    } catch (_) {
+      return '{}'; // a cycle, a BigInt inside, a Symbol, a throwing toJSON or getter
+    }
   }
   function logJson(args) {
     let out = '[';
