@@ -2,7 +2,9 @@
 
 #include "platform/platformservice.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace switchyard::models {
 
@@ -48,7 +50,7 @@ static QString bindingTarget(const store::Binding &b, const platform::PlatformSn
 void DispatcherController::reload()
 {
     QString name, code;
-    QStringList bindings;
+    QStringList bindings, tails, tailTexts;
     QDateTime modified;
     if (m_platform) {
         const auto snapshot = m_platform->service().snapshot();
@@ -61,10 +63,18 @@ void DispatcherController::reload()
                 bindings << QStringLiteral("%1: %2 → %3")
                                     .arg(b.name, b.typeName(), bindingTarget(b, *snapshot));
             modified = QDateTime::fromMSecsSinceEpoch(worker->modifiedAt);
+            tails = store::tailConsumerNames(worker->code.tailConsumers);
+            for (const QString &tail : std::as_const(tails))
+                tailTexts << (snapshot->platformWorker(tail) ? tail
+                                                             : tr("%1 (not installed)").arg(tail));
         }
     }
-    if (name == m_name && code == m_code && bindings == m_bindings && modified == m_modified)
+    const QString tailText = tailTexts.join(QStringLiteral(", "));
+    if (name == m_name && code == m_code && bindings == m_bindings && modified == m_modified
+        && tails == m_tailConsumers && tailText == m_tailConsumersText)
         return;
+    m_tailConsumers = tails;
+    m_tailConsumersText = tailText;
     m_name = name;
     m_code = code;
     m_bindings = bindings;
@@ -102,6 +112,23 @@ QString DispatcherController::save(const QString &code)
             return active.errorMessage();
     }
     return {};
+}
+
+QString DispatcherController::setTailConsumers(const QString &names)
+{
+    if (!m_platform)
+        return tr("not connected to a platform");
+    auto &service = m_platform->service();
+    const auto current = service.platformWorker(service.activeDispatcher());
+    if (!current)
+        return tr("No dispatch Worker is installed.");
+    store::WorkerCode code = current->code;
+    code.tailConsumers = {};
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    for (const QString &name : names.split(separators, Qt::SkipEmptyParts))
+        code.tailConsumers.append(QJsonObject {{QStringLiteral("service"), name}});
+    const auto put = service.putPlatformWorker(current->name, current->kind, code);
+    return put ? QString() : put.errorMessage();
 }
 
 } // namespace switchyard::models

@@ -21,6 +21,8 @@ class DispatcherController : public QObject
     Q_PROPERTY(QString code READ code NOTIFY dispatcherChanged)
     Q_PROPERTY(QStringList bindings READ bindings NOTIFY dispatcherChanged)
     Q_PROPERTY(QDateTime modified READ modified NOTIFY dispatcherChanged)
+    Q_PROPERTY(QStringList tailConsumers READ tailConsumers NOTIFY dispatcherChanged)
+    Q_PROPERTY(QString tailConsumersText READ tailConsumersText NOTIFY dispatcherChanged)
 public:
     explicit DispatcherController(QObject *parent = nullptr);
 
@@ -31,9 +33,16 @@ public:
     // "NAME: type → target" per binding.
     QStringList bindings() const { return m_bindings; }
     QDateTime modified() const { return m_modified; }
+    // The Workers its tail_consumers name: they receive its events and those of every user
+    // Worker it runs.
+    QStringList tailConsumers() const { return m_tailConsumers; }
+    // For display: "a, b (not installed)", or empty.
+    QString tailConsumersText() const { return m_tailConsumersText; }
 
     // Empty when applied, else the platform's reason (for a script: module:line:column: ...).
     Q_INVOKABLE QString save(const QString &code);
+    // `names` comma- or space-separated; empty clears them. Empty when applied, else the reason.
+    Q_INVOKABLE QString setTailConsumers(const QString &names);
 
     static constexpr char kDefaultName[] = "dispatcher";
 
@@ -49,6 +58,8 @@ private:
     QString m_code;
     QStringList m_bindings;
     QDateTime m_modified;
+    QStringList m_tailConsumers;
+    QString m_tailConsumersText;
 };
 
 } // namespace switchyard::models

@@ -3,6 +3,7 @@
 #include "dispatcherconventions.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace switchyard::models {
@@ -29,7 +30,12 @@ TraceSummary summarize(const store::TraceRecord &trace)
         const QJsonObject log = v.toObject();
         QStringList parts;
         for (const QJsonValue &m : log.value(QLatin1String("message")).toArray())
-            parts << (m.isString() ? m.toString() : m.toVariant().toString());
+            parts << (m.isString()           ? m.toString()
+                              : m.isObject() ? QString::fromUtf8(
+                                        QJsonDocument(m.toObject()).toJson(QJsonDocument::Compact))
+                              : m.isArray() ? QString::fromUtf8(
+                                        QJsonDocument(m.toArray()).toJson(QJsonDocument::Compact))
+                                            : m.toVariant().toString());
         logs << QStringLiteral("%1: %2").arg(log.value(QLatin1String("level")).toString(),
                                              parts.join(u' '));
     }

@@ -103,6 +103,29 @@ Pane {
                         Label { anchors.centerIn: parent; visible: dispatcher.bindings.length === 0; text: qsTr("No bindings"); opacity: 0.6 }
                     }
                 }
+                Label { text: qsTr("Tail consumers"); font.bold: true }
+                Label {
+                    objectName: "tailConsumersLabel"
+                    Layout.fillWidth: true
+                    text: dispatcher.tailConsumersText !== "" ? dispatcher.tailConsumersText : qsTr("None: no Worker receives its events")
+                    opacity: dispatcher.tailConsumersText !== "" ? 1 : 0.6
+                    wrapMode: Text.Wrap
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextField {
+                        id: tailField
+                        objectName: "tailConsumersField"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("platform Worker names")
+                        text: dispatcher.tailConsumers.join(", ")
+                    }
+                    Button {
+                        text: qsTr("Apply")
+                        onClicked: tailError.text = dispatcher.setTailConsumers(tailField.text)
+                    }
+                }
+                ErrorText { id: tailError; Layout.fillWidth: true }
                 Label {
                     text: qsTr("The shipped templates use these binding names: DISPATCHER, USER_ROUTING, CUSTOMERS, ANALYTICS.")
                     wrapMode: Text.Wrap

@@ -122,11 +122,14 @@ struct BindingResult
 {
     QVariant value;
     QString error; // non-null: JS sees `Error(error)` thrown or the promise rejected with it
+    // The error's class when it is not Error: a Worker that threw a TypeError into a Fetcher's
+    // fetch() rejects it with a TypeError, as in workerd. One of JavaScript's own error names.
+    QString errorName;
 
-    static BindingResult success(QVariant value = {}) { return {std::move(value), {}}; }
-    static BindingResult failure(const QString &message)
+    static BindingResult success(QVariant value = {}) { return {std::move(value), {}, {}}; }
+    static BindingResult failure(const QString &message, const QString &name = {})
     {
-        return {{}, message.isNull() ? QStringLiteral("") : message};
+        return {{}, message.isNull() ? QStringLiteral("") : message, name};
     }
     bool ok() const { return error.isNull(); }
 };

@@ -51,6 +51,36 @@ v8::MaybeLocal<v8::Value> callMember(v8::Local<v8::Context> context, v8::Local<v
     }
     return function.As<v8::Function>()->Call(context, object, int(args.size()), args.data());
 }
+
+// What a refused binding call throws: an Error, or the JavaScript error class the Worker on the
+// other side threw (workerd keeps the class of an exception that crosses a Fetcher).
+v8::Local<v8::Value> bindingError(v8::Isolate *isolate, const BindingResult &result)
+{
+    const v8::Local<v8::String> message = toV8String(isolate, result.error);
+    const QString &name = result.errorName;
+    if (name == QLatin1String("TypeError"))
+        return v8::Exception::TypeError(message);
+    if (name == QLatin1String("RangeError"))
+        return v8::Exception::RangeError(message);
+    if (name == QLatin1String("ReferenceError"))
+        return v8::Exception::ReferenceError(message);
+    if (name == QLatin1String("SyntaxError"))
+        return v8::Exception::SyntaxError(message);
+    if (name == QLatin1String("EvalError") || name == QLatin1String("URIError")) {
+        // Not in V8's API: made by the context's own constructor.
+        v8::TryCatch guard(isolate);
+        v8::Local<v8::Context> context = isolate->GetCurrentContext();
+        v8::Local<v8::Value> ctor
+                = getProperty(context, context->Global(),
+                              name == QLatin1String("EvalError") ? "EvalError" : "URIError");
+        v8::Local<v8::Value> args[] = {message};
+        v8::Local<v8::Object> made;
+        if (!ctor.IsEmpty() && ctor->IsFunction()
+            && ctor.As<v8::Function>()->NewInstance(context, 1, args).ToLocal(&made))
+            return made;
+    }
+    return v8::Exception::Error(message);
+}
 } // namespace
 
 Instance::Instance(EngineCore &core, const ScriptPtr &script)
@@ -1013,13 +1043,13 @@ void Instance::checkHung()
              QLatin1String(messages::neverResponds));
 }
 
-void Instance::log(const QString &level, const QString &message)
+void Instance::log(const QString &level, const QString &message, const QString &json)
 {
     if (!m_current || m_current->completed) {
         qCDebug(lcEngine).noquote() << m_source.name << level << message;
         return;
     }
-    m_current->log(level, message);
+    m_current->log(level, message, json);
 }
 
 int Instance::setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat)
@@ -1236,7 +1266,7 @@ v8::Local<v8::Value> Instance::binding(const QString &name, const QString &metho
     if (!host->isAsync(call)) {
         const BindingResult result = host->call(call);
         if (!result.ok()) {
-            iso->ThrowException(v8::Exception::Error(toV8String(iso, result.error)));
+            iso->ThrowException(bindingError(iso, result));
             return {};
         }
         return toV8(context, result.value);
@@ -1290,7 +1320,7 @@ void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocatio
             invocation, key,
             [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
                 if (!result.ok())
-                    return v8::Exception::Error(toV8String(context->GetIsolate(), result.error));
+                    return bindingError(context->GetIsolate(), result);
                 if (result.value.metaType() == QMetaType::fromType<FetchedResponse>()) {
                     const auto &fetched
                             = *static_cast<const FetchedResponse *>(result.value.constData());

@@ -73,7 +73,7 @@ public:
     // For natives: valid only inside a task.
     v8::Isolate *isolate() const;
     InvocationContext *current() const { return m_current.get(); }
-    void log(const QString &level, const QString &message);
+    void log(const QString &level, const QString &message, const QString &json = {});
     // 0: refused, the Instance has limits().maxLiveTimers already.
     int setTimer(v8::Local<v8::Function> callback, double delayMs, bool repeat);
     void clearTimer(int id);

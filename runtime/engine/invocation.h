@@ -43,8 +43,11 @@ struct ResponseData
 struct LogEntry
 {
     QString level; // "debug", "info", "log", "warn", "error"
-    QString message;
+    QString message; // the arguments formatted into one line, as a console shows them
     qint64 timestamp = 0; // ms since epoch
+    // The arguments as a JSON array (TraceItem logs[].message); empty for lines the runtime
+    // writes itself, whose message is [message].
+    QString json;
 };
 
 struct ExceptionEntry

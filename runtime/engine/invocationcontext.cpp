@@ -17,9 +17,9 @@ qint64 nowMs()
 }
 } // namespace
 
-void InvocationContext::log(const QString &level, const QString &message)
+void InvocationContext::log(const QString &level, const QString &message, const QString &json)
 {
-    m_logs.append({level, message, nowMs()});
+    m_logs.append({level, message, nowMs(), json});
 }
 
 void InvocationContext::recordException(const QString &name, const QString &message)

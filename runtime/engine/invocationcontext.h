@@ -82,7 +82,7 @@ public:
     bool countDataPoint() { return m_dataPoints.fetch_add(1) + 1 <= budget.dataPoints; }
 
     // Logs and uncaught exceptions, for the trace.
-    void log(const QString &level, const QString &message);
+    void log(const QString &level, const QString &message, const QString &json = {});
     // An exception nobody caught but that did not end the request: an exception entry and the
     // error line workerd logs ("Uncaught", or "Uncaught (in promise)").
     void uncaught(const QString &prefix, const QString &name, const QString &message);

@@ -58,7 +58,9 @@ void log(const Info &info)
     v8::Isolate *iso = info.GetIsolate();
     auto *instance = static_cast<Instance *>(iso->GetData(Isolate::InstanceSlot));
     if (instance) // nobody to tell while a prepared prelude loads
-        instance->log(toQString(iso, info[0]), toQString(iso, info[1]));
+        instance->log(toQString(iso, info[0]), toQString(iso, info[1]),
+                      info.Length() > 2 && info[2]->IsString() ? toQString(iso, info[2])
+                                                               : QString());
 }
 
 void utf8Encode(const Info &info)

@@ -93,6 +93,8 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
                                          {QStringLiteral("name"), QStringLiteral("Switchyard")}}});
     if (!rest.isEmpty() && rest.at(0) == QLatin1String("zones")) {
         call.path = rest.mid(1);
+        if (call.path.size() >= 2 && call.path.at(1) == QLatin1String("custom_hostnames"))
+            return handleCustomHostnames(call);
         return handleZones(call);
     }
     if (rest.size() < 3 || rest.at(0) != QLatin1String("accounts"))

@@ -47,6 +47,8 @@ HttpResponse handleAnalyticsSql(const AdminCall &call);
 HttpResponse handleServices(const AdminCall &call);
 HttpResponse handleAccountSubdomain(const AdminCall &call);
 HttpResponse handleZones(const AdminCall &call);
+// zones/{zone_id}/custom_hostnames[/{id}]: `path` starts at the zone id.
+HttpResponse handleCustomHostnames(const AdminCall &call);
 // workers/scripts/{name}/{subdomain,schedules,routes,versions,deployments}; std::nullopt for
 // every other path under workers/scripts.
 std::optional<HttpResponse> handlePlatformWorkerExtras(const AdminCall &call);

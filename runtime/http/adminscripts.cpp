@@ -189,6 +189,8 @@ HttpResponse handleSettings(const AdminCall &call, ScriptSlot &slot)
         if (auto inherit = inheritBindings(upload, &*slot.code))
             return failure(400, kInvalidInheritBinding, *inherit);
     }
+    if (settings->contains(QLatin1String("tail_consumers")))
+        upload.code.tailConsumers = settings->value(QLatin1String("tail_consumers")).toArray();
     if (settings->contains(QLatin1String("compatibility_date")))
         upload.code.compatibilityDate
                 = settings->value(QLatin1String("compatibility_date")).toString();
@@ -248,7 +250,7 @@ QJsonObject settingsObject(const ScriptSlot &slot)
             {QStringLiteral("tags"), stringArray(slot.tags)},
             {QStringLiteral("logpush"), false},
             {QStringLiteral("placement"), QJsonObject()},
-            {QStringLiteral("tail_consumers"), QJsonArray()},
+            {QStringLiteral("tail_consumers"), code.tailConsumers},
             {QStringLiteral("usage_model"), QStringLiteral("standard")},
             {QStringLiteral("observability"), QJsonObject {{QStringLiteral("enabled"), false}}}};
 }

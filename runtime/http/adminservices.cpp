@@ -249,7 +249,10 @@ HttpResponse deploy(const AdminCall &call, const ScriptSlot &slot)
                        QStringLiteral("Version \"%1\" of Worker \"%2\" was not found")
                                .arg(versionId, slot.name));
     PlatformService &service = call.service;
-    const store::WorkerCode code = staged->upload.code;
+    store::WorkerCode code = staged->upload.code;
+    // Tail consumers are a setting of the script, not of a version: deploying keeps them.
+    if (!staged->upload.metadata.contains(QLatin1String("tail_consumers")))
+        code.tailConsumers = slot.code->tailConsumers;
     const store::WorkerKind kind = kindFor(service, slot.name, code);
     if (auto put = service.putPlatformWorker(slot.name, kind, code); !put)
         return failure(put.error(), kScriptContentError);

@@ -168,6 +168,7 @@ UploadParse parseWorkerUpload(const HttpRequest &request)
                                                       : QStringLiteral("body_part"),
                                    upload.code.mainModule));
     upload.code.bindings = bindings;
+    upload.code.tailConsumers = m.value(QLatin1String("tail_consumers")).toArray();
     upload.code.compatibilityDate = m.value(QLatin1String("compatibility_date")).toString();
     for (const QJsonValue flag : m.value(QLatin1String("compatibility_flags")).toArray())
         upload.code.compatibilityFlags.append(flag.toString());

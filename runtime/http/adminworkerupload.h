@@ -12,7 +12,8 @@ namespace switchyard::http::admin {
 
 // A Worker upload as Cloudflare's script endpoints take it: multipart/form-data with a
 // `metadata` JSON part (`main_module` for ES modules, `body_part` for a service-worker script,
-// `bindings`, `compatibility_date`, `compatibility_flags`, `tags`, `keep_bindings`) and one part
+// `bindings`, `compatibility_date`, `compatibility_flags`, `tags`, `keep_bindings`,
+// `tail_consumers`) and one part
 // per module. Source maps (`application/source-map`) are accepted and dropped: Switchyard reports
 // errors against the uploaded code. A bare `application/javascript` body is a service-worker
 // script with no metadata.

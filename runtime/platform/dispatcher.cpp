@@ -12,8 +12,19 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <mutex>
 
 namespace switchyard::platform {
+
+struct TailBatch
+{
+    QStringList consumers; // the dispatcher's tail consumers
+    int loopBudget = kLoopLimit;
+    std::mutex mutex;
+    int open = 0; // Invocations of the batch that have started and not finished
+    QJsonObject dispatcherEvent; // empty until the dispatcher's trace is in
+    QJsonArray userEvents; // user Workers' traces, in the order they finished
+};
 
 using engine::InvocationResult;
 using engine::RequestData;
@@ -119,6 +130,14 @@ void Dispatcher::handle(RequestData request, Respond original)
     }
     WorkerContext context;
     context.scriptName = worker->name;
+    context.tailConsumers = store::tailConsumerNames(worker->code.tailConsumers);
+    if (!context.tailConsumers.isEmpty()) {
+        // On Cloudflare the dispatcher's consumers also get the events of every user Worker it
+        // runs; one tail() call takes them all, the dispatcher's first.
+        context.tailBatch = std::make_shared<TailBatch>();
+        context.tailBatch->consumers = context.tailConsumers;
+        context.tailBatch->loopBudget = loopBudget;
+    }
     QJsonObject cf;
     if (!snapshot->customHostnames.isEmpty()) {
         if (const auto host = snapshot->customHostname(QUrl(request.url).host()))
@@ -136,7 +155,7 @@ void Dispatcher::handle(RequestData request, Respond original)
 void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, RequestData request,
                                   engine::Limits limits, std::optional<QJsonObject> cf,
                                   QString outboundService, QVariantMap outboundParams,
-                                  int loopBudget, Done done)
+                                  int loopBudget, std::shared_ptr<TailBatch> tailBatch, Done done)
 {
     // Looked up again at fetch() time: a Worker deleted since get() is not found.
     const auto record = m_service.snapshot()->script(ns, name);
@@ -155,6 +174,8 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     context.scriptName = name;
     context.dispatchNamespace = ns;
     context.tags = record->tags;
+    context.tailConsumers = store::tailConsumerNames(record->code.tailConsumers);
+    context.tailBatch = std::move(tailBatch);
     context.cf = cf;
     context.outboundService = std::move(outboundService);
     context.outboundParams = std::move(outboundParams);
@@ -181,6 +202,7 @@ void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
     }
     WorkerContext context;
     context.scriptName = name;
+    context.tailConsumers = store::tailConsumerNames(record->code.tailConsumers);
     context.loopBudget = loopBudget;
     run(version, std::move(context), std::move(request), {}, std::move(extraEnv), std::move(done));
 }
@@ -195,6 +217,10 @@ void Dispatcher::run(const ScriptVersion &version, WorkerContext context, Reques
     if (!extraEnv.isEmpty())
         env += WorkerBindings::envDescriptors({}, extraEnv);
     const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
+    if (context.tailBatch) {
+        std::lock_guard lock(context.tailBatch->mutex);
+        ++context.tailBatch->open;
+    }
     // What the trace needs of the request; the body is not kept.
     RequestData seen {request.method, request.url, request.headers, std::nullopt, std::nullopt};
     // The caller gets the response at once; the trace waits for ctx.waitUntil() work, so it is
@@ -213,8 +239,10 @@ void Dispatcher::run(const ScriptVersion &version, WorkerContext context, Reques
 void Dispatcher::finish(const WorkerContext &context, const RequestData &request, qint64 startedAt,
                         const InvocationResult &result)
 {
-    if (!m_service.tracesWatched()
-        && (context.tailWorker || !m_service.snapshot()->hasTailWorkers)) {
+    // A tail Worker's own trace is kept but not tailed again.
+    const bool tailed
+            = !context.tailWorker && (context.tailBatch || !context.tailConsumers.isEmpty());
+    if (!tailed && !m_service.tracesWatched()) {
         // Only the store needs it: its row is built on the writer thread, not this executor. Of
         // the response it keeps the status only (the body may be large and would wait in the
         // queue).
@@ -235,16 +263,44 @@ void Dispatcher::finish(const WorkerContext &context, const RequestData &request
     const store::TraceRecord trace = makeTrace(context.scriptName, context.dispatchNamespace,
                                                context.tags, request, startedAt, result);
     m_service.appendTrace(trace);
-    if (!context.tailWorker)
-        deliverToTails(trace, context.loopBudget);
+    if (!tailed)
+        return;
+    const QJsonObject event = traceToJson(trace);
+    QStringList own = context.tailConsumers;
+    if (const auto &batch = context.tailBatch) {
+        // A consumer that the user Worker and its dispatcher both name gets the event once.
+        own.removeIf([&](const QString &name) { return batch->consumers.contains(name); });
+        QJsonArray events;
+        {
+            std::lock_guard lock(batch->mutex);
+            if (context.dispatchNamespace.isEmpty())
+                batch->dispatcherEvent = event;
+            else
+                batch->userEvents.append(event);
+            if (--batch->open == 0) {
+                events.append(batch->dispatcherEvent);
+                for (const QJsonValue &e : std::as_const(batch->userEvents))
+                    events.append(e);
+            }
+        }
+        if (!events.isEmpty())
+            deliverToTails(batch->consumers, events, batch->loopBudget);
+    }
+    if (!own.isEmpty())
+        deliverToTails(own, QJsonArray {event}, context.loopBudget);
 }
 
-void Dispatcher::deliverToTails(const store::TraceRecord &trace, int loopBudget)
+void Dispatcher::deliverToTails(const QStringList &consumers, const QJsonArray &events,
+                                int loopBudget)
 {
     const auto snapshot = m_service.snapshot();
-    for (const auto &worker : snapshot->platformWorkers) {
-        if (worker->kind != store::WorkerKind::Tail)
+    for (const QString &name : consumers) {
+        const auto worker = snapshot->platformWorker(name);
+        if (!worker) {
+            // Named before it is installed (or after it was deleted), as Cloudflare allows.
+            qCDebug(lcPlatform) << "tail consumer" << name << "is not installed";
             continue;
+        }
         QString error;
         const auto version = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
                                            worker->code, &error);
@@ -262,9 +318,8 @@ void Dispatcher::deliverToTails(const store::TraceRecord &trace, int loopBudget)
         const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
         m_invocationsInFlight.fetch_add(1);
         m_engine.invokeTail(
-                version.script, QJsonArray {traceToJson(trace)}, version.env, {}, bindings.get(),
-                {}, [this, bindings, context, startedAt](const InvocationResult &result) {
-                    // The tail Worker's own trace is kept but not tailed again.
+                version.script, events, version.env, {}, bindings.get(), {},
+                [this, bindings, context, startedAt](const InvocationResult &result) {
                     finish(context, {QStringLiteral("TAIL"), {}, {}, {}, {}}, startedAt, result);
                     m_invocationsInFlight.fetch_sub(1);
                 });

@@ -42,7 +42,7 @@ public:
     void invokeUserWorker(const QString &ns, const QString &name, engine::RequestData request,
                           engine::Limits limits, std::optional<QJsonObject> cf,
                           QString outboundService, QVariantMap outboundParams, int loopBudget,
-                          Done done) override;
+                          std::shared_ptr<TailBatch> tailBatch, Done done) override;
     void invokePlatformWorker(const QString &name, engine::RequestData request,
                               QVariantMap extraEnv, int loopBudget, Done done) override;
 
@@ -58,7 +58,8 @@ private:
              engine::Limits limits, QVariantMap extraEnv, Done done);
     void finish(const WorkerContext &context, const engine::RequestData &request, qint64 startedAt,
                 const engine::InvocationResult &result);
-    void deliverToTails(const store::TraceRecord &trace, int loopBudget);
+    // Runs each consumer's tail() with `events`; names that are not platform Workers are skipped.
+    void deliverToTails(const QStringList &consumers, const QJsonArray &events, int loopBudget);
 
     engine::Engine &m_engine;
     PlatformService &m_service;

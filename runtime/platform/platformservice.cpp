@@ -131,9 +131,6 @@ Result<void> PlatformService::commit(const Change &change)
 void PlatformService::publish(std::shared_ptr<PlatformSnapshot> next)
 {
     ++next->generation;
-    next->hasTailWorkers = std::any_of(
-            next->platformWorkers.cbegin(), next->platformWorkers.cend(),
-            [](const auto &worker) { return worker->kind == store::WorkerKind::Tail; });
     m_view.publish(std::move(next));
 }
 

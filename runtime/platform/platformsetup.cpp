@@ -137,6 +137,7 @@ private:
         c.modules = {{moduleName, kModuleType, code.value()}};
         c.mainModule = moduleName;
         c.compatibilityDate = QStringLiteral("2025-01-01");
+        c.tailConsumers = o.value(u"tail_consumers").toArray();
         for (const QJsonValue b : o.value(u"bindings").toArray()) {
             QJsonObject binding = b.toObject();
             if (binding.value(u"type").toString() == u"kv_namespace") {
@@ -242,10 +243,13 @@ Result<void> installDispatcher(PlatformService &service, const WranglerConfig &c
                        QJsonValue::fromVariant(it.value()));
         code.bindings.append(binding);
     }
-    for (const QString &tail : config.tailConsumers)
+    for (const QString &tail : config.tailConsumers) {
+        code.tailConsumers.append(QJsonObject {{QStringLiteral("service"), tail}});
         if (!service.platformWorker(tail))
             qCWarning(lcPlatform) << config.path << "tail_consumers:" << tail
-                                  << "is not installed; traces reach the tail Workers that are";
+                                  << "is not installed yet; it receives the dispatcher's events "
+                                     "once it is";
+    }
 
     const QString name = config.name.isEmpty() ? QStringLiteral("dispatcher") : config.name;
     auto put = service.putPlatformWorker(name, store::WorkerKind::Dispatcher, code);

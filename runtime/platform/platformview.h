@@ -22,7 +22,6 @@ struct PlatformSnapshot
     QString activeDispatcher; // a platform Worker's name, or empty
     QHash<QString, std::shared_ptr<const store::CustomHostnameRecord>> customHostnames;
     QHash<QString, store::KvNamespaceRecord> kvNamespaces; // by id
-    bool hasTailWorkers = false; // derived from platformWorkers when published
 
     std::shared_ptr<const store::NamespaceRecord> dispatchNamespace(const QString &name) const
     {

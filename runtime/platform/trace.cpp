@@ -1,5 +1,7 @@
 #include "trace.h"
 
+#include <QJsonDocument>
+
 #include <map>
 
 namespace switchyard::platform {
@@ -126,10 +128,20 @@ store::TraceRow makeTraceRow(const QString &scriptName, const QString &dispatchN
     // Rare on the hot path, so written by QJsonDocument: its number format is the one reading
     // the row back keeps.
     QJsonArray logs;
-    for (const auto &log : result.logs)
-        logs.append(QJsonObject {{QStringLiteral("message"), QJsonArray {log.message}},
+    for (const auto &log : result.logs) {
+        // The arguments as JSON; a line the runtime wrote (or JSON Qt cannot read back, such as
+        // an escaped lone surrogate) is the one formatted string.
+        QJsonArray message {log.message};
+        if (!log.json.isEmpty()) {
+            QJsonParseError error;
+            const QJsonDocument arguments = QJsonDocument::fromJson(log.json.toUtf8(), &error);
+            if (error.error == QJsonParseError::NoError && arguments.isArray())
+                message = arguments.array();
+        }
+        logs.append(QJsonObject {{QStringLiteral("message"), message},
                                  {QStringLiteral("level"), log.level},
                                  {QStringLiteral("timestamp"), double(log.timestamp)}});
+    }
     QJsonArray exceptions;
     for (const auto &e : result.exceptions)
         exceptions.append(QJsonObject {{QStringLiteral("name"), e.name},

@@ -200,10 +200,12 @@ std::optional<QString> checkMetadataShape(const QString &subject, const QJsonObj
                     .arg(field(name), jsonTypeName(value));
     }
     for (const auto &[name, objects] :
-         {std::pair {"bindings", true}, std::pair {"tags", false},
-          std::pair {"compatibility_flags", false}, std::pair {"keep_bindings", false}}) {
+         {std::pair {"bindings", true}, std::pair {"tail_consumers", true},
+          std::pair {"tags", false}, std::pair {"compatibility_flags", false},
+          std::pair {"keep_bindings", false}}) {
         const QJsonValue value = metadata.value(QLatin1String(name));
-        if (value.isUndefined())
+        // Clients send "tail_consumers": null for none.
+        if (value.isUndefined() || (value.isNull() && qstrcmp(name, "tail_consumers") == 0))
             continue;
         const QString element = objects ? QStringLiteral("objects") : QStringLiteral("strings");
         if (!value.isArray())
@@ -313,7 +315,33 @@ std::optional<QString> checkWorkerCode(const QString &subject, const store::Work
             return QStringLiteral("%1: compatibility flag %2 must be made of a-z, 0-9 and \"_\"")
                     .arg(subject, quoted(flag));
     }
+    if (auto message = checkTailConsumers(subject, code.tailConsumers))
+        return message;
     return checkBindings(subject, code.bindings, targets, typed);
+}
+
+std::optional<QString> checkTailConsumers(const QString &subject, const QJsonArray &consumers)
+{
+    for (qsizetype i = 0; i < consumers.size(); ++i) {
+        const QString where = QStringLiteral("%1: tail_consumers[%2]").arg(subject).arg(i);
+        if (!consumers.at(i).isObject())
+            return QStringLiteral("%1 must be an object, got %2")
+                    .arg(where, jsonTypeName(consumers.at(i)));
+        const QJsonObject consumer = consumers.at(i).toObject();
+        const QJsonValue service = consumer.value(QLatin1String("service"));
+        if (!service.isString())
+            return QStringLiteral("%1.service must be a string naming a Worker, got %2")
+                    .arg(where, jsonTypeName(service));
+        if (auto message = checkName(QStringLiteral("%1.service").arg(where), service.toString()))
+            return message;
+        // A tail Worker in a dispatch namespace is not something Switchyard can run: consumers
+        // are platform Workers, as Cloudflare's are Workers of the account.
+        if (consumer.contains(QLatin1String("namespace")))
+            return QStringLiteral("%1.namespace: tail consumers are platform Workers "
+                                  "(workers/scripts), not Workers in a dispatch namespace")
+                    .arg(where);
+    }
+    return std::nullopt;
 }
 
 std::optional<QString> checkKvKey(const QString &subject, const QString &key)

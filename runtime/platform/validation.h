@@ -57,11 +57,14 @@ std::optional<QString> checkWorkerCode(const QString &subject, const store::Work
                                        const BindingTargets &targets,
                                        store::Bindings *typed = nullptr);
 
+// Cloudflare's tail_consumers: objects with a "service" naming a Worker.
+std::optional<QString> checkTailConsumers(const QString &subject, const QJsonArray &consumers);
+
 // The fields of Worker metadata (an upload's "metadata" part, a settings PATCH) that Switchyard
 // reads, checked for their JSON type before anything reads them, so a wrong type is refused
-// instead of read as empty: "bindings" an array of objects; "tags", "compatibility_flags" and
-// "keep_bindings" arrays of strings; "main_module", "body_part" and "compatibility_date" strings.
-// `subject` names the object, e.g. `metadata` or `settings`.
+// instead of read as empty: "bindings" and "tail_consumers" arrays of objects; "tags",
+// "compatibility_flags" and "keep_bindings" arrays of strings; "main_module", "body_part" and
+// "compatibility_date" strings. `subject` names the object, e.g. `metadata` or `settings`.
 std::optional<QString> checkMetadataShape(const QString &subject, const QJsonObject &metadata);
 
 std::optional<QString> checkKvKey(const QString &subject, const QString &key);

@@ -174,7 +174,11 @@ WorkerInvoker::Done WorkerBindings::fetched(const QString &url, BindingCompletio
             done(BindingResult::success(
                     QVariant::fromValue(engine::FetchedResponse {*result.response, url})));
         else
-            done(BindingResult::failure(result.error));
+            // A Worker's exception keeps its class across the call; a limit or a missing
+            // Worker is an Error.
+            done(BindingResult::failure(
+                    result.error,
+                    result.outcome == engine::Outcome::Exception ? result.errorName : QString()));
     };
 }
 
@@ -206,7 +210,7 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const engine::calls
         cf = m_context.cf;
     m_dispatcher.invokeUserWorker(handle.nameSpace, handle.worker, std::move(request),
                                   handle.limits, cf, handle.outboundService, handle.outboundParams,
-                                  m_context.loopBudget, std::move(complete));
+                                  m_context.loopBudget, m_context.tailBatch, std::move(complete));
 }
 
 namespace {

@@ -21,6 +21,10 @@ namespace switchyard::platform {
 inline constexpr int kLoopLimit = 16;
 inline constexpr char kLoopHeader[] = "CF-EW-Via";
 
+// The traces of one dispatcher Invocation and of the user Workers it runs, gathered for the
+// dispatcher's tail consumers (Dispatcher owns what is inside).
+struct TailBatch;
+
 // Who is running and with what: enough to build its env, its bindings and its trace.
 struct WorkerContext
 {
@@ -33,6 +37,11 @@ struct WorkerContext
     QString outboundService;
     QVariantMap outboundParams;
     bool tailWorker = false;
+    // The Workers that receive this Invocation's own trace (its tail_consumers).
+    QStringList tailConsumers;
+    // Set for a dispatcher with tail consumers and for the user Workers it runs: their traces
+    // reach those consumers together, in one tail() call, once the last of them has finished.
+    std::shared_ptr<TailBatch> tailBatch;
     // Passes left through the dispatch listener (kLoopLimit); Workers it calls in-process share it.
     int loopBudget = kLoopLimit;
 };
@@ -50,11 +59,12 @@ public:
     virtual ~WorkerInvoker() = default;
 
     // Runs a user Worker of a dispatch namespace (for a dispatcher's `fetcher.fetch()`).
-    // `loopBudget` is the calling Worker's (WorkerContext::loopBudget).
+    // `loopBudget` and `tailBatch` are the calling Worker's (WorkerContext).
     virtual void invokeUserWorker(const QString &ns, const QString &name,
                                   engine::RequestData request, engine::Limits limits,
                                   std::optional<QJsonObject> cf, QString outboundService,
-                                  QVariantMap outboundParams, int loopBudget, Done done)
+                                  QVariantMap outboundParams, int loopBudget,
+                                  std::shared_ptr<TailBatch> tailBatch, Done done)
             = 0;
     // Runs a platform Worker by name (service bindings, outbound Workers).
     virtual void invokePlatformWorker(const QString &name, engine::RequestData request,

@@ -211,7 +211,8 @@ QList<ScriptRecord> Queries::scripts()
     QSqlQuery query = m_db.exec(QStringLiteral(
             "SELECT s.id, n.name, s.name, s.main_module, s.compatibility_date,"
             " s.compatibility_flags, s.bindings, s.tags, s.content_hash, s.created_at,"
-            " s.modified_at FROM scripts s JOIN dispatch_namespaces n ON n.id = s.namespace_id"));
+            " s.modified_at, s.tail_consumers"
+            " FROM scripts s JOIN dispatch_namespaces n ON n.id = s.namespace_id"));
     while (query.next()) {
         ScriptRecord record;
         record.id = query.value(0).toLongLong();
@@ -225,6 +226,7 @@ QList<ScriptRecord> Queries::scripts()
         record.contentHash = query.value(8).toByteArray();
         record.createdAt = query.value(9).toLongLong();
         record.modifiedAt = query.value(10).toLongLong();
+        record.code.tailConsumers = jsonArray(query.value(11).toByteArray());
         list.append(record);
     }
     for (ScriptRecord &record : list)
@@ -238,7 +240,8 @@ QList<PlatformWorkerRecord> Queries::platformWorkers()
     QList<PlatformWorkerRecord> list;
     QSqlQuery query = m_db.exec(QStringLiteral(
             "SELECT id, name, kind, main_module, compatibility_date, compatibility_flags,"
-            " bindings, content_hash, created_at, modified_at FROM platform_workers"));
+            " bindings, content_hash, created_at, modified_at, tail_consumers"
+            " FROM platform_workers"));
     while (query.next()) {
         PlatformWorkerRecord record;
         record.id = query.value(0).toLongLong();
@@ -251,6 +254,7 @@ QList<PlatformWorkerRecord> Queries::platformWorkers()
         record.contentHash = query.value(7).toByteArray();
         record.createdAt = query.value(8).toLongLong();
         record.modifiedAt = query.value(9).toLongLong();
+        record.code.tailConsumers = jsonArray(query.value(10).toByteArray());
         list.append(record);
     }
     for (PlatformWorkerRecord &record : list)
@@ -333,19 +337,22 @@ qint64 Queries::upsertScript(qint64 namespaceId, const ScriptRecord &record)
     QSqlQuery query = m_db.exec(
             QStringLiteral(
                     "INSERT INTO scripts (namespace_id, name, main_module, compatibility_date,"
-                    " compatibility_flags, bindings, tags, content_hash, created_at, modified_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " compatibility_flags, bindings, tags, content_hash, created_at, modified_at,"
+                    " tail_consumers)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (namespace_id, name) DO UPDATE SET"
                     " main_module = excluded.main_module,"
                     " compatibility_date = excluded.compatibility_date,"
                     " compatibility_flags = excluded.compatibility_flags,"
                     " bindings = excluded.bindings, tags = excluded.tags,"
-                    " content_hash = excluded.content_hash, modified_at = excluded.modified_at"
+                    " content_hash = excluded.content_hash, modified_at = excluded.modified_at,"
+                    " tail_consumers = excluded.tail_consumers"
                     " RETURNING id"),
             {namespaceId, record.name, record.code.mainModule,
              notNull(record.code.compatibilityDate), jsonText(record.code.compatibilityFlags),
              jsonText(record.code.bindings), jsonText(record.tags),
-             QString::fromLatin1(record.contentHash), record.createdAt, record.modifiedAt});
+             QString::fromLatin1(record.contentHash), record.createdAt, record.modifiedAt,
+             jsonText(record.code.tailConsumers)});
     if (!query.next())
         throw SqlError(QStringLiteral("storing script %1 returned no id").arg(record.name));
     const qint64 id = query.value(0).toLongLong();
@@ -371,18 +378,20 @@ qint64 Queries::upsertPlatformWorker(const PlatformWorkerRecord &record)
     QSqlQuery query = m_db.exec(
             QStringLiteral(
                     "INSERT INTO platform_workers (name, kind, main_module, compatibility_date,"
-                    " compatibility_flags, bindings, content_hash, created_at, modified_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " compatibility_flags, bindings, content_hash, created_at, modified_at,"
+                    " tail_consumers)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,"
                     " main_module = excluded.main_module,"
                     " compatibility_date = excluded.compatibility_date,"
                     " compatibility_flags = excluded.compatibility_flags,"
                     " bindings = excluded.bindings, content_hash = excluded.content_hash,"
-                    " modified_at = excluded.modified_at RETURNING id"),
+                    " modified_at = excluded.modified_at,"
+                    " tail_consumers = excluded.tail_consumers RETURNING id"),
             {record.name, workerKindName(record.kind), record.code.mainModule,
              notNull(record.code.compatibilityDate), jsonText(record.code.compatibilityFlags),
              jsonText(record.code.bindings), QString::fromLatin1(record.contentHash),
-             record.createdAt, record.modifiedAt});
+             record.createdAt, record.modifiedAt, jsonText(record.code.tailConsumers)});
     if (!query.next())
         throw SqlError(
                 QStringLiteral("storing platform Worker %1 returned no id").arg(record.name));

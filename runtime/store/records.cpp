@@ -48,4 +48,15 @@ std::optional<WorkerKind> workerKindFromName(const QString &name)
     return std::nullopt;
 }
 
+QStringList tailConsumerNames(const QJsonArray &tailConsumers)
+{
+    QStringList names;
+    for (const QJsonValue &consumer : tailConsumers) {
+        const QString service = consumer.toObject().value(QLatin1String("service")).toString();
+        if (!service.isEmpty() && !names.contains(service))
+            names << service;
+    }
+    return names;
+}
+
 } // namespace switchyard::store

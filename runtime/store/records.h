@@ -39,7 +39,13 @@ struct WorkerCode
     // `bindings` read into typed values, in the same order. The platform service fills it when it
     // stores or loads the code; everything after that reads this, not the JSON.
     Bindings typedBindings;
+    // The Workers that receive this Worker's trace events, in Cloudflare's shape
+    // ([{"service": "tailer"}]): platform Workers by name.
+    QJsonArray tailConsumers;
 };
+
+// The platform Worker names `tailConsumers` lists, in order, without repeats.
+QStringList tailConsumerNames(const QJsonArray &tailConsumers);
 
 struct NamespaceRecord
 {

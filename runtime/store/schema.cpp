@@ -135,6 +135,24 @@ QList<SchemaStep> buildSteps()
                           QStringLiteral("DROP INDEX traces_by_time"),
                           QStringLiteral("DROP INDEX traces_by_script"),
                   }});
+
+    // v4: a Worker names the Workers that receive its trace events (Cloudflare's
+    // tail_consumers). Until now every tail Worker received every trace; a stored platform keeps
+    // that for what its dispatcher runs by naming each tail Worker as the dispatcher's consumer.
+    steps.append({4,
+                  {
+                          QStringLiteral("ALTER TABLE scripts ADD COLUMN"
+                                         " tail_consumers TEXT NOT NULL DEFAULT '[]'"),
+                          QStringLiteral("ALTER TABLE platform_workers ADD COLUMN"
+                                         " tail_consumers TEXT NOT NULL DEFAULT '[]'"),
+                          QStringLiteral("UPDATE platform_workers SET tail_consumers = ("
+                                         "SELECT json_group_array(json_object('service', name))"
+                                         " FROM (SELECT name FROM platform_workers"
+                                         " WHERE kind = 'tail' ORDER BY name))"
+                                         " WHERE kind = 'dispatcher'"
+                                         " AND EXISTS (SELECT 1 FROM platform_workers"
+                                         " WHERE kind = 'tail')"),
+                  }});
     return steps;
 }
 

@@ -40,6 +40,10 @@ public:
         m_config = config;
         if (configure)
             configure(config);
+        if (!adminToken.isEmpty()) {
+            config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
+            config.adminToken = adminToken;
+        }
         if (!m_stack->start(config, &error))
             return error;
         if (!service().createNamespace(nameSpace))
@@ -86,10 +90,13 @@ public:
 
     // Called on the stack's configuration before start() starts it (engine memory, ...).
     std::function<void(app::RuntimeStack::Config &)> configure;
+    // Set before start() to run the admin API too, with this bearer token.
+    QString adminToken;
 
     platform::PlatformService &service() { return m_stack->service(); }
     app::RuntimeStack &runtime() { return *m_stack; }
     quint16 port() const { return m_stack->port(); }
+    quint16 adminPort() const { return m_stack->adminPort(); }
 
     // The Cache API's bound for the next start(); 0 keeps the stack's default.
     qint64 cacheMaxBytes = 0;

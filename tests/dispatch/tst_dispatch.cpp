@@ -616,6 +616,11 @@ void tst_Dispatch::tailWorkerReceivesTraces()
                        {binding("kv_namespace", "LOG",
                                 {{QStringLiteral("namespace_id"), kvId(QStringLiteral("LOG"))}})}));
     QVERIFY2(put, qPrintable(put.errorMessage()));
+    // Named by the dispatcher, it gets the dispatcher's events and its user Workers'.
+    store::WorkerCode dispatcher = m_service->platformWorker(QStringLiteral("dispatcher"))->code;
+    dispatcher.tailConsumers = {QJsonObject {{QStringLiteral("service"), QStringLiteral("tail")}}};
+    QVERIFY(m_service->putPlatformWorker(QStringLiteral("dispatcher"),
+                                         store::WorkerKind::Dispatcher, dispatcher));
     QCOMPARE(get("customer-1.localhost").status, 200);
     const QString log = kvId(QStringLiteral("LOG"));
     QTRY_COMPARE_WITH_TIMEOUT(m_service->kvList(log)->keys.size(), 2, 10000);

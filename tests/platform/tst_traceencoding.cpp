@@ -51,8 +51,8 @@ void tst_TraceEncoding::storedAndServedAgree_data()
                        {QStringLiteral("X-Ctl"), QStringLiteral("\b\f\n\r")}};
     engine::InvocationResult thrown;
     thrown.outcome = engine::Outcome::Exception;
-    thrown.logs = {{QStringLiteral("log"), QStringLiteral("hi \"there\""), 1'700'000'000'123},
-                   {QStringLiteral("error"), lone, 1'700'000'000'124}};
+    thrown.logs = {{QStringLiteral("log"), QStringLiteral("hi \"there\""), 1'700'000'000'123, {}},
+                   {QStringLiteral("error"), lone, 1'700'000'000'124, {}}};
     thrown.exceptions
             = {{QStringLiteral("TypeError"), QStringLiteral("x is \u00e9"), 1'700'000'000'125}};
     QTest::newRow("escapes, duplicates, logs")

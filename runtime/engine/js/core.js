@@ -445,9 +445,36 @@
   }
   $.formatForLog = formatForLog;
   $.inspect = (v) => inspect(v, 1, []);
+  // What a TraceItem's logs[].message holds: the arguments themselves, as JSON, so log pipelines
+  // get ["hello", 42, {"a": 1}] rather than one formatted line. workerd's rule: null, numbers,
+  // booleans, strings, undefined, arrays, plain objects and objects with a toJSON() method are
+  // JSON (undefined becomes null); anything else is its String(); what cannot be written is {}.
+  const jsonStringify = JSON.stringify;
+  const objectProto = Object.prototype;
+  const getProto = Object.getPrototypeOf;
+  function logValueJson(v) {
+    try {
+      const t = typeof v;
+      let json = v === null || t === 'number' || t === 'boolean' || t === 'string' || t === 'undefined' || Array.isArray(v);
+      if (!json && (t === 'object' || t === 'function')) {
+        const proto = getProto(v);
+        json = proto === objectProto || proto === null || typeof v.toJSON === 'function';
+      }
+      if (!json) return jsonStringify(String(v));
+      const text = jsonStringify(v);
+      return text === undefined ? 'null' : text;
+    } catch (_) {
+      return '{}'; // a cycle, a BigInt inside, a Symbol, a throwing toJSON or getter
+    }
+  }
+  function logJson(args) {
+    let out = '[';
+    for (let i = 0; i < args.length; i++) out += (i ? ',' : '') + logValueJson(args[i]);
+    return out + ']';
+  }
   const consoleObj = {};
   const counts = new Map(), timers = new Map();
-  const mk = (level) => function (...args) { natives.log(level, formatForLog(args)); };
+  const mk = (level) => function (...args) { natives.log(level, formatForLog(args), logJson(args)); };
   const methods = {
     log: mk('log'), info: mk('info'), warn: mk('warn'), error: mk('error'), debug: mk('debug'),
     trace: function (...args) { natives.log('log', 'Trace' + (args.length ? ': ' + formatForLog(args) : '')); },
