@@ -36,6 +36,8 @@ private Q_SLOTS:
     void revertClearsTheDispatcherError();
     void deletedNamespaceLeavesNoWorkerInTheEditor();
     void playgroundDefaultUrlReachesTheListener();
+    void editorFollowsTheCursor();
+    void keyboardSwitchesViews();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -360,6 +362,57 @@ void tst_Editing::playgroundDefaultUrlReachesTheListener()
     // Without the port the view says what will happen before anything is sent.
     url->setProperty("text", QStringLiteral("http://fanout.localhost/?n=2"));
     QTRY_VERIFY(child(playground, "urlNote")->property("text").toString().contains(port));
+}
+
+void tst_Editing::editorFollowsTheCursor()
+{
+    show(1);
+    QQuickItem *ns = view("namespacesView");
+    QString longLine = QStringLiteral("export default { fetch() { return new Response('");
+    longLine += QString(400, u'x') + QStringLiteral("') } };\n// last line\n");
+    QVERIFY(QMetaObject::invokeMethod(ns, "newWorker", Q_ARG(QVariant, longLine),
+                                      Q_ARG(QVariant, QStringLiteral("wide"))));
+    auto *editor = qvariant_cast<QQuickItem *>(ns->property("editor"));
+    auto *area = child(editor, "codeArea");
+    auto *flick = qvariant_cast<QQuickItem *>(editor->property("flickable"));
+    QVERIFY(area && flick);
+    QCOMPARE(flick->property("contentX").toReal(), 0.0);
+
+    // The end of the long line is far right of the viewport: the text scrolls to it.
+    area->forceActiveFocus();
+    area->setProperty("cursorPosition", longLine.indexOf(u'\n'));
+    QTRY_VERIFY(flick->property("contentX").toReal() > 100);
+    const QRectF cursor = area->property("cursorRectangle").toRectF();
+    const qreal x = cursor.x() - flick->property("contentX").toReal();
+    QVERIFY2(x >= 0 && x <= flick->width(), qPrintable(QString::number(x)));
+    // Back at the start of a line, the view follows back.
+    area->setProperty("cursorPosition", longLine.indexOf(QLatin1String("// last")));
+    QTRY_COMPARE(flick->property("contentX").toReal(), 0.0);
+
+    // A click well below the last line still lands in the text (and focuses it).
+    m_window->findChild<QQuickItem *>(QStringLiteral("navigation"))->forceActiveFocus();
+    QVERIFY(!area->hasActiveFocus());
+    const QPointF below = flick->mapToScene(QPointF(flick->width() / 2, flick->height() - 40));
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, below.toPoint());
+    QTRY_VERIFY(area->hasActiveFocus());
+    QVERIFY(QMetaObject::invokeMethod(ns, "newWorker", Q_ARG(QVariant, QString()),
+                                      Q_ARG(QVariant, QString())));
+}
+
+void tst_Editing::keyboardSwitchesViews()
+{
+    auto *navigation = m_window->findChild<QQuickItem *>(QStringLiteral("navigation"));
+    QTest::keyClick(m_window, Qt::Key_4, Qt::ControlModifier);
+    QTRY_COMPARE(navigation->property("currentIndex").toInt(), 3);
+    QTest::keyClick(m_window, Qt::Key_1, Qt::ControlModifier);
+    QTRY_COMPARE(navigation->property("currentIndex").toInt(), 0);
+    navigation->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(navigation->property("currentIndex").toInt(), 1);
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(navigation->property("currentIndex").toInt(), 2);
+    QTest::keyClick(m_window, Qt::Key_Up);
+    QTRY_COMPARE(navigation->property("currentIndex").toInt(), 1);
 }
 
 QTEST_MAIN(tst_Editing)
