@@ -78,7 +78,8 @@ Pane {
                         model: plans
                         header: RowLayout {
                             width: ListView.view.width
-                            Label { text: qsTr("plan"); Layout.preferredWidth: 140; leftPadding: Theme.section; opacity: 0.6 }
+                            // The delegates' left padding (6) before the same column widths as their rows.
+                            Label { text: qsTr("plan"); Layout.preferredWidth: 134; leftPadding: 6; opacity: 0.6 }
                             Label { text: qsTr("CPU ms"); Layout.preferredWidth: 80; opacity: 0.6 }
                             Label { text: qsTr("subrequests"); Layout.fillWidth: true; opacity: 0.6 }
                         }

@@ -110,9 +110,10 @@ Pane {
                                 RowLayout {
                                     spacing: Theme.spacing
                                     Layout.fillWidth: true
-                                    Label { text: key; font.family: Theme.mono; Layout.fillWidth: true; Layout.minimumWidth: 60; elide: Text.ElideRight }
+                                    // Key and Worker side by side at any width, the Delete at the end.
+                                    Label { text: key; font.family: Theme.mono; Layout.preferredWidth: Math.min(320, routeList.width * 0.45); Layout.minimumWidth: 60; elide: Text.ElideRight }
                                     Label { text: "→"; opacity: 0.6 }
-                                    Label { text: value; font.bold: true; Layout.preferredWidth: Math.min(implicitWidth, 160); elide: Text.ElideRight }
+                                    Label { text: value; font.bold: true; Layout.fillWidth: true; Layout.minimumWidth: 40; elide: Text.ElideRight }
                                     ToolButton {
                                         objectName: "deleteRouteButton"
                                         text: qsTr("Delete")
@@ -249,9 +250,9 @@ Pane {
                     wrapMode: TextEdit.Wrap
                     Layout.fillWidth: true
                     Layout.preferredHeight: 80
-                    // JSON needs no tabs: Tab moves on, as in every other field.
-                    KeyNavigation.priority: KeyNavigation.BeforeItem
-                    KeyNavigation.tab: saveHostButton
+                    // JSON needs no tabs: Tab and Shift+Tab move on, as in every other field.
+                    Keys.onTabPressed: nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+                    Keys.onBacktabPressed: nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
                     background: Rectangle {
                         border.color: metadataCheck.text !== "" ? Theme.error : metadataArea.activeFocus ? Theme.accent : palette.mid
                         color: palette.base

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void playgroundDefaultUrlReachesTheListener();
     void editorFollowsTheCursor();
     void keyboardSwitchesViews();
+    void tabLeavesTheMetadataBox();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -413,6 +414,21 @@ void tst_Editing::keyboardSwitchesViews()
     QTRY_COMPARE(navigation->property("currentIndex").toInt(), 2);
     QTest::keyClick(m_window, Qt::Key_Up);
     QTRY_COMPARE(navigation->property("currentIndex").toInt(), 1);
+}
+
+void tst_Editing::tabLeavesTheMetadataBox()
+{
+    show(3);
+    QQuickItem *routing = view("routingView");
+    auto *metadata = child(routing, "metadataArea");
+    metadata->setProperty("text", QString());
+    metadata->forceActiveFocus();
+    QVERIFY(metadata->hasActiveFocus());
+    QTest::keyClick(m_window, Qt::Key_Tab);
+    QTRY_VERIFY(!metadata->hasActiveFocus());
+    QCOMPARE(metadata->property("text").toString(), QString());
+    QTest::keyClick(m_window, Qt::Key_Backtab, Qt::ShiftModifier);
+    QTRY_VERIFY(metadata->hasActiveFocus());
 }
 
 QTEST_MAIN(tst_Editing)
