@@ -50,12 +50,40 @@ ApplicationWindow {
         }
     }
 
-    // Ctrl+Q quits like closing the window: the app drains requests in flight and writes traces
-    // before it exits (Application::shutdown).
+    // Ctrl+Q is closing the window: the app drains requests in flight and writes traces before
+    // it exits (Application::shutdown), and code not yet saved is asked about first.
     Shortcut {
-        sequences: [StandardKey.Quit]
+        // Spelled out: StandardKey.Quit is empty where the platform theme binds no quit key.
+        sequence: "Ctrl+Q"
         context: Qt.ApplicationShortcut
-        onActivated: Qt.quit()
+        onActivated: window.close()
+    }
+    property bool closeConfirmed: false
+    readonly property var unsavedEditors: [namespacesPage, dispatcherPage].filter(page => page.dirty)
+    onClosing: close => {
+        if (closeConfirmed || unsavedEditors.length === 0)
+            return
+        close.accepted = false
+        quitDialog.open()
+    }
+    Dialog {
+        id: quitDialog
+        objectName: "quitDialog"
+        anchors.centerIn: Overlay.overlay
+        width: 440
+        modal: true
+        title: qsTr("Quit with unsaved changes?")
+        standardButtons: Dialog.Discard | Dialog.Cancel
+        Label {
+            width: parent ? parent.width : 0
+            wrapMode: Text.Wrap
+            text: qsTr("Not saved: %1. Quitting drops these edits.")
+                    .arg(window.unsavedEditors.map(page => page.title).join(", "))
+        }
+        onDiscarded: {
+            window.closeConfirmed = true
+            window.close()
+        }
     }
     // Ctrl+1 … Ctrl+8 open the views in sidebar order.
     Repeater {
@@ -120,8 +148,8 @@ ApplicationWindow {
             currentIndex: navigation.currentIndex
 
             OverviewView { title: window.views[0].name; workbench: window.workbench; status: window.status }
-            NamespacesView { title: window.views[1].name; workbench: window.workbench }
-            DispatcherView { title: window.views[2].name; workbench: window.workbench }
+            NamespacesView { id: namespacesPage; title: window.views[1].name; workbench: window.workbench }
+            DispatcherView { id: dispatcherPage; title: window.views[2].name; workbench: window.workbench }
             RoutingView { title: window.views[3].name; workbench: window.workbench }
             PlansView { title: window.views[4].name; workbench: window.workbench }
             AnalyticsView { title: window.views[5].name; workbench: window.workbench }

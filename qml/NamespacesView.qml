@@ -24,6 +24,7 @@ Pane {
                                   || (currentWorker === "" && editor.text !== "")
     property alias editor: editor
     property alias unsavedDialog: unsaved
+    property alias fileDialog: fileDialog
     padding: Theme.margin
 
     NamespaceListModel { id: namespaces; platform: view.platform }
@@ -79,6 +80,16 @@ Pane {
         if (name === currentWorker && currentWorker !== "")
             return
         unsaved.guard(dirty, () => openWorker(name))
+    }
+    // A new Worker from a file's code, named after the file; nothing is saved until Save.
+    function loadFile(url) {
+        const code = templates.readFile(url)
+        if (templates.readError() !== "") {
+            saveError.text = templates.readError()
+            return
+        }
+        const base = decodeURIComponent(url.toString().split("/").pop()).replace(/\.m?js$/, "")
+        requestNewWorker(code, base.toLowerCase().replace(/[^a-z0-9_-]/g, "-"))
     }
     function requestNewWorker(code, name) { unsaved.guard(dirty, () => newWorker(code, name)) }
     function requestNamespace(index) {
@@ -329,15 +340,10 @@ Pane {
     }
     FileDialog {
         id: fileDialog
+        objectName: "loadFileDialog"
         title: qsTr("Load a Worker from a file")
         nameFilters: [qsTr("JavaScript (*.js *.mjs)"), qsTr("All files (*)")]
-        onAccepted: {
-            const url = selectedFile
-            const code = templates.readFile(url)
-            if (templates.readError() !== "") { saveError.text = templates.readError(); return }
-            const base = decodeURIComponent(url.toString().split("/").pop()).replace(/\.m?js$/, "")
-            view.requestNewWorker(code, base.toLowerCase().replace(/[^a-z0-9_-]/g, "-"))
-        }
+        onAccepted: view.loadFile(selectedFile)
     }
     Dialog {
         id: deleteNs

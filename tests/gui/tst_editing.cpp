@@ -11,8 +11,10 @@
 #include "platform/platformservice.h"
 
 #include <QAbstractItemModel>
+#include <QFile>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -39,6 +41,10 @@ private Q_SLOTS:
     void editorFollowsTheCursor();
     void keyboardSwitchesViews();
     void tabLeavesTheMetadataBox();
+    void loadFileOpensADialog();
+    void quittingAsksAboutUnsavedCode();
+    // Last: it closes the window.
+    void quittingWithNothingUnsavedCloses();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -429,6 +435,72 @@ void tst_Editing::tabLeavesTheMetadataBox()
     QCOMPARE(metadata->property("text").toString(), QString());
     QTest::keyClick(m_window, Qt::Key_Backtab, Qt::ShiftModifier);
     QTRY_VERIFY(metadata->hasActiveFocus());
+}
+
+void tst_Editing::loadFileOpensADialog()
+{
+    show(1);
+    QQuickItem *ns = view("namespacesView");
+    QVERIFY(QMetaObject::invokeMethod(ns, "openWorker", Q_ARG(QVariant, QStringLiteral("site"))));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("My Worker.mjs"));
+    const QByteArray code = "export default { fetch() { return new Response('from a file') } };\n";
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(code);
+    file.close();
+
+    click(child(ns, "loadFileButton"));
+    auto *dialog = qvariant_cast<QObject *>(ns->property("fileDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("visible").toBool());
+    QVERIFY(QMetaObject::invokeMethod(dialog, "reject"));
+    QTRY_VERIFY(!dialog->property("visible").toBool());
+    // What the dialog's accepted file goes to.
+    QVERIFY(QMetaObject::invokeMethod(ns, "loadFile", Q_ARG(QVariant, QUrl::fromLocalFile(path))));
+    // A new Worker named after the file, its code in the editor, not yet saved.
+    QTRY_COMPARE(child(ns, "workerNameField")->property("text").toString(),
+                 QStringLiteral("my-worker"));
+    auto *editor = qvariant_cast<QQuickItem *>(ns->property("editor"));
+    QCOMPARE(editor->property("text").toString(), QString::fromUtf8(code));
+    QCOMPARE(ns->property("currentWorker").toString(), QString());
+    QVERIFY(ns->property("dirty").toBool());
+    QVERIFY(QMetaObject::invokeMethod(ns, "newWorker", Q_ARG(QVariant, QString()),
+                                      Q_ARG(QVariant, QString())));
+}
+
+void tst_Editing::quittingAsksAboutUnsavedCode()
+{
+    show(2);
+    QQuickItem *dispatcher = view("dispatcherView");
+    auto *editor = qvariant_cast<QQuickItem *>(dispatcher->property("editor"));
+    const QString running = editor->property("text").toString();
+    editor->setProperty("text", running + QStringLiteral("\n// not saved\n"));
+    auto *quit = m_window->findChild<QObject *>(QStringLiteral("quitDialog"));
+    QVERIFY(quit);
+
+    QSignalSpy quitting(qApp, &QCoreApplication::aboutToQuit);
+    QTest::keyClick(m_window, Qt::Key_Q, Qt::ControlModifier);
+    QTRY_VERIFY(quit->property("opened").toBool());
+    QVERIFY(m_window->isVisible());
+    click(visibleButton(QStringLiteral("Cancel")));
+    QTRY_VERIFY(!quit->property("visible").toBool());
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(editor->property("text").toString(), running + QStringLiteral("\n// not saved\n"));
+    QVERIFY(QMetaObject::invokeMethod(dispatcher, "showCurrent"));
+    QCOMPARE(quitting.count(), 0);
+}
+
+void tst_Editing::quittingWithNothingUnsavedCloses()
+{
+    QVERIFY(QMetaObject::invokeMethod(view("namespacesView"), "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("site"))));
+    QVERIFY(QMetaObject::invokeMethod(view("dispatcherView"), "showCurrent"));
+    QTest::keyClick(m_window, Qt::Key_Q, Qt::ControlModifier);
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_window->findChild<QObject *>(QStringLiteral("quitDialog"))
+                     ->property("visible")
+                     .toBool());
 }
 
 QTEST_MAIN(tst_Editing)
