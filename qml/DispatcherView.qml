@@ -84,10 +84,15 @@ Pane {
             }
             Item { Layout.fillWidth: true }
             Label {
+                id: unsavedMarker
                 objectName: "unsavedMarker"
-                text: qsTr("● unsaved")
+                // Always there, at a fixed width, only its text changing: a RowLayout in Qt 6.4
+                // keeps the size a child had while its view was hidden, and draws a child that turns
+                // visible or grows then over its neighbours.
+                Layout.preferredWidth: unsavedMetrics.advanceWidth + 2
+                TextMetrics { id: unsavedMetrics; font: unsavedMarker.font; text: qsTr("● unsaved") }
+                text: view.dirty ? qsTr("● unsaved") : ""
                 color: Theme.warning
-                visible: view.dirty
             }
             Button { objectName: "revertButton"; text: qsTr("Revert"); enabled: view.dirty; onClicked: view.showCurrent() }
             Button { objectName: "saveDispatcherButton"; text: qsTr("Save"); highlighted: true; onClicked: view.save() }

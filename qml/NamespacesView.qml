@@ -297,10 +297,15 @@ Pane {
                         ToolTip.text: qsTr("Tags are labels for filtering and bulk deletes. A plan:… tag does not set limits: the demo dispatcher reads the plan from %1.").arg(view.platform.customersTable)
                     }
                     Label {
+                        id: unsavedMarker
                         objectName: "unsavedMarker"
-                        text: qsTr("● unsaved")
+                        // Always there, at a fixed width, only its text changing: a RowLayout in Qt 6.4
+                        // keeps the size a child had while its view was hidden, and draws a child that turns
+                        // visible or grows then over its neighbours.
+                        Layout.preferredWidth: unsavedMetrics.advanceWidth + 2
+                        TextMetrics { id: unsavedMetrics; font: unsavedMarker.font; text: qsTr("● unsaved") }
+                        text: view.dirty ? qsTr("● unsaved") : ""
                         color: Theme.warning
-                        visible: view.dirty
                         ToolTip.visible: markerHover.hovered
                         ToolTip.text: qsTr("Ctrl+S saves")
                         HoverHandler { id: markerHover }

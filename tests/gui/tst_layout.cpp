@@ -11,6 +11,7 @@
 #include <QMutex>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQuickTest/quicktest.h>
@@ -167,17 +168,28 @@ void tst_Layout::everyViewFits()
     QFETCH(int, view);
     m_window->resize(size);
     show(view);
-    QTRY_COMPARE(m_window->size(), size);
-    QVERIFY(QQuickTest::qWaitForPolish(m_window));
-    QTest::qWait(50); // one more turn for models that flush on a timer
-    QVERIFY(QQuickTest::qWaitForPolish(m_window));
-
     auto *pages = m_window->findChild<QQuickItem *>(QStringLiteral("pages"));
     QQuickItem *page = nullptr;
     for (QQuickItem *child : pages->childItems())
         if (child->isVisible() && child->property("title").isValid())
             page = child;
     QVERIFY(page);
+    // An editor is checked with unsaved code in it, so its marker and what it moves are too;
+    // edited as the view opens, before its first layout, as a user's first keystroke can be.
+    auto *editor = qvariant_cast<QQuickItem *>(page->property("editor"));
+    const QString savedCode = editor ? editor->property("text").toString() : QString();
+    if (editor) {
+        editor->setProperty("text", savedCode + QStringLiteral("\n// edited\n"));
+        QVERIFY(page->property("dirty").toBool());
+    }
+    const auto restore = qScopeGuard([&] {
+        if (editor)
+            editor->setProperty("text", savedCode);
+    });
+    QTRY_COMPARE(m_window->size(), size);
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    QTest::qWait(50); // one more turn for models that flush on a timer
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
 
     if (const QString dir = qEnvironmentVariable("SWITCHYARD_LAYOUT_SHOTS"); !dir.isEmpty()) {
         QDir().mkpath(dir);
