@@ -161,6 +161,7 @@ bool Application::setUpPlatform()
 bool Application::startGui()
 {
     m_workbench = std::make_unique<models::Workbench>(m_stack->service(), m_stack->dispatcher());
+    m_workbench->playground()->setDispatchPort(m_stack->port());
     // Fusion reads as a desktop tool on every platform; QT_QUICK_CONTROLS_STYLE still wins.
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
@@ -196,6 +197,11 @@ void Application::scheduleScreenshots(const QString &directory)
                              QStringLiteral("dispatcher"), QStringLiteral("routing"),
                              QStringLiteral("plans"),      QStringLiteral("analytics"),
                              QStringLiteral("tail"),       QStringLiteral("playground")};
+    // SWITCHYARD_SCREENSHOT_SIZE=WxH shows the views at that size (scripts/screenshots.sh takes
+    // the smallest supported size and a full-HD screen).
+    if (const QStringList size = qEnvironmentVariable("SWITCHYARD_SCREENSHOT_SIZE").split(u'x');
+        size.size() == 2 && size.at(0).toInt() > 0 && size.at(1).toInt() > 0)
+        window->resize(size.at(0).toInt(), size.at(1).toInt());
     bool ok = false;
     const int delay = qEnvironmentVariableIntValue("SWITCHYARD_SCREENSHOT_DELAY_MS", &ok);
     auto *timer = new QTimer(this);

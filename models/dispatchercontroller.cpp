@@ -1,5 +1,7 @@
 #include "dispatchercontroller.h"
 
+#include "handlercheck.h"
+
 #include "platform/platformservice.h"
 
 #include <QJsonArray>
@@ -103,6 +105,15 @@ QString DispatcherController::save(const QString &code)
         workerCode.mainModule = QStringLiteral("index.js");
         workerCode.compatibilityDate = QStringLiteral("2025-01-01");
     }
+    QStringList sources;
+    for (const auto &module : workerCode.modules) {
+        if (module.name == workerCode.mainModule)
+            sources.prepend(QString::fromUtf8(module.code));
+        else
+            sources.append(QString::fromUtf8(module.code));
+    }
+    if (checkHandlers(sources) == Handlers::None)
+        return noHandlersMessage();
     const auto put = service.putPlatformWorker(name, store::WorkerKind::Dispatcher, workerCode);
     if (!put)
         return put.errorMessage();

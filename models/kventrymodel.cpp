@@ -61,7 +61,7 @@ KvEntryModel::Row KvEntryModel::makeRow(const QString &key, const QByteArray &va
     case Plain:
         break;
     case Routing:
-        row.problem = m_platform->checkRoute(key, row.value);
+        row.problem = m_platform->checkStoredRoute(key, row.value);
         break;
     case Plans: {
         const conventions::PlanLimits plan = conventions::readPlan(value);

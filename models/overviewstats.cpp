@@ -112,6 +112,17 @@ QVariantList OverviewStats::requestSeries() const
     return list;
 }
 
+QVariantList OverviewStats::violationSeries() const
+{
+    QVariantList list;
+    const qint64 first = nowSecond() - kSeconds + 1;
+    for (qint64 s = first; s <= nowSecond(); ++s) {
+        const auto it = m_seconds.find(s);
+        list << (it == m_seconds.end() ? 0 : it->second.violations);
+    }
+    return list;
+}
+
 QVariantList OverviewStats::errorRateSeries() const
 {
     QVariantList list;

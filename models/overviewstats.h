@@ -27,6 +27,7 @@ class OverviewStats : public QObject
     Q_PROPERTY(int violationsLastMinute READ violationsLastMinute NOTIFY changed)
     Q_PROPERTY(QVariantList requestSeries READ requestSeries NOTIFY changed) // per second
     Q_PROPERTY(QVariantList errorRateSeries READ errorRateSeries NOTIFY changed) // 0..1
+    Q_PROPERTY(QVariantList violationSeries READ violationSeries NOTIFY changed) // per second
     Q_PROPERTY(QVariantList topByRequests READ topByRequests NOTIFY changed)
     Q_PROPERTY(QVariantList topByCpu READ topByCpu NOTIFY changed)
 public:
@@ -43,6 +44,7 @@ public:
     int violationsLastMinute() const;
     QVariantList requestSeries() const;
     QVariantList errorRateSeries() const;
+    QVariantList violationSeries() const;
     QVariantList topByRequests() const { return top(false); }
     QVariantList topByCpu() const { return top(true); }
 

@@ -1,5 +1,7 @@
 #include "platformcontroller.h"
 
+#include "handlercheck.h"
+
 #include "platform/platformservice.h"
 
 #include <QJsonDocument>
@@ -141,6 +143,15 @@ QString PlatformController::saveScript(const QString &ns, const QString &name, c
         upload.code.mainModule = QStringLiteral("index.js");
         upload.code.compatibilityDate = QStringLiteral("2025-01-01");
     }
+    QStringList sources;
+    for (const auto &module : upload.code.modules) {
+        if (module.name == upload.code.mainModule)
+            sources.prepend(QString::fromUtf8(module.code));
+        else
+            sources.append(QString::fromUtf8(module.code));
+    }
+    if (checkHandlers(sources) == Handlers::None)
+        return noHandlersMessage();
     upload.tags = splitTags(tags);
     const auto r = m_service.putScript(ns, name.trimmed(), upload);
     return r ? QString() : r.errorMessage();
@@ -155,6 +166,17 @@ QString PlatformController::deleteScript(const QString &ns, const QString &name)
 bool PlatformController::workerExists(const QString &ns, const QString &name) const
 {
     return m_service.script(ns, name) != nullptr;
+}
+
+QString PlatformController::handlerWarning(const QString &code, const QString &ns,
+                                           const QString &name) const
+{
+    QStringList sources {code};
+    if (const auto existing = ns.isEmpty() ? nullptr : m_service.script(ns, name))
+        for (const auto &module : existing->code.modules)
+            if (module.name != existing->code.mainModule)
+                sources << QString::fromUtf8(module.code);
+    return checkHandlers(sources) == Handlers::NoFetch ? noFetchWarning() : QString();
 }
 
 QString PlatformController::kvId(const QString &title, QString *error) const
@@ -197,6 +219,27 @@ QString PlatformController::kvValue(const QString &title, const QString &key) co
     return value ? QString::fromUtf8(value->value) : QString();
 }
 
+QString PlatformController::normalizeRoute(const QString &route)
+{
+    const QString r = route.trimmed();
+    const qsizetype slash = r.indexOf(u'/');
+    if (slash < 0)
+        return r.toLower();
+    return r.left(slash).toLower() + r.mid(slash);
+}
+
+QString PlatformController::checkStoredRoute(const QString &route, const QString &worker) const
+{
+    if (const QString lower = normalizeRoute(route); lower != route.trimmed())
+        return tr("never matches: requests arrive with the host in lowercase (%1)").arg(lower);
+    return checkRoute(route, worker);
+}
+
+QString PlatformController::routedWorker(const QString &route) const
+{
+    return kvValue(m_routingTable, normalizeRoute(route));
+}
+
 QString PlatformController::checkRoute(const QString &route, const QString &worker) const
 {
     const QString r = route.trimmed();
@@ -216,7 +259,7 @@ QString PlatformController::setRoute(const QString &route, const QString &worker
 {
     if (const QString problem = checkRoute(route, worker); !problem.isEmpty())
         return problem;
-    return kvPut(m_routingTable, route.trimmed(), worker.trimmed());
+    return kvPut(m_routingTable, normalizeRoute(route), worker.trimmed());
 }
 
 static std::optional<int> positiveInt(const QString &text)
@@ -281,6 +324,25 @@ QString PlatformController::setCustomer(const QString &customer, const QString &
     return kvPut(m_customersTable, customer.trimmed(), plan.trimmed());
 }
 
+QString PlatformController::normalizeHostname(const QString &hostname)
+{
+    return hostname.trimmed().toLower();
+}
+
+QString PlatformController::hostnameRouteNote(const QString &hostname) const
+{
+    const QString host = normalizeHostname(hostname);
+    if (host.isEmpty())
+        return {};
+    if (const QString worker = routedWorker(host); !worker.isEmpty())
+        return tr("Requests for %1 go to the Worker %2 (route in %3).")
+                .arg(host, worker, m_routingTable);
+    return tr("A custom hostname only gives the dispatcher request.cf.hostMetadata: which Worker "
+              "serves %1 is still decided by the dispatcher's routing, and %2 has no route for "
+              "it. Add one under Routes.")
+            .arg(host, m_routingTable);
+}
+
 QString PlatformController::checkHostnameMetadata(const QString &metadata) const
 {
     if (metadata.trimmed().isEmpty())
@@ -303,13 +365,14 @@ QString PlatformController::putHostname(const QString &hostname, const QString &
 {
     if (const QString problem = checkHostnameMetadata(metadata); !problem.isEmpty())
         return problem;
-    const auto r = m_service.putCustomHostname(hostname.trimmed(), metadata.trimmed().toUtf8());
+    const auto r
+            = m_service.putCustomHostname(normalizeHostname(hostname), metadata.trimmed().toUtf8());
     return r ? QString() : r.errorMessage();
 }
 
 QString PlatformController::deleteHostname(const QString &hostname)
 {
-    const auto r = m_service.deleteCustomHostname(hostname);
+    const auto r = m_service.deleteCustomHostname(normalizeHostname(hostname));
     return r ? QString() : r.errorMessage();
 }
 

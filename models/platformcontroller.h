@@ -53,10 +53,15 @@ public:
     // User Workers. saveScript replaces the main module's code (a new Worker gets one module,
     // index.js) and keeps bindings and other modules; `tags` is comma-separated.
     Q_INVOKABLE QString scriptCode(const QString &ns, const QString &name) const;
+    // Refused with Cloudflare's error when the code registers no handler at all.
     Q_INVOKABLE QString saveScript(const QString &ns, const QString &name, const QString &code,
                                    const QString &tags);
     Q_INVOKABLE QString deleteScript(const QString &ns, const QString &name);
     Q_INVOKABLE bool workerExists(const QString &ns, const QString &name) const;
+    // Why requests to this code would fail although it saves (it has handlers, but no fetch), or
+    // empty. With `ns`/`name` of an existing Worker its other modules count too.
+    Q_INVOKABLE QString handlerWarning(const QString &code, const QString &ns = {},
+                                       const QString &name = {}) const;
 
     // Any KV namespace by title.
     Q_INVOKABLE QString kvPut(const QString &title, const QString &key, const QString &value);
@@ -64,7 +69,15 @@ public:
     Q_INVOKABLE QString kvValue(const QString &title, const QString &key) const;
 
     // Typed editors over the routing, plans and customers tables.
+    // A route as the dispatcher will look it up: the host lowercased (the listener lowercases
+    // it, as Cloudflare does, before any Worker sees request.url), the path as typed.
+    Q_INVOKABLE static QString normalizeRoute(const QString &route);
     Q_INVOKABLE QString checkRoute(const QString &route, const QString &worker) const;
+    // checkRoute for a key already in the table, which may have been written elsewhere with
+    // capitals in its host: such a route can never match.
+    Q_INVOKABLE QString checkStoredRoute(const QString &route, const QString &worker) const;
+    // The Worker the routing table sends `route` to, or empty.
+    Q_INVOKABLE QString routedWorker(const QString &route) const;
     Q_INVOKABLE QString setRoute(const QString &route, const QString &worker);
     Q_INVOKABLE QString checkPlan(const QString &plan, const QString &cpuMs,
                                   const QString &subRequests) const;
@@ -74,8 +87,14 @@ public:
     Q_INVOKABLE QString setCustomer(const QString &customer, const QString &plan);
     Q_INVOKABLE QStringList planNames() const;
 
-    // Custom hostnames; `metadata` is JSON object text.
+    // Custom hostnames; `metadata` is JSON object text. Hostnames are stored lowercased, as
+    // requests carry them.
+    Q_INVOKABLE static QString normalizeHostname(const QString &hostname);
     Q_INVOKABLE QString checkHostnameMetadata(const QString &metadata) const;
+    // A custom hostname only attaches request.cf.hostMetadata; which Worker serves it is still
+    // the dispatcher's routing. Says where a request for `hostname` will go, so a hostname
+    // without a route does not look done.
+    Q_INVOKABLE QString hostnameRouteNote(const QString &hostname) const;
     Q_INVOKABLE QString putHostname(const QString &hostname, const QString &metadata);
     Q_INVOKABLE QString deleteHostname(const QString &hostname);
 

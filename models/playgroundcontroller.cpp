@@ -17,6 +17,33 @@ PlaygroundController::PlaygroundController(platform::Dispatcher &dispatcher, QOb
 
 PlaygroundController::~PlaygroundController() = default;
 
+void PlaygroundController::setDispatchPort(int port)
+{
+    if (m_dispatchPort == port)
+        return;
+    m_dispatchPort = port;
+    Q_EMIT dispatchPortChanged();
+}
+
+QString PlaygroundController::defaultUrl() const
+{
+    return m_dispatchPort > 0
+            ? QStringLiteral("http://cpu-burner.localhost:%1/").arg(m_dispatchPort)
+            : QStringLiteral("http://cpu-burner.localhost/");
+}
+
+QString PlaygroundController::urlNote(const QString &url) const
+{
+    const QUrl parsed = QUrl::fromUserInput(url.trimmed());
+    if (m_dispatchPort <= 0 || !parsed.isValid() || parsed.host().isEmpty()
+        || parsed.port() == m_dispatchPort)
+        return {};
+    return tr("The Worker sees this URL: its fetch() calls to its own origin go to port %1, not "
+              "to the dispatch listener on port %2.")
+            .arg(parsed.port(parsed.scheme() == QLatin1String("https") ? 443 : 80))
+            .arg(m_dispatchPort);
+}
+
 QString PlaygroundController::send(const QString &method, const QString &url,
                                    const QString &headers, const QString &body)
 {

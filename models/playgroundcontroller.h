@@ -29,6 +29,8 @@ class PlaygroundController : public QObject
     Q_PROPERTY(QString responseHeaders READ responseHeaders NOTIFY responseChanged)
     Q_PROPERTY(QString responseBody READ responseBody NOTIFY responseChanged)
     Q_PROPERTY(qint64 elapsedMs READ elapsedMs NOTIFY responseChanged)
+    Q_PROPERTY(int dispatchPort READ dispatchPort WRITE setDispatchPort NOTIFY dispatchPortChanged)
+    Q_PROPERTY(QString defaultUrl READ defaultUrl NOTIFY dispatchPortChanged)
 public:
     explicit PlaygroundController(platform::Dispatcher &dispatcher, QObject *parent = nullptr);
     ~PlaygroundController() override;
@@ -40,6 +42,14 @@ public:
     QString responseHeaders() const { return m_headers; }
     QString responseBody() const { return m_body; }
     qint64 elapsedMs() const { return m_elapsedMs; }
+    // The dispatch listener's port. A request the Playground sends stands for one that reached
+    // the listener, whose URL carries that port; a Worker that fetch()es its own origin (the
+    // demo's fanout) needs it to reach the listener again.
+    int dispatchPort() const { return m_dispatchPort; }
+    void setDispatchPort(int port);
+    QString defaultUrl() const;
+    // Why `url` will not behave as a request to the listener would, or empty.
+    Q_INVOKABLE QString urlNote(const QString &url) const;
 
     // `headers` is one "Name: value" per line. Returns why the request was not sent, or empty.
     Q_INVOKABLE QString send(const QString &method, const QString &url, const QString &headers,
@@ -49,6 +59,7 @@ Q_SIGNALS:
     void busyChanged();
     void requestTagChanged();
     void responseChanged();
+    void dispatchPortChanged();
 
 private:
     // Any thread: the response goes to `self` on its thread, unless a newer request replaced it.
@@ -63,6 +74,7 @@ private:
     QString m_headers;
     QString m_body;
     qint64 m_elapsedMs = 0;
+    int m_dispatchPort = 0;
     QElapsedTimer m_clock;
 };
 

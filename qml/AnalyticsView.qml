@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // Limit violations as they happen (from the trace stream), counted per Worker and per kind and
@@ -12,6 +13,7 @@ Pane {
     property string title
     property alias violations: violations
     property alias query: query
+    padding: Theme.margin
 
     ViolationModel {
         id: violations
@@ -30,17 +32,19 @@ Pane {
     component CountList: ColumnLayout {
         property string heading
         property var counts: []
+        spacing: Theme.gap
         Label { text: heading; font.bold: true }
         Repeater {
-            model: counts.slice(0, 6)
+            model: counts.slice(0, 5)
             RowLayout {
                 required property var modelData
-                Label { text: modelData.name; Layout.preferredWidth: 170; elide: Text.ElideRight }
+                spacing: Theme.spacing
+                Label { text: modelData.name; Layout.preferredWidth: 150; elide: Text.ElideRight }
                 Rectangle {
-                    color: "#e53935"
+                    color: Theme.chartBad
                     opacity: 0.75
-                    height: 10
-                    width: Math.max(2, 120 * modelData.count / Math.max(1, counts[0].count))
+                    Layout.preferredHeight: 10
+                    Layout.preferredWidth: Math.max(2, 70 * modelData.count / Math.max(1, counts[0].count))
                 }
                 Label { text: modelData.count }
             }
@@ -50,17 +54,32 @@ Pane {
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 8
+        spacing: Theme.spacing
         RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
             ViewHeader { text: view.title }
-            Item { Layout.fillWidth: true }
-            Label { text: qsTr("%1 violations, %2 in the last minute").arg(violations.total).arg(violations.lastMinute) }
-            Button { text: qsTr("Clear"); onClicked: violations.clear() }
+            Label {
+                objectName: "violationCounter"
+                text: qsTr("%1 violations seen, %2 in the last minute").arg(violations.total).arg(violations.lastMinute)
+                elide: Text.ElideLeft
+                Layout.fillWidth: true
+                Layout.minimumWidth: 0
+                horizontalAlignment: Text.AlignRight
+            }
+            Button {
+                objectName: "clearViolationsButton"
+                // Only the live list: the data points stay in Analytics Engine for the SQL below.
+                text: qsTr("Clear list")
+                onClicked: violations.clear()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Empties this live list. The stored data points stay: SQL still counts them.")
+            }
         }
 
         RowLayout {
             Layout.fillWidth: true
-            spacing: 24
+            spacing: Theme.margin
             CountList { heading: qsTr("Per Worker"); counts: violations.countsByWorker; Layout.alignment: Qt.AlignTop }
             CountList { heading: qsTr("Per kind"); counts: violations.countsByKind; Layout.alignment: Qt.AlignTop }
             ColumnLayout {
@@ -70,109 +89,162 @@ Pane {
                 Sparkline {
                     objectName: "violationChart"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 90
+                    Layout.minimumWidth: 120
+                    Layout.preferredHeight: 80
                     values: violations.timeline
                     bars: true
-                    color: "#e53935"
+                    color: Theme.chartBad
                 }
             }
         }
 
-        TextField { id: filterField; placeholderText: qsTr("filter: Worker, plan, kind, URL"); Layout.fillWidth: true }
-
-        Frame {
+        SplitView {
+            orientation: Qt.Vertical
             Layout.fillWidth: true
             Layout.fillHeight: true
-            padding: 0
-            ListView {
-                id: violationList
-                anchors.fill: parent
-                clip: true
-                model: violations
-                ScrollBar.vertical: ScrollBar {}
-                headerPositioning: ListView.OverlayHeader
-                header: Rectangle {
-                    z: 2
-                    width: ListView.view.width
-                    height: 26
-                    color: palette.alternateBase
-                    RowLayout {
-                        anchors.fill: parent
-                        anchors.leftMargin: 8
-                        Label { text: qsTr("time"); Layout.preferredWidth: 90; font.bold: true }
-                        Label { text: qsTr("Worker"); Layout.preferredWidth: 130; font.bold: true }
-                        Label { text: qsTr("plan"); Layout.preferredWidth: 90; font.bold: true }
-                        Label { text: qsTr("kind"); Layout.preferredWidth: 190; font.bold: true }
-                        Label { text: qsTr("CPU used"); Layout.preferredWidth: 80; font.bold: true }
-                        Label { text: qsTr("limit"); Layout.preferredWidth: 110; font.bold: true }
-                        Label { text: qsTr("URL"); Layout.fillWidth: true; font.bold: true }
-                    }
-                }
-                delegate: RowLayout {
-                    required property date time
-                    required property string worker
-                    required property string plan
-                    required property string kind
-                    required property int cpuUsed
-                    required property string limit
-                    required property string url
-                    width: ListView.view.width
-                    height: 24
-                    Item { width: 0 }
-                    Label { text: Qt.formatTime(time, "hh:mm:ss.zzz"); Layout.preferredWidth: 90; font.family: "monospace"; font.pixelSize: 12 }
-                    Label { text: worker; Layout.preferredWidth: 130; elide: Text.ElideRight; font.bold: true }
-                    Label { text: plan || "—"; Layout.preferredWidth: 90 }
-                    Label { text: kind; Layout.preferredWidth: 190; color: "#c62828" }
-                    Label { text: cpuUsed + " ms"; Layout.preferredWidth: 80 }
-                    Label { text: limit || "—"; Layout.preferredWidth: 110 }
-                    Label { text: url; Layout.fillWidth: true; elide: Text.ElideMiddle; opacity: 0.7 }
-                }
-                Label {
-                    anchors.centerIn: parent
-                    visible: violationList.count === 0
-                    text: qsTr("No limit violations yet")
-                    opacity: 0.6
-                }
-            }
-        }
 
-        Label { text: qsTr("Analytics Engine SQL (read-only) over stored data points"); font.bold: true }
-        RowLayout {
-            Layout.fillWidth: true
-            TextArea {
-                id: sqlArea
-                objectName: "sqlArea"
-                Layout.fillWidth: true
-                Layout.preferredHeight: 60
-                font.family: "monospace"
-                wrapMode: TextEdit.Wrap
-                text: "SELECT index1 AS worker, blob1 AS kind, blob2 AS plan, count() AS violations\nFROM limit_violations GROUP BY worker, kind, plan ORDER BY violations DESC LIMIT 20"
-                background: Rectangle { color: palette.base; border.color: palette.mid }
-            }
-            Button { text: qsTr("Run"); onClicked: view.runQuery() }
-        }
-        ErrorText { text: query.error; Layout.fillWidth: true }
-        Frame {
-            Layout.fillWidth: true
-            Layout.preferredHeight: 150
-            padding: 0
-            visible: query.columns.length > 0
-            ListView {
-                anchors.fill: parent
-                clip: true
-                model: query
-                ScrollBar.vertical: ScrollBar {}
-                header: Row {
-                    Repeater {
-                        model: query.columns
-                        Label { required property string modelData; text: modelData; width: 150; font.bold: true; leftPadding: 6; elide: Text.ElideRight }
+            ColumnLayout {
+                SplitView.fillHeight: true
+                SplitView.minimumHeight: 120
+                spacing: Theme.spacing
+                TextField { id: filterField; placeholderText: qsTr("filter: Worker, plan, kind, URL"); Layout.fillWidth: true }
+
+                Frame {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    padding: 0
+                    ListView {
+                        // Fixed columns for short values, shares of the rest for names, the URL last.
+                        readonly property real rest: Math.max(0, width - 16 - 90 - 70)
+                        readonly property var columns: [90, rest * 0.17, rest * 0.11, rest * 0.23, 70, rest * 0.14]
+                        id: violationList
+                        anchors.fill: parent
+                        clip: true
+                        model: violations
+                        ScrollBar.vertical: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        header: Rectangle {
+                            z: 2
+                            width: ListView.view.width
+                            height: 26
+                            color: palette.alternateBase
+                            RowLayout {
+                                anchors.fill: parent
+                                anchors.leftMargin: Theme.spacing
+                                spacing: 0
+                                Label { text: qsTr("time"); Layout.preferredWidth: violationList.columns[0]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("Worker"); Layout.preferredWidth: violationList.columns[1]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("plan"); Layout.preferredWidth: violationList.columns[2]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("kind"); Layout.preferredWidth: violationList.columns[3]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("CPU used"); Layout.preferredWidth: violationList.columns[4]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("limit"); Layout.preferredWidth: violationList.columns[5]; font.bold: true; elide: Text.ElideRight }
+                                Label { text: qsTr("URL"); Layout.fillWidth: true; Layout.minimumWidth: 0; font.bold: true; elide: Text.ElideRight }
+                            }
+                        }
+                        delegate: RowLayout {
+                            required property date time
+                            required property string worker
+                            required property string plan
+                            required property string kind
+                            required property int cpuUsed
+                            required property string limit
+                            required property string url
+                            width: ListView.view.width
+                            height: 24
+                            spacing: 0
+                            Item { Layout.preferredWidth: Theme.spacing }
+                            Label { text: Qt.formatTime(time, "hh:mm:ss.zzz"); Layout.preferredWidth: violationList.columns[0]; font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1; elide: Text.ElideRight }
+                            Label { text: worker; Layout.preferredWidth: violationList.columns[1]; elide: Text.ElideRight; font.bold: true }
+                            Label { text: plan || "—"; Layout.preferredWidth: violationList.columns[2]; elide: Text.ElideRight }
+                            Label { text: kind; Layout.preferredWidth: violationList.columns[3]; color: Theme.error; elide: Text.ElideRight }
+                            Label { text: cpuUsed + " ms"; Layout.preferredWidth: violationList.columns[4]; elide: Text.ElideRight }
+                            Label { text: limit || "—"; Layout.preferredWidth: violationList.columns[5]; elide: Text.ElideRight }
+                            Label { text: url; Layout.fillWidth: true; Layout.minimumWidth: 0; elide: Text.ElideMiddle; opacity: 0.7 }
+                        }
+                        Label {
+                            anchors.centerIn: parent
+                            visible: violationList.count === 0
+                            text: qsTr("No limit violations yet")
+                            opacity: 0.6
+                        }
                     }
                 }
-                delegate: Row {
-                    required property var cells
-                    Repeater {
-                        model: cells
-                        Label { required property string modelData; text: modelData; width: 150; leftPadding: 6; elide: Text.ElideRight; font.family: "monospace"; font.pixelSize: 12 }
+            }
+
+            ColumnLayout {
+                SplitView.preferredHeight: Math.max(200, view.height * 0.36)
+                SplitView.minimumHeight: 150
+                spacing: Theme.spacing
+                Label { text: qsTr("Analytics Engine SQL (read-only) over stored data points"); font.bold: true; Layout.topMargin: Theme.spacing }
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextArea {
+                        id: sqlArea
+                        objectName: "sqlArea"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: 56
+                        font.family: Theme.mono
+                        wrapMode: TextEdit.Wrap
+                        text: "SELECT index1 AS worker, blob1 AS kind, blob2 AS plan, count() AS violations\nFROM limit_violations GROUP BY worker, kind, plan ORDER BY violations DESC LIMIT 20"
+                        background: Rectangle { color: palette.base; border.color: sqlArea.activeFocus ? Theme.accent : palette.mid }
+                        Keys.onPressed: event => {
+                            if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && (event.modifiers & Qt.ControlModifier)) {
+                                view.runQuery()
+                                event.accepted = true
+                            }
+                        }
+                    }
+                    Button {
+                        text: qsTr("Run")
+                        onClicked: view.runQuery()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Ctrl+Enter in the query runs it too")
+                    }
+                }
+                ErrorText { text: query.error }
+                Frame {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    padding: 0
+                    ListView {
+                        id: resultList
+                        anchors.fill: parent
+                        clip: true
+                        model: query
+                        // Columns share the width; past a handful they keep 140 px and scroll sideways.
+                        readonly property real columnWidth: query.columns.length > 0 ? Math.max(140, (width - 12) / query.columns.length) : 140
+                        contentWidth: columnWidth * query.columns.length
+                        flickableDirection: Flickable.AutoFlickIfNeeded
+                        ScrollBar.vertical: ScrollBar {}
+                        ScrollBar.horizontal: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        header: Rectangle {
+                            z: 2
+                            width: Math.max(resultList.width, resultList.contentWidth)
+                            height: query.columns.length > 0 ? 24 : 0
+                            visible: query.columns.length > 0
+                            color: palette.alternateBase
+                            Row {
+                                anchors.verticalCenter: parent.verticalCenter
+                                Repeater {
+                                    model: query.columns
+                                    Label { required property string modelData; text: modelData; width: resultList.columnWidth; font.bold: true; leftPadding: Theme.spacing; elide: Text.ElideRight }
+                                }
+                            }
+                        }
+                        delegate: Row {
+                            required property var cells
+                            Repeater {
+                                model: cells
+                                Label { required property string modelData; text: modelData; width: resultList.columnWidth; leftPadding: Theme.spacing; elide: Text.ElideRight; font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1 }
+                            }
+                        }
+                        Label {
+                            anchors.centerIn: parent
+                            visible: query.columns.length === 0
+                            text: qsTr("Run a query to see its rows")
+                            opacity: 0.6
+                        }
                     }
                 }
             }

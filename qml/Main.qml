@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 ApplicationWindow {
@@ -10,6 +11,9 @@ ApplicationWindow {
 
     width: 1200
     height: 760
+    // The layouts are laid out and tested from 1000×700 up; below it controls would clip.
+    minimumWidth: 1000
+    minimumHeight: 700
     visible: true
     title: qsTr("Switchyard")
 
@@ -27,12 +31,12 @@ ApplicationWindow {
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
-            anchors.leftMargin: 12
-            anchors.rightMargin: 12
+            anchors.leftMargin: Theme.section
+            anchors.rightMargin: Theme.section
             Label {
                 text: qsTr("Switchyard")
                 font.bold: true
-                font.pixelSize: 16
+                font.pixelSize: Theme.headingSize + 2
             }
             Item { Layout.fillWidth: true }
             Label {
@@ -46,12 +50,52 @@ ApplicationWindow {
         }
     }
 
-    // Ctrl+Q quits like closing the window: the app drains requests in flight and writes traces
-    // before it exits (Application::shutdown).
+    // Ctrl+Q is closing the window: the app drains requests in flight and writes traces before
+    // it exits (Application::shutdown), and code not yet saved is asked about first.
     Shortcut {
-        sequences: [StandardKey.Quit]
+        // Spelled out: StandardKey.Quit is empty where the platform theme binds no quit key.
+        sequence: "Ctrl+Q"
         context: Qt.ApplicationShortcut
-        onActivated: Qt.quit()
+        onActivated: window.close()
+    }
+    property bool closeConfirmed: false
+    readonly property var unsavedEditors: [namespacesPage, dispatcherPage].filter(page => page.dirty)
+    onClosing: close => {
+        if (closeConfirmed || unsavedEditors.length === 0)
+            return
+        close.accepted = false
+        quitDialog.open()
+    }
+    Dialog {
+        id: quitDialog
+        objectName: "quitDialog"
+        anchors.centerIn: Overlay.overlay
+        width: 440
+        modal: true
+        title: qsTr("Quit with unsaved changes?")
+        standardButtons: Dialog.Discard | Dialog.Cancel
+        Label {
+            width: parent ? parent.width : 0
+            wrapMode: Text.Wrap
+            text: qsTr("Not saved: %1. Quitting drops these edits.")
+                    .arg(window.unsavedEditors.map(page => page.title).join(", "))
+        }
+        onDiscarded: {
+            window.closeConfirmed = true
+            window.close()
+        }
+    }
+    // Ctrl+1 … Ctrl+8 open the views in sidebar order.
+    Repeater {
+        model: window.views.length
+        Item {
+            required property int index
+            Shortcut {
+                sequence: "Ctrl+" + (index + 1)
+                context: Qt.ApplicationShortcut
+                onActivated: navigation.currentIndex = index
+            }
+        }
     }
 
     RowLayout {
@@ -61,17 +105,33 @@ ApplicationWindow {
         ListView {
             id: navigation
             objectName: "navigation"
-            Layout.preferredWidth: 200
+            Layout.preferredWidth: Theme.sidebarWidth
             Layout.fillHeight: true
             model: window.views
             currentIndex: 0
+            // Up and Down move between views once the sidebar has focus (click or Tab).
+            focus: true
+            keyNavigationEnabled: true
+            activeFocusOnTab: true
             delegate: ItemDelegate {
                 required property var modelData
                 required property int index
                 width: ListView.view.width
                 text: modelData.name.replace("&", "&&") // not a mnemonic
                 highlighted: ListView.isCurrentItem
-                onClicked: navigation.currentIndex = index
+                focusPolicy: Qt.NoFocus
+                onClicked: { navigation.currentIndex = index; navigation.forceActiveFocus() }
+                ToolTip.visible: hovered
+                ToolTip.delay: 800
+                ToolTip.text: qsTr("%1 (Ctrl+%2)").arg(modelData.plan).arg(index + 1)
+            }
+            // Visible focus: a frame around the list while the arrows move in it.
+            Rectangle {
+                anchors.fill: parent
+                color: "transparent"
+                border.color: Theme.accent
+                border.width: 1
+                visible: navigation.activeFocus
             }
         }
 
@@ -88,8 +148,8 @@ ApplicationWindow {
             currentIndex: navigation.currentIndex
 
             OverviewView { title: window.views[0].name; workbench: window.workbench; status: window.status }
-            NamespacesView { title: window.views[1].name; workbench: window.workbench }
-            DispatcherView { title: window.views[2].name; workbench: window.workbench }
+            NamespacesView { id: namespacesPage; title: window.views[1].name; workbench: window.workbench }
+            DispatcherView { id: dispatcherPage; title: window.views[2].name; workbench: window.workbench }
             RoutingView { title: window.views[3].name; workbench: window.workbench }
             PlansView { title: window.views[4].name; workbench: window.workbench }
             AnalyticsView { title: window.views[5].name; workbench: window.workbench }
@@ -99,7 +159,7 @@ ApplicationWindow {
     }
 
     footer: Label {
-        padding: 6
+        padding: Theme.gap + 2
         text: qsTr("Switchyard %1 · V8 %2").arg(window.status.version).arg(window.status.engineVersion)
         opacity: 0.7
     }

@@ -1,6 +1,8 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // Dispatch namespaces and their user Workers, with the code editor. Saving uploads the Worker
@@ -15,66 +17,138 @@ Pane {
     property string currentNamespace: namespaces.count > 0 && nsList.currentIndex >= 0
                                       ? namespaces.data(namespaces.index(nsList.currentIndex, 0), NamespaceListModel.NameRole) : ""
     property string currentWorker: ""
+    // What the editor showed when it was opened or last saved; edits since then are unsaved.
+    property string savedCode: ""
+    property string savedTags: ""
+    readonly property bool dirty: editor.text !== savedCode || tagsField.text !== savedTags
+                                  || (currentWorker === "" && editor.text !== "")
+    property alias editor: editor
+    property alias unsavedDialog: unsaved
+    property alias fileDialog: fileDialog
+    padding: Theme.margin
 
     NamespaceListModel { id: namespaces; platform: view.platform }
     WorkerListModel { id: workers; platform: view.platform; namespaceName: view.currentNamespace; tagFilter: tagFilterField.text }
     TemplateCatalog { id: templates }
     // Open with something to read rather than an empty editor.
-    Component.onCompleted: if (workers.count > 0) openWorker(workers.data(workers.index(0, 0), WorkerListModel.NameRole))
+    Component.onCompleted: openFirst()
+    // A namespace that went away (deleted here or through the admin API) takes its Workers'
+    // editor with it: show what is there now, never a Worker that no longer exists.
+    onCurrentNamespaceChanged: if (!dirty || currentWorker !== "") Qt.callLater(openFirst)
+    Connections {
+        target: namespaces
+        function onCountChanged() {
+            if (nsList.currentIndex < 0 || nsList.currentIndex >= namespaces.count)
+                nsList.currentIndex = namespaces.count > 0 ? 0 : -1
+        }
+    }
 
+    function openFirst() {
+        if (workers.count > 0)
+            openWorker(workers.data(workers.index(0, 0), WorkerListModel.NameRole))
+        else
+            newWorker("")
+    }
     function openWorker(name) {
         currentWorker = name
         nameField.text = name
         const row = workers.indexOf(name)
         tagsField.text = row >= 0 ? workers.data(workers.index(row, 0), WorkerListModel.TagsRole).join(", ") : ""
         editor.text = platform.scriptCode(currentNamespace, name)
+        savedCode = editor.text
+        savedTags = tagsField.text
         editor.errorLine = 0
         saveError.text = ""
+        savedNote.text = ""
     }
-    function newWorker(code) {
+    function newWorker(code, name) {
         currentWorker = ""
-        nameField.text = ""
+        nameField.text = name || ""
         tagsField.text = ""
+        savedCode = ""
+        savedTags = ""
         editor.text = code
         editor.errorLine = 0
         saveError.text = ""
-        nameField.forceActiveFocus()
+        savedNote.text = ""
+        if (code !== "" && nameField.text === "")
+            nameField.forceActiveFocus()
+    }
+    // Every way of leaving the Worker in the editor goes through here, so unsaved edits are
+    // never dropped without asking.
+    function requestOpenWorker(name) {
+        if (name === currentWorker && currentWorker !== "")
+            return
+        unsaved.guard(dirty, () => openWorker(name))
+    }
+    // A new Worker from a file's code, named after the file; nothing is saved until Save.
+    function loadFile(url) {
+        const code = templates.readFile(url)
+        if (templates.readError() !== "") {
+            saveError.text = templates.readError()
+            return
+        }
+        const base = decodeURIComponent(url.toString().split("/").pop()).replace(/\.m?js$/, "")
+        requestNewWorker(code, base.toLowerCase().replace(/[^a-z0-9_-]/g, "-"))
+    }
+    function requestNewWorker(code, name) { unsaved.guard(dirty, () => newWorker(code, name)) }
+    function requestNamespace(index) {
+        if (index === nsList.currentIndex)
+            return
+        unsaved.guard(dirty, () => { newWorker(""); nsList.currentIndex = index })
     }
     function save() {
+        savedNote.text = ""
         saveError.text = platform.saveScript(currentNamespace, nameField.text, editor.text, tagsField.text)
         editor.errorLine = platform.errorLine(saveError.text)
         if (saveError.text === "") {
-            currentWorker = nameField.text
-            savedNote.text = qsTr("Saved %1 — live for the next request").arg(nameField.text)
+            currentWorker = nameField.text.trim()
+            savedCode = editor.text
+            savedTags = tagsField.text
+            const warning = platform.handlerWarning(editor.text, currentNamespace, currentWorker)
+            savedNote.kind = warning === "" ? Note.Success : Note.Warning
+            savedNote.text = warning === "" ? qsTr("Saved %1 — live for the next request").arg(currentWorker)
+                                            : qsTr("Saved %1. %2").arg(currentWorker).arg(warning)
         }
         return saveError.text
     }
 
+    Shortcut {
+        sequences: [StandardKey.Save]
+        enabled: view.visible && saveButton.enabled
+        onActivated: view.save()
+    }
+
     ColumnLayout {
         anchors.fill: parent
-        spacing: 8
+        spacing: Theme.spacing
         ViewHeader { text: view.title }
 
-        RowLayout {
+        SplitView {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: 12
+            orientation: Qt.Horizontal
 
-            // Namespaces
+            // Namespaces above their Workers, so the editor keeps most of the width.
             ColumnLayout {
-                Layout.preferredWidth: 220
-                Layout.fillHeight: true
+                SplitView.preferredWidth: Math.max(260, view.width * 0.24)
+                SplitView.minimumWidth: 230
+                SplitView.maximumWidth: 480
+                spacing: Theme.gap
+
                 Label { text: qsTr("Namespaces"); font.bold: true }
                 Frame {
                     Layout.fillWidth: true
-                    Layout.fillHeight: true
+                    Layout.preferredHeight: Math.min(4, Math.max(1, namespaces.count)) * 52 + 2
                     padding: 0
                     ListView {
                         id: nsList
+                        objectName: "namespaceList"
                         anchors.fill: parent
                         clip: true
                         model: namespaces
                         currentIndex: 0
+                        ScrollBar.vertical: ScrollBar {}
                         delegate: ItemDelegate {
                             required property int index
                             required property string name
@@ -82,49 +156,64 @@ Pane {
                             required property int workerCount
                             width: ListView.view.width
                             highlighted: ListView.isCurrentItem
-                            onClicked: nsList.currentIndex = index
-                            contentItem: ColumnLayout {
-                                Label { text: name; font.bold: true }
-                                RowLayout {
-                                    Label { text: qsTr("%n Worker(s)", "", workerCount); opacity: 0.7 }
-                                    CheckBox {
-                                        text: qsTr("trusted")
-                                        checked: trusted
-                                        ToolTip.visible: hovered
-                                        ToolTip.text: qsTr("Trusted namespaces give their Workers request.cf")
-                                        onToggled: nsError.text = view.platform.setNamespaceTrusted(name, checked)
-                                    }
+                            onClicked: view.requestNamespace(index)
+                            contentItem: RowLayout {
+                                spacing: Theme.spacing
+                                ColumnLayout {
+                                    spacing: 0
+                                    Layout.fillWidth: true
+                                    Label { text: name; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                                    Label { text: qsTr("%n Worker(s)", "", workerCount); opacity: 0.7; font.pixelSize: Theme.smallSize }
+                                }
+                                CheckBox {
+                                    text: qsTr("trusted")
+                                    checked: trusted
+                                    ToolTip.visible: hovered
+                                    ToolTip.text: qsTr("Trusted namespaces give their Workers request.cf")
+                                    onToggled: nsError.text = view.platform.setNamespaceTrusted(name, checked)
                                 }
                             }
                         }
                     }
                 }
-                TextField { id: nsName; objectName: "namespaceField"; placeholderText: qsTr("new namespace"); Layout.fillWidth: true }
                 RowLayout {
+                    Layout.fillWidth: true
+                    TextField {
+                        id: nsName
+                        objectName: "namespaceField"
+                        placeholderText: qsTr("new namespace")
+                        Layout.fillWidth: true
+                        Layout.minimumWidth: 80
+                        onAccepted: createNs.clicked()
+                    }
                     Button {
+                        id: createNs
                         text: qsTr("Create")
+                        enabled: nsName.text.trim() !== ""
                         onClicked: {
                             nsError.text = view.platform.createNamespace(nsName.text, false)
                             if (nsError.text === "") {
-                                nsList.currentIndex = namespaces.indexOf(nsName.text.trim())
+                                view.requestNamespace(namespaces.indexOf(nsName.text.trim()))
                                 nsName.text = ""
                             }
                         }
                     }
                     Button {
+                        objectName: "deleteNamespaceButton"
                         text: qsTr("Delete")
                         enabled: view.currentNamespace !== ""
                         onClicked: deleteNs.open()
                     }
                 }
-                ErrorText { id: nsError; Layout.fillWidth: true }
-            }
+                ErrorText { id: nsError; objectName: "namespaceError" }
 
-            // Workers
-            ColumnLayout {
-                Layout.preferredWidth: 260
-                Layout.fillHeight: true
-                Label { text: qsTr("Workers in %1").arg(view.currentNamespace || "—"); font.bold: true }
+                Label {
+                    text: qsTr("Workers in %1").arg(view.currentNamespace || "—")
+                    font.bold: true
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Layout.topMargin: Theme.spacing
+                }
                 TextField { id: tagFilterField; placeholderText: qsTr("filter by tag, e.g. plan:free"); Layout.fillWidth: true }
                 Frame {
                     Layout.fillWidth: true
@@ -132,6 +221,7 @@ Pane {
                     padding: 0
                     ListView {
                         id: workerList
+                        objectName: "workerList"
                         anchors.fill: parent
                         clip: true
                         model: workers
@@ -143,53 +233,95 @@ Pane {
                             required property date modified
                             width: ListView.view.width
                             highlighted: name === view.currentWorker
-                            onClicked: view.openWorker(name)
+                            onClicked: view.requestOpenWorker(name)
+                            ToolTip.visible: hovered && bindings.length > 0
+                            ToolTip.delay: 600
+                            ToolTip.text: bindings.join("\n")
                             contentItem: ColumnLayout {
-                                spacing: 2
-                                Label { text: name; font.bold: true }
-                                Label { text: tags.length ? tags.join("  ") : qsTr("no tags"); opacity: 0.75; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
-                                Label { text: bindings.length ? qsTr("bindings: %1").arg(bindings.join(", ")) : qsTr("no bindings"); opacity: 0.6; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
-                                Label { text: qsTr("modified %1").arg(Qt.formatDateTime(modified, "yyyy-MM-dd hh:mm:ss")); opacity: 0.6; font.pixelSize: 11 }
+                                spacing: 1
+                                Label { text: name; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                                Label { text: tags.length ? tags.join("  ") : qsTr("no tags"); opacity: 0.75; font.pixelSize: Theme.smallSize; elide: Text.ElideRight; Layout.fillWidth: true }
+                                Label {
+                                    text: bindings.length ? qsTr("%n binding(s)", "", bindings.length) + " · " + qsTr("modified %1").arg(Qt.formatDateTime(modified, "yyyy-MM-dd hh:mm"))
+                                                          : qsTr("no bindings") + " · " + qsTr("modified %1").arg(Qt.formatDateTime(modified, "yyyy-MM-dd hh:mm"))
+                                    opacity: 0.6
+                                    font.pixelSize: Theme.smallSize
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
                             }
                         }
                     }
                 }
                 RowLayout {
-                    Button { text: qsTr("New from template"); onClicked: view.newWorker(templates.code("worker")) }
-                }
-                RowLayout {
-                    TextField { id: filePath; placeholderText: qsTr("/path/to/worker.js"); Layout.fillWidth: true }
+                    Layout.fillWidth: true
                     Button {
-                        text: qsTr("Load file")
-                        onClicked: {
-                            const code = templates.readFile("file://" + filePath.text)
-                            if (templates.readError() !== "") { saveError.text = templates.readError(); return }
-                            view.newWorker(code)
-                            const base = filePath.text.split("/").pop().replace(/\.m?js$/, "")
-                            nameField.text = base.toLowerCase().replace(/[^a-z0-9_-]/g, "-")
-                        }
+                        text: qsTr("New from template")
+                        Layout.fillWidth: true
+                        onClicked: view.requestNewWorker(templates.code("worker"))
+                    }
+                    Button {
+                        objectName: "loadFileButton"
+                        text: qsTr("Load file…")
+                        Layout.fillWidth: true
+                        onClicked: fileDialog.open()
                     }
                 }
             }
 
             // Editor
             ColumnLayout {
-                Layout.fillWidth: true
-                Layout.fillHeight: true
+                SplitView.fillWidth: true
+                SplitView.minimumWidth: 360
+                spacing: Theme.spacing
                 RowLayout {
                     Layout.fillWidth: true
-                    TextField { id: nameField; objectName: "workerNameField"; placeholderText: qsTr("Worker name"); Layout.preferredWidth: 180 }
-                    TextField { id: tagsField; objectName: "tagsField"; placeholderText: qsTr("tags, comma-separated"); Layout.fillWidth: true }
+                    Layout.leftMargin: Theme.spacing
+                    spacing: Theme.spacing
+                    TextField {
+                        id: nameField
+                        objectName: "workerNameField"
+                        placeholderText: qsTr("Worker name")
+                        Layout.fillWidth: true
+                        Layout.minimumWidth: Theme.fieldMinWidth
+                        Layout.maximumWidth: 240
+                    }
+                    TextField {
+                        id: tagsField
+                        objectName: "tagsField"
+                        placeholderText: qsTr("tags, comma-separated")
+                        Layout.fillWidth: true
+                        Layout.minimumWidth: Theme.fieldMinWidth
+                        ToolTip.visible: hovered
+                        ToolTip.delay: 800
+                        ToolTip.text: qsTr("Tags are labels for filtering and bulk deletes. A plan:… tag does not set limits: the demo dispatcher reads the plan from %1.").arg(view.platform.customersTable)
+                    }
+                    Label {
+                        id: unsavedMarker
+                        objectName: "unsavedMarker"
+                        // Always there, at a fixed width, only its text changing: a RowLayout in Qt 6.4
+                        // keeps the size a child had while its view was hidden, and draws a child that turns
+                        // visible or grows then over its neighbours.
+                        Layout.preferredWidth: unsavedMetrics.advanceWidth + 2
+                        TextMetrics { id: unsavedMetrics; font: unsavedMarker.font; text: qsTr("● unsaved") }
+                        text: view.dirty ? qsTr("● unsaved") : ""
+                        color: Theme.warning
+                        ToolTip.visible: markerHover.hovered
+                        ToolTip.text: qsTr("Ctrl+S saves")
+                        HoverHandler { id: markerHover }
+                    }
                     Button {
+                        id: saveButton
                         objectName: "saveWorkerButton"
                         text: qsTr("Save")
                         highlighted: true
-                        enabled: view.currentNamespace !== "" && nameField.text !== ""
+                        enabled: view.currentNamespace !== "" && nameField.text.trim() !== ""
                         onClicked: view.save()
                     }
                     Button {
+                        objectName: "deleteWorkerButton"
                         text: qsTr("Delete")
-                        enabled: view.currentWorker !== ""
+                        enabled: view.currentWorker !== "" && view.currentNamespace !== ""
                         onClicked: deleteWorker.open()
                     }
                 }
@@ -198,30 +330,51 @@ Pane {
                     objectName: "workerEditor"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    onTextChanged: savedNote.text = ""
+                    Layout.leftMargin: Theme.spacing
                 }
-                ErrorText { id: saveError; objectName: "saveError"; Layout.fillWidth: true }
-                Label { id: savedNote; color: "#2e7d32"; visible: text !== "" }
+                ErrorText { id: saveError; objectName: "saveError"; Layout.leftMargin: Theme.spacing }
+                Note { id: savedNote; objectName: "savedNote"; kind: Note.Success; Layout.leftMargin: Theme.spacing }
             }
         }
     }
 
+    UnsavedDialog {
+        id: unsaved
+        subject: view.currentWorker !== "" ? qsTr("Worker %1").arg(view.currentWorker) : qsTr("The new Worker")
+        save: view.save
+    }
+    FileDialog {
+        id: fileDialog
+        objectName: "loadFileDialog"
+        title: qsTr("Load a Worker from a file")
+        nameFilters: [qsTr("JavaScript (*.js *.mjs)"), qsTr("All files (*)")]
+        onAccepted: view.loadFile(selectedFile)
+    }
     Dialog {
         id: deleteNs
-        anchors.centerIn: parent
+        anchors.centerIn: Overlay.overlay
+        modal: true
         title: qsTr("Delete namespace %1 and all its Workers?").arg(view.currentNamespace)
         standardButtons: Dialog.Yes | Dialog.No
-        onAccepted: nsError.text = view.platform.deleteNamespace(view.currentNamespace)
+        onAccepted: {
+            nsError.text = view.platform.deleteNamespace(view.currentNamespace)
+            if (nsError.text === "") {
+                view.newWorker("")
+                nsList.currentIndex = namespaces.count > 0 ? 0 : -1
+                Qt.callLater(view.openFirst)
+            }
+        }
     }
     Dialog {
         id: deleteWorker
-        anchors.centerIn: parent
+        anchors.centerIn: Overlay.overlay
+        modal: true
         title: qsTr("Delete Worker %1?").arg(view.currentWorker)
         standardButtons: Dialog.Yes | Dialog.No
         onAccepted: {
             saveError.text = view.platform.deleteScript(view.currentNamespace, view.currentWorker)
             if (saveError.text === "")
-                view.newWorker("")
+                view.openFirst()
         }
     }
 }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // The platform at a glance, from the live trace stream of the last minute, and the engine's
@@ -13,6 +14,7 @@ Pane {
     property string title
     property alias stats: stats
     readonly property InstanceStats instances: view.workbench.instances
+    padding: Theme.margin
 
     OverviewStats { id: stats; feed: view.workbench.traces; platform: view.workbench.platform }
     DispatcherController { id: dispatcher; platform: view.workbench.platform }
@@ -23,9 +25,11 @@ Pane {
         property color accent: palette.text
         default property alias extra: more.data
         Layout.fillWidth: true
+        Layout.preferredWidth: 1 // the tiles share the row equally, whatever their text
+        Layout.alignment: Qt.AlignTop
         ColumnLayout {
             anchors.fill: parent
-            Label { text: heading; opacity: 0.7 }
+            Label { text: heading; opacity: 0.7; elide: Text.ElideRight; Layout.fillWidth: true }
             Label { text: value; font.pixelSize: 28; font.bold: true; color: accent }
             ColumnLayout { id: more; Layout.fillWidth: true }
         }
@@ -41,10 +45,12 @@ Pane {
             model: rows
             RowLayout {
                 required property var modelData
+                spacing: Theme.spacing
                 Label { text: modelData.name; Layout.preferredWidth: 160; elide: Text.ElideRight }
                 Rectangle {
-                    color: "#1976d2"; opacity: 0.7; height: 10
-                    width: Math.max(2, 160 * modelData[field] / Math.max(1, rows[0][field]))
+                    color: Theme.chart; opacity: 0.7
+                    Layout.preferredHeight: 10
+                    Layout.preferredWidth: Math.max(2, 160 * modelData[field] / Math.max(1, rows[0][field]))
                 }
                 Label { text: modelData[field] + unit }
             }
@@ -54,7 +60,7 @@ Pane {
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 12
+        spacing: Theme.section
         ViewHeader { text: view.title }
         Label {
             objectName: "overviewListen"
@@ -69,28 +75,30 @@ Pane {
         }
         RowLayout {
             Layout.fillWidth: true
-            spacing: 12
+            spacing: Theme.section
             Tile {
                 heading: qsTr("Requests per second")
                 value: stats.requestsPerSecond.toFixed(1)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("%1 requests in the last minute").arg(stats.requestsLastMinute)
                 Sparkline { values: stats.requestSeries; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
                 heading: qsTr("Error rate (last minute)")
                 value: (stats.errorRate * 100).toFixed(1) + " %"
-                accent: stats.errorRate > 0.05 ? "#c62828" : palette.text
-                Sparkline { values: stats.errorRateSeries; maximum: 1; color: "#e53935"; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+                accent: stats.errorRate > 0.05 ? Theme.error : palette.text
+                Sparkline { values: stats.errorRateSeries; maximum: 1; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
                 heading: qsTr("Limit violations (last minute)")
                 value: stats.violationsLastMinute
-                accent: stats.violationsLastMinute > 0 ? "#c62828" : palette.text
-                Label { text: qsTr("%1 requests in the last minute").arg(stats.requestsLastMinute); opacity: 0.7 }
+                accent: stats.violationsLastMinute > 0 ? Theme.error : palette.text
+                Sparkline { values: stats.violationSeries; bars: true; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
         }
         RowLayout {
             Layout.fillWidth: true
-            spacing: 12
+            spacing: Theme.margin
             Tile {
                 objectName: "liveInstancesTile"
                 heading: qsTr("Live Instances")
@@ -100,7 +108,7 @@ Pane {
                 objectName: "instanceMemoryTile"
                 heading: qsTr("Instance memory (budget %1 MiB)").arg(view.instances.memoryBudgetMiB.toFixed(0))
                 value: view.instances.memoryUsedMiB.toFixed(1) + " MiB"
-                accent: view.instances.memoryFraction > 0.9 ? "#ef6c00" : palette.text
+                accent: view.instances.memoryFraction > 0.9 ? Theme.warning : palette.text
                 Sparkline { values: view.instances.memorySeries; maximum: view.instances.memoryBudgetMiB; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
@@ -111,7 +119,7 @@ Pane {
         }
         RowLayout {
             Layout.fillWidth: true
-            spacing: 40
+            spacing: Theme.margin * 2
             TopList { heading: qsTr("Top Workers by requests"); rows: stats.topByRequests; field: "requests"; unit: ""; Layout.alignment: Qt.AlignTop }
             TopList { heading: qsTr("Top Workers by CPU time"); rows: stats.topByCpu; field: "cpuMs"; unit: " ms"; Layout.alignment: Qt.AlignTop }
         }

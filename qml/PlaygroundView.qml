@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // Sends one request through the dispatcher, as the listener would, and shows the response and
@@ -11,6 +12,7 @@ Pane {
     required property Workbench workbench
     property string title
     readonly property PlaygroundController playground: workbench.playground
+    padding: Theme.margin
 
     TraceListModel {
         id: caused
@@ -19,6 +21,12 @@ Pane {
         requestTag: view.playground.requestTag
     }
 
+    function sendOnCtrlEnter(event) {
+        if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && (event.modifiers & Qt.ControlModifier)) {
+            send()
+            event.accepted = true
+        }
+    }
     function send() {
         sendError.text = playground.send(methodPicker.editText, urlField.text, headersArea.text, bodyArea.text)
         return sendError.text
@@ -26,7 +34,7 @@ Pane {
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 8
+        spacing: Theme.spacing
         ViewHeader { text: view.title }
         RowLayout {
             Layout.fillWidth: true
@@ -39,8 +47,9 @@ Pane {
             TextField {
                 id: urlField
                 objectName: "urlField"
-                text: "http://cpu-burner.localhost/"
+                text: view.playground.defaultUrl
                 Layout.fillWidth: true
+                Layout.minimumWidth: 200
                 onAccepted: view.send()
             }
             Button {
@@ -51,33 +60,41 @@ Pane {
                 onClicked: view.send()
             }
         }
-        ErrorText { id: sendError; Layout.fillWidth: true }
+        ErrorText { id: sendError }
+        Note { objectName: "urlNote"; kind: Note.Warning; text: view.playground.urlNote(urlField.text) }
         RowLayout {
             Layout.fillWidth: true
-            Layout.preferredHeight: 110
+            // Not the children's fillHeight: the response below gets the spare height.
+            Layout.fillHeight: false
+            Layout.preferredHeight: Math.max(110, view.height * 0.16)
+            spacing: Theme.section
             ColumnLayout {
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.fillHeight: true
                 Label { text: qsTr("Headers (Name: value per line)"); opacity: 0.8 }
                 TextArea {
                     id: headersArea
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    font.family: "monospace"
+                    font.family: Theme.mono
                     placeholderText: "accept: application/json"
-                    background: Rectangle { color: palette.base; border.color: palette.mid }
+                    background: Rectangle { color: palette.base; border.color: headersArea.activeFocus ? Theme.accent : palette.mid }
+                    Keys.onPressed: event => view.sendOnCtrlEnter(event)
                 }
             }
             ColumnLayout {
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.fillHeight: true
                 Label { text: qsTr("Body"); opacity: 0.8 }
                 TextArea {
                     id: bodyArea
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    font.family: "monospace"
-                    background: Rectangle { color: palette.base; border.color: palette.mid }
+                    font.family: Theme.mono
+                    background: Rectangle { color: palette.base; border.color: bodyArea.activeFocus ? Theme.accent : palette.mid }
+                    Keys.onPressed: event => view.sendOnCtrlEnter(event)
                 }
             }
         }
@@ -86,7 +103,7 @@ Pane {
             text: view.playground.status > 0
                   ? qsTr("Response: %1 %2 in %3 ms").arg(view.playground.status).arg(view.playground.statusText).arg(view.playground.elapsedMs)
                   : qsTr("Response")
-            color: view.playground.status >= 400 ? "#c62828" : palette.text
+            color: view.playground.status >= 400 ? Theme.error : palette.text
         }
         Frame {
             Layout.fillWidth: true
@@ -97,7 +114,7 @@ Pane {
                 TextArea {
                     objectName: "responseArea"
                     readOnly: true
-                    font.family: "monospace"
+                    font.family: Theme.mono
                     wrapMode: TextEdit.Wrap
                     text: view.playground.responseHeaders + (view.playground.status > 0 ? "\n\n" : "") + view.playground.responseBody
                     background: null
@@ -113,7 +130,7 @@ Pane {
                 anchors.fill: parent
                 clip: true
                 model: caused
-                spacing: 4
+                spacing: Theme.gap
                 delegate: TraceRow { width: ListView.view.width }
                 Label { anchors.centerIn: parent; visible: caused.count === 0; text: qsTr("Send a request to see its traces"); opacity: 0.6 }
             }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // The routing table (host or host/path -> Worker) and the custom hostnames with their metadata.
@@ -12,6 +13,7 @@ Pane {
     property string title
     readonly property PlatformController platform: workbench.platform
     property alias routes: routes
+    padding: Theme.margin
 
     KvEntryModel {
         id: routes
@@ -31,40 +33,60 @@ Pane {
 
     // The Save button's action; returns the refusal, or "" when the route was stored.
     function submitRoute() {
+        routeNote.text = ""
         routeError.text = platform.setRoute(routeField.text, workerField.editText)
+        if (routeError.text === "")
+            routeNote.text = qsTr("Saved %1 → %2").arg(platform.normalizeRoute(routeField.text)).arg(workerField.editText.trim())
         return routeError.text
     }
+    // Deleting keeps what was deleted for one Undo.
+    property var undoRoute: null
     function deleteRoute(route) {
+        const worker = platform.kvValue(platform.routingTable, route)
         routeError.text = platform.kvDelete(platform.routingTable, route)
+        if (routeError.text === "") {
+            undoRoute = { route: route, worker: worker }
+            routeNote.text = ""
+        }
         return routeError.text
+    }
+    function undoDelete() {
+        if (!undoRoute)
+            return
+        routeError.text = platform.kvPut(platform.routingTable, undoRoute.route, undoRoute.worker)
+        undoRoute = null
     }
     function submitHostname() {
+        hostNote.text = ""
         hostError.text = platform.putHostname(hostField.text, metadataArea.text)
+        if (hostError.text === "") {
+            hostNote.text = qsTr("Saved %1").arg(platform.normalizeHostname(hostField.text))
+            hostField.text = platform.normalizeHostname(hostField.text)
+        }
         return hostError.text
     }
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 10
+        spacing: Theme.section
         ViewHeader { text: view.title }
-        Label {
+        Note {
             text: routes.exists
                   ? qsTr("KV namespace %1 — routes lead to Workers in namespace %2. The dispatcher looks up the host, then host/first-path-segment.")
                         .arg(view.platform.routingTable).arg(view.platform.routingNamespace)
                   : qsTr("There is no KV namespace %1: the dispatcher has no routing table to read.").arg(view.platform.routingTable)
-            wrapMode: Text.Wrap
-            Layout.fillWidth: true
-            opacity: 0.8
         }
 
         RowLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: 16
+            spacing: Theme.margin
 
             ColumnLayout {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
+                Layout.minimumWidth: 380
+                spacing: Theme.spacing
                 Label { text: qsTr("Routes"); font.bold: true }
                 Frame {
                     Layout.fillWidth: true
@@ -83,40 +105,69 @@ Pane {
                             required property string problem
                             width: ListView.view.width
                             onClicked: { routeField.text = key; workerField.editText = value }
-                            contentItem: RowLayout {
-                                Label { text: key; font.family: "monospace"; Layout.preferredWidth: 220; elide: Text.ElideRight }
-                                Label { text: "→"; opacity: 0.6 }
-                                Label { text: value; font.bold: true; Layout.preferredWidth: 140; elide: Text.ElideRight }
-                                Label {
-                                    text: problem
-                                    color: "#c62828"
-                                    elide: Text.ElideRight
+                            contentItem: ColumnLayout {
+                                spacing: 0
+                                RowLayout {
+                                    spacing: Theme.spacing
                                     Layout.fillWidth: true
+                                    // Key and Worker side by side at any width, the Delete at the end.
+                                    Label { text: key; font.family: Theme.mono; Layout.preferredWidth: Math.min(320, routeList.width * 0.45); Layout.minimumWidth: 60; elide: Text.ElideRight }
+                                    Label { text: "→"; opacity: 0.6 }
+                                    Label { text: value; font.bold: true; Layout.fillWidth: true; Layout.minimumWidth: 40; elide: Text.ElideRight }
+                                    ToolButton {
+                                        objectName: "deleteRouteButton"
+                                        text: qsTr("Delete")
+                                        onClicked: view.deleteRoute(key)
+                                    }
                                 }
-                                ToolButton {
-                                    text: qsTr("Delete")
-                                    onClicked: view.deleteRoute(key)
+                                Label {
+                                    visible: problem !== ""
+                                    text: problem
+                                    color: Theme.error
+                                    font.pixelSize: Theme.smallSize
+                                    wrapMode: Text.Wrap
+                                    Layout.fillWidth: true
                                 }
                             }
                         }
+                        Label {
+                            anchors.centerIn: parent
+                            visible: routeList.count === 0
+                            text: qsTr("No routes: the dispatcher falls back to the subdomain")
+                            opacity: 0.6
+                        }
                     }
                 }
-                GridLayout {
-                    columns: 3
+                RowLayout {
                     Layout.fillWidth: true
+                    visible: view.undoRoute !== null
+                    Label {
+                        text: view.undoRoute ? qsTr("Deleted %1 → %2").arg(view.undoRoute.route).arg(view.undoRoute.worker) : ""
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    Button { objectName: "undoRouteButton"; text: qsTr("Undo"); onClicked: view.undoDelete() }
+                    ToolButton { text: "✕"; onClicked: view.undoRoute = null }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing
                     TextField {
                         id: routeField
                         objectName: "routeField"
                         placeholderText: qsTr("host or host/path, e.g. shop.localhost")
                         Layout.fillWidth: true
+                        Layout.minimumWidth: Theme.fieldMinWidth
                         onAccepted: view.submitRoute()
+                        onTextChanged: routeNote.text = ""
                     }
                     ComboBox {
                         id: workerField
                         objectName: "workerField"
                         editable: true
                         model: workers.count >= 0 ? view.workerNames() : []
-                        Layout.preferredWidth: 180
+                        Layout.preferredWidth: 160
+                        Layout.minimumWidth: 110
                     }
                     Button {
                         objectName: "saveRouteButton"
@@ -125,8 +176,10 @@ Pane {
                         onClicked: view.submitRoute()
                     }
                 }
-                Label {
+                Note {
                     id: routeCheck
+                    objectName: "routeCheck"
+                    kind: Note.Warning
                     // Checked as you type: the Worker must exist in the routing namespace.
                     text: {
                         workers.count // re-check when Workers come and go
@@ -134,34 +187,44 @@ Pane {
                             return ""
                         return view.platform.checkRoute(routeField.text, workerField.editText)
                     }
-                    color: "#b26a00"
-                    visible: text !== ""
-                    wrapMode: Text.Wrap
-                    Layout.fillWidth: true
                 }
-                ErrorText { id: routeError; objectName: "routeError"; Layout.fillWidth: true }
+                Note {
+                    objectName: "routeCaseNote"
+                    // Hosts are case-insensitive and arrive lowercased; say so rather than store
+                    // a route that could never match.
+                    text: routeField.text !== "" && view.platform.normalizeRoute(routeField.text) !== routeField.text.trim()
+                          ? qsTr("Saved as %1: hosts reach the dispatcher in lowercase.").arg(view.platform.normalizeRoute(routeField.text))
+                          : ""
+                }
+                ErrorText { id: routeError; objectName: "routeError" }
+                Note { id: routeNote; objectName: "routeNote"; kind: Note.Success }
             }
 
             ColumnLayout {
-                Layout.preferredWidth: 380
+                Layout.preferredWidth: Math.min(460, Math.max(320, view.width * 0.36))
+                Layout.fillWidth: false
                 Layout.fillHeight: true
+                spacing: Theme.spacing
                 Label { text: qsTr("Custom hostnames"); font.bold: true }
                 Frame {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
+                    Layout.minimumHeight: 60
                     padding: 0
                     ListView {
                         anchors.fill: parent
                         clip: true
                         model: hostnames
+                        ScrollBar.vertical: ScrollBar {}
                         delegate: ItemDelegate {
                             required property string hostname
                             required property string metadata
                             width: ListView.view.width
                             onClicked: { hostField.text = hostname; metadataArea.text = metadata }
                             contentItem: ColumnLayout {
-                                Label { text: hostname; font.bold: true }
-                                Label { text: metadata; font.family: "monospace"; elide: Text.ElideRight; Layout.fillWidth: true; opacity: 0.8 }
+                                spacing: 0
+                                Label { text: hostname; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                                Label { text: metadata; font.family: Theme.mono; elide: Text.ElideRight; Layout.fillWidth: true; opacity: 0.8 }
                             }
                         }
                         Label {
@@ -177,41 +240,56 @@ Pane {
                     objectName: "hostField"
                     placeholderText: qsTr("hostname, e.g. shop.example.com")
                     Layout.fillWidth: true
+                    onTextChanged: hostNote.text = ""
                 }
                 TextArea {
                     id: metadataArea
                     objectName: "metadataArea"
                     placeholderText: qsTr("metadata JSON, e.g. {\"customer\": \"acme\"}")
-                    font.family: "monospace"
+                    font.family: Theme.mono
+                    wrapMode: TextEdit.Wrap
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 90
+                    Layout.preferredHeight: 80
+                    // JSON needs no tabs: Tab and Shift+Tab move on, as in every other field.
+                    Keys.onTabPressed: nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+                    Keys.onBacktabPressed: nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
                     background: Rectangle {
-                        border.color: metadataCheck.text === "" ? palette.mid : "#c62828"
+                        border.color: metadataCheck.text !== "" ? Theme.error : metadataArea.activeFocus ? Theme.accent : palette.mid
                         color: palette.base
                     }
                 }
-                Label {
-                    id: metadataCheck
-                    objectName: "metadataCheck"
-                    text: view.platform.checkHostnameMetadata(metadataArea.text)
-                    color: "#c62828"
-                    visible: text !== ""
-                    wrapMode: Text.Wrap
-                    Layout.fillWidth: true
+                ErrorText { id: metadataCheck; objectName: "metadataCheck"; text: view.platform.checkHostnameMetadata(metadataArea.text) }
+                Note {
+                    objectName: "hostnameRouteNote"
+                    kind: view.platform.routedWorker(hostField.text) === "" ? Note.Warning : Note.Help
+                    text: {
+                        routes.count // follows the routing table
+                        return view.platform.hostnameRouteNote(hostField.text)
+                    }
                 }
                 RowLayout {
+                    Layout.fillWidth: true
                     Button {
+                        id: saveHostButton
+                        objectName: "saveHostnameButton"
                         text: qsTr("Save hostname")
                         enabled: metadataCheck.text === "" && hostField.text !== ""
                         onClicked: view.submitHostname()
                     }
+                    Button {
+                        text: qsTr("Add route…")
+                        enabled: hostField.text !== "" && view.platform.routedWorker(hostField.text) === ""
+                        onClicked: { routeField.text = view.platform.normalizeHostname(hostField.text); routeField.forceActiveFocus() }
+                    }
+                    Item { Layout.fillWidth: true }
                     Button {
                         text: qsTr("Delete")
                         enabled: hostField.text !== ""
                         onClicked: hostError.text = view.platform.deleteHostname(hostField.text)
                     }
                 }
-                ErrorText { id: hostError; Layout.fillWidth: true }
+                ErrorText { id: hostError }
+                Note { id: hostNote; kind: Note.Success }
             }
         }
     }

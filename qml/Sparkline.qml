@@ -1,4 +1,5 @@
 import QtQuick
+import Switchyard
 
 // A small line (or bar) chart of the numbers in `values`, scaled to the largest (or to
 // `maximum` when set).
@@ -6,7 +7,7 @@ Canvas {
     id: chart
     property var values: []
     property real maximum: 0
-    property color color: "#1976d2"
+    property color color: Theme.chart
     property bool bars: false
     implicitHeight: 48
     onValuesChanged: requestPaint()

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Switchyard
 import Switchyard.Models
 
 // The live trace stream of every invocation, newest first, pausable and filterable.
@@ -10,6 +11,7 @@ Pane {
     required property Workbench workbench
     property string title
     property alias traces: traces
+    padding: Theme.margin
 
     TraceListModel {
         id: traces
@@ -20,8 +22,9 @@ Pane {
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 8
+        spacing: Theme.spacing
         RowLayout {
+            Layout.fillWidth: true
             ViewHeader { text: view.title }
             Item { Layout.fillWidth: true }
             Label {
@@ -32,7 +35,7 @@ Pane {
         }
         RowLayout {
             Layout.fillWidth: true
-            TextField { id: filterField; placeholderText: qsTr("filter: Worker, URL, logs, exceptions"); Layout.fillWidth: true }
+            TextField { id: filterField; placeholderText: qsTr("filter: Worker, URL, logs, exceptions"); Layout.fillWidth: true; Layout.minimumWidth: Theme.fieldMinWidth }
             ComboBox {
                 id: outcomePicker
                 textRole: "text"
@@ -65,7 +68,7 @@ Pane {
                 anchors.fill: parent
                 clip: true
                 model: traces
-                spacing: 4
+                spacing: Theme.gap
                 reuseItems: true
                 ScrollBar.vertical: ScrollBar {}
                 delegate: TraceRow { width: ListView.view.width }

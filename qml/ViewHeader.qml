@@ -1,8 +1,9 @@
 import QtQuick
 import QtQuick.Controls
+import Switchyard
 
 // The title line of a view.
 Label {
-    font.pixelSize: 20
+    font.pixelSize: Theme.titleSize
     font.bold: true
 }

@@ -19,6 +19,7 @@ packages=(
   libicu-dev zlib1g-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   libgl-dev xvfb xauth
   # runtime libraries of libnode108, for the unpacked fallback
   libbrotli1 libc-ares2 libicu72 libnghttp2-14 libssl3 libuv1 zlib1g

@@ -51,10 +51,15 @@ private Q_SLOTS:
         QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")),
                  QStringLiteral("export default {}"));
         // Saving again replaces the code, keeps the module name.
-        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("fresh"), QStringLiteral("// v2"),
+        const QString v2 = QStringLiteral("export default {} // v2");
+        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("fresh"), v2, QString()), QString());
+        QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")), v2);
+        // Code that registers no handler is refused as Cloudflare refuses it, and changes nothing.
+        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("fresh"), QStringLiteral("// v3"),
                                           QString()),
-                 QString());
-        QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")), QStringLiteral("// v2"));
+                 QStringLiteral("The uploaded script has no registered event handlers. [code: "
+                                "10068]"));
+        QCOMPARE(m_controller->scriptCode(ns, QStringLiteral("fresh")), v2);
         QVERIFY(m_controller->workerExists(ns, QStringLiteral("fresh")));
         QCOMPARE(m_controller->deleteScript(ns, QStringLiteral("fresh")), QString());
         QVERIFY(!m_controller->workerExists(ns, QStringLiteral("fresh")));
@@ -126,6 +131,57 @@ private Q_SLOTS:
                          ->putHostname(QStringLiteral("shop.example.com"), QStringLiteral("{oops"))
                          .isEmpty());
         QCOMPARE(m_controller->deleteHostname(QStringLiteral("shop.example.com")), QString());
+    }
+
+    void routeHostsAreLowercased()
+    {
+        QCOMPARE(models::PlatformController::normalizeRoute(QStringLiteral(" Shop.Localhost ")),
+                 QStringLiteral("shop.localhost"));
+        // Only the host: a path segment is matched as sent.
+        QCOMPARE(models::PlatformController::normalizeRoute(QStringLiteral("LocalHost/Blog")),
+                 QStringLiteral("localhost/Blog"));
+        QCOMPARE(m_controller->setRoute(QStringLiteral("Shop.Localhost/Blog"),
+                                        QStringLiteral("site")),
+                 QString());
+        QCOMPARE(m_controller->kvValue(QStringLiteral("USER_ROUTING"),
+                                       QStringLiteral("shop.localhost/Blog")),
+                 QStringLiteral("site"));
+        QCOMPARE(m_controller->kvValue(QStringLiteral("USER_ROUTING"),
+                                       QStringLiteral("Shop.Localhost/Blog")),
+                 QString());
+        QCOMPARE(m_controller->routedWorker(QStringLiteral("SHOP.localhost/Blog")),
+                 QStringLiteral("site"));
+        // A key stored with capitals by another client is named as one that cannot match.
+        QVERIFY(m_controller
+                        ->checkStoredRoute(QStringLiteral("Shop.Localhost"), QStringLiteral("site"))
+                        .contains(QStringLiteral("shop.localhost")));
+        QCOMPARE(m_controller->checkStoredRoute(QStringLiteral("shop.localhost"),
+                                                QStringLiteral("site")),
+                 QString());
+    }
+
+    void customHostnamesAreLowercasedAndTheirRouteSaid()
+    {
+        QCOMPARE(m_controller->putHostname(QStringLiteral("Shop.Example.COM"), QString()),
+                 QString());
+        QVERIFY(m_fixture->service->customHostname(QStringLiteral("shop.example.com")));
+        const QString unrouted
+                = m_controller->hostnameRouteNote(QStringLiteral("Shop.Example.com"));
+        QVERIFY2(unrouted.contains(QStringLiteral("no route")), qPrintable(unrouted));
+        QCOMPARE(m_controller->setRoute(QStringLiteral("shop.example.com"), QStringLiteral("site")),
+                 QString());
+        QVERIFY(m_controller->hostnameRouteNote(QStringLiteral("shop.example.com"))
+                        .contains(QStringLiteral("the Worker site")));
+        QCOMPARE(m_controller->deleteHostname(QStringLiteral("SHOP.example.com")), QString());
+        QVERIFY(!m_fixture->service->customHostname(QStringLiteral("shop.example.com")));
+    }
+
+    void handlerWarning()
+    {
+        QCOMPARE(m_controller->handlerWarning(QStringLiteral("export default { fetch() {} }")),
+                 QString());
+        QVERIFY(m_controller->handlerWarning(QStringLiteral("export default { scheduled() {} }"))
+                        .contains(QStringLiteral("Handler does not export a fetch() function.")));
     }
 
     void errorLine_data()
