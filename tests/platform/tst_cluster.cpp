@@ -15,6 +15,8 @@
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void adminEditOnOneNodeRoutesTheOther();
     void kvEditOnOneNodeReachesTheOther();
     void editsOnBothNodesConverge();
+    void headlessNodeJoinsWithoutShowingThePassword();
 
 private:
     // Starts a node on the current test's database; node A also serves the admin API.
@@ -240,6 +243,61 @@ void tst_Cluster::editsOnBothNodesConverge()
         QCOMPARE(node->kvGet(ns, QStringLiteral("a7"))->value, QByteArray("from A"));
         QCOMPARE(node->kvGet(ns, QStringLiteral("b7"))->value, QByteArray("from B"));
     }
+}
+
+void tst_Cluster::headlessNodeJoinsWithoutShowingThePassword()
+{
+    // The real executable, a third node on the same database, every log category on: the
+    // password is in its command line and must be in none of its output.
+    QTemporaryDir dir;
+    QProcess node;
+    node.setProcessChannelMode(QProcess::MergedChannels);
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("switchyard.*=true"));
+    node.setProcessEnvironment(env);
+    const QString url = PgCluster::instance().url(m_store->databaseName);
+    node.start(QStringLiteral(SWITCHYARD_EXE),
+               {QStringLiteral("--headless"), QStringLiteral("--store"), url,
+                QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--admin"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--data-dir"), dir.path()});
+    QByteArray printed;
+    const QRegularExpression line(QStringLiteral("dispatching on http://127.0.0.1:(\\d+)/ "
+                                                 "\\(data in ([^)]*)\\)"));
+    QRegularExpressionMatch match;
+    QDeadlineTimer deadline(60000);
+    while (!deadline.hasExpired() && node.state() != QProcess::NotRunning) {
+        node.waitForReadyRead(100);
+        printed += node.readAll();
+        match = line.match(QString::fromUtf8(printed));
+        if (match.hasMatch())
+            break;
+    }
+    QVERIFY2(match.hasMatch(), printed.constData());
+    QCOMPARE(match.captured(2), m_store->display());
+    const quint16 port = quint16(match.captured(1).toUInt());
+
+    // It serves what A publishes after it started.
+    const RawResponse put = api("PUT", "/workers/dispatch/namespaces/production/scripts/late",
+                                uploadForm(userWorker("seen by the third node")),
+                                "multipart/form-data; boundary=" + kBoundary);
+    QVERIFY2(put.status == 200, put.body.constData());
+    QDeadlineTimer served(30000);
+    QByteArray body;
+    while (!served.hasExpired() && body != "seen by the third node") {
+        body = rawRequest(port, "GET", "late.example.com", "/").body;
+        QTest::qWait(5);
+    }
+    QCOMPARE(body, QByteArray("seen by the third node"));
+
+    node.terminate();
+    QVERIFY(node.waitForFinished(30000));
+    printed += node.readAll();
+    const QByteArray password = PgCluster::kPassword;
+    QVERIFY2(!printed.contains(password), printed.constData());
+    QVERIFY2(!printed.contains("pw-Zq9"), printed.constData());
+    QVERIFY2(!printed.contains(QUrl::toPercentEncoding(QString::fromLatin1(password))),
+             printed.constData());
 }
 
 QTEST_MAIN(tst_Cluster)
