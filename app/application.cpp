@@ -75,6 +75,7 @@ bool Application::start()
     m_stack = std::make_unique<RuntimeStack>(*m_v8);
     RuntimeStack::Config config;
     config.dataDir = m_options.dataDir;
+    config.store = m_options.store;
     config.listen = m_options.listen;
     config.admin = m_options.admin;
     config.adminToken = m_options.adminToken;
@@ -92,7 +93,7 @@ bool Application::start()
     const QUrl url = urlOf(m_options.listen.address, m_stack->port());
     // Printed, not logged: scripts and people wait for this line to know the app is up.
     std::printf("switchyard: dispatching on %s (data in %s)\n", qPrintable(url.toString()),
-                qPrintable(m_options.dataDir));
+                qPrintable(m_options.store ? m_stack->storeDisplay() : m_options.dataDir));
     const QString tokenWhere = m_stack->adminTokenPath().isEmpty()
             ? QStringLiteral("token from --admin-token")
             : QStringLiteral("token in %1").arg(m_stack->adminTokenPath());

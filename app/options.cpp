@@ -71,6 +71,13 @@ ParseResult parseCommandLine(const QStringList &arguments)
             QStringLiteral("data-dir"),
             QStringLiteral("Where the database lives (default %1).").arg(defaultDataDir()),
             QStringLiteral("dir"));
+    const QCommandLineOption storeUrl(
+            QStringLiteral("store"),
+            QStringLiteral("The store: sqlite:///path/file.db, or "
+                           "postgresql://user:password@host:port/dbname for a PostgreSQL database "
+                           "several nodes share (default: switchyard.db in the data dir). Without "
+                           "a password in the URL, PostgreSQL's PGPASSWORD or ~/.pgpass is used."),
+            QStringLiteral("url"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Seed the demo platform into an empty store."));
     const QCommandLineOption dispatcher(QStringLiteral("dispatcher"),
@@ -134,7 +141,7 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "past it the least recently used entries are evicted.")
                     .arg(Options {}.cacheSizeMb),
             QStringLiteral("MB"));
-    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, demo,
+    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, storeUrl, demo,
                        dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
                        headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
                        cacheSize});
@@ -171,6 +178,15 @@ ParseResult parseCommandLine(const QStringList &arguments)
     o.dispatcherConfig = parser.value(dispatcher);
     o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     o.allowPrivateOutbound = parser.isSet(allowPrivateOutbound);
+    if (parser.isSet(storeUrl)) {
+        QString error;
+        o.store = store::StoreLocation::parse(parser.value(storeUrl), &error);
+        if (!o.store) {
+            result.action = ParseResult::Action::Fail;
+            result.text = error;
+            return result;
+        }
+    }
     // Whole numbers from `least` up: a zero cap or timeout would refuse every request, while a
     // zero grace period is a valid "do not wait".
     auto number = [&](const QCommandLineOption &option, const char *unit, int least, auto apply) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/requestguard.h"
+#include "store/storelocation.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -24,6 +25,8 @@ struct Options
     Endpoint admin {QHostAddress::LocalHost, 8788};
     QString adminToken;
     QString dataDir;
+    // --store: std::nullopt is the SQLite file in dataDir.
+    std::optional<store::StoreLocation> store;
     bool demo = false;
     QString dispatcherConfig;
     // How long SIGTERM, SIGINT or closing the window waits for requests in flight and their

@@ -49,17 +49,26 @@ QString RuntimeStack::databasePath() const
     return m_database ? m_database->path() : QString();
 }
 
+QString RuntimeStack::storeDisplay() const
+{
+    return m_database ? m_database->location().display() : QString();
+}
+
 bool RuntimeStack::start(const Config &config, QString *error)
 {
     if (!QDir().mkpath(config.dataDir)) {
         *error = QStringLiteral("cannot create the data directory %1").arg(config.dataDir);
         return false;
     }
-    const QString path = QDir(config.dataDir).filePath(QStringLiteral("switchyard.db"));
-    m_database = store::Database::open(path, error);
+    const store::StoreLocation location = config.store
+            ? *config.store
+            : store::StoreLocation::sqlite(
+                    QDir(config.dataDir).filePath(QStringLiteral("switchyard.db")));
+    m_database = store::Database::open(location, store::Database::Options {}, error);
     if (!m_database)
         return false;
-    m_writer = store::BatchWriter::start(path, error);
+    qCInfo(lcStack).noquote() << "store:" << location.display();
+    m_writer = store::BatchWriter::start(location, store::BatchWriter::Options {}, error);
     if (!m_writer)
         return false;
     store::CacheStore::Options cacheOptions;

@@ -40,6 +40,8 @@ public:
     struct Config
     {
         QString dataDir;
+        // std::nullopt: switchyard.db in dataDir.
+        std::optional<store::StoreLocation> store;
         Endpoint listen {QHostAddress::LocalHost, 0};
         int executorThreads = 0;
         // The admin API's address; std::nullopt runs none.
@@ -83,6 +85,8 @@ public:
     // Where the admin token is kept; empty when it came from the command line.
     QString adminTokenPath() const { return m_adminTokenPath; }
     QString databasePath() const;
+    // Where the store is, as logs and the GUI may show it (a PostgreSQL URL without password).
+    QString storeDisplay() const;
 
 private:
     bool startAdmin(const Config &config, QString *error);

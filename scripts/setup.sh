@@ -15,6 +15,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-websockets-dev libqt6sql6-sqlite libsqlite3-dev
   libjemalloc-dev libtomlplusplus-dev libssl-dev
+  # the PostgreSQL store (--store postgresql://...): Qt's driver, and the server binaries the
+  # tests run in a throwaway cluster of their own under /tmp (tests/common/pgcluster.h)
+  libqt6sql6-psql postgresql-15
   # TextDecoder's legacy encodings (ICU converters), Compression/DecompressionStream (zlib)
   libicu-dev zlib1g-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts

@@ -104,4 +104,44 @@ void KvView::remove(const QString &namespaceId, const QString &key)
         ns->erase(utf8);
 }
 
+QHash<QString, QStringList> KvView::swapEntries(KvView &other)
+{
+    QHash<QString, QStringList> changed;
+    {
+        std::unique_lock lock(m_mutex);
+        std::unique_lock otherLock(other.m_mutex);
+        m_namespaces.swap(other.m_namespaces);
+    }
+    // Both are now stable: only the platform service's thread writes either.
+    auto same = [](const store::KvValue &a, const store::KvValue &b) {
+        return a.value == b.value && a.metadata == b.metadata && a.expiration == b.expiration;
+    };
+    auto compare = [&](const QHash<QString, Entries> &from, const QHash<QString, Entries> &to) {
+        for (auto ns = from.cbegin(); ns != from.cend(); ++ns) {
+            const auto there = to.constFind(ns.key());
+            for (const auto &[key, value] : ns.value()) {
+                if (there == to.cend()) {
+                    changed[ns.key()] << QString::fromUtf8(key);
+                    continue;
+                }
+                const auto it = there->find(key);
+                if (it == there->end() || !same(it->second, value))
+                    changed[ns.key()] << QString::fromUtf8(key);
+            }
+        }
+    };
+    std::shared_lock lock(m_mutex);
+    std::shared_lock otherLock(other.m_mutex);
+    compare(m_namespaces, other.m_namespaces);
+    // Keys only the old state had.
+    for (auto ns = other.m_namespaces.cbegin(); ns != other.m_namespaces.cend(); ++ns) {
+        const auto here = m_namespaces.constFind(ns.key());
+        for (const auto &[key, value] : ns.value()) {
+            if (here == m_namespaces.cend() || here->find(key) == here->end())
+                changed[ns.key()] << QString::fromUtf8(key);
+        }
+    }
+    return changed;
+}
+
 } // namespace switchyard::platform

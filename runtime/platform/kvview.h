@@ -45,6 +45,10 @@ public:
     void removeNamespace(const QString &namespaceId);
     void put(const QString &namespaceId, const QString &key, store::KvValue value);
     void remove(const QString &namespaceId, const QString &key);
+    // Takes every namespace and entry of `other` at once (readers see the old or the new state,
+    // never a mix); `other` gets this view's. Returns the keys whose value, metadata or
+    // expiration differ between the two, by namespace id.
+    QHash<QString, QStringList> swapEntries(KvView &other);
 
 private:
     // Keys as UTF-8 bytes so that the map's order is Cloudflare's list order.

@@ -3,12 +3,14 @@
 #include "logging.h"
 #include "scriptchecker.h"
 #include "store/batchwriter.h"
+#include "store/changefeed.h"
 #include "store/database.h"
 #include "store/queries.h"
 #include "validation.h"
 
 #include <QCryptographicHash>
 #include <QMetaMethod>
+#include <QSet>
 #include <QThread>
 #include <QUuid>
 
@@ -88,7 +90,8 @@ bool matches(const store::ScriptRecord &script, const QList<PlatformService::Tag
 PlatformService::PlatformService(store::Database &database, const Clock &clock,
                                  store::BatchWriter *appendWriter, QObject *parent)
     : QObject(parent), m_database(database), m_queries(std::make_unique<store::Queries>(database)),
-      m_clock(clock), m_appendWriter(appendWriter), m_kv(clock)
+      m_clock(clock), m_appendWriter(appendWriter), m_kv(clock),
+      m_nodeId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     // Reads hide expired entries on time; this sweep only reclaims their space.
     m_sweep.setInterval(60 * 1000);
@@ -116,7 +119,13 @@ std::optional<Error> PlatformService::wrongThread() const
 
 Result<void> PlatformService::commit(const Change &change)
 {
-    if (auto failure = m_database.transaction(change.write))
+    const bool shared = m_database.isPostgres();
+    if (auto failure = m_database.transaction([&] {
+            change.write();
+            // Delivered to every node at commit, or not at all with a rollback.
+            if (shared)
+                store::notifyChange(m_database, m_nodeId);
+        }))
         return storageError(change.what(), *failure);
     if (change.apply) {
         auto next = std::make_shared<PlatformSnapshot>(*m_view.snapshot());
@@ -134,12 +143,10 @@ void PlatformService::publish(std::shared_ptr<PlatformSnapshot> next)
     m_view.publish(std::move(next));
 }
 
-Result<void> PlatformService::load()
+Result<std::shared_ptr<PlatformSnapshot>> PlatformService::readState(KvView &kv)
 {
-    if (auto error = wrongThread())
-        return *error;
     auto next = std::make_shared<PlatformSnapshot>();
-    try {
+    const auto failure = m_database.readTransaction([&] {
         for (const store::NamespaceRecord &ns : m_queries->namespaces()) {
             next->namespaces.insert(ns.name, std::make_shared<const store::NamespaceRecord>(ns));
             next->scripts[ns.name];
@@ -161,17 +168,108 @@ Result<void> PlatformService::load()
                                          std::make_shared<const store::CustomHostnameRecord>(host));
         for (const store::KvNamespaceRecord &ns : m_queries->kvNamespaces()) {
             next->kvNamespaces.insert(ns.id, ns);
-            m_kv.addNamespace(ns.id);
+            kv.addNamespace(ns.id);
         }
         m_queries->forEachKvEntry([&](const QString &ns, const QString &key, store::KvValue value) {
-            m_kv.put(ns, key, std::move(value));
+            kv.put(ns, key, std::move(value));
         });
-    } catch (const store::SqlError &error) {
-        return storageError(QStringLiteral("Loading the platform state"), error.message());
+    });
+    if (failure)
+        return storageError(QStringLiteral("Loading the platform state"), *failure);
+    return next;
+}
+
+Result<void> PlatformService::load()
+{
+    if (auto error = wrongThread())
+        return *error;
+    // Listen before reading, so no edit committed in between goes unnoticed.
+    if (m_database.isPostgres() && !m_feed) {
+        QString error;
+        m_feed = store::ChangeFeed::listen(m_database.location(), &error);
+        if (!m_feed)
+            return Error {ErrorKind::Storage, error};
+        connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &origin) {
+            // This node's own edits are in its view already.
+            if (origin == m_nodeId || m_reloadPending)
+                return;
+            // One reload for a burst of notifications.
+            m_reloadPending = true;
+            QMetaObject::invokeMethod(this, &PlatformService::reloadChanged, Qt::QueuedConnection);
+        });
     }
-    publish(std::move(next));
+    auto next = readState(m_kv);
+    if (!next)
+        return next.error();
+    publish(std::move(next.value()));
     m_sweep.start();
     return {};
+}
+
+void PlatformService::reloadChanged()
+{
+    m_reloadPending = false;
+    KvView kv(m_clock);
+    auto read = readState(kv);
+    if (!read) {
+        qCWarning(lcPlatform).noquote()
+                << "reloading after another node's edit failed:" << read.errorMessage();
+        return;
+    }
+    std::shared_ptr<PlatformSnapshot> next = std::move(read.value());
+    const auto before = m_view.snapshot();
+    const QHash<QString, QStringList> kvChanged = m_kv.swapEntries(kv);
+    publish(next);
+
+    // The same signals a local edit emits, for exactly what differs.
+    if (QSet<QString>(before->namespaces.keyBegin(), before->namespaces.keyEnd())
+                != QSet<QString>(next->namespaces.keyBegin(), next->namespaces.keyEnd())
+        || std::any_of(next->namespaces.cbegin(), next->namespaces.cend(), [&](const auto &ns) {
+               const auto old = before->namespaces.value(ns->name);
+               return !old || old->trustedWorkers != ns->trustedWorkers;
+           }))
+        Q_EMIT namespacesChanged();
+    auto sameCode = [](const auto &a, const auto &b) {
+        return a && b && a->contentHash == b->contentHash && a->modifiedAt == b->modifiedAt
+                && a->code.bindings == b->code.bindings;
+    };
+    QSet<std::pair<QString, QString>> scripts;
+    for (const auto *snapshot : {before.get(), static_cast<const PlatformSnapshot *>(next.get())})
+        for (auto ns = snapshot->scripts.cbegin(); ns != snapshot->scripts.cend(); ++ns)
+            for (auto it = ns->cbegin(); it != ns->cend(); ++it)
+                scripts.insert({ns.key(), it.key()});
+    for (const auto &[ns, name] : scripts) {
+        const auto a = before->script(ns, name), b = next->script(ns, name);
+        if (!sameCode(a, b) || a->tags != b->tags)
+            Q_EMIT scriptChanged(ns, name);
+    }
+    QSet<QString> workers(before->platformWorkers.keyBegin(), before->platformWorkers.keyEnd());
+    workers.unite(QSet<QString>(next->platformWorkers.keyBegin(), next->platformWorkers.keyEnd()));
+    for (const QString &name : std::as_const(workers)) {
+        const auto a = before->platformWorker(name), b = next->platformWorker(name);
+        if (!sameCode(a, b) || a->kind != b->kind)
+            Q_EMIT platformWorkerChanged(name);
+    }
+    if (before->activeDispatcher != next->activeDispatcher)
+        Q_EMIT activeDispatcherChanged(next->activeDispatcher);
+    QSet<QString> hosts(before->customHostnames.keyBegin(), before->customHostnames.keyEnd());
+    hosts.unite(QSet<QString>(next->customHostnames.keyBegin(), next->customHostnames.keyEnd()));
+    for (const QString &host : std::as_const(hosts)) {
+        const auto a = before->customHostname(host), b = next->customHostname(host);
+        if (!a || !b || a->metadata != b->metadata || a->modifiedAt != b->modifiedAt)
+            Q_EMIT customHostnameChanged(host);
+    }
+    if (QSet<QString>(before->kvNamespaces.keyBegin(), before->kvNamespaces.keyEnd())
+                != QSet<QString>(next->kvNamespaces.keyBegin(), next->kvNamespaces.keyEnd())
+        || std::any_of(next->kvNamespaces.cbegin(), next->kvNamespaces.cend(),
+                       [&](const store::KvNamespaceRecord &ns) {
+                           return before->kvNamespaces.value(ns.id).title != ns.title;
+                       }))
+        Q_EMIT kvNamespacesChanged();
+    for (auto it = kvChanged.cbegin(); it != kvChanged.cend(); ++it)
+        Q_EMIT kvBulkChanged(it.key(), it.value());
+    qCDebug(lcPlatform) << "reloaded after another node's edit, generation"
+                        << m_view.snapshot()->generation;
 }
 
 // ---- dispatch namespaces ----
@@ -923,7 +1021,7 @@ void PlatformService::flushAppends()
 store::AnalyticsAnswer PlatformService::queryAnalytics(const QString &sql)
 {
     flushAppends();
-    return store::runAnalyticsSql(m_database.path(), sql);
+    return store::runAnalyticsSql(m_database.location(), sql);
 }
 
 } // namespace switchyard::platform

@@ -16,6 +16,7 @@
 namespace switchyard::store {
 class BatchWriter;
 class CacheStore;
+class ChangeFeed;
 class Database;
 class Queries;
 struct TraceRow;
@@ -26,8 +27,9 @@ namespace switchyard::platform {
 class ScriptChecker;
 
 // The one write path of the platform: the GUI, the admin API and demo seeding all change state
-// here. Each mutation validates, commits one SQLite transaction, updates the in-memory view and
-// emits its change signal before it returns, so the next request (or read) sees the change.
+// here. Each mutation validates, commits one store transaction (SQLite or PostgreSQL), updates the
+// in-memory view and emits its change signal before it returns, so the next request (or read) sees
+// the change.
 //
 // Threads: mutations and load() run on the thread the Database was opened on (Qt SQL connections
 // are thread-bound), which must be this object's thread; other threads call them through
@@ -69,7 +71,9 @@ public:
                     store::BatchWriter *appendWriter = nullptr, QObject *parent = nullptr);
     ~PlatformService() override;
 
-    // Reads the whole state from SQLite into the views; call once before anything else.
+    // Reads the whole state from the store into the views; call once before anything else. On a
+    // PostgreSQL store it also listens for other nodes' edits: each one reloads the state and
+    // emits the change signals for what differs, as a local edit would.
     Result<void> load();
     // Not owned; null disables syntax checks.
     void setScriptChecker(ScriptChecker *checker) { m_checker = checker; }
@@ -180,6 +184,10 @@ private:
     // The one way a mutation takes effect: `write` in one SQLite transaction, then `apply` to a
     // copy of the snapshot, published, then `after`. On a storage failure nothing has changed.
     Result<void> commit(const Change &change);
+    // Everything in the store: a snapshot, and the KV entries into `kv`.
+    Result<std::shared_ptr<PlatformSnapshot>> readState(KvView &kv);
+    // After another node's edit: the state read again, published, and signals for what differs.
+    void reloadChanged();
     Error storageError(const QString &what, const QString &message) const;
     std::optional<Error> wrongThread() const;
     void publish(std::shared_ptr<PlatformSnapshot> next);
@@ -199,6 +207,10 @@ private:
     KvView m_kv;
     PlatformView m_view;
     QTimer m_sweep;
+    // Names this node's edits in the change feed, so it skips its own notifications.
+    const QString m_nodeId;
+    std::unique_ptr<store::ChangeFeed> m_feed;
+    bool m_reloadPending = false;
 };
 
 } // namespace switchyard::platform

@@ -9,6 +9,19 @@
 
 namespace switchyard::store {
 
+AnalyticsAnswer runAnalyticsSql(const StoreLocation &location, const QString &text)
+{
+    if (!location.isPostgres())
+        return runAnalyticsSql(location.path, text);
+    const AnalyticsTranslation translation = translateAnalyticsSql(text);
+    if (!translation.query)
+        return {{}, {}, translation.error};
+    return {{},
+            {},
+            QStringLiteral("the Analytics Engine SQL API is not available on a PostgreSQL store "
+                           "yet; the data points are stored in its analytics_rows table")};
+}
+
 AnalyticsAnswer runAnalyticsSql(const QString &databasePath, const QString &text)
 {
     const AnalyticsTranslation translation = translateAnalyticsSql(text);

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QVariantList>
 
+#include "storelocation.h"
+
 #include <optional>
 
 namespace switchyard::store {
@@ -49,5 +51,8 @@ struct AnalyticsAnswer
 // Translates and runs `text` on a read-only connection of its own to the file at
 // `databasePath`, so even a translation bug cannot write. Any thread.
 AnalyticsAnswer runAnalyticsSql(const QString &databasePath, const QString &text);
+// The same on the store at `location`. The translation is to SQLite's dialect, so a PostgreSQL
+// store answers with an error naming that limit.
+AnalyticsAnswer runAnalyticsSql(const StoreLocation &location, const QString &text);
 
 } // namespace switchyard::store

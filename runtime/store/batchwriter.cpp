@@ -18,10 +18,17 @@ std::unique_ptr<BatchWriter> BatchWriter::start(const QString &path, QString *er
 std::unique_ptr<BatchWriter> BatchWriter::start(const QString &path, const Options &options,
                                                 QString *error)
 {
+    return start(StoreLocation::sqlite(path), options, error);
+}
+
+std::unique_ptr<BatchWriter> BatchWriter::start(const StoreLocation &location,
+                                                const Options &options, QString *error)
+{
     std::unique_ptr<BatchWriter> writer(new BatchWriter(options));
     std::promise<QString> opened;
     std::future<QString> openError = opened.get_future();
-    writer->m_thread = std::thread([w = writer.get(), path, &opened] { w->run(path, &opened); });
+    writer->m_thread
+            = std::thread([w = writer.get(), location, &opened] { w->run(location, &opened); });
     const QString message = openError.get();
     if (!message.isEmpty()) {
         writer->m_thread.join();
@@ -98,10 +105,10 @@ quint64 BatchWriter::dropped() const
     return m_dropped;
 }
 
-void BatchWriter::run(const QString &path, std::promise<QString> *opened)
+void BatchWriter::run(const StoreLocation &location, std::promise<QString> *opened)
 {
     QString error;
-    std::unique_ptr<Database> database = Database::open(path, &error);
+    std::unique_ptr<Database> database = Database::open(location, Database::Options {}, &error);
     opened->set_value(database ? QString() : error);
     if (!database)
         return;

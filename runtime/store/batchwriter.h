@@ -2,6 +2,7 @@
 
 #include "queries.h"
 #include "records.h"
+#include "storelocation.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -34,6 +35,9 @@ public:
     static std::unique_ptr<BatchWriter> start(const QString &path, QString *error);
     static std::unique_ptr<BatchWriter> start(const QString &path, const Options &options,
                                               QString *error);
+    // The same on any store: an SQLite file or a PostgreSQL database.
+    static std::unique_ptr<BatchWriter> start(const StoreLocation &location, const Options &options,
+                                              QString *error);
     // Commits what is queued, then stops the thread.
     ~BatchWriter();
     BatchWriter(const BatchWriter &) = delete;
@@ -52,7 +56,7 @@ public:
 
 private:
     explicit BatchWriter(const Options &options);
-    void run(const QString &path, std::promise<QString> *opened);
+    void run(const StoreLocation &location, std::promise<QString> *opened);
     void enqueued(std::unique_lock<std::mutex> &lock, qsizetype count);
 
     const Options m_options;

@@ -5,6 +5,7 @@
 #include "schema.h"
 
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QUuid>
 
@@ -75,16 +76,35 @@ Probe probe(const QString &path, bool readOnly)
     return result;
 }
 
+QString newerSchema(const QString &where, int version)
+{
+    return QStringLiteral("Database %1 has schema version %2, newer than the %3 this build of "
+                          "Switchyard knows; it was left untouched. Use a newer Switchyard or "
+                          "another data directory.")
+            .arg(where)
+            .arg(version)
+            .arg(currentSchemaVersion());
+}
+
 } // namespace
 
 std::unique_ptr<Database> Database::open(const QString &path, QString *error)
 {
-    return open(path, Options {}, error);
+    return open(StoreLocation::sqlite(path), Options {}, error);
 }
 
 std::unique_ptr<Database> Database::open(const QString &path, const Options &options,
                                          QString *error)
 {
+    return open(StoreLocation::sqlite(path), options, error);
+}
+
+std::unique_ptr<Database> Database::open(const StoreLocation &location, const Options &options,
+                                         QString *error)
+{
+    if (location.isPostgres())
+        return openPostgres(location, options, error);
+    const QString &path = location.path;
     const int target = options.targetVersion < 0 ? currentSchemaVersion() : options.targetVersion;
     auto fail = [&](const QString &message) -> std::unique_ptr<Database> {
         qCWarning(lcStore).noquote() << message;
@@ -118,19 +138,14 @@ std::unique_ptr<Database> Database::open(const QString &path, const Options &opt
             }
             // An empty SQLite file with nothing in it: as good as a new one.
         } else if (found.userVersion > currentSchemaVersion()) {
-            return fail(QStringLiteral("Database %1 has schema version %2, newer than the %3 this "
-                                       "build of Switchyard knows; it was left untouched. Use a "
-                                       "newer Switchyard or another data directory.")
-                                .arg(path)
-                                .arg(found.userVersion)
-                                .arg(currentSchemaVersion()));
+            return fail(newerSchema(path, found.userVersion));
         } else {
             fromVersion = found.userVersion;
         }
     }
 
     std::unique_ptr<Database> database(new Database);
-    database->m_path = path;
+    database->m_location = location;
     database->m_connectionName = newConnectionName();
     database->m_db
             = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), database->m_connectionName);
@@ -144,16 +159,126 @@ std::unique_ptr<Database> Database::open(const QString &path, const Options &opt
     if (!database->configure(&configureError))
         return fail(QStringLiteral("Cannot configure database %1: %2").arg(path, configureError));
     if (fromVersion < target) {
-        if (auto migrationError = migrate(database->m_db, fromVersion, target))
+        if (auto migrationError = migrate(database->m_db, false, fromVersion, target))
             return fail(
                     QStringLiteral("Cannot migrate database %1: %2").arg(path, *migrationError));
     }
     return database;
 }
 
+std::unique_ptr<Database> Database::openPostgres(const StoreLocation &location,
+                                                 const Options &options, QString *error)
+{
+    const int target = options.targetVersion < 0 ? currentSchemaVersion() : options.targetVersion;
+    const QString where = location.display();
+    std::unique_ptr<Database> database(new Database);
+    database->m_location = location;
+    auto fail = [&](const QString &message) -> std::unique_ptr<Database> {
+        const QString safe = database->redacted(message);
+        qCWarning(lcStore).noquote() << safe;
+        if (error)
+            *error = safe;
+        return nullptr;
+    };
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return fail(QStringLiteral("Cannot open database %1: Qt's PostgreSQL driver (QPSQL) is "
+                                   "not installed (Debian: libqt6sql6-psql)")
+                            .arg(where));
+    database->m_connectionName = newConnectionName();
+    QSqlDatabase db
+            = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), database->m_connectionName);
+    db.setHostName(location.host);
+    db.setPort(location.port);
+    db.setUserName(location.user);
+    db.setPassword(location.password);
+    db.setDatabaseName(location.databaseName);
+    db.setConnectOptions(QStringLiteral("connect_timeout=%1;application_name=switchyard")
+                                 .arg(std::max(1, options.busyTimeoutMs / 1000)));
+    database->m_db = db;
+    if (!database->m_db.open())
+        return fail(QStringLiteral("Cannot open database %1: %2")
+                            .arg(where, database->m_db.lastError().text()));
+    QString configureError;
+    if (!database->configure(&configureError))
+        return fail(QStringLiteral("Cannot configure database %1: %2").arg(where, configureError));
+
+    // Nodes starting together would otherwise race through the ladder; the session lock makes
+    // the second one find the store already migrated.
+    QSqlQuery query(database->m_db);
+    if (!query.exec(QStringLiteral("SELECT pg_advisory_lock(%1, 1)").arg(kApplicationId)))
+        return fail(QStringLiteral("Cannot lock database %1 for migration: %2")
+                            .arg(where, query.lastError().text()));
+    auto unlock = qScopeGuard([connection = database->m_db] {
+        QSqlQuery(connection)
+                .exec(QStringLiteral("SELECT pg_advisory_unlock(%1, 1)").arg(kApplicationId));
+    });
+    auto scalar = [&](const QString &sql) -> std::optional<qint64> {
+        if (!query.exec(sql) || !query.next())
+            return std::nullopt;
+        return query.value(0).toLongLong();
+    };
+    const auto tables = scalar(QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE"
+                                              " schemaname = current_schema()"));
+    const auto hasStamp
+            = scalar(QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname"
+                                    " = current_schema() AND tablename = '%1'")
+                             .arg(QLatin1String(kPostgresSchemaTable)));
+    if (!tables || !hasStamp)
+        return fail(
+                QStringLiteral("Cannot read database %1: %2").arg(where, query.lastError().text()));
+    int fromVersion = 0;
+    if (*hasStamp) {
+        if (!query.exec(QStringLiteral("SELECT application_id, version FROM %1")
+                                .arg(QLatin1String(kPostgresSchemaTable)))
+            || !query.next())
+            return fail(QStringLiteral("Database %1 is not a Switchyard database (its %2 table "
+                                       "is empty); it was left untouched.")
+                                .arg(where, QLatin1String(kPostgresSchemaTable)));
+        const qint64 applicationId = query.value(0).toLongLong();
+        const int version = query.value(1).toInt();
+        if (applicationId != kApplicationId)
+            return fail(QStringLiteral("Database %1 is not a Switchyard database "
+                                       "(application_id 0x%2); it was left untouched.")
+                                .arg(where)
+                                .arg(quint32(applicationId), 8, 16, QLatin1Char('0')));
+        if (version > currentSchemaVersion())
+            return fail(newerSchema(where, version));
+        fromVersion = version;
+    } else if (*tables > 0) {
+        return fail(QStringLiteral("Database %1 is not a Switchyard database (%2 tables and no "
+                                   "%3); it was left untouched.")
+                            .arg(where)
+                            .arg(*tables)
+                            .arg(QLatin1String(kPostgresSchemaTable)));
+    }
+    query = QSqlQuery();
+    if (fromVersion < target) {
+        if (auto migrationError = migrate(database->m_db, true, fromVersion, target))
+            return fail(
+                    QStringLiteral("Cannot migrate database %1: %2").arg(where, *migrationError));
+    }
+    return database;
+}
+
+QString Database::redacted(const QString &message) const
+{
+    if (m_location.password.isEmpty())
+        return message;
+    QString safe = message;
+    return safe.replace(m_location.password, QStringLiteral("***"));
+}
+
 bool Database::configure(QString *error)
 {
     QSqlQuery query(m_db);
+    if (isPostgres()) {
+        // IF NOT EXISTS and friends report NOTICEs that Qt would log as warnings.
+        if (!query.exec(QStringLiteral("SET client_min_messages = warning"))) {
+            *error = query.lastError().text();
+            return false;
+        }
+        return true;
+    }
     if (!query.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !query.next()
         || query.value(0).toString() != QLatin1String("wal")) {
         *error = QStringLiteral("cannot switch to WAL mode: %1").arg(query.lastError().text());
@@ -188,7 +313,10 @@ Database::~Database()
 int Database::userVersion() const
 {
     QSqlQuery query(m_db);
-    if (query.exec(QStringLiteral("PRAGMA user_version")) && query.next())
+    const QString sql = isPostgres()
+            ? QStringLiteral("SELECT version FROM %1").arg(QLatin1String(kPostgresSchemaTable))
+            : QStringLiteral("PRAGMA user_version");
+    if (query.exec(sql) && query.next())
         return query.value(0).toInt();
     return -1;
 }
@@ -196,8 +324,18 @@ int Database::userVersion() const
 std::optional<QString> Database::transaction(const std::function<void()> &body)
 {
     try {
-        exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (isPostgres()) {
+            exec(QStringLiteral("BEGIN"));
+            // Every writer of the store, on every node, takes this one lock for its transaction,
+            // as BEGIN IMMEDIATE serializes SQLite's writers: the one write path's
+            // check-then-write stays atomic across nodes.
+            exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1, 2)").arg(kApplicationId));
+        } else {
+            exec(QStringLiteral("BEGIN IMMEDIATE"));
+        }
     } catch (const SqlError &error) {
+        if (isPostgres())
+            QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
         return error.message();
     }
     try {
@@ -211,21 +349,56 @@ std::optional<QString> Database::transaction(const std::function<void()> &body)
     return std::nullopt;
 }
 
+std::optional<QString> Database::readTransaction(const std::function<void()> &body)
+{
+    try {
+        exec(isPostgres() ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                          : QStringLiteral("BEGIN"));
+    } catch (const SqlError &error) {
+        return error.message();
+    }
+    try {
+        body();
+        exec(QStringLiteral("COMMIT"));
+    } catch (const SqlError &error) {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        return error.message();
+    }
+    return std::nullopt;
+}
+
 QSqlQuery Database::exec(const QString &sql, const QVariantList &bindings)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
+    if (bindings.isEmpty() && isPostgres()) {
+        if (!query.exec(sql))
+            throw SqlError(QStringLiteral("%1 (in %2)").arg(query.lastError().text(), sql));
+        return query;
+    }
     if (!query.prepare(sql))
         throw SqlError(QStringLiteral("%1 (in %2)").arg(query.lastError().text(), sql));
     for (const QVariant &value : bindings)
-        query.addBindValue(value);
+        query.addBindValue(bindable(value));
     if (!query.exec())
         throw SqlError(QStringLiteral("%1 (in %2)").arg(query.lastError().text(), sql));
     return query;
 }
 
+QVariant Database::bindable(const QVariant &value) const
+{
+    // Qt's PostgreSQL driver sends a bool as TRUE/FALSE, which a BIGINT column refuses; SQLite
+    // stores it as 1/0 anyway.
+    if (isPostgres() && value.metaType().id() == QMetaType::Bool)
+        return value.isNull() ? QVariant(QMetaType::fromType<qint64>())
+                              : QVariant(qint64(value.toBool()));
+    return value;
+}
+
 QString Database::integrityCheck()
 {
+    if (isPostgres())
+        return QStringLiteral("ok");
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("PRAGMA integrity_check")))
         return query.lastError().text();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storelocation.h"
+
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -20,9 +22,10 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
-// One connection to a Switchyard SQLite file. Qt SQL connections belong to the thread that
-// opened them, so each thread that writes (the platform service, the batch writer) opens its own
-// Database on the same file; WAL lets them proceed side by side.
+// One connection to a Switchyard store: an SQLite file, or a PostgreSQL database that several nodes
+// share. Qt SQL connections belong to the thread that opened them, so each thread that writes (the
+// platform service, the batch writer) opens its own Database on the same store; SQLite's WAL (or
+// PostgreSQL's MVCC) lets them proceed side by side.
 class Database
 {
 public:
@@ -33,37 +36,56 @@ public:
         int busyTimeoutMs = 5000;
     };
 
-    // Opens (creating when absent) and migrates the file. A file that is not a Switchyard
+    // Opens (creating when absent) and migrates the store. A store that is not a Switchyard
     // database, or whose schema is newer than this build, is refused with a message in *error
-    // and left byte-for-byte untouched.
+    // and left untouched (an SQLite file byte for byte). Messages name the store by
+    // StoreLocation::display(), never with its password.
     static std::unique_ptr<Database> open(const QString &path, QString *error);
     static std::unique_ptr<Database> open(const QString &path, const Options &options,
+                                          QString *error);
+    static std::unique_ptr<Database> open(const StoreLocation &location, const Options &options,
                                           QString *error);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
     QSqlDatabase connection() const { return m_db; }
-    QString path() const { return m_path; }
+    const StoreLocation &location() const { return m_location; }
+    bool isPostgres() const { return m_location.isPostgres(); }
+    // The SQLite file, or the PostgreSQL URL without its password.
+    QString path() const { return m_location.display(); }
     QString connectionName() const { return m_connectionName; }
     int userVersion() const;
 
-    // Runs `body` between BEGIN IMMEDIATE and COMMIT; a SqlError thrown by the body rolls the
-    // transaction back and comes out as the returned message. IMMEDIATE takes the write lock up
-    // front, so two connections never deadlock upgrading a read transaction to a write.
+    // Runs `body` between BEGIN and COMMIT; a SqlError thrown by the body rolls the transaction
+    // back and comes out as the returned message. Writers take the store's write lock up front
+    // (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), so two
+    // connections, or two nodes, never deadlock and their transactions commit one after the other.
     std::optional<QString> transaction(const std::function<void()> &body);
 
-    // Prepares, binds positionally and runs `sql`; throws SqlError on failure.
+    // Runs `body` on one consistent snapshot of the store, writing nothing: several queries that
+    // must agree (loading the platform) while other connections, or nodes, commit.
+    std::optional<QString> readTransaction(const std::function<void()> &body);
+
+    // Prepares, binds positionally and runs `sql`; throws SqlError on failure. Without bindings
+    // the statement runs unprepared (PostgreSQL cannot prepare DDL or transaction control).
     QSqlQuery exec(const QString &sql, const QVariantList &bindings = {});
 
-    // "ok", or SQLite's list of problems.
+    // `value` as this backend binds it.
+    QVariant bindable(const QVariant &value) const;
+
+    // "ok", or SQLite's list of problems. PostgreSQL checks its own pages: always "ok".
     QString integrityCheck();
 
 private:
     Database() = default;
     bool configure(QString *error);
+    // `message` with the password (if any) replaced: driver errors may quote connection details.
+    QString redacted(const QString &message) const;
+    static std::unique_ptr<Database> openPostgres(const StoreLocation &location,
+                                                  const Options &options, QString *error);
 
-    QString m_path;
+    StoreLocation m_location;
     QString m_connectionName;
     QSqlDatabase m_db;
 };

@@ -18,14 +18,34 @@ std::optional<QString> run(QSqlDatabase &db, const QString &sql)
     return std::nullopt;
 }
 
+// What marks the store as Switchyard's at `version`, written inside the step's transaction.
+QStringList stampStatements(bool postgres, int version)
+{
+    if (!postgres) {
+        return {QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId),
+                QStringLiteral("PRAGMA user_version = %1").arg(version)};
+    }
+    const QString table = QLatin1String(kPostgresSchemaTable);
+    return {QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (application_id BIGINT NOT NULL,"
+                           " version BIGINT NOT NULL)")
+                    .arg(table),
+            QStringLiteral("DELETE FROM %1").arg(table),
+            QStringLiteral("INSERT INTO %1 (application_id, version) VALUES (%2, %3)")
+                    .arg(table)
+                    .arg(kApplicationId)
+                    .arg(version)};
+}
+
 } // namespace
 
-std::optional<QString> migrate(QSqlDatabase &db, int fromVersion, int toVersion)
+std::optional<QString> migrate(QSqlDatabase &db, bool postgres, int fromVersion, int toVersion)
 {
     for (const SchemaStep &step : schemaSteps()) {
         if (step.version <= fromVersion || step.version > toVersion)
             continue;
-        if (auto error = run(db, QStringLiteral("BEGIN IMMEDIATE")))
+        const QString begin
+                = postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE");
+        if (auto error = run(db, begin))
             return QStringLiteral("migration to schema version %1: %2")
                     .arg(step.version)
                     .arg(*error);
@@ -36,19 +56,19 @@ std::optional<QString> migrate(QSqlDatabase &db, int fromVersion, int toVersion)
                     .arg(what, error);
         };
         for (const QString &statement : step.statements) {
-            if (auto error = run(db, statement))
-                return fail(statement.left(60), *error);
+            const QString sql = postgres ? postgresStatement(statement) : statement;
+            if (auto error = run(db, sql))
+                return fail(sql.left(60), *error);
         }
-        // Both pragmas write page 1 inside this transaction: they commit or vanish with the step.
-        const QString stamp = QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId);
-        if (auto error = run(db, stamp))
-            return fail(stamp, *error);
-        const QString version = QStringLiteral("PRAGMA user_version = %1").arg(step.version);
-        if (auto error = run(db, version))
-            return fail(version, *error);
+        for (const QString &stamp : stampStatements(postgres, step.version)) {
+            if (auto error = run(db, stamp))
+                return fail(stamp.left(60), *error);
+        }
         if (auto error = run(db, QStringLiteral("COMMIT")))
             return fail(QStringLiteral("COMMIT"), *error);
-        qCInfo(lcStore) << "migrated" << db.databaseName() << "to schema version" << step.version;
+        qCInfo(lcStore) << "migrated"
+                        << (postgres ? db.hostName() + u'/' : QString()) + db.databaseName()
+                        << "to schema version" << step.version;
     }
     return std::nullopt;
 }

@@ -38,11 +38,19 @@ namespace {
 // connection Qt opened (so inside its transaction). Qt's per-row bindValue() formats a placeholder
 // name for every value and copies each through its own buffers: with two trace rows per request
 // that was a quarter of the writer thread's time. Values bind as Qt's SQLite driver binds them.
+// On PostgreSQL the statement is prepared once through Qt and executed per row.
 class BatchInsert
 {
 public:
     BatchInsert(Database &db, const QString &sql) : m_sql(sql)
     {
+        if (db.isPostgres()) {
+            m_database = &db;
+            m_query.emplace(db.connection());
+            if (!m_query->prepare(sql))
+                throw SqlError(QStringLiteral("%1 (in %2)").arg(m_query->lastError().text(), sql));
+            return;
+        }
         const QVariant handle = db.connection().driver()->handle();
         if (qstrcmp(handle.typeName(), "sqlite3*") == 0)
             m_db = *static_cast<sqlite3 *const *>(handle.constData());
@@ -59,26 +67,47 @@ public:
 
     void exec(const QVariantList &values)
     {
-        for (qsizetype i = 0; i < values.size(); ++i)
-            bind(int(i) + 1, values.at(i));
+        for (qsizetype i = 0; i < values.size(); ++i) {
+            if (m_query)
+                m_query->bindValue(int(i), m_database->bindable(values.at(i)));
+            else
+                bind(int(i) + 1, values.at(i));
+        }
         step();
     }
 
     // Typed binds for rows built in code; every value must outlive step().
     void bindUtf8(int index, const QByteArray &text)
     {
+        if (m_query)
+            return m_query->bindValue(index - 1, QString::fromUtf8(text));
         check(sqlite3_bind_text(m_statement, index, text.constData(), int(text.size()),
                                 SQLITE_STATIC));
     }
     void bindText(int index, const QString &text)
     {
+        if (m_query)
+            return m_query->bindValue(index - 1,
+                                      text.isNull() ? QVariant(QMetaType::fromType<QString>())
+                                                    : QVariant(text));
         check(text.isNull() ? sqlite3_bind_null(m_statement, index)
                             : sqlite3_bind_text16(m_statement, index, text.utf16(),
                                                   int(text.size() * sizeof(QChar)), SQLITE_STATIC));
     }
-    void bindInt(int index, qint64 value) { check(sqlite3_bind_int64(m_statement, index, value)); }
+    void bindInt(int index, qint64 value)
+    {
+        if (m_query)
+            return m_query->bindValue(index - 1, value);
+        check(sqlite3_bind_int64(m_statement, index, value));
+    }
     void step()
     {
+        if (m_query) {
+            if (!m_query->exec())
+                throw SqlError(
+                        QStringLiteral("%1 (in %2)").arg(m_query->lastError().text(), m_sql));
+            return;
+        }
         if (sqlite3_step(m_statement) != SQLITE_DONE)
             fail();
         sqlite3_reset(m_statement);
@@ -132,6 +161,8 @@ private:
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_statement = nullptr;
+    Database *m_database = nullptr; // PostgreSQL
+    std::optional<QSqlQuery> m_query; // PostgreSQL
     QString m_sql;
 };
 
@@ -501,8 +532,8 @@ void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs
     for (const AnalyticsPoint &point : points) {
         if (!datasets.contains(point.dataset)) {
             datasets.insert(point.dataset);
-            m_db.exec(QStringLiteral("INSERT OR IGNORE INTO analytics_datasets (name, created_at)"
-                                     " VALUES (?, ?)"),
+            m_db.exec(QStringLiteral("INSERT INTO analytics_datasets (name, created_at)"
+                                     " VALUES (?, ?) ON CONFLICT (name) DO NOTHING"),
                       {point.dataset, nowMs});
         }
         QVariantList values {point.dataset, point.timestamp, nullableBytes(point.index1),

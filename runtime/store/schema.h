@@ -6,12 +6,14 @@
 
 namespace switchyard::store {
 
-// Written into every Switchyard database with PRAGMA application_id ("SWYD"), so a file from
-// another program is recognised and refused instead of being migrated.
+// Written into every Switchyard database (SQLite: PRAGMA application_id; PostgreSQL: the
+// switchyard_schema table), so a store of another program is recognised and refused instead of
+// being migrated.
 inline constexpr qint32 kApplicationId = 0x53575944;
 
-// One rung of the PRAGMA user_version ladder: running `statements` on a database at
-// version - 1 takes it to `version`.
+// One rung of the migration ladder (SQLite: PRAGMA user_version; PostgreSQL: switchyard_schema):
+// running `statements` on a database at version - 1 takes it to `version`. The statements are
+// SQLite's; postgresStatement() reads each for PostgreSQL, so both backends climb one ladder.
 struct SchemaStep
 {
     int version;
@@ -20,5 +22,12 @@ struct SchemaStep
 
 const QList<SchemaStep> &schemaSteps();
 int currentSchemaVersion();
+
+// A ladder statement in PostgreSQL's types: SQLite's rowid key becomes an identity column,
+// INTEGER a 64-bit BIGINT (times are milliseconds), BLOB BYTEA and REAL DOUBLE PRECISION.
+QString postgresStatement(const QString &sqliteStatement);
+
+// Where PostgreSQL keeps what SQLite keeps in PRAGMA application_id and user_version.
+inline constexpr char kPostgresSchemaTable[] = "switchyard_schema";
 
 } // namespace switchyard::store

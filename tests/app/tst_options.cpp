@@ -15,6 +15,8 @@ private Q_SLOTS:
     void endpoint_data();
     void endpoint();
     void instanceMemoryOptions();
+    void store_data();
+    void store();
 };
 
 void tst_Options::defaults()
@@ -178,6 +180,44 @@ void tst_Options::instanceMemoryOptions()
     const auto help = parseCommandLine({QStringLiteral("switchyard"), QStringLiteral("--help")});
     QVERIFY(help.text.contains(QStringLiteral("--memory-budget <MiB>")));
     QVERIFY(help.text.contains(QStringLiteral("--instance-idle-timeout <seconds>")));
+void tst_Options::store_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("display"); // where the store is; empty: refused
+    QTest::addColumn<QString>("error");
+    QTest::newRow("default") << QStringList {} << QString() << QString();
+    QTest::newRow("sqlite") << QStringList {"--store", "sqlite:///srv/sy/platform.db"}
+                            << "/srv/sy/platform.db" << QString();
+    QTest::newRow("postgresql") << QStringList {"--store",
+                                                "postgresql://sy:hunter2@10.1.2.3:5433/platform"}
+                                << "postgresql://sy@10.1.2.3:5433/platform" << QString();
+    QTest::newRow("not a url") << QStringList {"--store", "/srv/sy/platform.db"} << QString()
+                               << "--store: expected sqlite:///path or postgresql://";
+    QTest::newRow("bad postgresql") << QStringList {"--store", "postgresql://sy:hunter2@h/"}
+                                    << QString() << "must name one database";
+}
+
+void tst_Options::store()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, display);
+    QFETCH(QString, error);
+    args.prepend(QStringLiteral("switchyard"));
+    const auto r = parseCommandLine(args);
+    if (!error.isEmpty()) {
+        QCOMPARE(r.action, Action::Fail);
+        QVERIFY2(r.text.contains(error), qPrintable(r.text));
+        QVERIFY2(!r.text.contains(QLatin1String("hunter2")), qPrintable(r.text));
+        return;
+    }
+    QCOMPARE(r.action, Action::Run);
+    if (display.isEmpty()) {
+        QVERIFY(!r.options.store);
+        return;
+    }
+    QVERIFY(r.options.store);
+    QCOMPARE(r.options.store->display(), display);
+    QVERIFY(!r.options.store->display().contains(QLatin1String("hunter2")));
 }
 
 QTEST_GUILESS_MAIN(tst_Options)
