@@ -180,6 +180,8 @@ void tst_Options::instanceMemoryOptions()
     const auto help = parseCommandLine({QStringLiteral("switchyard"), QStringLiteral("--help")});
     QVERIFY(help.text.contains(QStringLiteral("--memory-budget <MiB>")));
     QVERIFY(help.text.contains(QStringLiteral("--instance-idle-timeout <seconds>")));
+}
+
 void tst_Options::store_data()
 {
     QTest::addColumn<QStringList>("args");
