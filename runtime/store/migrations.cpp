@@ -55,8 +55,9 @@ std::optional<QString> migrate(QSqlDatabase &db, bool postgres, int fromVersion,
                     .arg(step.version)
                     .arg(what, error);
         };
-        for (const QString &statement : step.statements) {
-            const QString sql = postgres ? postgresStatement(statement) : statement;
+        const bool ownSql = postgres && !step.postgresStatements.isEmpty();
+        for (const QString &statement : ownSql ? step.postgresStatements : step.statements) {
+            const QString sql = postgres && !ownSql ? postgresStatement(statement) : statement;
             if (auto error = run(db, sql))
                 return fail(sql.left(60), *error);
         }

@@ -154,6 +154,19 @@ QList<SchemaStep> buildSteps()
                                          " WHERE kind = 'dispatcher'"
                                          " AND EXISTS (SELECT 1 FROM platform_workers"
                                          " WHERE kind = 'tail')"),
+                  },
+                  {
+                          QStringLiteral("ALTER TABLE scripts ADD COLUMN"
+                                         " tail_consumers TEXT NOT NULL DEFAULT '[]'"),
+                          QStringLiteral("ALTER TABLE platform_workers ADD COLUMN"
+                                         " tail_consumers TEXT NOT NULL DEFAULT '[]'"),
+                          QStringLiteral("UPDATE platform_workers SET tail_consumers = ("
+                                         "SELECT jsonb_agg(jsonb_build_object('service', t.name)"
+                                         " ORDER BY t.name)::text"
+                                         " FROM platform_workers AS t WHERE t.kind = 'tail')"
+                                         " WHERE kind = 'dispatcher'"
+                                         " AND EXISTS (SELECT 1 FROM platform_workers"
+                                         " WHERE kind = 'tail')"),
                   }});
     return steps;
 }

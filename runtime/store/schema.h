@@ -18,6 +18,9 @@ struct SchemaStep
 {
     int version;
     QStringList statements;
+    // The step in PostgreSQL's own SQL, where translating `statements` (postgresStatement())
+    // would not do (SQLite's JSON functions); empty: translate.
+    QStringList postgresStatements = {};
 };
 
 const QList<SchemaStep> &schemaSteps();
