@@ -55,7 +55,7 @@ private Q_SLOTS:
 
     void singleLargeAllocation_data();
     void singleLargeAllocation();
-    void streamedGigabyteIsDelivered();
+    void streamedBodyPastTheBudgetIsDelivered();
     void moduleScopeBinaryDataCounts();
     void atomicsWaitThrows();
     void timerStormIsCapped();
@@ -153,19 +153,21 @@ void tst_HostileTenants::singleLargeAllocation()
     }
 }
 
-void tst_HostileTenants::streamedGigabyteIsDelivered()
+void tst_HostileTenants::streamedBodyPastTheBudgetIsDelivered()
 {
     // It used to be collected whole before being sent, which the memory limit stopped. On
     // Cloudflare a streamed body of any size is legitimate: the Worker holds one chunk at a time
     // and the platform sends it as it comes. So is it here: the client gets all of it, while the
     // process holds no more than the buffers between Worker and client, and another tenant is
-    // served meanwhile on the same executors.
+    // served meanwhile on the same executors. 160 MiB is more than the binary-data budget (a
+    // body held whole would end the Instance) and little enough to stream beside two CPU hogs,
+    // where this Worker runs on the long lane at SCHED_IDLE, well within the test's time.
     putUserWorker(QStringLiteral("streamer"), R"(export default { async fetch() {
         let sent = 0;
         const chunk = new Uint8Array(1 << 20);
         return new Response(new ReadableStream({
           pull(controller) {
-            if (sent++ === 1024) controller.close();
+            if (sent++ === 160) controller.close();
             else controller.enqueue(chunk.slice());
           } })); } };)");
     auto resident = [] {
@@ -183,16 +185,17 @@ void tst_HostileTenants::streamedGigabyteIsDelivered()
     for (int i = 0; client.pump(); ++i) {
         if (i % 64 == 0)
             peak = std::max(peak, resident());
-        if (!lightChecked && client.bodyBytes > (256 << 20)) {
+        if (!lightChecked && client.bodyBytes > (64 << 20)) {
             lightChecked = true;
             lightTenantAnswers();
         }
     }
     QCOMPARE(client.status, 200);
     QVERIFY(client.complete());
-    QCOMPARE(client.bodyBytes, qint64(1) << 30);
+    QCOMPARE(client.bodyBytes, qint64(160) << 20);
     QVERIFY(lightChecked);
-    QVERIFY2(peak - before < 384ll << 20,
+    // Held whole, the body alone would be 160 MiB.
+    QVERIFY2(peak - before < 128ll << 20,
              qPrintable(QStringLiteral("%1 MB").arg((peak - before) >> 20)));
     lightTenantAnswers();
 }
