@@ -36,8 +36,11 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> qapp;
     if (parsed.options.headless)
         qapp = std::make_unique<QCoreApplication>(argc, argv);
-    else
+    else {
         qapp = std::make_unique<QGuiApplication>(argc, argv);
+        // Lets the desktop match the window to the installed switchyard.desktop and its icon.
+        QGuiApplication::setDesktopFileName(QStringLiteral("switchyard"));
+    }
     // Threads started from here on (the dispatch front, executors, the store's writer) run Qt's
     // own event dispatcher instead of GLib's: the same poll() with less around it per wake-up,
     // 2-3 % more forwarded requests per second (docs/benchmarks.md). The GUI thread keeps what its

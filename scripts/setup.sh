@@ -24,6 +24,8 @@ packages=(
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   libgl-dev xvfb xauth
+  # the package test (tests/package): desktop-file-validate and xmllint
+  desktop-file-utils libxml2-utils
   # runtime libraries of libnode108, for the unpacked fallback
   libbrotli1 libc-ares2 libicu72 libnghttp2-14 libssl3 libuv1 zlib1g
   # benchmarks
