@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace switchyard::models {
 
 AnalyticsQueryModel::AnalyticsQueryModel(QObject *parent) : QAbstractListModel(parent) { }
@@ -66,9 +68,56 @@ bool AnalyticsQueryModel::run(const QString &query)
             }
         }
     }
+    m_queryOrder = m_rows;
+    const bool wasSorted = m_sortColumn >= 0;
+    m_sortColumn = -1;
+    m_descending = false;
     endResetModel();
     Q_EMIT resultChanged();
+    if (wasSorted)
+        Q_EMIT sortChanged();
     return m_error.isEmpty();
+}
+
+namespace {
+// Numbers compare as numbers (Analytics Engine answers counts and doubles as text here), the rest
+// as text without case; a number sorts before text.
+bool cellLess(const QString &a, const QString &b)
+{
+    bool aNumber = false, bNumber = false;
+    const double x = a.toDouble(&aNumber), y = b.toDouble(&bNumber);
+    if (aNumber && bNumber)
+        return x < y;
+    if (aNumber != bNumber)
+        return aNumber;
+    return a.compare(b, Qt::CaseInsensitive) < 0;
+}
+} // namespace
+
+void AnalyticsQueryModel::sortBy(int column)
+{
+    const bool known = column >= 0 && column < m_columns.size();
+    if (!known && m_sortColumn < 0)
+        return;
+    beginResetModel();
+    if (!known) {
+        m_sortColumn = -1;
+        m_descending = false;
+        m_rows = m_queryOrder;
+    } else {
+        m_descending = column == m_sortColumn && !m_descending;
+        m_sortColumn = column;
+        m_rows = m_queryOrder;
+        // Stable, so rows equal in this column keep the query's order between them.
+        std::stable_sort(
+                m_rows.begin(), m_rows.end(),
+                [column, descending = m_descending](const QStringList &a, const QStringList &b) {
+                    return descending ? cellLess(b.at(column), a.at(column))
+                                      : cellLess(a.at(column), b.at(column));
+                });
+    }
+    endResetModel();
+    Q_EMIT sortChanged();
 }
 
 int AnalyticsQueryModel::rowCount(const QModelIndex &parent) const

@@ -4,6 +4,7 @@ namespace switchyard::models {
 
 WindowFilter::WindowFilter(QObject *parent) : QSortFilterProxyModel(parent)
 {
+    setSortCaseSensitivity(Qt::CaseInsensitive);
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(this, signal, this, &WindowFilter::updateCount);
     connect(this, &QAbstractItemModel::modelReset, this, &WindowFilter::updateCount);
@@ -23,6 +24,31 @@ void WindowFilter::setFilter(const QString &filter)
     m_filter = filter;
     refilter();
     Q_EMIT filterChanged();
+}
+
+void WindowFilter::sortBy(const QString &roleName)
+{
+    setSort(roleName, roleName == m_sortRoleName && !m_descending);
+}
+
+void WindowFilter::setSort(const QString &roleName, bool descending)
+{
+    const int role = roleNames().key(roleName.toUtf8(), -1);
+    if (role < 0) {
+        if (m_sortRoleName.isEmpty())
+            return;
+        m_sortRoleName.clear();
+        m_descending = false;
+        sort(-1);
+    } else {
+        if (roleName == m_sortRoleName && descending == m_descending)
+            return;
+        m_descending = descending;
+        m_sortRoleName = roleName;
+        setSortRole(role);
+        sort(0, m_descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    }
+    Q_EMIT sortChanged();
 }
 
 bool WindowFilter::acceptsRow(const QModelIndex &) const

@@ -117,6 +117,10 @@ Pane {
                         // Fixed columns for short values, shares of the rest for names, the URL last.
                         readonly property real rest: Math.max(0, width - 16 - 90 - 70)
                         readonly property var columns: [90, rest * 0.17, rest * 0.11, rest * 0.23, 70, rest * 0.14]
+                        // Widths the user dragged a header edge to, by column; the URL takes what is left.
+                        property var dragged: ({})
+                        function w(i) { return dragged[i] !== undefined ? dragged[i] : columns[i] }
+                        function resize(i, width) { let d = Object.assign({}, dragged); d[i] = width; dragged = d }
                         id: violationList
                         anchors.fill: parent
                         clip: true
@@ -132,13 +136,47 @@ Pane {
                                 anchors.fill: parent
                                 anchors.leftMargin: Theme.spacing
                                 spacing: 0
-                                Label { text: qsTr("time"); Layout.preferredWidth: violationList.columns[0]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("Worker"); Layout.preferredWidth: violationList.columns[1]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("plan"); Layout.preferredWidth: violationList.columns[2]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("kind"); Layout.preferredWidth: violationList.columns[3]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("CPU used"); Layout.preferredWidth: violationList.columns[4]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("limit"); Layout.preferredWidth: violationList.columns[5]; font.bold: true; elide: Text.ElideRight }
-                                Label { text: qsTr("URL"); Layout.fillWidth: true; Layout.minimumWidth: 0; font.bold: true; elide: Text.ElideRight }
+                                SortableHeader {
+                                    text: qsTr("time"); Layout.preferredWidth: violationList.w(0); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "time"; descending: violations.descending
+                                    onClicked: violations.sortBy("time")
+                                    onResized: width => violationList.resize(0, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("Worker"); Layout.preferredWidth: violationList.w(1); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "worker"; descending: violations.descending
+                                    onClicked: violations.sortBy("worker")
+                                    onResized: width => violationList.resize(1, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("plan"); Layout.preferredWidth: violationList.w(2); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "plan"; descending: violations.descending
+                                    onClicked: violations.sortBy("plan")
+                                    onResized: width => violationList.resize(2, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("kind"); Layout.preferredWidth: violationList.w(3); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "kind"; descending: violations.descending
+                                    onClicked: violations.sortBy("kind")
+                                    onResized: width => violationList.resize(3, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("CPU used"); Layout.preferredWidth: violationList.w(4); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "cpuUsed"; descending: violations.descending
+                                    onClicked: violations.sortBy("cpuUsed")
+                                    onResized: width => violationList.resize(4, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("limit"); Layout.preferredWidth: violationList.w(5); Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "limit"; descending: violations.descending
+                                    onClicked: violations.sortBy("limit")
+                                    onResized: width => violationList.resize(5, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("URL"); Layout.fillWidth: true; Layout.minimumWidth: 0; Layout.fillHeight: true
+                                    sorted: violations.sortRoleName === "url"; descending: violations.descending
+                                    onClicked: violations.sortBy("url")
+                                }
                             }
                         }
                         delegate: RowLayout {
@@ -153,12 +191,12 @@ Pane {
                             height: 24
                             spacing: 0
                             Item { Layout.preferredWidth: Theme.spacing }
-                            Label { text: Qt.formatTime(time, "hh:mm:ss.zzz"); Layout.preferredWidth: violationList.columns[0]; font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1; elide: Text.ElideRight }
-                            Label { text: worker; Layout.preferredWidth: violationList.columns[1]; elide: Text.ElideRight; font.bold: true }
-                            Label { text: plan || "—"; Layout.preferredWidth: violationList.columns[2]; elide: Text.ElideRight }
-                            Label { text: kind; Layout.preferredWidth: violationList.columns[3]; color: Theme.error; elide: Text.ElideRight }
-                            Label { text: cpuUsed + " ms"; Layout.preferredWidth: violationList.columns[4]; elide: Text.ElideRight }
-                            Label { text: limit || "—"; Layout.preferredWidth: violationList.columns[5]; elide: Text.ElideRight }
+                            Label { text: Qt.formatTime(time, "hh:mm:ss.zzz"); Layout.preferredWidth: violationList.w(0); font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1; elide: Text.ElideRight }
+                            Label { text: worker; Layout.preferredWidth: violationList.w(1); elide: Text.ElideRight; font.bold: true }
+                            Label { text: plan || "—"; Layout.preferredWidth: violationList.w(2); elide: Text.ElideRight }
+                            Label { text: kind; Layout.preferredWidth: violationList.w(3); color: Theme.error; elide: Text.ElideRight }
+                            Label { text: cpuUsed + " ms"; Layout.preferredWidth: violationList.w(4); elide: Text.ElideRight }
+                            Label { text: limit || "—"; Layout.preferredWidth: violationList.w(5); elide: Text.ElideRight }
                             Label { text: url; Layout.fillWidth: true; Layout.minimumWidth: 0; elide: Text.ElideMiddle; opacity: 0.7 }
                         }
                         Label {
@@ -213,7 +251,17 @@ Pane {
                         model: query
                         // Columns share the width; past a handful they keep 140 px and scroll sideways.
                         readonly property real columnWidth: query.columns.length > 0 ? Math.max(140, (width - 12) / query.columns.length) : 140
-                        contentWidth: columnWidth * query.columns.length
+                        // Widths the user dragged a header edge to, by column, for this result's columns.
+                        property var dragged: ({})
+                        function w(i) { return dragged[i] !== undefined ? dragged[i] : columnWidth }
+                        function resize(i, width) { let d = Object.assign({}, dragged); d[i] = width; dragged = d }
+                        Connections { target: query; function onResultChanged() { resultList.dragged = ({}) } }
+                        contentWidth: {
+                            let total = 0
+                            for (let i = 0; i < query.columns.length; ++i)
+                                total += w(i)
+                            return total
+                        }
                         flickableDirection: Flickable.AutoFlickIfNeeded
                         ScrollBar.vertical: ScrollBar {}
                         ScrollBar.horizontal: ScrollBar {}
@@ -228,7 +276,15 @@ Pane {
                                 anchors.verticalCenter: parent.verticalCenter
                                 Repeater {
                                     model: query.columns
-                                    Label { required property string modelData; text: modelData; width: resultList.columnWidth; font.bold: true; leftPadding: Theme.spacing; elide: Text.ElideRight }
+                                    SortableHeader {
+                                        required property string modelData
+                                        required property int index
+                                        text: modelData; width: resultList.w(index); height: 24
+                                        leftPadding: Theme.spacing
+                                        sorted: query.sortColumn === index; descending: query.descending
+                                        onClicked: query.sortBy(index)
+                                        onResized: width => resultList.resize(index, width)
+                                    }
                                 }
                             }
                         }
@@ -236,7 +292,7 @@ Pane {
                             required property var cells
                             Repeater {
                                 model: cells
-                                Label { required property string modelData; text: modelData; width: resultList.columnWidth; leftPadding: Theme.spacing; elide: Text.ElideRight; font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1 }
+                                Label { required property string modelData; required property int index; text: modelData; width: resultList.w(index); leftPadding: Theme.spacing; elide: Text.ElideRight; font.family: Theme.mono; font.pixelSize: Theme.codeSize - 1 }
                             }
                         }
                         Label {

@@ -52,6 +52,21 @@ Pane {
                 ]
                 Layout.preferredWidth: 170
             }
+            ComboBox {
+                id: sortPicker
+                objectName: "traceSortPicker"
+                textRole: "text"
+                model: [
+                    { text: qsTr("Newest first"), role: "", descending: false },
+                    { text: qsTr("Most CPU first"), role: "cpuTime", descending: true },
+                    { text: qsTr("Longest wall first"), role: "wallTime", descending: true },
+                    { text: qsTr("Highest status first"), role: "status", descending: true },
+                    { text: qsTr("By Worker"), role: "script", descending: false },
+                    { text: qsTr("By outcome"), role: "outcome", descending: false }
+                ]
+                onActivated: index => traces.setSort(model[index].role, model[index].descending)
+                Layout.preferredWidth: 170
+            }
             Button {
                 objectName: "pauseButton"
                 text: traces.paused ? qsTr("Resume") : qsTr("Pause")

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace switchyard;
 using namespace switchyard::app;
 using switchyard::testing::rawRequest;
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void violationReachesAnalyticsWithinOneSecond();
     void invalidRouteIsRefusedInPlace();
     void overviewShowsInstances();
+    void tablesSortAndResizeFromTheirHeaders();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -45,6 +48,23 @@ private:
     testing::RawResponse get(const QByteArray &host)
     {
         return rawRequest(m_app->stack()->port(), "GET", host, "/");
+    }
+
+    // By the visual tree: a Repeater's items are not QObject children of the view.
+    QQuickItem *header(QQuickItem *in, const QString &text) const
+    {
+        for (QQuickItem *item : in->childItems()) {
+            if (QByteArray(item->metaObject()->className()).startsWith("SortableHeader")
+                && item->property("text").toString() == text && item->isVisible())
+                return item;
+            if (QQuickItem *found = header(item, text))
+                return found;
+        }
+        return nullptr;
+    }
+    QPoint inWindow(QQuickItem *item, QPointF local) const
+    {
+        return item->mapToScene(local).toPoint();
     }
 
     QTemporaryDir m_dir;
@@ -203,6 +223,73 @@ void tst_Views::overviewShowsInstances()
     bool number = false;
     evictions->property("value").toString().toInt(&number);
     QVERIFY(number);
+}
+
+// A click on a column title sorts the table by it (again: the other way round), and dragging the
+// title's right edge widens the column, in the violations table and in the SQL results.
+void tst_Views::tablesSortAndResizeFromTheirHeaders()
+{
+    show(5);
+    QQuickItem *analytics = view("analyticsView");
+    QTRY_VERIFY(analytics->isVisible());
+    auto *violations = qvariant_cast<QAbstractItemModel *>(analytics->property("violations"));
+    QCOMPARE(get("cpu-burner.localhost").status, 429);
+    // fanout calls site.localhost on the port its own request named.
+    const QByteArray fanout = "fanout.localhost:" + QByteArray::number(m_app->stack()->port());
+    QCOMPARE(rawRequest(m_app->stack()->port(), "GET", fanout, "/?n=6").status, 429);
+    const int kindRole = violations->roleNames().key("kind");
+    const auto kinds = [&] {
+        QStringList values;
+        for (int row = 0; row < violations->rowCount(); ++row)
+            values << violations->index(row, 0).data(kindRole).toString();
+        return values;
+    };
+    QTRY_VERIFY(kinds().contains(QStringLiteral("subrequest_limit_exceeded"))
+                && kinds().contains(QStringLiteral("cpu_limit_exceeded")));
+
+    QQuickItem *kind = header(analytics, QStringLiteral("kind"));
+    QVERIFY(kind);
+    const QPoint centre = inWindow(kind, {kind->width() / 3, kind->height() / 2});
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre);
+    QTRY_COMPARE(violations->property("sortRoleName").toString(), QStringLiteral("kind"));
+    QStringList sorted = kinds();
+    std::sort(sorted.begin(), sorted.end());
+    QCOMPARE(kinds(), sorted);
+    QVERIFY(sorted.first() != sorted.last());
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre);
+    QTRY_VERIFY(violations->property("descending").toBool());
+    std::reverse(sorted.begin(), sorted.end());
+    QCOMPARE(kinds(), sorted);
+
+    const qreal before = kind->width();
+    const QPoint edge = inWindow(kind, {kind->width() - 3, kind->height() / 2});
+    QTest::mousePress(m_window, Qt::LeftButton, {}, edge);
+    for (int dx = 10; dx <= 60; dx += 10)
+        QTest::mouseMove(m_window, edge + QPoint(dx, 0));
+    QTest::mouseRelease(m_window, Qt::LeftButton, {}, edge + QPoint(60, 0));
+    QTRY_VERIFY2(kind->width() > before + 40,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(kind->width())));
+    QVERIFY2(violations->property("descending").toBool(), "a drag on the edge is not a click");
+
+    m_app->stack()->service().flushAppends();
+    QVariant error;
+    QVERIFY(QMetaObject::invokeMethod(analytics, "runQuery", Q_RETURN_ARG(QVariant, error)));
+    QCOMPARE(error.toString(), QString());
+    auto *query = qvariant_cast<QAbstractItemModel *>(analytics->property("query"));
+    QTRY_VERIFY(query->rowCount() > 0);
+    QTRY_VERIFY(header(analytics, QStringLiteral("worker")));
+    QQuickItem *worker = header(analytics, QStringLiteral("worker"));
+    QTest::mouseClick(m_window, Qt::LeftButton, {},
+                      inWindow(worker, {worker->width() / 3, worker->height() / 2}));
+    QTRY_COMPARE(query->property("sortColumn").toInt(), 0);
+    QStringList workers;
+    for (int row = 0; row < query->rowCount(); ++row)
+        workers << query->index(row, 0).data(query->roleNames().key("cells")).toStringList().at(0);
+    QStringList expected = workers;
+    std::sort(expected.begin(), expected.end(), [](const QString &a, const QString &b) {
+        return a.compare(b, Qt::CaseInsensitive) < 0;
+    });
+    QCOMPARE(workers, expected);
 }
 
 QTEST_MAIN(tst_Views)
