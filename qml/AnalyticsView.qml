@@ -93,6 +93,8 @@ Pane {
                     Layout.preferredHeight: 80
                     values: violations.timeline
                     bars: true
+                    unit: qsTr("violations")
+                    bucketSeconds: violations.bucketSeconds
                     color: Theme.chartBad
                 }
             }

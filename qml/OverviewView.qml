@@ -81,19 +81,19 @@ Pane {
                 value: stats.requestsPerSecond.toFixed(1)
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("%1 requests in the last minute").arg(stats.requestsLastMinute)
-                Sparkline { values: stats.requestSeries; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+                Sparkline { objectName: "requestChart"; values: stats.requestSeries; unit: "req/s"; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
                 heading: qsTr("Error rate (last minute)")
                 value: (stats.errorRate * 100).toFixed(1) + " %"
                 accent: stats.errorRate > 0.05 ? Theme.error : palette.text
-                Sparkline { values: stats.errorRateSeries; maximum: 1; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+                Sparkline { values: stats.errorRateSeries; maximum: 1; percent: true; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
                 heading: qsTr("Limit violations (last minute)")
                 value: stats.violationsLastMinute
                 accent: stats.violationsLastMinute > 0 ? Theme.error : palette.text
-                Sparkline { values: stats.violationSeries; bars: true; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+                Sparkline { values: stats.violationSeries; unit: "violations/s"; bars: true; color: Theme.chartBad; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
         }
         RowLayout {
@@ -109,7 +109,7 @@ Pane {
                 heading: qsTr("Instance memory (budget %1 MiB)").arg(view.instances.memoryBudgetMiB.toFixed(0))
                 value: view.instances.memoryUsedMiB.toFixed(1) + " MiB"
                 accent: view.instances.memoryFraction > 0.9 ? Theme.warning : palette.text
-                Sparkline { values: view.instances.memorySeries; maximum: view.instances.memoryBudgetMiB; Layout.fillWidth: true; Layout.preferredHeight: 50 }
+                Sparkline { values: view.instances.memorySeries; unit: "MiB"; decimals: 1; maximum: view.instances.memoryBudgetMiB; Layout.fillWidth: true; Layout.preferredHeight: 50 }
             }
             Tile {
                 objectName: "evictionsTile"

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void invalidRouteIsRefusedInPlace();
     void overviewShowsInstances();
     void tablesSortAndResizeFromTheirHeaders();
+    void chartsShowTheValueUnderThePointer();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -290,6 +291,31 @@ void tst_Views::tablesSortAndResizeFromTheirHeaders()
         return a.compare(b, Qt::CaseInsensitive) < 0;
     });
     QCOMPARE(workers, expected);
+}
+
+// Hovering a chart names the value under the pointer and how long ago it was; the newest is at
+// the right edge.
+void tst_Views::chartsShowTheValueUnderThePointer()
+{
+    show(0);
+    QQuickItem *overview = view("overviewView");
+    QTRY_VERIFY(overview->isVisible());
+    auto *chart = overview->findChild<QQuickItem *>(QStringLiteral("requestChart"));
+    QVERIFY(chart);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(get("site.localhost").status, 200);
+    QTRY_VERIFY(chart->property("values").toList().size() > 1);
+    QCOMPARE(chart->property("hoveredText").toString(), QString());
+
+    QTest::mouseMove(m_window, inWindow(chart, {chart->width() - 1, chart->height() / 2}));
+    QTRY_VERIFY2(chart->property("hoveredText").toString().endsWith(QStringLiteral("req/s, now")),
+                 qPrintable(chart->property("hoveredText").toString()));
+    QTest::mouseMove(m_window, inWindow(chart, {1, chart->height() / 2}));
+    QTRY_VERIFY2(chart->property("hoveredText").toString().endsWith(QStringLiteral(" s ago")),
+                 qPrintable(chart->property("hoveredText").toString()));
+    QCOMPARE(chart->property("hoveredIndex").toInt(), 0);
+    QTest::mouseMove(m_window, QPoint(1, 1));
+    QTRY_COMPARE(chart->property("hoveredIndex").toInt(), -1);
 }
 
 QTEST_MAIN(tst_Views)
