@@ -1,5 +1,7 @@
 #include "application.h"
 
+#include "appearance.h"
+
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 #include "platform/platformsetup.h"
@@ -16,6 +18,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
@@ -166,17 +169,26 @@ bool Application::startGui()
     // Fusion reads as a desktop tool on every platform; QT_QUICK_CONTROLS_STYLE still wins.
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
+    // A preference of the user, not of the platform, so beside other settings rather than in the
+    // data dir: ~/.config/switchyard/switchyard.conf.
+    m_appearance = std::make_unique<models::Appearance>(
+            QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+            + QStringLiteral("/switchyard.conf"));
     m_qml = std::make_unique<QQmlApplicationEngine>();
     // Qt 6.4 does not add the qrc:/qt/qml import path by itself (6.5 does).
     m_qml->addImportPath(QStringLiteral("qrc:/qt/qml"));
     m_qml->setInitialProperties(
             {{QStringLiteral("status"), QVariant::fromValue(m_status.get())},
-             {QStringLiteral("workbench"), QVariant::fromValue(m_workbench.get())}});
+             {QStringLiteral("workbench"), QVariant::fromValue(m_workbench.get())},
+             {QStringLiteral("appearance"), QVariant::fromValue(m_appearance.get())}});
     m_qml->load(QUrl(QStringLiteral("qrc:/qt/qml/Switchyard/Main.qml")));
     if (m_qml->rootObjects().isEmpty()) {
         std::fprintf(stderr, "switchyard: the window could not be created\n");
         return false;
     }
+    // After the window exists: the controls' style takes its palettes from the platform when it
+    // loads and follows only later changes of the application palette.
+    m_appearance->apply(m_options.theme.isEmpty() ? m_appearance->kept() : m_options.theme);
     // Not a command-line option on purpose: it exists for scripts/screenshots.sh, not for users.
     if (const QString dir = qEnvironmentVariable("SWITCHYARD_SCREENSHOT_DIR"); !dir.isEmpty())
         scheduleScreenshots(dir);

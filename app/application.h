@@ -12,6 +12,7 @@ namespace switchyard::engine {
 class V8Platform;
 }
 namespace switchyard::models {
+class Appearance;
 class ServerStatus;
 class Workbench;
 } // namespace switchyard::models
@@ -50,6 +51,7 @@ private:
     std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<models::ServerStatus> m_status;
     std::unique_ptr<models::Workbench> m_workbench; // what the views reach the platform through
+    std::unique_ptr<models::Appearance> m_appearance; // light, dark or the system's
     std::unique_ptr<QQmlApplicationEngine> m_qml;
 };
 

@@ -141,10 +141,18 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "past it the least recently used entries are evicted.")
                     .arg(Options {}.cacheSizeMb),
             QStringLiteral("MB"));
-    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, storeUrl, demo,
-                       dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
-                       cacheSize});
+    const QCommandLineOption theme(
+            QStringLiteral("theme"),
+            QStringLiteral("The window's look for this run: system, light or dark (default: the "
+                           "choice made in the window, else the system's)."),
+            QStringLiteral("mode"));
+    parser.addOptions({help,           version,       headless,
+                       listen,         admin,         adminToken,
+                       dataDir,        storeUrl,      demo,
+                       dispatcher,     shutdownGrace, allowPrivateOutbound,
+                       maxConnections, headerTimeout, bodyTimeout,
+                       idleTimeout,    memoryBudget,  instanceIdleTimeout,
+                       cacheSize,      theme});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -178,6 +186,16 @@ ParseResult parseCommandLine(const QStringList &arguments)
     o.dispatcherConfig = parser.value(dispatcher);
     o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     o.allowPrivateOutbound = parser.isSet(allowPrivateOutbound);
+    if (parser.isSet(theme)) {
+        o.theme = parser.value(theme);
+        if (o.theme != QLatin1String("system") && o.theme != QLatin1String("light")
+            && o.theme != QLatin1String("dark")) {
+            result.action = ParseResult::Action::Fail;
+            result.text = QStringLiteral("--theme must be system, light or dark, not \"%1\"")
+                                  .arg(o.theme);
+            return result;
+        }
+    }
     if (parser.isSet(storeUrl)) {
         QString error;
         o.store = store::StoreLocation::parse(parser.value(storeUrl), &error);

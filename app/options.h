@@ -43,6 +43,9 @@ struct Options
     int instanceIdleTimeoutSeconds = 300;
     // The Cache API's bound on disk (<data dir>/cache.db), least recently used entries go first.
     int cacheSizeMb = 256;
+    // The window's look for this run: "system", "light" or "dark"; empty: the choice kept from
+    // the window's last run, else the system's.
+    QString theme;
 };
 
 struct ParseResult

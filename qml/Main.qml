@@ -8,6 +8,7 @@ ApplicationWindow {
     id: window
     required property ServerStatus status
     required property Workbench workbench
+    required property Appearance appearance
 
     width: 1200
     height: 760
@@ -44,7 +45,9 @@ ApplicationWindow {
                 text: window.status.listenUrl.toString() !== ""
                       ? qsTr("Dispatching on <a href=\"%1\">%1</a>").arg(window.status.listenUrl)
                       : qsTr("Not listening")
-                textFormat: Text.RichText
+                // StyledText, not RichText: only it takes linkColor, so links read in the dark theme.
+                textFormat: Text.StyledText
+                linkColor: Theme.accent
                 onLinkActivated: link => Qt.openUrlExternally(link)
             }
         }
@@ -102,36 +105,58 @@ ApplicationWindow {
         anchors.fill: parent
         spacing: 0
 
-        ListView {
-            id: navigation
-            objectName: "navigation"
+        ColumnLayout {
             Layout.preferredWidth: Theme.sidebarWidth
+            Layout.maximumWidth: Theme.sidebarWidth
             Layout.fillHeight: true
-            model: window.views
-            currentIndex: 0
-            // Up and Down move between views once the sidebar has focus (click or Tab).
-            focus: true
-            keyNavigationEnabled: true
-            activeFocusOnTab: true
-            delegate: ItemDelegate {
-                required property var modelData
-                required property int index
-                width: ListView.view.width
-                text: modelData.name.replace("&", "&&") // not a mnemonic
-                highlighted: ListView.isCurrentItem
-                focusPolicy: Qt.NoFocus
-                onClicked: { navigation.currentIndex = index; navigation.forceActiveFocus() }
-                ToolTip.visible: hovered
-                ToolTip.delay: 800
-                ToolTip.text: qsTr("%1 (Ctrl+%2)").arg(modelData.plan).arg(index + 1)
+            spacing: Theme.gap
+            ListView {
+                id: navigation
+                objectName: "navigation"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                model: window.views
+                currentIndex: 0
+                // Up and Down move between views once the sidebar has focus (click or Tab).
+                focus: true
+                keyNavigationEnabled: true
+                activeFocusOnTab: true
+                delegate: ItemDelegate {
+                    required property var modelData
+                    required property int index
+                    width: ListView.view.width
+                    text: modelData.name.replace("&", "&&") // not a mnemonic
+                    highlighted: ListView.isCurrentItem
+                    focusPolicy: Qt.NoFocus
+                    onClicked: { navigation.currentIndex = index; navigation.forceActiveFocus() }
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 800
+                    ToolTip.text: qsTr("%1 (Ctrl+%2)").arg(modelData.plan).arg(index + 1)
+                }
+                // Visible focus: a frame around the list while the arrows move in it.
+                Rectangle {
+                    anchors.fill: parent
+                    color: "transparent"
+                    border.color: Theme.accent
+                    border.width: 1
+                    visible: navigation.activeFocus
+                }
             }
-            // Visible focus: a frame around the list while the arrows move in it.
-            Rectangle {
-                anchors.fill: parent
-                color: "transparent"
-                border.color: Theme.accent
-                border.width: 1
-                visible: navigation.activeFocus
+            // Light or dark whatever the system says; kept for the next start.
+            ComboBox {
+                id: themePicker
+                objectName: "themePicker"
+                Layout.fillWidth: true
+                Layout.margins: Theme.gap
+                textRole: "text"
+                valueRole: "value"
+                model: [
+                    { text: qsTr("System theme"), value: "system" },
+                    { text: qsTr("Light theme"), value: "light" },
+                    { text: qsTr("Dark theme"), value: "dark" }
+                ]
+                currentIndex: window.appearance.modes.indexOf(window.appearance.mode)
+                onActivated: window.appearance.choose(currentValue)
             }
         }
 

@@ -67,7 +67,9 @@ Pane {
             text: qsTr("Dispatching on <a href=\"%1\">%1</a> — every host and path goes to the dispatch Worker <b>%2</b>. Try <a href=\"%3\">%3</a>.")
                     .arg(view.status.listenUrl).arg(dispatcher.name || qsTr("(none installed)"))
                     .arg(view.status.listenUrl.toString().replace("127.0.0.1", "site.localhost"))
-            textFormat: Text.RichText
+            // StyledText, not RichText: only it takes linkColor, so links read in the dark theme.
+            textFormat: Text.StyledText
+            linkColor: Theme.accent
             wrapMode: Text.Wrap
             Layout.fillWidth: true
             onLinkActivated: link => Qt.openUrlExternally(link)

@@ -81,6 +81,10 @@ void tst_Options::parse_data()
             << "--cache-size-mb: \"0\" is not a number of megabytes (1 or more)";
     QTest::newRow("missing value")
             << QStringList {"--listen"} << Action::Fail << "Missing value after '--listen'";
+    QTest::newRow("theme dark") << QStringList {"--theme", "dark"} << Action::Run << "theme=dark";
+    QTest::newRow("theme default") << QStringList {} << Action::Run << "theme=";
+    QTest::newRow("theme unknown") << QStringList {"--theme", "sepia"} << Action::Fail
+                                   << "--theme must be system, light or dark, not \"sepia\"";
 }
 
 void tst_Options::parse()
@@ -116,6 +120,8 @@ void tst_Options::parse()
         QCOMPARE(o.listenerLimits.idleTimeout.count(), value.toInt());
     else if (field == u"cacheSizeMb")
         QCOMPARE(o.cacheSizeMb, value.toInt());
+    else if (field == u"theme")
+        QCOMPARE(o.theme, value);
     else
         QFAIL("unknown check");
 }

@@ -11,8 +11,11 @@
 
 #include <QAbstractItemModel>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +38,7 @@ private Q_SLOTS:
     void overviewShowsInstances();
     void tablesSortAndResizeFromTheirHeaders();
     void chartsShowTheValueUnderThePointer();
+    void themeIsForcedFromTheSidebar();
 
 private:
     QQuickItem *view(const char *objectName) const
@@ -75,6 +79,10 @@ private:
 
 void tst_Views::initTestCase()
 {
+    // The theme choice is kept in the settings file: a test's, not the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+                  + QStringLiteral("/switchyard.conf"));
     Options options;
     options.listen = {QHostAddress::LocalHost, 0};
     options.admin = {QHostAddress::LocalHost, 0};
@@ -316,6 +324,37 @@ void tst_Views::chartsShowTheValueUnderThePointer()
     QCOMPARE(chart->property("hoveredIndex").toInt(), 0);
     QTest::mouseMove(m_window, QPoint(1, 1));
     QTRY_COMPARE(chart->property("hoveredIndex").toInt(), -1);
+}
+
+// The sidebar's theme picker forces dark or light over the system's; the window's colours follow
+// at once, and the choice is kept for the next start.
+void tst_Views::themeIsForcedFromTheSidebar()
+{
+    auto *picker = m_window->findChild<QQuickItem *>(QStringLiteral("themePicker"));
+    QVERIFY(picker);
+    const auto lightness = [this] {
+        return m_window->color().lightnessF();
+    };
+    QCOMPARE(picker->property("currentValue").toString(), QStringLiteral("system"));
+    const qreal system = lightness();
+
+    picker->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(picker->property("currentValue").toString(), QStringLiteral("dark"));
+    QTRY_VERIFY2(lightness() < 0.5, qPrintable(QString::number(lightness())));
+    const QString settings = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
+            + QStringLiteral("/switchyard.conf");
+    QCOMPARE(QSettings(settings, QSettings::IniFormat)
+                     .value(QStringLiteral("appearance/theme"))
+                     .toString(),
+             QStringLiteral("dark"));
+
+    QTest::keyClick(m_window, Qt::Key_Up);
+    QTRY_VERIFY(lightness() > 0.5);
+    QTest::keyClick(m_window, Qt::Key_Up);
+    QTRY_COMPARE(picker->property("currentValue").toString(), QStringLiteral("system"));
+    QTRY_COMPARE(lightness(), system);
 }
 
 QTEST_MAIN(tst_Views)
