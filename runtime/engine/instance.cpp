@@ -28,11 +28,14 @@
 #include <atomic>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace switchyard::engine {
 
 namespace {
 constexpr int tasksPerTurn = 32;
+// deliverWebSocket() of a socket whose Invocation ended: its Worker end is dropped, no event.
+constexpr int kForgetWebSocket = -1;
 constexpr int coldSlices = 4; // see runSlice
 constexpr qint64 measureEveryNs = 5'000'000;
 
@@ -995,18 +998,31 @@ void Instance::release(InvocationContext &invocation)
     }
     // Its WebSockets: the client of one it answered with is closed (1011: nobody will handle its
     // messages); one it received and did not hand on loses its client.
+    std::vector<quint64> ended;
     for (auto it = m_sockets.begin(); it != m_sockets.end();) {
         if (it->second.owner == invocation.id) {
-            if (it->second.local)
+            if (it->second.local) {
                 it->second.channel->workerEnded(1011);
-            else
+                ended.push_back(it->first);
+            } else {
                 it->second.channel->clientGone();
+            }
             it = m_sockets.erase(it);
         } else {
             ++it;
         }
     }
     invocation.openSockets = 0;
+    // The prelude forgets their Worker ends (and the listeners those hold), without events: the
+    // Invocation that would handle them is over.
+    // Inside a turn only: at shutdown nothing runs any more.
+    if (!ended.empty() && !m_dead && m_executor)
+        post(nullptr, [this, ended] {
+            WebSocketMessage forget;
+            forget.code = kForgetWebSocket;
+            for (quint64 key : ended)
+                deliverWebSocket(key, forget, true);
+        });
     // What an ended Invocation left behind must not run on (and be billed to) nobody.
     for (int id : invocation.takeTimers())
         m_timers.remove(id);
@@ -1654,18 +1670,23 @@ void Instance::webSocketSend(quint64 key, WebSocketMessage message)
 
 void Instance::deliverWebSocket(quint64 key, const WebSocketMessage &message, bool gone)
 {
+    const bool forget = gone && message.code == kForgetWebSocket;
     auto it = m_sockets.find(key);
-    if (it == m_sockets.end())
-        return;
-    const WebSocketChannelPtr channel = it->second.channel;
-    auto invocation = active(it->second.owner);
-    if (!invocation || invocation->completed)
-        return;
+    WebSocketChannelPtr channel;
+    if (!forget) {
+        if (it == m_sockets.end())
+            return;
+        channel = it->second.channel;
+        auto invocation = active(it->second.owner);
+        if (!invocation || invocation->completed)
+            return;
+    }
     v8::Isolate *iso = isolate();
     v8::Local<v8::Context> context = iso->GetCurrentContext();
     v8::Local<v8::Value> deliver = getProperty(context, m_internals.Get(iso), "deliverWebSocket");
     if (!deliver.IsEmpty() && deliver->IsFunction()) {
-        const char *kind = gone                                  ? "gone"
+        const char *kind = forget                                ? "ended"
+                : gone                                           ? "gone"
                 : message.kind == WebSocketMessage::Kind::Text   ? "text"
                 : message.kind == WebSocketMessage::Kind::Binary ? "binary"
                                                                  : "close";
@@ -1687,6 +1708,8 @@ void Instance::deliverWebSocket(quint64 key, const WebSocketMessage &message, bo
                      .ToLocal(&ignored))
             tryCatch.Reset();
     }
+    if (forget)
+        return;
     if (!gone)
         channel->delivered(message.data.size());
     if (gone || message.kind == WebSocketMessage::Kind::Close)

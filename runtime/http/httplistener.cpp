@@ -569,7 +569,8 @@ void HttpListener::flush(Connection *c)
         bool last = true;
         if (p->raw.isNull()) {
             if (p->response.webSocket && startWebSocket(c, *p)) {
-                c->queue.pop_front();
+                if (!c->gone) // its frames are relayed from here on; no response follows
+                    c->queue.pop_front();
                 p->connection = nullptr;
                 return;
             }

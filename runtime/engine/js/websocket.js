@@ -231,7 +231,8 @@
   // A binding's response with a native socket: stands for it until handed on in a Response.
   $.remoteWebSocket = (key) => newSocket({ remote: key });
   // kind: 'text' (data a string), 'binary' (a Uint8Array), 'close' (code, reason), 'gone' (the
-  // client left without a close frame), 'error' (message).
+  // client left without a close frame: a close event with 1006), 'ended' (the Invocation that
+  // owned it is over: forgotten without events).
   $.deliverWebSocket = function (key, kind, data, code, reason) {
     const ws = coupled.get(key);
     if (!ws) return;
@@ -239,7 +240,10 @@
     if (kind === 'text') receive(ws, String(data));
     else if (kind === 'binary') receive(ws, data.buffer.byteLength === data.byteLength ? data.buffer : data.slice().buffer);
     else if (kind === 'close') { receive(ws, { close: code, reason: String(reason) }); coupled.delete(key); }
-    else if (kind === 'gone') {
+    else if (kind === 'ended') {
+      coupled.delete(key);
+      s.closedIncoming = true; s.closedOutgoing = true; s.native = 0; s.broken = true;
+    } else if (kind === 'gone') {
       coupled.delete(key);
       if (s.closedIncoming) return;
       s.closedIncoming = true; s.closedOutgoing = true; s.native = 0;
