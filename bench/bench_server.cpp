@@ -2,12 +2,13 @@
 // one named configuration through the platform service, and either serves it over HTTP until
 // stopped or measures something in-process and prints the result as JSON.
 //
-//   bench_server --scenario direct|limits|demo|noisy|many [--workers N] --port P --data-dir DIR
+//   bench_server --scenario direct|websocket|limits|demo|noisy|many [--workers N] --port P --data-dir DIR
 //   bench_server --measure cold-start|overshoot|edit [--count N] --data-dir DIR
 //
 // Scenarios (every user Worker lives in the dispatch namespace "bench", "production" for demo):
 //   bare    the user Worker "hello" itself as the dispatch Worker: no dispatcher hop
 //   direct  a dispatcher that only forwards to the user Worker "hello" (bench/workers/forward.js)
+//   websocket  direct, with "hello" a WebSocket echo (bench/workers/wsecho.js)
 //   limits  the seed's custom-limits dispatcher (subdomain routing, plan limits from CUSTOMERS)
 //   demo    the demo platform's dispatcher (KV routing, then subdomain, plans from PLANS)
 //   noisy   limits, plus "spinner", a free-plan (10 ms) tenant that spins until it is killed
@@ -218,6 +219,11 @@ public:
             return "hello.localhost";
         }
         check(service().createNamespace(ns), "create the dispatch namespace");
+        if (scenario == u"websocket") {
+            putUser(ns, QStringLiteral("hello"), benchWorker(QStringLiteral("wsecho.js")));
+            installDispatcher(benchWorker(QStringLiteral("forward.js")), ns);
+            return "hello.localhost";
+        }
         putUser(ns, QStringLiteral("hello"), benchWorker(QStringLiteral("hello.js")));
         if (scenario == u"direct") {
             installDispatcher(benchWorker(QStringLiteral("forward.js")), ns);

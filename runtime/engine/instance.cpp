@@ -28,11 +28,14 @@
 #include <atomic>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace switchyard::engine {
 
 namespace {
 constexpr int tasksPerTurn = 32;
+// deliverWebSocket() of a socket whose Invocation ended: its Worker end is dropped, no event.
+constexpr int kForgetWebSocket = -1;
 constexpr int coldSlices = 4; // see runSlice
 constexpr qint64 measureEveryNs = 5'000'000;
 
@@ -239,6 +242,8 @@ void Instance::run(Executor &executor)
             }
             if (item.start) // registered before anything can fail it
                 m_active.emplace(item.invocation->id, item.invocation);
+            if (item.event && item.invocation)
+                item.invocation->eventCpuBaseNs = item.invocation->cpuNs;
             if (item.timers) {
                 if (!m_dead && m_state == State::Ready)
                     fireDueTimers();
@@ -442,8 +447,9 @@ void Instance::runSlice(const std::shared_ptr<InvocationContext> &invocation, co
     v8::Local<v8::Context> context = m_context.Get(iso);
     v8::Context::Scope contextScope(context);
     m_current = invocation;
-    const qint64 budget = invocation ? invocation->budget.cpuNs - invocation->cpuNs
-                                     : m_core.config.startupCpuNs();
+    const qint64 budget = invocation
+            ? invocation->budget.cpuNs - (invocation->cpuNs - invocation->eventCpuBaseNs)
+            : m_core.config.startupCpuNs();
     const auto deadline
             = invocation ? invocation->wallDeadline : Watchdog::Clock::time_point::max();
     const clockid_t clock = m_executor->cpuClock();
@@ -742,6 +748,14 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
                 if (!kept)
                     return fail(invocation, Outcome::Exception, QStringLiteral("Error"),
                                 QStringLiteral("The fetched response is no longer available."));
+                if (kept->webSocket) {
+                    for (auto it = m_sockets.begin(); it != m_sockets.end(); ++it) {
+                        if (it->second.channel == kept->webSocket) {
+                            m_sockets.erase(it);
+                            break;
+                        }
+                    }
+                }
                 if (kept->stream) {
                     // Its reader is now whoever reads this Invocation's response.
                     for (auto it = m_bodiesIn.begin(); it != m_bodiesIn.end(); ++it) {
@@ -762,6 +776,23 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
             if (response.statusText == QLatin1String("undefined"))
                 response.statusText.clear();
             response.headers = headersFromV8(context, getProperty(context, object, "headers"));
+            v8::Local<v8::Value> socket = getProperty(context, object, "webSocket");
+            if (!socket.IsEmpty() && socket->IsNumber()) {
+                const quint64 key = quint64(socket.As<v8::Number>()->Value());
+                auto it = m_sockets.find(key);
+                if (it == m_sockets.end())
+                    return fail(invocation, Outcome::Exception, QStringLiteral("TypeError"),
+                                QStringLiteral("Can't return WebSocket that was already used in "
+                                               "a response."));
+                response.webSocket = it->second.channel;
+                if (it->second.local) {
+                    it->second.owner = invocation->id;
+                    it->second.coupled = true;
+                    ++invocation->openSockets;
+                } else {
+                    m_sockets.erase(it); // handed on: whoever reads the response takes it
+                }
+            }
             v8::Local<v8::Value> reader = getProperty(context, object, "stream");
             if (!reader.IsEmpty() && reader->IsObject())
                 startBody(invocation, reader.As<v8::Object>(), response);
@@ -798,7 +829,7 @@ void Instance::onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> val
         recordException(value, &name, &message);
         invocation->uncaught(QStringLiteral("Uncaught (in promise)"), name, message);
     }
-    if (invocation->waitUntilSettled() && invocation->responded && !invocation->streaming
+    if (invocation->waitUntilSettled() && invocation->responded && !invocation->livesOn()
         && !watchWaitUntil(invocation))
         finalize(invocation);
 }
@@ -841,7 +872,7 @@ void Instance::fail(const std::shared_ptr<InvocationContext> &invocation, Outcom
         // reported here) just ends it, the response having been fine.
         if (!exception)
             return finalize(invocation, outcome, name, message);
-        if (invocation->streaming) {
+        if (invocation->livesOn()) {
             // The client got a cut body: that is the Invocation's failure, not a detail.
             invocation->recordException(name, message);
             return finalize(invocation, outcome, name, message);
@@ -886,11 +917,13 @@ void Instance::respond(const std::shared_ptr<InvocationContext> &invocation,
     invocation->response = result;
     invocation->response.logs.clear();
     invocation->response.exceptions.clear();
-    if (invocation->response.response)
+    if (invocation->response.response) {
         invocation->response.response->stream.reset(); // the trace needs no body
+        invocation->response.response->webSocket.reset();
+    }
     InvocationCallback done = std::move(invocation->done);
     invocation->done = nullptr;
-    const bool streaming = invocation->streaming && !terminal && !m_dead;
+    const bool streaming = invocation->livesOn() && !terminal && !m_dead;
     if (!invocation->finished)
         invocation->host = nullptr; // its owner only promised it until `done`
     const bool waiting = !terminal && !m_dead && (watchWaitUntil(invocation) || streaming);
@@ -963,6 +996,33 @@ void Instance::release(InvocationContext &invocation)
             ++it;
         }
     }
+    // Its WebSockets: the client of one it answered with is closed (1011: nobody will handle its
+    // messages); one it received and did not hand on loses its client.
+    std::vector<quint64> ended;
+    for (auto it = m_sockets.begin(); it != m_sockets.end();) {
+        if (it->second.owner == invocation.id) {
+            if (it->second.local) {
+                it->second.channel->workerEnded(1011);
+                ended.push_back(it->first);
+            } else {
+                it->second.channel->clientGone();
+            }
+            it = m_sockets.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    invocation.openSockets = 0;
+    // The prelude forgets their Worker ends (and the listeners those hold), without events: the
+    // Invocation that would handle them is over.
+    // Inside a turn only: at shutdown nothing runs any more.
+    if (!ended.empty() && !m_dead && m_executor)
+        post(nullptr, [this, ended] {
+            WebSocketMessage forget;
+            forget.code = kForgetWebSocket;
+            for (quint64 key : ended)
+                deliverWebSocket(key, forget, true);
+        });
     // What an ended Invocation left behind must not run on (and be billed to) nobody.
     for (int id : invocation.takeTimers())
         m_timers.remove(id);
@@ -1036,6 +1096,8 @@ void Instance::checkHung()
             return; // its I/O may still settle something another one awaits
         if (invocation->streaming && !invocation->bodyPulling)
             return; // its body's reader will ask for more
+        if (invocation->openSockets > 0)
+            return; // its client may still send
     }
     const auto stuck = m_active;
     for (const auto &[id, invocation] : stuck)
@@ -1327,6 +1389,13 @@ void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocatio
                     v8::Local<v8::Object> made = responseToV8(
                             context, fetched.response.status, fetched.response.statusText,
                             fetched.response.headers, fetched.response.body, fetched.url, false);
+                    if (fetched.response.webSocket) {
+                        const quint64 socket = receiveWebSocket(fetched.response.webSocket);
+                        if (socket)
+                            made->Set(context, propertyName(context->GetIsolate(), "webSocket"),
+                                      v8::Number::New(context->GetIsolate(), double(socket)))
+                                    .Check();
+                    }
                     if (fetched.response.stream) {
                         const quint64 body = receiveBody(fetched.response.stream);
                         made->Set(context, propertyName(context->GetIsolate(), "bodyStream"),
@@ -1346,6 +1415,8 @@ void Instance::settleBinding(const std::shared_ptr<InvocationContext> &invocatio
         const auto &fetched = *static_cast<const FetchedResponse *>(result.value.constData());
         if (fetched.response.stream)
             fetched.response.stream->cancel();
+        if (fetched.response.webSocket && !m_current)
+            fetched.response.webSocket->clientGone();
     }
 }
 
@@ -1542,6 +1613,141 @@ void Instance::cancelBody(quint64 key)
     BodyStreamPtr stream = std::move(found->second.stream);
     m_bodiesIn.erase(found);
     stream->cancel();
+}
+
+} // namespace switchyard::engine
+
+namespace switchyard::engine {
+
+void Instance::postEvent(std::shared_ptr<InvocationContext> invocation, Task task)
+{
+    bool schedule = false;
+    {
+        std::lock_guard lock(m_queueMutex);
+        Queued queued {std::move(invocation), std::move(task), false};
+        queued.event = true;
+        m_queue.push_back(std::move(queued));
+        schedule = !std::exchange(m_scheduled, true);
+    }
+    if (schedule)
+        m_core.scheduler->schedule(shared_from_this());
+}
+
+quint64 Instance::openWebSocket(quint64 invocationId)
+{
+    auto invocation = active(invocationId);
+    if (!invocation || invocation->completed)
+        return 0;
+    const quint64 key = ++m_nextSocket;
+    auto channel = std::make_shared<WebSocketChannel>();
+    std::weak_ptr<Instance> weak = weak_from_this();
+    std::weak_ptr<InvocationContext> weakInvocation = invocation;
+    // Every message is its own event on this Instance, billed to the Invocation that answered
+    // with the socket under a CPU limit of its own.
+    auto post = [weak, weakInvocation, key](WebSocketMessage message, bool gone) {
+        auto self = weak.lock();
+        auto invocation = weakInvocation.lock();
+        if (self && invocation)
+            self->postEvent(invocation,
+                            [raw = self.get(), key, message = std::move(message), gone] {
+                                raw->deliverWebSocket(key, message, gone);
+                            });
+    };
+    channel->attachWorker({[post](WebSocketMessage message) { post(std::move(message), false); },
+                           [post] {
+                               post({}, true);
+                           }});
+    m_sockets.emplace(key, OpenSocket {channel, invocationId, true, false});
+    return key;
+}
+
+void Instance::webSocketSend(quint64 key, WebSocketMessage message)
+{
+    auto it = m_sockets.find(key);
+    if (it != m_sockets.end() && it->second.local)
+        it->second.channel->toClient(std::move(message));
+}
+
+void Instance::deliverWebSocket(quint64 key, const WebSocketMessage &message, bool gone)
+{
+    const bool forget = gone && message.code == kForgetWebSocket;
+    auto it = m_sockets.find(key);
+    WebSocketChannelPtr channel;
+    if (!forget) {
+        if (it == m_sockets.end())
+            return;
+        channel = it->second.channel;
+        auto invocation = active(it->second.owner);
+        if (!invocation || invocation->completed)
+            return;
+    }
+    v8::Isolate *iso = isolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Value> deliver = getProperty(context, m_internals.Get(iso), "deliverWebSocket");
+    if (!deliver.IsEmpty() && deliver->IsFunction()) {
+        const char *kind = forget                                ? "ended"
+                : gone                                           ? "gone"
+                : message.kind == WebSocketMessage::Kind::Text   ? "text"
+                : message.kind == WebSocketMessage::Kind::Binary ? "binary"
+                                                                 : "close";
+        v8::Local<v8::Value> data = v8::Null(iso);
+        if (!gone && message.kind == WebSocketMessage::Kind::Text)
+            data = v8::String::NewFromUtf8(iso, message.data.constData(),
+                                           v8::NewStringType::kNormal, int(message.data.size()))
+                           .FromMaybe(v8::String::Empty(iso));
+        else if (!gone && message.kind == WebSocketMessage::Kind::Binary)
+            data = toUint8Array(iso, message.data);
+        v8::Local<v8::Value> args[]
+                = {v8::Number::New(iso, double(key)), toV8String(iso, kind), data,
+                   v8::Number::New(iso, message.code), toV8String(iso, message.reason)};
+        // The prelude reports what the Worker's listeners throw; a limit shows in runSlice.
+        v8::TryCatch tryCatch(iso);
+        v8::Local<v8::Value> ignored;
+        if (!deliver.As<v8::Function>()
+                     ->Call(context, v8::Undefined(iso), 5, args)
+                     .ToLocal(&ignored))
+            tryCatch.Reset();
+    }
+    if (forget)
+        return;
+    if (!gone)
+        channel->delivered(message.data.size());
+    if (gone || message.kind == WebSocketMessage::Kind::Close)
+        webSocketFinished(key);
+}
+
+void Instance::webSocketFinished(quint64 key)
+{
+    auto it = m_sockets.find(key);
+    if (it == m_sockets.end())
+        return;
+    const bool coupled = it->second.coupled;
+    auto invocation = active(it->second.owner);
+    m_sockets.erase(it);
+    if (!coupled || !invocation || invocation->completed)
+        return;
+    if (--invocation->openSockets > 0 || invocation->streaming || !invocation->responded)
+        return;
+    if (!watchWaitUntil(invocation)) {
+        finalize(invocation);
+        return;
+    }
+    if (m_core.watchdog && invocation->instance) {
+        invocation->wallDeadline
+                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
+        m_core.watchWall(invocation->instance, invocation);
+    }
+}
+
+quint64 Instance::receiveWebSocket(const WebSocketChannelPtr &channel)
+{
+    if (!m_current || m_current->completed) {
+        channel->clientGone();
+        return 0;
+    }
+    const quint64 key = ++m_nextSocket;
+    m_sockets.emplace(key, OpenSocket {channel, m_current->id, false, false});
+    return key;
 }
 
 } // namespace switchyard::engine

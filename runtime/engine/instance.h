@@ -85,6 +85,10 @@ public:
     // and giving up on it.
     v8::Local<v8::Value> readBody(quint64 key);
     void cancelBody(quint64 key);
+    // WebSockets (CONTRACT.md): a channel for the end Invocation `invocationId` answers with, by a
+    // key its peer's messages go out under; and what that peer sends or closes with.
+    quint64 openWebSocket(quint64 invocationId);
+    void webSocketSend(quint64 key, WebSocketMessage message);
 
 private:
     struct Queued
@@ -93,6 +97,7 @@ private:
         Task task;
         bool start = false;
         bool timers = false; // fire the timers that are due
+        bool event = false; // a new event of its Invocation: the CPU limit starts again
     };
     enum class State { New, Ready, Failed };
 
@@ -143,6 +148,13 @@ private:
     // Registers a streamed body this Instance received; 0 when nobody can read it any more.
     quint64 receiveBody(const BodyStreamPtr &stream);
     void checkHung();
+    // Any thread: the task runs as a new event of `invocation` (its own CPU limit).
+    void postEvent(std::shared_ptr<InvocationContext> invocation, Task task);
+    void deliverWebSocket(quint64 key, const WebSocketMessage &message, bool gone);
+    // The Worker's end of socket `key` is closed both ways: it no longer keeps its Invocation.
+    void webSocketFinished(quint64 key);
+    // A WebSocket in a fetch-shaped binding's response, for the current Invocation: its key.
+    quint64 receiveWebSocket(const WebSocketChannelPtr &channel);
     void die(Outcome outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationContext> &invocation, Outcome outcome,
               const QString &name, const QString &message);
@@ -217,6 +229,18 @@ private:
     };
     std::map<quint64, ReceivedBody> m_bodiesIn;
     quint64 m_nextBody = 0;
+    // WebSockets by key: `local` ones this Instance's Workers answered with (the Worker holds the
+    // other end, `owner` is the Invocation they keep alive once `coupled`), the others received
+    // in a binding's response by Invocation `owner`, until it hands them on or ends.
+    struct OpenSocket
+    {
+        WebSocketChannelPtr channel;
+        quint64 owner = 0;
+        bool local = true;
+        bool coupled = false;
+    };
+    std::map<quint64, OpenSocket> m_sockets;
+    quint64 m_nextSocket = 0;
     // The binding kinds of m_envDescriptors, shared by the Invocations that use that env.
     std::shared_ptr<const BindingKinds> m_envKinds;
 };

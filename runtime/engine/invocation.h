@@ -2,6 +2,7 @@
 
 #include "bodystream.h"
 #include "outcome.h"
+#include "websocketchannel.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -38,6 +39,9 @@ struct ResponseData
     // Non-null: the body is a stream its Worker produces while it is read (`body` is empty). The
     // Invocation lives on until the stream ends or its reader cancels it.
     BodyStreamPtr stream;
+    // Non-null: a `101` answered with one end of a WebSocketPair; the channel carries the
+    // messages between the client and the Worker's other end (status is 101, body empty).
+    WebSocketChannelPtr webSocket;
 };
 
 struct LogEntry

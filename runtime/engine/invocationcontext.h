@@ -135,6 +135,14 @@ public:
     QString endName;
     QString endMessage;
 
+    // WebSockets this Invocation answered with whose Worker end is still open. Like a streamed
+    // body they keep it alive after `done`, without a wall-clock limit; every message the client
+    // sends is an event with the whole CPU limit of its own (as on Cloudflare): `eventCpuBaseNs`
+    // is cpuNs when the current event began.
+    int openSockets = 0;
+    qint64 eventCpuBaseNs = 0;
+    bool livesOn() const { return streaming || openSockets > 0; }
+
     // Adds a promise to the ctx handle's waitUntil list (a body's cancel() that is still running
     // when its reader left), so the Invocation waits for it like for the Worker's own.
     void addWaitUntil(v8::Local<v8::Context> context, v8::Local<v8::Value> promise);

@@ -423,6 +423,51 @@ void bodyCancel(const Info &info)
             quint64(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
 }
 
+void wsOpen(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    const quint64 key = instance->openWebSocket(
+            quint64(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
+    info.GetReturnValue().Set(double(key));
+}
+
+// wsSend(key, string or ArrayBuffer): a message from the Worker's end to the client.
+void wsSend(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    v8::Isolate *iso = info.GetIsolate();
+    WebSocketMessage message;
+    if (info[1]->IsString()) {
+        message.kind = WebSocketMessage::Kind::Text;
+        message.data = toQString(iso, info[1]).toUtf8();
+    } else {
+        message.kind = WebSocketMessage::Kind::Binary;
+        toBytes(info[1], &message.data);
+    }
+    instance->webSocketSend(quint64(info[0]->NumberValue(iso->GetCurrentContext()).FromMaybe(0)),
+                            std::move(message));
+}
+
+// wsClose(key, code, reason).
+void wsClose(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    WebSocketMessage message;
+    message.kind = WebSocketMessage::Kind::Close;
+    message.code = int(info[1]->NumberValue(context).FromMaybe(1005));
+    message.reason = info[2]->IsString() ? toQString(iso, info[2]) : QString();
+    instance->webSocketSend(quint64(info[0]->NumberValue(context).FromMaybe(0)),
+                            std::move(message));
+}
+
 void now(const Info &info)
 {
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
@@ -440,6 +485,9 @@ const NativeFunction coreTable[] = {
         {"binding", &binding},
         {"bodyRead", &bodyRead},
         {"bodyCancel", &bodyCancel},
+        {"wsOpen", &wsOpen},
+        {"wsSend", &wsSend},
+        {"wsClose", &wsClose},
         {"now", &now},
         {"structuredClone", &structuredClone},
 };

@@ -41,6 +41,46 @@ public:
 private:
     engine::BodyStreamPtr m_stream;
 };
+// The Worker's end of a WebSocket as the listener relays it.
+class EngineWebSocket final : public HttpWebSocket
+{
+public:
+    explicit EngineWebSocket(engine::WebSocketChannelPtr channel)
+        : m_channel(std::move(channel)) { }
+    ~EngineWebSocket() override { m_channel->clientGone(); }
+
+    void attach(Client client) override
+    {
+        m_channel->attachClient({[send = client.send](engine::WebSocketMessage m) {
+                                     Message out;
+                                     out.kind = m.kind == engine::WebSocketMessage::Kind::Text
+                                             ? Message::Kind::Text
+                                             : m.kind == engine::WebSocketMessage::Kind::Binary
+                                             ? Message::Kind::Binary
+                                             : Message::Kind::Close;
+                                     out.data = std::move(m.data);
+                                     out.code = m.code;
+                                     out.reason = m.reason.toUtf8();
+                                     send(std::move(out));
+                                 },
+                                 client.abort, client.resume});
+    }
+    bool receive(Message message) override
+    {
+        engine::WebSocketMessage m;
+        m.kind = message.kind == Message::Kind::Text    ? engine::WebSocketMessage::Kind::Text
+                : message.kind == Message::Kind::Binary ? engine::WebSocketMessage::Kind::Binary
+                                                        : engine::WebSocketMessage::Kind::Close;
+        m.data = std::move(message.data);
+        m.code = message.code;
+        m.reason = QString::fromUtf8(message.reason);
+        return m_channel->fromClient(std::move(m));
+    }
+    void gone() override { m_channel->clientGone(); }
+
+private:
+    engine::WebSocketChannelPtr m_channel;
+};
 } // namespace
 
 static HttpResponse fromEngine(const engine::ResponseData &r)
@@ -53,6 +93,8 @@ static HttpResponse fromEngine(const engine::ResponseData &r)
     out.body = r.body;
     if (r.stream)
         out.stream = std::make_shared<EngineBody>(r.stream);
+    if (r.webSocket)
+        out.webSocket = std::make_shared<EngineWebSocket>(r.webSocket);
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "httplistener.h"
 
 #include "logging.h"
+#include "websocketframes.h"
 
 #include <QPointer>
 #include <QSocketNotifier>
@@ -110,6 +111,37 @@ qint64 declaredLength(const HttpResponse &response)
     return -1;
 }
 
+bool hasToken(const HeaderList &headers, const char *name, const char *token)
+{
+    for (const auto &[n, v] : headers) {
+        if (n.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &part : v.split(','))
+            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+                return true;
+    }
+    return false;
+}
+
+QByteArray headerValue(const HeaderList &headers, const char *name)
+{
+    for (const auto &[n, v] : headers)
+        if (n.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
+    return {};
+}
+
+// The Sec-WebSocket-Key of a valid RFC 6455 upgrade request, else null.
+QByteArray webSocketKeyOf(const ParsedRequest &p)
+{
+    if (p.method != "GET" || p.http10 || !hasToken(p.headers, "upgrade", "websocket")
+        || !hasToken(p.headers, "connection", "upgrade")
+        || headerValue(p.headers, "sec-websocket-version").trimmed() != "13")
+        return {};
+    const QByteArray key = headerValue(p.headers, "sec-websocket-key").trimmed();
+    return QByteArray::fromBase64(key).size() == 16 ? key : QByteArray();
+}
+
 QByteArray refusal(int status, const QByteArray &reason)
 {
     const QByteArray body = reason + '\n';
@@ -126,6 +158,23 @@ enum class Phase {
     Busy, // requests in flight, nothing partly read
     Idle, // keep-alive: since the last response
     Linger, // the last response sent: waiting for the client to close
+    WebSocket, // upgraded: WebSocket frames both ways, since the last frame
+};
+
+// A connection upgraded to a WebSocket: the frames it reads, and the Worker's end it relays to.
+// Callbacks from the Worker's side find the connection through it, once it is still there.
+struct HttpListener::WebSocketLink
+{
+    explicit WebSocketLink(qint64 maxMessage) : reader(maxMessage) { }
+    Connection *connection = nullptr; // null once the connection is gone
+    std::shared_ptr<HttpWebSocket> peer;
+    WebSocketFrameReader reader;
+    bool closeSent = false;
+    bool closeReceived = false;
+    bool paused = false; // the Worker is behind: no frames are read until it resumes us
+    bool peerTold = false; // the Worker heard how the socket ended
+    qint64 closeSentMs = 0;
+    qint64 closeReceivedMs = 0;
 };
 
 struct HttpListener::Connection
@@ -148,6 +197,10 @@ struct HttpListener::Connection
     bool shutdownWhenFlushed = false;
     bool processing = false;
     bool gone = false;
+    // A WebSocket upgrade request is in flight: nothing more is read until its answer, since what
+    // follows a 101 is frames rather than requests.
+    bool upgrading = false;
+    std::shared_ptr<WebSocketLink> ws;
 };
 
 HttpListener::HttpListener(Handler handler, ListenerLimits limits, QObject *parent)
@@ -172,6 +225,13 @@ HttpListener::~HttpListener()
             p->connection = nullptr;
             if (p->response.stream)
                 p->response.stream->cancel();
+            if (p->response.webSocket)
+                p->response.webSocket->gone();
+        }
+        if (c->ws) {
+            c->ws->connection = nullptr;
+            if (!std::exchange(c->ws->peerTold, true))
+                c->ws->peer->gone();
         }
         c->socket->disconnect();
         delete c->socket;
@@ -336,6 +396,10 @@ void HttpListener::onReadable(Connection *c)
         c->socket->readAll();
         return;
     }
+    if (c->ws) {
+        readWebSocket(c);
+        return;
+    }
     processInput(c);
 }
 
@@ -343,14 +407,18 @@ void HttpListener::processInput(Connection *c)
 {
     if (c->gone || c->processing)
         return;
+    if (c->ws) {
+        readWebSocket(c);
+        return;
+    }
     c->processing = true;
     while (!c->gone) {
-        while (!c->closing && !c->gone && c->guard.hasRequest()
+        while (!c->closing && !c->gone && !c->upgrading && c->guard.hasRequest()
                && int(c->queue.size()) < std::max(1, m_limits.maxPipelinedRequests))
             dispatch(c, c->guard.takeRequest());
         if (c->gone || c->closing)
             break;
-        if (c->guard.hasRequest())
+        if (c->guard.hasRequest() || c->upgrading)
             break; // the pipeline is full; the rest waits until responses go out
         if (c->inputFailed) {
             refuse(c, c->failStatus, c->failReason);
@@ -379,7 +447,7 @@ void HttpListener::processInput(Connection *c)
 
 void HttpListener::updatePhase(Connection *c)
 {
-    if (c->gone || c->phase == Phase::Linger)
+    if (c->gone || c->phase == Phase::Linger || c->phase == Phase::WebSocket)
         return;
     const qint64 now = m_clock.elapsed();
     if (c->guard.midBody() && !c->closing) {
@@ -426,6 +494,9 @@ void HttpListener::dispatch(Connection *c, ParsedRequest p)
     pending->keepAlive = p.keepAlive && !m_draining;
     pending->deadlineMs = m_clock.elapsed() + m_timeout.count();
     pending->position = m_pending.insert(m_pending.end(), pending);
+    pending->webSocketKey = webSocketKeyOf(p);
+    if (!pending->webSocketKey.isNull())
+        c->upgrading = true;
     pending->inDeadlineList = true;
     c->queue.push_back(pending);
     if (!pending->keepAlive)
@@ -470,6 +541,8 @@ void HttpListener::answer(std::shared_ptr<Pending> pending, HttpResponse respons
     if (pending->answered || !pending->connection) {
         if (response.stream)
             response.stream->cancel();
+        if (response.webSocket)
+            response.webSocket->gone();
     }
     if (pending->answered)
         return;
@@ -495,6 +568,14 @@ void HttpListener::flush(Connection *c)
             return; // its body is still being written; pump() goes on from here
         bool last = true;
         if (p->raw.isNull()) {
+            if (p->response.webSocket && startWebSocket(c, *p)) {
+                if (!c->gone) // its frames are relayed from here on; no response follows
+                    c->queue.pop_front();
+                p->connection = nullptr;
+                return;
+            }
+            if (!p->webSocketKey.isNull())
+                c->upgrading = false; // not upgraded: requests may follow
             last = !p->keepAlive || (c->closing && c->queue.size() == 1);
             if (p->response.stream) {
                 if (startStream(c, *p, last)) {
@@ -673,6 +754,8 @@ void HttpListener::finishWriting(Connection *c)
     if (c->shutdownWhenFlushed) {
         c->shutdownWhenFlushed = false;
         ::shutdown(int(c->socket->socketDescriptor()), SHUT_WR);
+    } else if (c->ws && c->phase == Phase::WebSocket) {
+        readWebSocket(c); // reading may have stopped for the unsent frames
     } else if (!c->closing) {
         processInput(c); // reading may have stopped for the unread responses
     }
@@ -683,10 +766,17 @@ void HttpListener::closeConnection(Connection *c, bool abortive)
     if (c->gone)
         return;
     c->gone = true;
+    if (c->ws) {
+        c->ws->connection = nullptr;
+        if (!std::exchange(c->ws->peerTold, true))
+            c->ws->peer->gone(); // the Worker sees a close without a handshake (1006)
+    }
     for (const auto &p : c->queue) {
         p->connection = nullptr;
         if (p->response.stream) // the client left: the Worker's stream is canceled
             p->response.stream->cancel();
+        if (p->response.webSocket)
+            p->response.webSocket->gone();
         if (p->inDeadlineList) {
             m_pending.erase(p->position);
             p->inDeadlineList = false;
@@ -769,6 +859,9 @@ void HttpListener::checkDeadlines(Connection *c, qint64 now)
         break;
     case Phase::Busy:
         break;
+    case Phase::WebSocket:
+        checkWebSocket(c, now);
+        break;
     }
 }
 
@@ -789,6 +882,10 @@ void HttpListener::shutdown(std::chrono::milliseconds grace)
         Connection *c = (it++)->get();
         if (c->phase == Phase::Linger)
             continue;
+        if (c->ws) {
+            closeWebSocket(c, 1001, "The server is shutting down.", false);
+            continue;
+        }
         if (!c->queue.empty() || c->guard.hasRequest())
             c->closing = true; // the response to the last request in flight says "close"
         else if (!c->guard.midHead() && !c->guard.midBody())
@@ -822,6 +919,215 @@ void HttpListener::maybeDrained()
     m_drainedSignalled = true;
     // Queued: receivers may delete this listener, which must not happen under a socket's signal.
     QMetaObject::invokeMethod(this, &HttpListener::drained, Qt::QueuedConnection);
+}
+
+// ---------------------------------------------------------------- WebSockets
+
+namespace {
+// After a close frame went out: how long the client has to answer with its own; and after the
+// client's, how long the Worker has to answer before the listener does.
+constexpr qint64 kWebSocketCloseWaitMs = 5000;
+// What a client that reads nothing may leave unsent of a Worker's messages before it is cut.
+constexpr qint64 kWebSocketMaxUnsent = 16 * 1024 * 1024;
+} // namespace
+
+bool HttpListener::startWebSocket(Connection *c, Pending &p)
+{
+    std::shared_ptr<HttpWebSocket> peer = std::move(p.response.webSocket);
+    if (p.webSocketKey.isNull() || p.response.status != 101) {
+        // workerd's refusal when the client asked for no upgrade.
+        peer->gone();
+        p.response = {500,
+                      {{"content-type", "text/plain;charset=UTF-8"}},
+                      "Worker tried to return a WebSocket in a response to a request which did "
+                      "not contain the header \"Upgrade: websocket\".\n"};
+        return false;
+    }
+    QByteArray out = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
+                     "connection: Upgrade\r\nsec-websocket-accept: "
+            + webSocketAccept(p.webSocketKey) + "\r\n";
+    for (const auto &[name, value] : p.response.headers) {
+        const QByteArray lower = name.toLower();
+        if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection"
+            || lower == "keep-alive" || lower == "upgrade" || lower == "sec-websocket-accept"
+            || lower == "sec-websocket-extensions" || unsafeInHeader(name) || unsafeInHeader(value))
+            continue; // no extension was negotiated: frames are plain RFC 6455 ones
+        out += name + ": " + value + "\r\n";
+    }
+    writeOut(c, out + "\r\n");
+    auto link = std::make_shared<WebSocketLink>(m_limits.webSocketMaxMessageBytes);
+    link->connection = c;
+    link->peer = peer;
+    c->ws = link;
+    c->upgrading = false;
+    c->closing = true; // no request follows on this connection
+    c->phase = Phase::WebSocket;
+    c->sinceMs = m_clock.elapsed();
+    // The Worker's side calls from its own threads; everything happens on this one.
+    QPointer<HttpListener> self = this;
+    std::weak_ptr<WebSocketLink> weak = link;
+    auto onThisThread = [self, weak](std::function<void(HttpListener *, Connection *)> what) {
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+                self.data(),
+                [self, weak, what = std::move(what)] {
+                    auto link = weak.lock();
+                    if (self && link && link->connection && !link->connection->gone)
+                        what(self.data(), link->connection);
+                },
+                Qt::QueuedConnection);
+    };
+    peer->attach({[onThisThread](HttpWebSocket::Message message) {
+                      onThisThread([message = std::move(message)](HttpListener *l,
+                                                                  Connection *c) mutable {
+                          l->sendToClient(c, std::move(message));
+                      });
+                  },
+                  [onThisThread](int code) {
+                      onThisThread([code](HttpListener *l, Connection *c) {
+                          l->closeWebSocket(c, code, {}, true);
+                      });
+                  },
+                  [onThisThread] {
+                      onThisThread([](HttpListener *l, Connection *c) {
+                          c->ws->paused = false;
+                          l->readWebSocket(c);
+                      });
+                  }});
+    // Frames the client sent right behind its request are already in the socket's buffer.
+    readWebSocket(c);
+    return true;
+}
+
+void HttpListener::readWebSocket(Connection *c)
+{
+    if (c->gone || !c->ws)
+        return;
+    const std::shared_ptr<WebSocketLink> link = c->ws;
+    while (!c->gone && !link->paused && !link->closeReceived) {
+        WebSocketFrameReader::Frame frame;
+        if (link->reader.next(&frame)) {
+            c->sinceMs = m_clock.elapsed();
+            using Op = WebSocketFrameReader::Opcode;
+            switch (frame.opcode) {
+            case Op::Ping:
+                if (!link->closeSent)
+                    writeOut(c, webSocketFrame(Op::Pong, frame.payload));
+                break;
+            case Op::Pong:
+            case Op::Continuation:
+                break;
+            case Op::Close: {
+                link->closeReceived = true;
+                link->closeReceivedMs = m_clock.elapsed();
+                HttpWebSocket::Message message;
+                message.kind = HttpWebSocket::Message::Kind::Close;
+                message.code = frame.closeCode;
+                message.reason = frame.closeReason;
+                link->peerTold = true;
+                link->peer->receive(std::move(message));
+                if (link->closeSent) {
+                    // The handshake is complete: the server closes the TCP connection first.
+                    finishResponse(c, true);
+                }
+                // Else the Worker answers with close() from its close listener (workerd sends
+                // no close by itself), which sendToClient writes before closing; one that
+                // never answers is closed by checkWebSocket.
+                break;
+            }
+            case Op::Text:
+            case Op::Binary: {
+                if (link->closeSent)
+                    break; // the Worker closed: what the client still sends is dropped
+                HttpWebSocket::Message message;
+                message.kind = frame.opcode == Op::Text ? HttpWebSocket::Message::Kind::Text
+                                                        : HttpWebSocket::Message::Kind::Binary;
+                message.data = std::move(frame.payload);
+                if (!link->peer->receive(std::move(message)))
+                    link->paused = true;
+                break;
+            }
+            }
+            continue;
+        }
+        if (link->reader.failCode()) {
+            qCDebug(lcHttp) << "closing a WebSocket from" << c->peer << "with"
+                            << link->reader.failCode() << link->reader.failReason();
+            closeWebSocket(c, link->reader.failCode(), link->reader.failReason(), false);
+            return;
+        }
+        if (c->socket->bytesToWrite() > kMaxUnsentBytes)
+            return; // bytesWritten reads on
+        const qint64 n = c->socket->read(m_readBuffer.data(), m_readBuffer.size());
+        if (n <= 0)
+            return;
+        link->reader.feed(m_readBuffer.constData(), n);
+    }
+}
+
+void HttpListener::sendToClient(Connection *c, HttpWebSocket::Message message)
+{
+    WebSocketLink *link = c->ws.get();
+    if (!link || link->closeSent)
+        return;
+    using Op = WebSocketFrameReader::Opcode;
+    using Kind = HttpWebSocket::Message::Kind;
+    if (message.kind == Kind::Close) {
+        link->closeSent = true;
+        link->closeSentMs = m_clock.elapsed();
+        writeOut(c, webSocketCloseFrame(message.code, message.reason));
+        if (link->closeReceived)
+            finishResponse(c, true);
+        return;
+    }
+    if (c->socket->bytesToWrite() > kWebSocketMaxUnsent) {
+        qCDebug(lcHttp) << "cutting a WebSocket client that reads nothing:" << c->peer;
+        closeConnection(c, true);
+        return;
+    }
+    c->sinceMs = m_clock.elapsed();
+    writeOut(c, webSocketFrame(message.kind == Kind::Text ? Op::Text : Op::Binary, message.data));
+}
+
+// Closes the socket from this side: a close frame with `code`, then the connection. The Worker
+// hears of it as a close without a handshake (1006) unless it is what ended it.
+void HttpListener::closeWebSocket(Connection *c, int code, const QByteArray &reason,
+                                  bool workerKnows)
+{
+    WebSocketLink *link = c->ws.get();
+    if (!link || c->gone)
+        return;
+    if (workerKnows)
+        link->peerTold = true;
+    if (!link->closeSent) {
+        link->closeSent = true;
+        writeOut(c, webSocketCloseFrame(code, reason));
+    }
+    if (!std::exchange(link->peerTold, true))
+        link->peer->gone();
+    finishResponse(c, true);
+}
+
+void HttpListener::checkWebSocket(Connection *c, qint64 now)
+{
+    WebSocketLink *link = c->ws.get();
+    if (!link)
+        return;
+    if (link->closeSent && now - link->closeSentMs >= kWebSocketCloseWaitMs) {
+        closeConnection(c, false); // the client never answered our close
+        return;
+    }
+    if (link->closeReceived && !link->closeSent
+        && now - link->closeReceivedMs >= kWebSocketCloseWaitMs) {
+        // The Worker never answered the client's close: the reply the client waits for.
+        link->closeSent = true;
+        writeOut(c, webSocketCloseFrame(1000));
+        finishResponse(c, true);
+        return;
+    }
+    if (now - c->sinceMs >= m_limits.webSocketIdleTimeout.count())
+        closeWebSocket(c, 1001, "The WebSocket was idle for too long.", false);
 }
 
 } // namespace switchyard::http

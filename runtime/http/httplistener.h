@@ -77,6 +77,8 @@ private:
         bool closeAfter = false; // the head said "connection: close" (or the body ends by it)
         qint64 remaining = -1; // of a Content-Length the Worker gave; -1: none
         qint64 deadlineMs = 0; // on m_clock
+        // A valid WebSocket upgrade request: its Sec-WebSocket-Key, else null.
+        QByteArray webSocketKey;
         std::list<std::shared_ptr<Pending>>::iterator position;
     };
 
@@ -103,6 +105,13 @@ private:
     void pump(Connection *c);
     void onChunk(const std::shared_ptr<Pending> &p, HttpBodySource::Chunk chunk);
     void writeOut(Connection *c, const QByteArray &out);
+    // WebSockets: the 101 and the relay that follows it (framing: websocketframes.*).
+    struct WebSocketLink;
+    bool startWebSocket(Connection *c, Pending &p);
+    void readWebSocket(Connection *c);
+    void sendToClient(Connection *c, HttpWebSocket::Message message);
+    void closeWebSocket(Connection *c, int code, const QByteArray &reason, bool workerKnows);
+    void checkWebSocket(Connection *c, qint64 now);
     void finishWriting(Connection *c);
     void closeConnection(Connection *c, bool abortive);
     void armSweep();

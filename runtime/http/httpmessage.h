@@ -42,6 +42,33 @@ public:
     virtual void cancel() = 0;
 };
 
+// The Worker's end of a WebSocket a `101` response hands over. Once the listener has answered
+// the handshake it attaches itself as the client and relays every message both ways.
+class HttpWebSocket
+{
+public:
+    struct Message
+    {
+        enum class Kind { Text, Binary, Close };
+        Kind kind = Kind::Text;
+        QByteArray data; // Text: UTF-8
+        int code = 1005; // Close: 1005 is a close frame without a body
+        QByteArray reason; // UTF-8
+    };
+    struct Client
+    {
+        std::function<void(Message)> send; // from the Worker, for the client; any thread
+        std::function<void(int code)> abort; // the Worker's side is gone: close with `code`
+        std::function<void()> resume; // the Worker caught up: read frames again
+    };
+    virtual ~HttpWebSocket() = default;
+    virtual void attach(Client client) = 0;
+    // From the client; false: the Worker is behind, read no more frames until `resume`.
+    virtual bool receive(Message message) = 0;
+    // The connection ended without a close handshake (or the handshake never happened).
+    virtual void gone() = 0;
+};
+
 struct HttpResponse
 {
     int status = 200;
@@ -50,6 +77,9 @@ struct HttpResponse
     // Non-null: the body comes from here instead (`body` is ignored). Sent with the Content-Length
     // the headers give, else chunked (HTTP/1.1) or delimited by closing (HTTP/1.0).
     std::shared_ptr<HttpBodySource> stream;
+    // Non-null with status 101: the request's WebSocket upgrade is accepted and the connection
+    // carries this socket's frames from then on.
+    std::shared_ptr<HttpWebSocket> webSocket;
 };
 
 QByteArray reasonPhrase(int status);

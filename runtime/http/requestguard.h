@@ -32,6 +32,10 @@ struct ListenerLimits
     std::chrono::milliseconds sendTimeout {60000};
     // Requests of one connection handed on at once; further pipelined ones wait in the socket.
     int maxPipelinedRequests = 16;
+    // WebSockets (a Worker's 101 with a webSocket): Cloudflare's 1 MiB message limit, larger
+    // ones close the socket with 1009; a socket with no frame either way for this long is closed.
+    qint64 webSocketMaxMessageBytes = 1024 * 1024;
+    std::chrono::milliseconds webSocketIdleTimeout {100000};
 };
 
 // A request as framed from the wire, before its URL is resolved.

@@ -153,6 +153,13 @@
   tag(Event);
 
   const listenersOf = $.slot();
+  // workerd's own events (a WebSocket's) stop at the first listener that throws, and the error
+  // goes to whoever delivered the event.
+  let strictDispatch = false;
+  $.dispatchStrict = function (target, event) {
+    strictDispatch = true;
+    try { return target.dispatchEvent(event); } finally { strictDispatch = false; }
+  };
   function reportError(e) {
     try { natives.log('error', 'Uncaught ' + $.formatForLog([e])); } catch (_) { /* ignore */ }
   }
@@ -199,7 +206,10 @@
         try {
           if (typeof l.listener === 'function') l.listener.call(this, event);
           else if (typeof l.listener.handleEvent === 'function') l.listener.handleEvent(event);
-        } catch (e) { $.reportError(e); }
+        } catch (e) {
+          if (strictDispatch) { s.dispatching = false; s.currentTarget = null; s.phase = 0; throw e; }
+          $.reportError(e);
+        }
         if (s.stopImmediate) break;
       }
       s.dispatching = false; s.currentTarget = null; s.phase = 0;

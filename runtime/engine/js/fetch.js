@@ -625,8 +625,10 @@
       let status = 200;
       if (init.status !== undefined) { const n = Math.trunc(Number(init.status)) || 0; status = ((n % 65536) + 65536) % 65536; }
       const webSocket = init.webSocket == null ? null : init.webSocket;
+      if (webSocket !== null && !$.isWebSocket(webSocket)) throw new TypeError("Incorrect type for the 'webSocket' field on 'InitializerDict': the provided value is not of type 'WebSocket'.");
+      if (webSocket !== null && status !== 101) throw new RangeError('Responses with a WebSocket must have status code 101.');
       if ((status < 200 || status > 599) && !(status === 101 && webSocket)) {
-        throw new RangeError("Failed to construct 'Response': The status provided (" + init.status + ') is outside the range [200, 599].');
+        throw new RangeError('Responses may only be constructed with status codes in the range 200 to 599, inclusive.');
       }
       const statusText = init.statusText === undefined ? defaultStatusText(status) : String(init.statusText);
       if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
@@ -714,6 +716,7 @@
       headers: headersFromPairs(res.headers, 'immutable'),
       url: res.url == null ? (fallbackUrl || '') : String(res.url), redirected: !!res.redirected,
       origin: res.origin, originOf: res.originOf, nativeStream,
+      webSocket: typeof res.webSocket === 'number' ? $.remoteWebSocket(res.webSocket) : null,
     }, body);
   };
   $.readResponse = function (value, invocationId) {
@@ -731,14 +734,15 @@
       return { origin: s.origin };
     }
     const pairs = headerPairs(s.headers);
+    const webSocket = s.webSocket ? $.releaseWebSocket(s.webSocket, invocationId) : null;
     // A stream is sent as it is produced: the engine keeps the reader and pulls chunk by chunk.
     if (!b.isNull && b.stream !== null && !bodyUsed(b) && !$.isLocked(b.stream)) {
       b.used = true;
       const reader = $.bodyReader(b.stream);
-      return { status: s.status, statusText: s.statusText, headers: pairs, body: null, stream: reader, webSocket: null };
+      return { status: s.status, statusText: s.statusText, headers: pairs, body: null, stream: reader, webSocket };
     }
     const p = b.isNull ? Promise.resolve(new Uint8Array(0)) : consumeBody(value);
-    return p.then((body) => ({ status: s.status, statusText: s.statusText, headers: pairs, body, webSocket: null }));
+    return p.then((body) => ({ status: s.status, statusText: s.statusText, headers: pairs, body, webSocket }));
   };
 
   // ---------------------------------------------------------------- fetch

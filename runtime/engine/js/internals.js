@@ -252,6 +252,7 @@
   const internals = Object.freeze({
     makeRequest(method, url, headers, body, cf, origin) { return $.makeIncomingRequest(method, url, headers, body, cf, origin); },
     readResponse(value, invocationId) { return $.readResponse(value, invocationId); },
+    deliverWebSocket(key, kind, data, code, reason) { $.deliverWebSocket(key, kind, data, code, reason); },
     readBodyChunk(reader) { return $.readBodyChunk(reader); },
     cancelBody(reader, reason) { return $.cancelBody(reader, reason); },
     makeEnv(descriptors) {

@@ -1,0 +1,52 @@
+// What a WebSocket client sends after the handshake (the dispatch listener's frame reader).
+//
+// Input: the first byte picks how the rest is split into reads (1 to 256 bytes each), so frames
+// cut at every boundary are read too; the rest is the client's bytes. The reader runs with a 4 KiB
+// message limit so refusals by size are reached.
+
+#include "http/websocketframes.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+
+using namespace switchyard::http;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    const size_t step = size_t(data[0]) + 1;
+    constexpr qsizetype limit = 4096;
+    WebSocketFrameReader reader(limit);
+    for (size_t at = 1; at < size && !reader.failCode(); at += step) {
+        reader.feed(reinterpret_cast<const char *>(data + at),
+                    qsizetype(std::min(step, size - at)));
+        WebSocketFrameReader::Frame frame;
+        while (reader.next(&frame)) {
+            using Op = WebSocketFrameReader::Opcode;
+            // Messages within the limit, text valid UTF-8, control frames within 125 bytes.
+            if (frame.payload.size() > limit)
+                std::abort();
+            if (frame.opcode == Op::Text && !validUtf8(frame.payload))
+                std::abort();
+            if ((frame.opcode == Op::Close || frame.opcode == Op::Ping || frame.opcode == Op::Pong)
+                && frame.payload.size() > 125)
+                std::abort();
+            if (frame.opcode == Op::Continuation)
+                std::abort(); // fragments come out joined
+        }
+        const int fail = reader.failCode();
+        if (fail != 0 && fail != 1002 && fail != 1007 && fail != 1009)
+            std::abort();
+        // Nothing past one frame header and the largest message is ever held.
+        if (!fail && reader.buffered() > limit + 14 + qsizetype(step))
+            std::abort();
+    }
+    // The frames the listener writes read back as they were written (after masking).
+    const QByteArray out = webSocketCloseFrame(1000, QByteArray(reinterpret_cast<const char *>(data),
+                                                                qsizetype(std::min<size_t>(size, 200))));
+    if (out.size() > 127)
+        std::abort();
+    return 0;
+}
