@@ -85,8 +85,10 @@ void Watchdog::arm(int slot, v8::Isolate *isolate, clockid_t cpuClock, qint64 cp
         const auto now = Clock::now();
         const auto yieldAt = onYield ? now + yieldEvery : Clock::time_point::max();
         generation = ++m_generation;
-        m_slots[slot] = Slot {isolate,      cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline,
-                              Reason::None, onYield,  yieldAt,    generation,  !timed};
+        const int calls = m_slots[slot].calls; // 0: disarm() waited for them
+        m_slots[slot]
+                = Slot {isolate, cpuClock, cpuStartNs, cpuBudgetNs, wallDeadline, Reason::None,
+                        onYield, yieldAt,  generation, !timed,      calls};
         // Waking the thread for every slice cost more than running the slices did; it is woken
         // only when its own wake-up would come too late. A thread's CPU clock never runs faster
         // than the wall clock, so a polled budget cannot be spent before now + budget (less the
