@@ -2,7 +2,7 @@
 # Switchyard side by side with workerd and nginx, in one run on this machine; writes the tables of
 # docs/benchmarks.md (keeping its "## Engine" section) and charts docs/bench-*.png.
 #
-#   bench/run.sh            the full run (about 12 minutes): installs what is missing (nginx, wrk,
+#   bench/run.sh            the full run (about 15 minutes): installs what is missing (nginx, wrk,
 #                           gnuplot from Debian; workerd from npm into ~/.cache/switchyard/workerd),
 #                           builds bench_server into build-bench/ (BUILD_DIR overrides), measures
 #   bench/run.sh --smoke    seconds: Switchyard only, 1 s per point, no installs, writes nothing
