@@ -2,11 +2,18 @@
 # Switchyard side by side with workerd and nginx, in one run on this machine; writes the tables of
 # docs/benchmarks.md (keeping its "## Engine" section) and charts docs/bench-*.png.
 #
-#   bench/run.sh            the full run (about 12 minutes): installs what is missing (nginx, wrk,
+#   bench/run.sh            the full run (about 15 minutes): installs what is missing (nginx, wrk,
 #                           gnuplot from Debian; workerd from npm into ~/.cache/switchyard/workerd),
 #                           builds bench_server into build-bench/ (BUILD_DIR overrides), measures
 #   bench/run.sh --smoke    seconds: Switchyard only, 1 s per point, no installs, writes nothing
 #                           into docs/ (it prints the report instead)
+#   bench/run.sh --busy     about two minutes: only the CPU-limit overshoot and the noisy
+#                           neighbour, each alone and again beside two CPU hogs
+#                           (scripts/with-cpu-hogs.sh); prints the report, writes nothing into docs/
+#
+# The full run measures those two beside the hogs as well, and the goals table gives both.
+# SWITCHYARD_CPU_TIMERS=0 in the environment makes the engine poll CPU clocks instead of arming
+# per-executor CPU timers (runtime/engine/README.md, "Limits"): to compare the two.
 #
 # BENCH_KEEP=1 keeps the temporary folder with every raw result (wrk outputs, JSON).
 #
@@ -18,6 +25,7 @@ cd "$top"
 
 mode=full
 [ "${1:-}" = "--smoke" ] && mode=smoke
+[ "${1:-}" = "--busy" ] && mode=busy
 build="${BUILD_DIR:-$top/build-bench}"
 cache="${SWITCHYARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/switchyard}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")
@@ -26,6 +34,7 @@ mkdir -p "$results"
 pids=()
 
 cleanup() {
+  [ -n "${work:-}" ] && rm -f "$work/hogs.on"
   for pid in "${pids[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
@@ -42,6 +51,10 @@ if [ "$mode" = full ]; then
   duration=10 warmup=3 passes=2 conns_list="1 16 64"
   noisy_rounds=6 noisy_seconds=5
   cold_count=50 kill_count=200 edit_count=100 many_workers=1000
+elif [ "$mode" = busy ]; then
+  duration=3 warmup=1 passes=0 conns_list="16"
+  noisy_rounds=3 noisy_seconds=3
+  kill_count=100
 else
   duration=1 warmup=1 passes=1 conns_list="16"
   noisy_rounds=1 noisy_seconds=1
@@ -79,7 +92,7 @@ if [ "$mode" = full ]; then
   cmake --build "$build" --target bench_server >&2
 else
   if ! command -v wrk >/dev/null; then
-    echo "bench smoke: wrk is not installed (scripts/setup.sh installs it); skipping"
+    echo "bench $mode: wrk is not installed (scripts/setup.sh installs it); skipping"
     exit 77
   fi
   [ -n "${BENCH_SERVER:-}" ] || cmake --build "$build" --target bench_server >&2
@@ -147,6 +160,19 @@ stop() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=
+}
+
+# Two CPU hogs (scripts/with-cpu-hogs.sh) from hogs_on until hogs_off: the hogs end with the
+# command they wrap, which waits for a file this script removes (cleanup too).
+hogs_on() {
+  touch "$work/hogs.on"
+  scripts/with-cpu-hogs.sh sh -c 'while [ -e "$1" ]; do sleep 0.2; done' hogs "$work/hogs.on" &
+  hogs_pid=$!
+  sleep 0.5
+}
+hogs_off() {
+  rm -f "$work/hogs.on"
+  wait "$hogs_pid" 2>/dev/null || true
 }
 
 # measure CONFIG PASS CONNS HOST [SECONDS [wrk options...]]: one wrk run with the server's CPU and RSS.
@@ -249,27 +275,51 @@ done
 # --- noisy neighbour: hello's latency with and without a tenant spinning at its 10 ms limit ----
 # A window's p99 on this shared 2-core VM is now and then blown up by a stall of tens of ms that
 # happens with nothing spinning too, so one quiet/spinning pair decides little: the run measures
-# several pairs back to back, and the report gives every pair and the median.
-log "noisy neighbour"
-port=$(free_port)
-rm -rf "$work/sy-noisy"
-start switchyard-noisy hello.localhost "$server" --scenario noisy --port "$port" --data-dir "$work/sy-noisy"
-warm hello.localhost
-noisy_conns="1 16"
-[ "$mode" = smoke ] && noisy_conns=16
-for c in $noisy_conns; do
-  for round in $(seq 1 "$noisy_rounds"); do
-    measure noisy-quiet "$round" "$c" hello.localhost "$noisy_seconds"
-    wrk -t1 -c8 -d"$((noisy_seconds + 2))s" -H "Host: spinner.localhost" "http://127.0.0.1:$port/" \
-      >"$results/noisy-spinner.p$round.c$c.wrk" 2>&1 &
-    spinner=$!
-    pids+=("$spinner")
-    sleep 1
-    measure noisy-spinning "$round" "$c" hello.localhost "$noisy_seconds"
-    wait "$spinner" || true
+# several pairs back to back, and the report gives every pair and the median. PREFIX "busy-" names
+# the rounds measured beside the CPU hogs.
+noisy_neighbour() {
+  local prefix=$1 c round spinner
+  port=$(free_port)
+  rm -rf "$work/sy-${prefix}noisy"
+  start "switchyard-${prefix}noisy" hello.localhost "$server" --scenario noisy --port "$port" \
+    --data-dir "$work/sy-${prefix}noisy"
+  warm hello.localhost
+  noisy_conns="1 16"
+  [ "$mode" != full ] && noisy_conns=16
+  for c in $noisy_conns; do
+    for round in $(seq 1 "$noisy_rounds"); do
+      measure "${prefix}noisy-quiet" "$round" "$c" hello.localhost "$noisy_seconds"
+      wrk -t1 -c8 -d"$((noisy_seconds + 2))s" -H "Host: spinner.localhost" "http://127.0.0.1:$port/" \
+        >"$results/${prefix}noisy-spinner.p$round.c$c.wrk" 2>&1 &
+      spinner=$!
+      pids+=("$spinner")
+      sleep 1
+      measure "${prefix}noisy-spinning" "$round" "$c" hello.localhost "$noisy_seconds"
+      wait "$spinner" || true
+    done
   done
-done
-stop
+  stop
+}
+log "noisy neighbour"
+noisy_neighbour ""
+if [ "$mode" != smoke ]; then
+  log "noisy neighbour beside two CPU hogs"
+  hogs_on
+  noisy_neighbour busy-
+  hogs_off
+fi
+
+if [ "$mode" = busy ]; then
+  log "CPU-limit overshoot ($kill_count kills), alone and beside two CPU hogs"
+  "$server" --measure overshoot --count "$kill_count" >"$results/overshoot.json"
+  hogs_on
+  "$server" --measure overshoot --count "$kill_count" --http-count 5 >"$results/overshoot-busy.json"
+  hogs_off
+  machine_load >"$results/end-load.json"
+  python3 bench/report.py "$results" "$work/docs" >/dev/null
+  cat "$work/docs/benchmarks.md"
+  exit 0
+fi
 
 # --- 1,000 user Workers warm ---------------------------------------------------------------------
 log "$many_workers user Workers"
@@ -302,6 +352,12 @@ log "cold start ($cold_count uploads)"
 "$server" --measure cold-start --count "$cold_count" >"$results/cold-start.json"
 log "CPU-limit overshoot ($kill_count kills)"
 "$server" --measure overshoot --count "$kill_count" >"$results/overshoot.json"
+if [ "$mode" = full ]; then
+  log "CPU-limit overshoot beside two CPU hogs ($kill_count kills)"
+  hogs_on
+  "$server" --measure overshoot --count "$kill_count" --http-count 5 >"$results/overshoot-busy.json"
+  hogs_off
+fi
 log "edit to effect ($edit_count edits)"
 "$server" --measure edit --count "$edit_count" >"$results/edit.json"
 machine_load >"$results/end-load.json"

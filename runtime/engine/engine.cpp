@@ -38,7 +38,10 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
         preludeRunner = std::make_unique<PreludeRunner>(
                 prelude, loadWarmup(this->config.preludeDir), this->config.heapLimitBytes,
                 this->config.startupSnapshot);
-    watchdog = std::make_unique<Watchdog>(2 * this->config.executorThreads); // both lanes
+    const bool cpuTimers
+            = this->config.cpuTimers && qEnvironmentVariable("SWITCHYARD_CPU_TIMERS") != u"0";
+    watchdog
+            = std::make_unique<Watchdog>(2 * this->config.executorThreads, cpuTimers); // both lanes
     scheduler = std::make_unique<Scheduler>(this->config.executorThreads);
     if (preludeRunner && this->config.warmContexts > 0)
         warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);
@@ -358,6 +361,11 @@ qint64 Engine::memoryBudgetBytes() const
 quint64 Engine::evictions() const
 {
     return d->evictor->evictions();
+}
+
+quint64 Engine::cpuTimerKills() const
+{
+    return d->watchdog->timerKills();
 }
 
 int Engine::liveIsolates()

@@ -32,6 +32,10 @@ struct EngineConfig : LimitsPolicy
     // New isolates deserialize a context with the prelude built and compiled (a V8 startup
     // snapshot made when the Engine starts) instead of evaluating it. Off only to measure it.
     bool startupSnapshot = true;
+    // CPU limits are enforced by per-executor kernel timers (CpuTimer). Off, or with
+    // SWITCHYARD_CPU_TIMERS=0 in the environment, the watchdog polls executors' CPU clocks
+    // instead; only to measure one against the other.
+    bool cpuTimers = true;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
     // Idle Instances are evicted, least recently used first, while the memory Instances count
@@ -98,6 +102,9 @@ public:
     qint64 memoryUsedBytes() const;
     qint64 memoryBudgetBytes() const;
     quint64 evictions() const;
+    // Slices ended by their executor's CPU timer; the rest of the CPU-limit kills came from the
+    // watchdog polling an executor the kernel gave no timers. Any thread.
+    quint64 cpuTimerKills() const;
 
 private:
     std::unique_ptr<EngineCore> d;

@@ -76,7 +76,7 @@ void tst_EngineLimits::cpuLimitThenNextInvocationWorks()
     QCOMPARE(killed.outcome, QStringLiteral("exceededCpu"));
     QCOMPARE(killed.error, QStringLiteral("Worker exceeded CPU time limit."));
     QVERIFY(!killed.response);
-    // Never before the limit; a loaded machine may wake the (normal-priority) watchdog late.
+    // Never before the limit, and not much after it (CpuTimer; generous for loaded machines).
     QVERIFY2(killed.cpuTimeMs >= 50 && killed.cpuTimeMs <= 60,
              qPrintable(QString::number(killed.cpuTimeMs)));
     // The same Instance goes on: its state survived the kill.
@@ -87,10 +87,9 @@ void tst_EngineLimits::cpuLimitThenNextInvocationWorks()
 
 void tst_EngineLimits::cpuPrecision()
 {
-    // 100 kills at a 10 ms limit: never before the limit, and typically within 2 ms of it. The
-    // watchdog runs at normal priority, so on a loaded machine (CTest runs tests in parallel) a
-    // kill can come a few milliseconds late; bench/run.sh measures the distribution on a quiet
-    // one.
+    // 100 kills at a 10 ms limit: never before the limit, and typically within 2 ms of it. Each
+    // executor's own timers end the slice (CpuTimer), and the Worker waits blocked while its
+    // killer waits for a core; bench/run.sh --busy measures the distribution beside CPU hogs.
     // A Worker killed once runs on the long lane, which a machine saturated by other processes
     // starves (SCHED_IDLE): each kill is of a new Script, on the short lane, as a first spin is.
     QList<double> cpu;
@@ -109,9 +108,8 @@ void tst_EngineLimits::cpuPrecision()
           cpu.first(), at(0.5), at(0.9), at(0.99), cpu.last());
     QVERIFY2(cpu.first() >= 10.0, qPrintable(QString::number(cpu.first())));
     QVERIFY2(at(0.5) <= 12.0, qPrintable(QString::number(at(0.5))));
-    // Beside CPU hogs (the stress run) the watchdog waits for a core like any thread, so one kill
-    // in a hundred can come a scheduler slice or two late; precision under load is
-    // bench/run.sh's to measure. A kill that never comes ends in the wall limit, not here.
+    // Generous: precision under load is bench/run.sh's to measure (and tst_enginecputimer's to
+    // bound). A kill that never comes ends in the wall limit, not here.
     QVERIFY2(cpu.last() <= 100.0, qPrintable(QString::number(cpu.last())));
 }
 
