@@ -32,6 +32,10 @@ struct EngineConfig : LimitsPolicy
     // New isolates deserialize a context with the prelude built and compiled (a V8 startup
     // snapshot made when the Engine starts) instead of evaluating it. Off only to measure it.
     bool startupSnapshot = true;
+    // Each new Instance runs js/warmup.js in its context before the Worker's code, on its start-up
+    // clock: a snapshot's functions come without their inline caches, so otherwise the Worker's
+    // first request pays for warming them. Off only to measure it.
+    bool warmUpInstances = true;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
     // Idle Instances are evicted, least recently used first, while the memory Instances count
