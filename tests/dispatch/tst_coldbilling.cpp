@@ -25,7 +25,7 @@ using switchyard::testing::RawResponse;
 
 namespace {
 constexpr const char *kNamespace = "production";
-constexpr int kWorkers = 6;
+constexpr int kWorkers = 8;
 constexpr int kRequests = 5;
 
 QByteArray readFile(const QString &path)
