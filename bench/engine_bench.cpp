@@ -173,6 +173,8 @@ int main(int argc, char **argv)
         config.preludeDir = qEnvironmentVariable("SWITCHYARD_PRELUDE_DIR");
     // SWITCHYARD_NO_SNAPSHOT=1: isolates evaluate the prelude instead of deserializing it.
     config.startupSnapshot = qEnvironmentVariableIntValue("SWITCHYARD_NO_SNAPSHOT") != 1;
+    // SWITCHYARD_NO_INSTANCE_WARMUP=1: new Instances skip js/warmup.js.
+    config.warmUpInstances = qEnvironmentVariableIntValue("SWITCHYARD_NO_INSTANCE_WARMUP") != 1;
     Engine engine(platform, config);
     if (!engine.preludeError().isNull()) {
         std::fprintf(stderr, "prelude: %s\n", qPrintable(engine.preludeError()));

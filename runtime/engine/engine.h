@@ -36,6 +36,10 @@ struct EngineConfig : LimitsPolicy
     // SWITCHYARD_CPU_TIMERS=0 in the environment, the watchdog polls executors' CPU clocks
     // instead; only to measure one against the other.
     bool cpuTimers = true;
+    // Each new Instance runs js/warmup.js in its context before the Worker's code, on its start-up
+    // clock: a snapshot's functions come without their inline caches, so otherwise the Worker's
+    // first request pays for warming them. Off only to measure it.
+    bool warmUpInstances = true;
     // Where prelude.txt and the files it lists live; tests point this at a stand-in prelude.
     QString preludeDir = QStringLiteral(":/switchyard/js/");
     // Idle Instances are evicted, least recently used first, while the memory Instances count

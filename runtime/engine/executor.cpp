@@ -78,6 +78,9 @@ void ExecutorThread::run()
             qCDebug(lcEngine) << "long-lane executor runs at normal priority";
     }
     Executor executor(m_scheduler, m_index, m_longLane);
+    // Made now rather than on the first fetch(): its set-up is the runtime's, and would otherwise
+    // be billed to whichever Worker fetches first on this thread.
+    executor.network();
     m_executor = &executor;
     m_ready.storeRelease(1);
     exec();

@@ -361,6 +361,14 @@ void Instance::initialize(const QVariantList &firstEnv)
             m_internals.Reset(iso, internals);
         }
 
+        // Before any Worker code runs: the warm-up calls the prelude as the engine, and no Worker
+        // code can have replaced what it calls. Its CPU is the start-up's, not a request's. A
+        // context from the warm pool was warmed there, and this does nothing.
+        if (m_core.config.warmUpInstances && m_core.preludeRunner)
+            m_core.preludeRunner->warmUpContext(context, internals);
+        if (tryCatch.HasTerminated())
+            return;
+
         // Before any Worker code runs (it may replace Promise.prototype.then or Reflect.apply).
         if (!makeWatch(context, internals)) {
             if (!tryCatch.HasTerminated())
@@ -684,6 +692,14 @@ constexpr char pumpSource[] = R"JS((function (internals, chunk) {
     apply(then, internals.readBodyChunk(reader), [(value) => chunk(id, value, true), (error) => chunk(id, error, false)]);
   };
 }))JS";
+
+// The engine's own functions compiled whole, inner functions too: V8 would otherwise compile each
+// on its first call, inside the Instance's first Invocation and on its CPU clock.
+v8::MaybeLocal<v8::Script> compileEagerly(v8::Local<v8::Context> context, const char *source)
+{
+    v8::ScriptCompiler::Source code(toV8String(context->GetIsolate(), source));
+    return v8::ScriptCompiler::Compile(context, &code, v8::ScriptCompiler::kEagerCompile);
+}
 } // namespace
 
 bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals)
@@ -693,7 +709,7 @@ bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> i
     v8::Local<v8::Value> factory;
     v8::Local<v8::Function> settled;
     v8::Local<v8::Value> watch;
-    if (!v8::Script::Compile(context, toV8String(iso, watchSource)).ToLocal(&script)
+    if (!compileEagerly(context, watchSource).ToLocal(&script)
         || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
         || !v8::Function::New(context, &Instance::settledCallback).ToLocal(&settled))
         return false;
@@ -704,7 +720,7 @@ bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> i
     m_watch.Reset(iso, watch.As<v8::Function>());
     v8::Local<v8::Function> chunk;
     v8::Local<v8::Value> pump;
-    if (!v8::Script::Compile(context, toV8String(iso, pumpSource)).ToLocal(&script)
+    if (!compileEagerly(context, pumpSource).ToLocal(&script)
         || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
         || !v8::Function::New(context, &Instance::bodyChunkCallback).ToLocal(&chunk))
         return false;

@@ -6,6 +6,7 @@
 #include "valueconvert.h"
 
 #include <QFile>
+#include <QHash>
 
 #include <algorithm>
 
@@ -30,17 +31,33 @@ bool readText(const QString &path, QString *text)
     return true;
 }
 
-// Keeps a reference to the (implicitly shared) bytes for as long as the isolate holds the string.
+// The bytes of one prelude file, for every isolate of the process. The snapshot names each one as
+// an external reference, so a deserialized context's scripts point here rather than each isolate
+// holding its own copy of the prelude's source (about 230 KiB). Never freed: an isolate may outlive
+// the Engine that made it, and V8 calls Dispose() when it drops the string.
 class SharedSource : public v8::String::ExternalOneByteStringResource
 {
 public:
     explicit SharedSource(QByteArray bytes) : m_bytes(std::move(bytes)) { }
     const char *data() const override { return m_bytes.constData(); }
     size_t length() const override { return size_t(m_bytes.size()); }
+    void Dispose() override { }
 
 private:
     QByteArray m_bytes;
 };
+
+// One per distinct file content, so the Engines of a process (tests make many) share them.
+SharedSource *sharedSource(const QByteArray &bytes)
+{
+    static std::mutex mutex;
+    static QHash<QByteArray, SharedSource *> interned;
+    std::lock_guard lock(mutex);
+    SharedSource *&source = interned[bytes];
+    if (!source)
+        source = new SharedSource(bytes);
+    return source;
+}
 } // namespace
 
 QList<PreludeFile> loadPrelude(const QString &directory, QString *error)
@@ -92,15 +109,28 @@ PreludeRunner::PreludeRunner(const QList<PreludeFile> &files, const QString &war
         const bool ascii = std::all_of(file.code.cbegin(), file.code.cend(),
                                        [](QChar c) { return c.unicode() < 0x80; });
         if (ascii && !file.code.isEmpty())
-            entry.latin1 = file.code.toLatin1();
+            entry.shared = sharedSource(file.code.toLatin1());
         (file.lazy ? m_lazyFiles : m_files).push_back(std::move(entry));
     }
     m_warmup = warmup;
+    if (!warmup.isEmpty()
+        && std::all_of(warmup.cbegin(), warmup.cend(), [](QChar c) { return c.unicode() < 0x80; }))
+        m_warmupShared = sharedSource(warmup.toLatin1());
     m_lazyCaches.resize(m_lazyFiles.size());
     if (!warmup.isEmpty())
         prime(heapLimitBytes);
     m_references = nativeCallbacks();
     m_references.push_back(reinterpret_cast<intptr_t>(&PreludeRunner::loadLazy));
+    auto reference = [this](const void *shared) {
+        const auto address = reinterpret_cast<intptr_t>(shared);
+        if (shared
+            && std::find(m_references.cbegin(), m_references.cend(), address)
+                    == m_references.cend())
+            m_references.push_back(address);
+    };
+    for (const File &file : m_files)
+        reference(file.shared);
+    reference(m_warmupShared);
     m_references.push_back(0);
     if (snapshot)
         makeSnapshot(heapLimitBytes);
@@ -138,6 +168,11 @@ void PreludeRunner::makeSnapshot(qint64 heapLimitBytes)
                         failure = toQString(iso, tryCatch.Exception());
                     else
                         creator.AddData(context, internals); // index 0: newContext() reads it
+                    // Index 1: the warm-up, compiled but not run, for warmUpContext().
+                    v8::Local<v8::Function> warmUp;
+                    if (failure.isNull() && compileWarmUp(context, nullptr).ToLocal(&warmUp))
+                        creator.AddData(context, warmUp);
+                    tryCatch.Reset();
                 }
             }
             if (failure.isNull())
@@ -175,22 +210,42 @@ v8::MaybeLocal<v8::Context> PreludeRunner::newContext(v8::Isolate *iso,
     return context;
 }
 
-bool PreludeRunner::warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals)
+v8::MaybeLocal<v8::Function> PreludeRunner::compileWarmUp(v8::Local<v8::Context> context,
+                                                          v8::Local<v8::UnboundScript> *compiled)
 {
     if (m_warmup.isEmpty())
-        return true;
+        return {};
+    v8::Isolate *iso = context->GetIsolate();
+    const bool cached = m_cached.load(std::memory_order_acquire) && !m_warmupCache.isEmpty();
+    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:warmup.js")));
+    v8::ScriptCompiler::Source code(
+            source(iso, File {QString(), m_warmup, m_warmupShared}), origin,
+            cached ? new v8::ScriptCompiler::CachedData(
+                    reinterpret_cast<const uint8_t *>(m_warmupCache.constData()),
+                    int(m_warmupCache.size()))
+                   : nullptr);
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> warmUp;
+    if (!v8::ScriptCompiler::Compile(context, &code,
+                                     cached ? v8::ScriptCompiler::kConsumeCodeCache
+                                            : v8::ScriptCompiler::kNoCompileOptions)
+                 .ToLocal(&script)
+        || !script->Run(context).ToLocal(&warmUp) || !warmUp->IsFunction())
+        return {};
+    if (compiled)
+        *compiled = script->GetUnboundScript();
+    return warmUp.As<v8::Function>();
+}
+
+bool PreludeRunner::runWarmUp(v8::Local<v8::Context> context, v8::Local<v8::Function> warmUp,
+                              v8::Local<v8::Value> internals, bool full)
+{
     v8::Isolate *iso = context->GetIsolate();
     v8::HandleScope handles(iso);
     v8::TryCatch tryCatch(iso);
-    v8::ScriptOrigin origin(iso, toV8String(iso, QStringLiteral("switchyard:warmup.js")));
-    v8::ScriptCompiler::Source code(toV8String(iso, m_warmup), origin);
-    v8::Local<v8::Script> script;
-    v8::Local<v8::Value> warmUp;
     v8::Local<v8::Value> done;
-    v8::Local<v8::Value> argv[] = {internals};
-    if (!v8::ScriptCompiler::Compile(context, &code).ToLocal(&script)
-        || !script->Run(context).ToLocal(&warmUp) || !warmUp->IsFunction()
-        || !warmUp.As<v8::Function>()->Call(context, context->Global(), 1, argv).ToLocal(&done)) {
+    v8::Local<v8::Value> argv[] = {internals, v8::Boolean::New(iso, full)};
+    if (warmUp.IsEmpty() || !warmUp->Call(context, context->Global(), 2, argv).ToLocal(&done)) {
         qCWarning(lcEngine).noquote()
                 << "js/warmup.js failed:"
                 << (tryCatch.HasCaught() ? toQString(iso, tryCatch.Exception()) : QString());
@@ -205,11 +260,34 @@ bool PreludeRunner::warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> 
     return true;
 }
 
+bool PreludeRunner::warmUpContext(v8::Local<v8::Context> context, v8::Local<v8::Object> internals)
+{
+    if (m_warmup.isEmpty())
+        return true;
+    v8::Isolate *iso = context->GetIsolate();
+    v8::HandleScope handles(iso);
+    v8::Local<v8::Function> warmUp;
+    // From the snapshot, which hands it out once per context: a context warmed before (in the
+    // warm pool) has it no more. Without a snapshot (measuring only), compiled here.
+    if (hasSnapshot()) {
+        if (!context->GetDataFromSnapshotOnce<v8::Function>(1).ToLocal(&warmUp))
+            return true;
+    } else if (!compileWarmUp(context, nullptr).ToLocal(&warmUp)) {
+        return false;
+    }
+    // Without an Instance in the isolate the natives answer the warm-up with fixed values (no
+    // fetch leaves the process, no binding is called, nothing is logged).
+    void *instance = iso->GetData(Isolate::InstanceSlot);
+    iso->SetData(Isolate::InstanceSlot, nullptr);
+    const bool ok = runWarmUp(context, warmUp, internals, false);
+    iso->SetData(Isolate::InstanceSlot, instance);
+    return ok;
+}
+
 v8::Local<v8::String> PreludeRunner::source(v8::Isolate *iso, const File &file) const
 {
     v8::Local<v8::String> code;
-    if (file.latin1.isEmpty()
-        || !v8::String::NewExternalOneByte(iso, new SharedSource(file.latin1)).ToLocal(&code))
+    if (!file.shared || !v8::String::NewExternalOneByte(iso, file.shared).ToLocal(&code))
         code = toV8String(iso, file.code);
     return code;
 }
@@ -238,8 +316,13 @@ void PreludeRunner::prime(qint64 heapLimitBytes)
             return; // the first real evaluation reports the failure
         scripts.push_back(script);
     }
-    if (!warmUp(context, internals))
+    v8::Local<v8::UnboundScript> warmUpScript;
+    v8::Local<v8::Function> warmUp;
+    if (!compileWarmUp(context, &warmUpScript).ToLocal(&warmUp)
+        || !runWarmUp(context, warmUp, internals, true))
         return;
+    std::unique_ptr<v8::ScriptCompiler::CachedData> warmUpData(
+            v8::ScriptCompiler::CreateCodeCache(warmUpScript));
     std::vector<QByteArray> caches;
     for (v8::Local<v8::Script> s : scripts) {
         std::unique_ptr<v8::ScriptCompiler::CachedData> data(
@@ -250,6 +333,9 @@ void PreludeRunner::prime(qint64 heapLimitBytes)
     }
     std::lock_guard lock(m_mutex);
     m_caches = std::move(caches);
+    if (warmUpData)
+        m_warmupCache
+                = QByteArray(reinterpret_cast<const char *>(warmUpData->data), warmUpData->length);
     m_cached.store(true, std::memory_order_release);
 }
 

@@ -6,8 +6,10 @@
 
 #include <v8-context.h>
 #include <v8-local-handle.h>
+#include <v8-primitive.h>
 #include <v8-value.h>
 
+#include <v8-script.h>
 #include <v8-snapshot.h>
 
 #include <atomic>
@@ -43,7 +45,8 @@ QString loadWarmup(const QString &directory);
 // startup snapshot: isolates made by newIsolate() deserialize a context with the Web APIs built
 // and compiled (newContext()) instead of running ~3,000 lines of JavaScript. Without a snapshot,
 // evaluate() runs the prelude, from the code cache (or, with no warm-up, making the cache on the
-// first evaluation, so it holds what the prelude calls while it loads). Thread-safe.
+// first evaluation, so it holds what the prelude calls while it loads). warmUpContext() then warms
+// each new context's inline caches, which no snapshot keeps. Thread-safe.
 class PreludeRunner
 {
 public:
@@ -65,14 +68,23 @@ public:
     // the file that threw.
     v8::MaybeLocal<v8::Value> evaluate(v8::Local<v8::Context> context, QString *failedFile);
 
-private:
     // Runs the warm-up script in `context` (entered, the prelude evaluated in it, `internals` its
-    // completion value). False (and a warning) when the warm-up failed. Used where the code cache
-    // is made; running it in every prepared context as well halves a new Worker's first-request
-    // CPU (~1.9 to ~1.0 ms), but the warm pool then refills so slowly that a burst of new Workers
-    // waits about three times as long for its first response, and each Instance keeps ~50 KiB
-    // more: not worth it.
-    bool warmUp(v8::Local<v8::Context> context, v8::Local<v8::Value> internals);
+    // internals object), as the Isolate had no Instance: V8 clears the feedback vectors (inline
+    // caches) and compiled RegExps of a snapshot, so a context's first calls of the prelude's
+    // hot paths run cold. Called before any Worker code runs in the context, on the Instance's
+    // start-up clock, so a Worker's first request is billed like its later ones. False (and a
+    // warning) when the warm-up failed; true when there is none, or the context was warmed before.
+    bool warmUpContext(v8::Local<v8::Context> context, v8::Local<v8::Object> internals);
+
+private:
+    // Compiles js/warmup.js in `context` (entered) and returns the function its completion value
+    // is; *compiled, when given, is the script (for its code cache).
+    v8::MaybeLocal<v8::Function> compileWarmUp(v8::Local<v8::Context> context,
+                                               v8::Local<v8::UnboundScript> *compiled);
+    // Calls the warm-up with `internals` (all of it when `full`, else the request path) and drains
+    // microtasks. False (and a warning) when it failed.
+    bool runWarmUp(v8::Local<v8::Context> context, v8::Local<v8::Function> warmUp,
+                   v8::Local<v8::Value> internals, bool full);
     // Puts `loadLazy` on the context's `__switchyard` natives object.
     void installLoadLazy(v8::Local<v8::Context> context);
     static void loadLazy(const v8::FunctionCallbackInfo<v8::Value> &info);
@@ -86,23 +98,26 @@ private:
         QString name;
         QString code;
         // ASCII sources are handed to V8 as external strings: every isolate shares these bytes
-        // instead of holding its own copy of the prelude's source.
-        QByteArray latin1;
+        // instead of holding its own copy of the prelude's source. Null for other sources.
+        v8::String::ExternalOneByteStringResource *shared = nullptr;
     };
     v8::Local<v8::String> source(v8::Isolate *iso, const File &file) const;
 
     std::vector<File> m_files;
     QString m_warmup;
+    v8::String::ExternalOneByteStringResource *m_warmupShared = nullptr;
     std::mutex m_mutex;
     std::atomic_bool m_cached = false;
     std::vector<QByteArray> m_caches; // one per file, written once before m_cached is set
+    QByteArray m_warmupCache; // warmup.js's, written with m_caches
 
     // Lazy files: compiled only in contexts that load them; each one's code cache is made by the
     // first compilation in any isolate (under m_mutex).
     std::vector<File> m_lazyFiles;
     std::vector<QByteArray> m_lazyCaches;
 
-    // The native callbacks and loadLazy, null-terminated: how serialized functions name them.
+    // The native callbacks, loadLazy and the shared sources, null-terminated: how serialized
+    // functions and script sources name them.
     std::vector<intptr_t> m_references;
     v8::StartupData m_snapshot {nullptr, 0};
 };

@@ -107,6 +107,10 @@ std::unique_ptr<WarmContext> WarmPool::prepare()
     }
     // A prelude that left work behind (microtasks) would not be what an Instance starts from.
     iso->PerformMicrotaskCheckpoint();
+    // Here, off every request's path, rather than when the Instance starts (which warms only
+    // contexts made from the snapshot's on the spot, when the pool was empty).
+    if (prelude.hasSnapshot() && m_core.config.warmUpInstances)
+        prelude.warmUpContext(context, internals);
     if (tryCatch.HasCaught() || warm->isolate->memoryExceeded())
         return nullptr;
     warm->context.Reset(iso, context);
