@@ -304,6 +304,7 @@
     },
     formatError,
     resetTimeOrigin() { $.resetTimeOrigin(); },
+    prepareContext() { $.prepareContext(); },
   });
   $.internals = internals;
 })(globalThis.__switchyard);
