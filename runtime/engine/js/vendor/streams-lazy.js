@@ -28,6 +28,8 @@ const { read: readerRead, releaseLock: readerRelease } = ReadableStreamDefaultRe
 const { getWriter: getWriterOf } = WritableStream.prototype;
 const { write: writerWrite } = WritableStreamDefaultWriter.prototype;
 const { from: readableFrom } = ReadableStream;
+// The prelude's original (vendor/primordials.js), whatever a Worker did to Promise.prototype.then.
+const promiseThen = Promise.prototype.then;
 
 export function install(natives, $) {
   const streams = { ...classes };
@@ -104,8 +106,8 @@ export function install(natives, $) {
   // zlib behind natives.zlib*: each call answers a bounded piece of output, and the next piece is
   // made only once the reader has taken the previous one, so a small input that expands without
   // end costs memory only as fast as it is consumed. The readable and writable sides are a pair of
-  // our own (a TransformStream's transformer cannot wait for its reader), under a TransformStream
-  // subclass so the class and its sides look as workerd's.
+  // our own (a TransformStream's transformer cannot wait for its reader), put in a TransformStream
+  // so the class and its sides look as workerd's.
   const zlibChunk = (chunk) => {
     if (isBytes(chunk)) return $.toBytes(chunk);
     throw new TypeError(typeof chunk === 'string'
@@ -113,7 +115,6 @@ export function install(natives, $) {
       : 'This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.');
   };
   const FORMATS = ['deflate', 'deflate-raw', 'gzip'];
-  const zlibState = $.slot();
   function zlibPair(what, format, compress) {
     if (format === undefined) throw new TypeError("Failed to construct '" + what + "': constructor parameter 1 is not of type 'string'.");
     format = String(format);
@@ -169,17 +170,14 @@ export function install(natives, $) {
     });
     return { readable, writable };
   }
-  const readableOf = getter(TransformStream, 'readable');
-  const writableOf = getter(TransformStream, 'writable');
+  // The pair replaces the one TransformStream's constructor made (the reference implementation's
+  // internal slots, of the version package-lock.json pins), so TransformStream's own getters answer it.
+  const adopt = (stream, pair) => { stream._readable = pair.readable; stream._writable = pair.writable; };
   class CompressionStream extends TransformStream {
-    constructor(format) { const pair = zlibPair('CompressionStream', format, true); super(); zlibState.set(this, pair); }
-    get readable() { const p = zlibState.get(this); return p ? p.readable : call(readableOf, this); }
-    get writable() { const p = zlibState.get(this); return p ? p.writable : call(writableOf, this); }
+    constructor(format) { const pair = zlibPair('CompressionStream', format, true); super(); adopt(this, pair); }
   }
   class DecompressionStream extends TransformStream {
-    constructor(format) { const pair = zlibPair('DecompressionStream', format, false); super(); zlibState.set(this, pair); }
-    get readable() { const p = zlibState.get(this); return p ? p.readable : call(readableOf, this); }
-    get writable() { const p = zlibState.get(this); return p ? p.writable : call(writableOf, this); }
+    constructor(format) { const pair = zlibPair('DecompressionStream', format, false); super(); adopt(this, pair); }
   }
   $.tag(CompressionStream); $.tag(DecompressionStream);
   streams.CompressionStream = CompressionStream;
@@ -204,16 +202,15 @@ export function install(natives, $) {
     // chunk at a time (readBodyChunk -> Uint8Array, or null at the end), only when its reader
     // wants more, so a Worker's pull() runs no further ahead than the client reads.
     bodyReader(stream) { const r = call(getReader, stream); lockedReader.set(r, true); return r; },
-    async readBodyChunk(reader) {
-      for (;;) {
-        const { value, done } = await call(readerRead, reader);
+    readBodyChunk(reader) {
+      return call(promiseThen, call(readerRead, reader), ({ value, done }) => {
         if (done) return null;
         let bytes;
         if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) bytes = $.toBytes(value);
         else if (typeof value === 'string') bytes = natives.utf8Encode(value);
         else throw new TypeError('This ReadableStream did not return bytes.');
-        if (bytes.byteLength > 0) return bytes === value ? bytes : notThenable(bytes);
-      }
+        return bytes.byteLength > 0 ? notThenable(bytes) : helpers.readBodyChunk(reader);
+      });
     },
     async cancelBody(reader, reason) {
       await call(ReadableStreamDefaultReader.prototype.cancel, reader, reason);
