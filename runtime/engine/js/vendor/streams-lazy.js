@@ -221,11 +221,14 @@ export function install(natives, $) {
     // bodyRead requires.
     nativeBodyStream(key) {
       let ended = false;
+      let reading = false; // the controller's pull algorithm is an own property a Worker can call
       return new ReadableStream({
         type: 'bytes',
         async pull(c) {
-          if (ended) return;
-          const u8 = await natives.bodyRead(key);
+          if (ended || reading) return;
+          reading = true;
+          let u8;
+          try { u8 = await natives.bodyRead(key); } finally { reading = false; }
           if (u8 === null) { ended = true; c.close(); } else c.enqueue(u8);
         },
         cancel() { if (!ended) { ended = true; natives.bodyCancel(key); } },
