@@ -43,6 +43,18 @@ export function install(natives, $) {
     writable: true, enumerable: true, configurable: true,
   });
 
+  // respond() past the view: workerd's message names the count.
+  const respond = ReadableStreamBYOBRequest.prototype.respond;
+  Object.defineProperty(ReadableStreamBYOBRequest.prototype, 'respond', {
+    value: { respond(bytesWritten) {
+      try { return Reflect.apply(respond, this, [bytesWritten]); } catch (e) {
+        if (e instanceof RangeError && e.message === 'bytesWritten out of range') throw new RangeError('Too many bytes [' + bytesWritten + '] in response to a BYOB read request.');
+        throw e;
+      }
+    } }.respond,
+    writable: true, enumerable: true, configurable: true,
+  });
+
   // workerd's identity byte stream.
   class IdentityTransformStream extends TransformStream { constructor() { super(); } }
   $.tag(IdentityTransformStream);
