@@ -1,6 +1,7 @@
 // Engine benchmark: a hello Worker straight through the engine (no HTTP), idle memory per
 // Instance, and cold start. Prints a markdown table (bench/engine.sh puts it in
 // docs/benchmarks.md).
+#include "engine/bodystream.h"
 #include "engine/engine.h"
 #include "engine/v8platform.h"
 
@@ -152,6 +153,69 @@ int cycled(V8Platform &platform, EngineConfig config, int workers, qint64 budget
     return wrong.load() + counter.failed() == 0 ? 0 : 1;
 }
 
+// A Worker's streamed response body read to its end through its BodyStream, as the dispatch
+// listener reads it: `chunks` chunks of 64 KiB from a ReadableStream's pull(). Answers MiB/s and
+// sets the Invocation's CPU time (the stream's reading included).
+double streamedMiBs(Engine &engine, int chunks, double *cpuMs)
+{
+    const QString code = QStringLiteral("const chunk = new Uint8Array(65536).fill(120);\n"
+                                        "export default { fetch() { let n = %1; return new "
+                                        "Response(new ReadableStream({\n"
+                                        "  pull(c) { if (n-- > 0) c.enqueue(chunk.slice()); else "
+                                        "c.close(); } })); } };")
+                                 .arg(chunks);
+    ScriptPtr script = engine.compile(ScriptSource::esModules(
+            QStringLiteral("streamed-%1").arg(chunks), {{QStringLiteral("index.js"), code}},
+            QStringLiteral("index.js")));
+    std::mutex mutex;
+    std::condition_variable changed;
+    BodyStreamPtr stream;
+    bool responded = false;
+    bool ended = false;
+    bool finished = false;
+    *cpuMs = 0;
+    QElapsedTimer clock;
+    clock.start();
+    engine.invokeFetch(
+            script, request(), {}, {}, nullptr,
+            [&](const InvocationResult &result) {
+                std::lock_guard lock(mutex);
+                if (result.response && result.response->stream)
+                    stream = result.response->stream;
+                responded = true;
+                ended = !stream;
+                changed.notify_all();
+            },
+            [&](const InvocationResult &result) {
+                std::lock_guard lock(mutex);
+                *cpuMs = result.cpuTimeMs;
+                finished = true;
+                changed.notify_all();
+            });
+    qint64 bytes = 0;
+    {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return responded; });
+    }
+    while (!ended) {
+        bool got = false;
+        stream->read([&](BodyStream::Chunk chunk) {
+            std::lock_guard lock(mutex);
+            bytes += chunk.bytes.size();
+            if (chunk.end || !chunk.error.isNull())
+                ended = true;
+            got = true;
+            changed.notify_all();
+        });
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return got; });
+    }
+    const double seconds = clock.nsecsElapsed() / 1e9;
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return finished; });
+    return bytes / (1024.0 * 1024.0) / seconds;
+}
+
 // CPU time of the whole process, in ms: unlike wall time it barely moves with the machine's load.
 double processCpuMs()
 {
@@ -208,6 +272,27 @@ int main(int argc, char **argv)
         const int budget = qEnvironmentVariableIntValue("SWITCHYARD_BENCH_CYCLED_BUDGET_MIB");
         return cycled(platform, config, set && workers > 0 ? workers : 10000,
                       budget > 0 ? budget : 512);
+    }
+
+    // SWITCHYARD_BENCH_STREAM=1: only the streamed-body row (quick A/B of the streams).
+    auto streamedRow = [&engine] {
+        double cpuMs = 0;
+        streamedMiBs(engine, 64, &cpuMs); // compiles the streams' code caches
+        std::vector<double> rates, cpu;
+        for (int i = 0; i < 7; ++i) {
+            rates.push_back(streamedMiBs(engine, 1024, &cpuMs));
+            cpu.push_back(cpuMs / 64);
+        }
+        std::sort(rates.begin(), rates.end());
+        std::sort(cpu.begin(), cpu.end());
+        std::printf("| streamed body, 64 MiB in 64 KiB chunks from pull() | median %.0f MiB/s (min "
+                    "%.0f, max %.0f); Invocation CPU median %.2f ms per MiB (min %.2f) |\n",
+                    rates[rates.size() / 2], rates.front(), rates.back(), cpu[cpu.size() / 2],
+                    cpu.front());
+    };
+    if (qEnvironmentVariableIntValue("SWITCHYARD_BENCH_STREAM") == 1) {
+        streamedRow();
+        return 0;
     }
 
     if (memoryOnly) {
@@ -330,5 +415,6 @@ int main(int argc, char **argv)
     std::printf(
             "| idle RSS per Instance (%d Instances) | %.2f MiB (%.0f -> %.0f MiB, %d failed) |\n",
             instances, (after - before) / instances, before, after, manyFailed);
+    streamedRow();
     return 0;
 }

@@ -369,6 +369,18 @@ void Instance::initialize(const QVariantList &firstEnv)
         if (tryCatch.HasTerminated())
             return;
 
+        // What a startup snapshot cannot hold (CONTRACT.md): V8 10.2 cannot serialize lazy data
+        // properties, so the prelude makes them now, once per Instance.
+        v8::Local<v8::Value> prepare = getProperty(context, internals, "prepareContext");
+        if (!prepare.IsEmpty() && prepare->IsFunction()
+            && prepare.As<v8::Function>()->Call(context, internals, 0, nullptr).IsEmpty()) {
+            if (!tryCatch.HasTerminated())
+                failWith(QStringLiteral("Error"),
+                         QStringLiteral("internal error in the prelude: %1")
+                                 .arg(toQString(iso, tryCatch.Exception())));
+            return;
+        }
+
         // Before any Worker code runs (it may replace Promise.prototype.then or Reflect.apply).
         if (!makeWatch(context, internals)) {
             if (!tryCatch.HasTerminated())

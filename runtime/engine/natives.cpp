@@ -473,6 +473,34 @@ void now(const Info &info)
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
 }
 
+// The getter of a property defineLazy made: V8 calls it on the first read and replaces the property
+// with a data property of the value it returns, so the property looks like any other.
+void lazyPropertyGetter(v8::Local<v8::Name> name, const v8::PropertyCallbackInfo<v8::Value> &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    v8::Local<v8::Value> argv[] = {name};
+    v8::Local<v8::Value> value;
+    if (info.Data()->IsFunction()
+        && info.Data()
+                   .As<v8::Function>()
+                   ->Call(context, v8::Undefined(iso), 1, argv)
+                   .ToLocal(&value))
+        info.GetReturnValue().Set(value);
+}
+
+void defineLazy(const Info &info)
+{
+    v8::Isolate *iso = info.GetIsolate();
+    v8::Local<v8::Context> context = iso->GetCurrentContext();
+    if (!info[0]->IsObject() || !info[1]->IsString() || !info[2]->IsFunction())
+        return throwTypeError(iso, QStringLiteral("defineLazy: expected (object, name, function)"));
+    info[0].As<v8::Object>()
+            ->SetLazyDataProperty(context, info[1].As<v8::String>(), &lazyPropertyGetter, info[2],
+                                  v8::DontEnum)
+            .Check();
+}
+
 const NativeFunction coreTable[] = {
         {"log", &log},
         {"utf8Encode", &utf8Encode},
@@ -489,6 +517,7 @@ const NativeFunction coreTable[] = {
         {"wsSend", &wsSend},
         {"wsClose", &wsClose},
         {"now", &now},
+        {"defineLazy", &defineLazy},
         {"structuredClone", &structuredClone},
 };
 } // namespace
@@ -505,6 +534,7 @@ std::vector<intptr_t> nativeCallbacks()
         for (const NativeFunction &native : table)
             callbacks.push_back(reinterpret_cast<intptr_t>(native.callback));
     }
+    callbacks.push_back(reinterpret_cast<intptr_t>(&lazyPropertyGetter));
     return callbacks;
 }
 

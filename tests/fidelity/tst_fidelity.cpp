@@ -9,6 +9,7 @@
 #include "platform/platformservice.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -220,6 +221,12 @@ void tst_Fidelity::cases()
                                 .arg(QString::fromUtf8(response.body.left(2000)))));
     const QJsonObject ours = QJsonDocument::fromJson(response.body).object();
     QVERIFY2(!ours.isEmpty(), response.body.left(2000).constData());
+    // SWITCHYARD_FIDELITY_SAVE=<dir>: keep Switchyard's whole answer (the failure list is cut).
+    if (const QString save = qEnvironmentVariable("SWITCHYARD_FIDELITY_SAVE"); !save.isEmpty()) {
+        QFile out(save + u'/' + caseFile + QStringLiteral(".json"));
+        if (out.open(QIODevice::WriteOnly))
+            out.write(response.body);
+    }
 
     const QJsonObject known = m_known.value(caseFile).toObject();
     QStringList failures, reported;

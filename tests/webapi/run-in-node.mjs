@@ -180,6 +180,11 @@ function newContext(name) {
       catch (e) { throw new G.TypeError('The encoded data was not valid for encoding utf-8'); }
     },
     randomFill(bytes) { crypto.randomFillSync(bytes); },
+    // Node has no lazy data properties: the value is made at once (the engine's makes it on the
+    // first read; either way the property is a plain data property).
+    defineLazy(holder, name, make) {
+      Object.defineProperty(holder, name, { value: make(name), writable: true, enumerable: false, configurable: true });
+    },
     loadLazy(name) {
       if (!lazySources.has(name)) throw new G.Error('no lazy prelude file ' + name);
       return vm.runInContext(lazySources.get(name), context, { filename: name });
@@ -309,6 +314,7 @@ function newContext(name) {
   Object.defineProperty(context, '__switchyard', { value: natives, configurable: true, writable: true, enumerable: false });
   let internals;
   for (const [file, src] of preludeSources) internals = vm.runInContext(src, context, { filename: file });
+  if (typeof internals.prepareContext === 'function') internals.prepareContext(); // as the engine does
   return {
     context, internals, logs, G,
     cleanup() { for (const t of timers.values()) { clearTimeout(t); clearInterval(t); } timers.clear(); },

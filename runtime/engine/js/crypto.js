@@ -724,7 +724,7 @@
   // crypto.DigestStream (Cloudflare): a WritableStream whose `digest` promise resolves to the
   // hash of everything written once the stream closes. Chunks are buffered until then.
   function makeDigestStream() {
-    class DigestStream extends WritableStream {
+    class DigestStream extends $.streams().WritableStream {
       constructor(algorithm) {
         let name = algorithm;
         if (name !== null && typeof name === 'object') name = name.name;
@@ -756,5 +756,6 @@
   $.defineGlobal('Crypto', Crypto);
   $.defineGlobal('SubtleCrypto', SubtleCrypto);
   $.defineGlobal('CryptoKey', CryptoKey);
-  Object.defineProperty(Crypto.prototype, 'DigestStream', { value: makeDigestStream(), writable: true, configurable: true });
+  // A lazy data property: the streams load on first use (streams.js).
+  $.lazyProperty(Crypto.prototype, 'DigestStream', makeDigestStream);
 })(globalThis.__switchyard);

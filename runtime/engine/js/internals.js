@@ -305,6 +305,7 @@
     },
     formatError,
     resetTimeOrigin() { $.resetTimeOrigin(); },
+    prepareContext() { $.prepareContext(); },
   });
   $.internals = internals;
 })(globalThis.__switchyard);
