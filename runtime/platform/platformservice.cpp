@@ -857,7 +857,6 @@ Result<PlatformService::DeploymentPtr> PlatformService::deployPlatformWorker(
                                     .arg(quoted(share.versionId.left(64)), quoted(name)));
         auto version = std::make_shared<store::WorkerVersionRecord>(**found);
         version->code.modules.clear();
-        QString failure;
         if (auto stored = m_database.readTransaction(
                     [&] { version->code.modules = m_queries->versionModules(version->rowId); }))
             return storageError(QStringLiteral("Reading version %1").arg(quoted(version->id)),
