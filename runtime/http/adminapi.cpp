@@ -87,6 +87,33 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         == QStringList {QStringLiteral("user"), QStringLiteral("tokens"), QStringLiteral("verify")})
         return success(QJsonObject {{QStringLiteral("id"), QStringLiteral("switchyard-admin")},
                                     {QStringLiteral("status"), QStringLiteral("active")}});
+    // `wrangler whoami`: the admin token is a user API token of one user with one account.
+    if (rest == QStringList {QStringLiteral("user")})
+        return success(QJsonObject {{QStringLiteral("id"), QStringLiteral("switchyard-admin")},
+                                    {QStringLiteral("email"), QString::fromLatin1(kAdminEmail)},
+                                    {QStringLiteral("first_name"), QStringLiteral("Switchyard")},
+                                    {QStringLiteral("last_name"), QStringLiteral("Admin")},
+                                    {QStringLiteral("username"), QStringLiteral("admin")},
+                                    {QStringLiteral("suspended"), false},
+                                    {QStringLiteral("two_factor_authentication_enabled"), false},
+                                    {QStringLiteral("has_pro_zones"), false},
+                                    {QStringLiteral("has_business_zones"), false},
+                                    {QStringLiteral("has_enterprise_zones"), false}});
+    if (rest == QStringList {QStringLiteral("memberships")}) {
+        const QJsonArray memberships {QJsonObject {
+                {QStringLiteral("id"), QStringLiteral("switchyard-admin-local")},
+                {QStringLiteral("status"), QStringLiteral("accepted")},
+                {QStringLiteral("account"),
+                 QJsonObject {{QStringLiteral("id"), QStringLiteral("local")},
+                              {QStringLiteral("name"), QStringLiteral("Switchyard")}}},
+                {QStringLiteral("roles"), QJsonArray {QStringLiteral("Administrator")}}}};
+        return success(memberships,
+                       {{QStringLiteral("page"), 1},
+                        {QStringLiteral("per_page"), 20},
+                        {QStringLiteral("count"), 1},
+                        {QStringLiteral("total_count"), 1},
+                        {QStringLiteral("total_pages"), 1}});
+    }
     if (rest == QStringList {QStringLiteral("accounts")})
         return success(
                 QJsonArray {QJsonObject {{QStringLiteral("id"), QStringLiteral("local")},

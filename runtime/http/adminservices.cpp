@@ -5,8 +5,7 @@
 //
 // Switchyard has no workers.dev, no cron scheduler and no zones (its dispatch listener takes every
 // host), so those answer as Cloudflare does and change nothing: subdomain flags, schedules and
-// routes are remembered for the next GET only. A version upload is parsed and checked at once and
-// kept in memory; deploying it at 100 % stores it as the platform Worker.
+// routes are remembered for the next GET only. Versions and deployments are in adminversions.cpp.
 #include "adminservices.h"
 
 #include "admincall.h"
@@ -62,19 +61,6 @@ HttpResponse notJson(const QString &shape)
 QString nowIso()
 {
     return isoTime(QDateTime::currentMSecsSinceEpoch());
-}
-
-store::WorkerKind kindFor(const PlatformService &service, const QString &name,
-                          const store::WorkerCode &code)
-{
-    if (const auto existing = service.platformWorker(name))
-        return existing->kind;
-    for (const QJsonValue b : code.bindings) {
-        if (b.toObject().value(QLatin1String("type")).toString()
-            == QLatin1String("dispatch_namespace"))
-            return store::WorkerKind::Dispatcher;
-    }
-    return store::WorkerKind::Other;
 }
 
 HttpResponse handleSubdomain(const AdminCall &call, const QString &name)
@@ -158,117 +144,6 @@ HttpResponse handleRoutes(const AdminCall &call, const QString &name)
     if (call.method != "GET")
         return methodNotAllowed(call, "GET, PUT");
     return success(call.clients->routes.value(name));
-}
-
-QJsonObject versionObject(const QString &id, const ClientState::StagedVersion &version,
-                          const QString &etag)
-{
-    const QJsonObject annotations
-            = version.upload.metadata.value(QLatin1String("annotations")).toObject();
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("number"), version.number},
-            {QStringLiteral("metadata"),
-             QJsonObject {{QStringLiteral("author_email"), QString()},
-                          {QStringLiteral("author_id"), QString()},
-                          {QStringLiteral("created_on"), isoTime(version.createdAt)},
-                          {QStringLiteral("modified_on"), isoTime(version.createdAt)},
-                          {QStringLiteral("source"), QStringLiteral("wrangler")},
-                          {QStringLiteral("hasPreview"), false}}},
-            {QStringLiteral("annotations"), annotations},
-            {QStringLiteral("resources"),
-             QJsonObject {
-                     {QStringLiteral("bindings"), publicBindings(version.upload.code.bindings)},
-                     {QStringLiteral("script"),
-                      QJsonObject {
-                              {QStringLiteral("etag"), etag},
-                              {QStringLiteral("handlers"), QJsonArray {QStringLiteral("fetch")}}}},
-                     {QStringLiteral("script_runtime"),
-                      QJsonObject {
-                              {QStringLiteral("compatibility_date"),
-                               version.upload.code.compatibilityDate},
-                              {QStringLiteral("compatibility_flags"),
-                               QJsonArray::fromStringList(version.upload.code.compatibilityFlags)},
-                              {QStringLiteral("usage_model"), QStringLiteral("standard")}}}}},
-            {QStringLiteral("startup_time_ms"), 0}};
-}
-
-HttpResponse uploadVersion(const AdminCall &call, const ScriptSlot &slot)
-{
-    if (call.method != "POST")
-        return methodNotAllowed(call, "POST");
-    UploadParse parse = parseWorkerUpload(call.request);
-    if (!parse.upload)
-        return failure(400, parse.errorCode, parse.error);
-    if (auto inherit = inheritBindings(*parse.upload, &*slot.code))
-        return failure(400, kInvalidInheritBinding, *inherit);
-    if (auto checked = call.service.checkPlatformWorker(slot.name, parse.upload->code); !checked)
-        return failure(checked.error(), kScriptContentError);
-    // Versions wait in memory until deployed; a client that uploads and never deploys keeps
-    // only its newest few.
-    constexpr qsizetype kMaxStagedPerWorker = 8;
-    QList<std::pair<int, QString>> staged;
-    for (auto it = call.clients->versions.cbegin(); it != call.clients->versions.cend(); ++it) {
-        if (it->script == slot.name)
-            staged.append({it->number, it.key()});
-    }
-    std::sort(staged.begin(), staged.end());
-    for (qsizetype i = 0; i + kMaxStagedPerWorker <= staged.size(); ++i)
-        call.clients->versions.remove(staged.at(i).second);
-    ClientState::StagedVersion version {slot.name, *parse.upload,
-                                        QDateTime::currentMSecsSinceEpoch(),
-                                        call.clients->nextVersionNumber++};
-    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QByteArray etag;
-    for (const auto &module : version.upload.code.modules)
-        etag += module.code;
-    const QString tag = QString::fromLatin1(
-            QUuid::createUuidV5(QUuid(), etag).toString(QUuid::Id128).toLatin1());
-    call.clients->versions.insert(id, version);
-    return success(versionObject(id, version, tag));
-}
-
-HttpResponse deploy(const AdminCall &call, const ScriptSlot &slot)
-{
-    if (call.method != "POST")
-        return methodNotAllowed(call, "POST");
-    const auto body = jsonBody(call.request);
-    if (!body || !body->isObject())
-        return notJson(QStringLiteral("{\"strategy\": \"percentage\", \"versions\": "
-                                      "[{\"version_id\": \"...\", \"percentage\": 100}]}"));
-    const QJsonArray versions = body->toObject().value(QLatin1String("versions")).toArray();
-    if (versions.size() != 1
-        || versions.at(0).toObject().value(QLatin1String("percentage")).toDouble() != 100.0)
-        return failure(400, kBadRequest,
-                       QStringLiteral("Only a deployment of one version at 100 percent is "
-                                      "supported here; gradual deployments are not"));
-    const QString versionId
-            = versions.at(0).toObject().value(QLatin1String("version_id")).toString();
-    const auto staged = call.clients->versions.constFind(versionId);
-    if (staged == call.clients->versions.constEnd() || staged->script != slot.name)
-        return failure(404, kNotFound,
-                       QStringLiteral("Version \"%1\" of Worker \"%2\" was not found")
-                               .arg(versionId, slot.name));
-    PlatformService &service = call.service;
-    store::WorkerCode code = staged->upload.code;
-    // Tail consumers are a setting of the script, not of a version: deploying keeps them.
-    if (!staged->upload.metadata.contains(QLatin1String("tail_consumers")))
-        code.tailConsumers = slot.code->tailConsumers;
-    const store::WorkerKind kind = kindFor(service, slot.name, code);
-    if (auto put = service.putPlatformWorker(slot.name, kind, code); !put)
-        return failure(put.error(), kScriptContentError);
-    if (kind == store::WorkerKind::Dispatcher && service.activeDispatcher().isEmpty()) {
-        if (auto active = service.setActiveDispatcher(slot.name); !active)
-            return failure(active.error());
-    }
-    const QJsonObject annotations = body->toObject().value(QLatin1String("annotations")).toObject();
-    return success(
-            QJsonObject {{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
-                         {QStringLiteral("source"), QStringLiteral("api")},
-                         {QStringLiteral("strategy"), QStringLiteral("percentage")},
-                         {QStringLiteral("author_email"), QString()},
-                         {QStringLiteral("created_on"), nowIso()},
-                         {QStringLiteral("annotations"), annotations},
-                         {QStringLiteral("versions"), versions}});
 }
 
 } // namespace
@@ -366,12 +241,15 @@ HttpResponse handleZones(const AdminCall &call)
 
 std::optional<HttpResponse> handlePlatformWorkerExtras(const AdminCall &call)
 {
-    if (call.path.size() != 2 || !call.clients)
+    if (call.path.size() < 2 || call.path.size() > 3 || !call.clients)
         return std::nullopt;
     const QString what = call.path.at(1);
+    const bool versioned
+            = what == QLatin1String("versions") || what == QLatin1String("deployments");
+    if (call.path.size() == 3 && !versioned)
+        return std::nullopt;
     if (what != QLatin1String("subdomain") && what != QLatin1String("schedules")
-        && what != QLatin1String("routes") && what != QLatin1String("versions")
-        && what != QLatin1String("deployments"))
+        && what != QLatin1String("routes") && !versioned)
         return std::nullopt;
     const ScriptSlot slot = platformSlot(call.service, call.path.at(0));
     if (!slot.code)
@@ -382,29 +260,9 @@ std::optional<HttpResponse> handlePlatformWorkerExtras(const AdminCall &call)
         return handleSchedules(call, slot.name);
     if (what == QLatin1String("routes"))
         return handleRoutes(call, slot.name);
-    if (what == QLatin1String("versions")) {
-        if (call.method == "GET")
-            return std::nullopt; // versions are listed by their own resource, not here
-        return uploadVersion(call, slot);
-    }
-    if (call.method == "GET") {
-        // The one deployment there is: the stored code at 100 %.
-        const QString version = scriptObject(slot).value(QLatin1String("deployment_id")).toString();
-        const QJsonObject deployment {
-                {QStringLiteral("id"),
-                 QUuid::createUuidV5(QUuid(), QByteArray("deployment:") + version.toLatin1())
-                         .toString(QUuid::WithoutBraces)},
-                {QStringLiteral("source"), QStringLiteral("api")},
-                {QStringLiteral("strategy"), QStringLiteral("percentage")},
-                {QStringLiteral("author_email"), QString()},
-                {QStringLiteral("created_on"), isoTime(slot.modifiedAt)},
-                {QStringLiteral("annotations"), QJsonObject()},
-                {QStringLiteral("versions"),
-                 QJsonArray {QJsonObject {{QStringLiteral("version_id"), version},
-                                          {QStringLiteral("percentage"), 100}}}}};
-        return success(QJsonObject {{QStringLiteral("deployments"), QJsonArray {deployment}}});
-    }
-    return deploy(call, slot);
+    if (what == QLatin1String("versions"))
+        return handleVersions(call, slot);
+    return handleDeployments(call, slot);
 }
 
 } // namespace switchyard::http::admin

@@ -8,6 +8,7 @@
 #include "admincall.h"
 #include "adminenvelope.h"
 #include "adminscripts.h"
+#include "adminservices.h"
 #include "adminworkerupload.h"
 
 #include "platform/platformservice.h"
@@ -27,6 +28,7 @@ struct Placement
 {
     std::optional<store::WorkerKind> kind;
     bool activate = false;
+    PlatformService::ChangeMeta meta; // the version each save creates
 };
 
 ScriptSlot slotFor(PlatformService &service, const QString &name, Placement *placement)
@@ -61,7 +63,8 @@ ScriptSlot slotFor(PlatformService &service, const QString &name, Placement *pla
                     kind = store::WorkerKind::Dispatcher;
             }
         }
-        auto put = service.putPlatformWorker(name, kind, code);
+        auto put = service.putPlatformWorker(
+                name, kind, code, placement ? placement->meta : PlatformService::ChangeMeta {});
         if (!put)
             return put.error();
         const bool activate = (placement && placement->activate)
@@ -97,6 +100,7 @@ std::optional<HttpResponse> readPlacement(const AdminCall &call, Placement *plac
                                    .arg(kind));
     }
     placement->activate = call.queryFlag(QStringLiteral("active_dispatcher"));
+    placement->meta = changeMeta(call);
     return std::nullopt;
 }
 
@@ -116,8 +120,10 @@ HttpResponse handlePlatformWorkers(const AdminCall &call)
     Placement placement;
     if (auto refused = readPlacement(call, &placement))
         return *refused;
-    ScriptSlot slot = slotFor(service, call.path.at(0), &placement);
     const QStringList sub = call.path.mid(1);
+    // Settings, secrets and the like: a new version only when they change what is versioned.
+    placement.meta.settingsOnly = !sub.isEmpty();
+    ScriptSlot slot = slotFor(service, call.path.at(0), &placement);
     if (sub.isEmpty()) {
         if (call.method == "PUT") {
             UploadParse parse = parseWorkerUpload(call.request);
@@ -125,6 +131,14 @@ HttpResponse handlePlatformWorkers(const AdminCall &call)
                 return failure(400, parse.errorCode, parse.error);
             if (auto inherit = inheritBindings(*parse.upload, slot.code ? &*slot.code : nullptr))
                 return failure(400, kInvalidInheritBinding, *inherit);
+            // `wrangler deploy --message/--tag`: the new version's annotations.
+            const QJsonObject annotations
+                    = parse.upload->metadata.value(QLatin1String("annotations")).toObject();
+            for (auto it = annotations.constBegin(); it != annotations.constEnd(); ++it) {
+                if (it.key() == QLatin1String("workers/message")
+                    || it.key() == QLatin1String("workers/tag"))
+                    placement.meta.annotations.insert(it.key(), it.value());
+            }
             if (auto saved = slot.store(parse.upload->code, std::nullopt); !saved)
                 return failure(saved.error(), kScriptContentError);
             return success(workerObject(service, slot));

@@ -44,7 +44,10 @@ Dispatcher::Dispatcher(engine::Engine &engine, PlatformService &service, ScriptC
     connect(&service, &PlatformService::platformWorkerChanged, this, [this](const QString &name) {
         const auto record = m_service.snapshot()->platformWorker(name);
         m_scripts.forgetPlatformWorker(
-                name, record ? ScriptCache::platformWorkerKey(*record) : QString());
+                name, record ? ScriptCache::platformWorkerKey(*record) : QString(),
+                record && record->splitVersion
+                        ? ScriptCache::platformWorkerKey(*record->splitVersion)
+                        : QString());
     });
 }
 
@@ -115,11 +118,12 @@ void Dispatcher::handle(RequestData request, Respond original)
         return;
     }
     const auto snapshot = m_service.snapshot();
-    const auto worker = snapshot->dispatcher();
-    if (!worker) {
+    const auto active = snapshot->dispatcher();
+    if (!active) {
         respond(textResponse(503, QStringLiteral("No dispatch Worker is installed.\n")));
         return;
     }
+    const store::PlatformWorkerRecord *worker = &ScriptCache::pickVersion(*active);
     QString error;
     const auto version = m_scripts.get(ScriptCache::platformWorkerKey(*worker), worker->name,
                                        worker->code, &error);
@@ -187,12 +191,15 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
 void Dispatcher::invokePlatformWorker(const QString &name, RequestData request,
                                       QVariantMap extraEnv, int loopBudget, Done done)
 {
-    const auto record = m_service.snapshot()->platformWorker(name);
-    if (!record) {
+    const auto snapshot = m_service.snapshot();
+    const auto stored = snapshot->platformWorker(name);
+    if (!stored) {
         done(failedInvocation(engine::Outcome::ScriptNotFound,
                               QStringLiteral("Worker not found.")));
         return;
     }
+    // Service bindings and outbound Workers follow a gradual deployment too.
+    const store::PlatformWorkerRecord *record = &ScriptCache::pickVersion(*stored);
     QString error;
     const auto version
             = m_scripts.get(ScriptCache::platformWorkerKey(*record), name, record->code, &error);

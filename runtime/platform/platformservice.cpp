@@ -15,6 +15,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <cmath>
 
 namespace switchyard::platform {
 
@@ -83,6 +84,54 @@ bool matches(const store::ScriptRecord &script, const QList<PlatformService::Tag
     return std::all_of(filters.cbegin(), filters.cend(), [&](const auto &filter) {
         return script.tags.contains(filter.tag) == filter.present;
     });
+}
+
+// Which of a deployment's versions platform_workers holds: the larger share, the first on a tie.
+int primaryShare(const QList<store::DeploymentShare> &shares)
+{
+    return shares.size() == 2 && shares.at(1).percentage > shares.at(0).percentage ? 1 : 0;
+}
+
+// `version` as the other half of `primary`'s gradual deployment; its modules are the caller's.
+std::shared_ptr<store::PlatformWorkerRecord> splitRecord(const store::PlatformWorkerRecord &primary,
+                                                         const store::WorkerVersionRecord &version,
+                                                         double percentage)
+{
+    auto split = std::make_shared<store::PlatformWorkerRecord>();
+    split->id = primary.id;
+    split->name = primary.name;
+    split->kind = primary.kind;
+    split->code = version.code;
+    // Tail consumers are a setting of the Worker, not of a version.
+    split->code.tailConsumers = primary.code.tailConsumers;
+    split->contentHash = version.contentHash;
+    split->createdAt = primary.createdAt;
+    split->modifiedAt = primary.modifiedAt;
+    split->versionId = version.id;
+    split->splitPercentage = percentage;
+    split->isSplitVersion = true;
+    return split;
+}
+
+// Whether `deployment` serves one of `versionIds`.
+bool names(const store::WorkerDeploymentRecord &deployment, const QStringList &versionIds)
+{
+    return std::any_of(deployment.versions.cbegin(), deployment.versions.cend(),
+                       [&](const auto &share) { return versionIds.contains(share.versionId); });
+}
+
+// Whether two uploads are the same Worker Version: Cloudflare versions the code, bindings and
+// compatibility settings, not tail consumers.
+bool sameVersionedCode(const store::WorkerCode &a, const store::WorkerCode &b)
+{
+    return a.modules == b.modules && a.mainModule == b.mainModule
+            && a.compatibilityDate == b.compatibilityDate
+            && a.compatibilityFlags == b.compatibilityFlags && a.bindings == b.bindings;
+}
+
+QString newUuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
 } // namespace
@@ -156,9 +205,36 @@ Result<std::shared_ptr<PlatformSnapshot>> PlatformService::readState(KvView &kv)
             auto record = std::make_shared<const store::ScriptRecord>(std::move(script));
             next->scripts[record->namespaceName].insert(record->name, record);
         }
+        for (store::WorkerVersionRecord &version : m_queries->workerVersions()) {
+            auto record = std::make_shared<const store::WorkerVersionRecord>(std::move(version));
+            next->workerVersions[record->workerName].append(record);
+        }
+        for (store::WorkerDeploymentRecord &deployment : m_queries->workerDeployments()) {
+            auto record
+                    = std::make_shared<const store::WorkerDeploymentRecord>(std::move(deployment));
+            next->workerDeployments[record->workerName].append(record);
+        }
         for (store::PlatformWorkerRecord &worker : m_queries->platformWorkers()) {
-            readBindings(QStringLiteral("Platform Worker %1").arg(quoted(worker.name)),
-                         worker.code);
+            const QString subject = QStringLiteral("Platform Worker %1").arg(quoted(worker.name));
+            readBindings(subject, worker.code);
+            const auto deployments = next->workerDeployments.value(worker.name);
+            if (!deployments.isEmpty()) {
+                const auto &shares = deployments.first()->versions;
+                const int primary = primaryShare(shares);
+                worker.versionId = shares.at(primary).versionId;
+                if (shares.size() == 2) {
+                    const store::DeploymentShare &other = shares.at(1 - primary);
+                    for (const auto &version : next->workerVersions.value(worker.name)) {
+                        if (version->id != other.versionId)
+                            continue;
+                        auto split = splitRecord(worker, *version, other.percentage);
+                        split->code.modules = m_queries->versionModules(version->rowId);
+                        readBindings(subject, split->code);
+                        worker.splitVersion = std::move(split);
+                        worker.splitPercentage = other.percentage;
+                    }
+                }
+            }
             auto record = std::make_shared<const store::PlatformWorkerRecord>(std::move(worker));
             next->platformWorkers.insert(record->name, record);
         }
@@ -247,7 +323,11 @@ void PlatformService::reloadChanged()
     workers.unite(QSet<QString>(next->platformWorkers.keyBegin(), next->platformWorkers.keyEnd()));
     for (const QString &name : std::as_const(workers)) {
         const auto a = before->platformWorker(name), b = next->platformWorker(name);
-        if (!sameCode(a, b) || a->kind != b->kind)
+        const auto splitOf = [](const auto &w) {
+            return w && w->splitVersion ? std::pair(w->splitVersion->versionId, w->splitPercentage)
+                                        : std::pair(QString(), 0.0);
+        };
+        if (!sameCode(a, b) || a->kind != b->kind || splitOf(a) != splitOf(b))
             Q_EMIT platformWorkerChanged(name);
     }
     if (before->activeDispatcher != next->activeDispatcher)
@@ -538,7 +618,7 @@ Result<void> PlatformService::checkPlatformWorker(const QString &name,
 
 Result<PlatformService::PlatformWorkerPtr>
 PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
-                                   const store::WorkerCode &code)
+                                   const store::WorkerCode &code, const ChangeMeta &meta)
 {
     if (auto error = wrongThread())
         return *error;
@@ -563,15 +643,353 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
     record->contentHash = contentHash(code.modules);
     record->modifiedAt = m_clock.nowMs();
     record->createdAt = existing ? existing->createdAt : record->modifiedAt;
+    if (auto error = checkAnnotations(meta.annotations))
+        return *error;
+    if (meta.settingsOnly && existing && !existing->versionId.isEmpty()
+        && sameVersionedCode(existing->code, code)) {
+        // Only what Cloudflare does not version changed (tail consumers, the kind): the
+        // deployment, a gradual one too, stays as it is.
+        record->versionId = existing->versionId;
+        if (existing->splitVersion) {
+            auto split = std::make_shared<store::PlatformWorkerRecord>(*existing->splitVersion);
+            split->kind = kind;
+            split->code.tailConsumers = code.tailConsumers;
+            split->modifiedAt = record->modifiedAt;
+            record->splitVersion = std::move(split);
+            record->splitPercentage = existing->splitPercentage;
+        }
+        if (auto done = commit({
+                    [&] { return QStringLiteral("Storing platform Worker %1").arg(quoted(name)); },
+                    [&] { record->id = m_queries->upsertPlatformWorker(*record); },
+                    [&](PlatformSnapshot &next) { next.platformWorkers.insert(name, record); },
+                    [&] { Q_EMIT platformWorkerChanged(name); },
+            });
+            !done)
+            return done.error();
+        return PlatformWorkerPtr(record);
+    }
+    auto version = std::make_shared<store::WorkerVersionRecord>();
+    version->id = newUuid();
+    version->workerName = name;
+    version->code = code;
+    version->code.tailConsumers = {};
+    version->contentHash = record->contentHash;
+    version->annotations = meta.annotations;
+    version->annotations.insert(QStringLiteral("workers/triggered_by"), QStringLiteral("upload"));
+    version->source = meta.source;
+    version->author = meta.author;
+    version->createdAt = record->modifiedAt;
+    record->versionId = version->id;
+    auto deployment = std::make_shared<store::WorkerDeploymentRecord>();
+    deployment->id = newUuid();
+    deployment->workerName = name;
+    deployment->versions = {{version->id, 100}};
+    deployment->annotations = {{QStringLiteral("workers/triggered_by"), QStringLiteral("upload")}};
+    if (meta.annotations.contains(QLatin1String("workers/message")))
+        deployment->annotations.insert(QStringLiteral("workers/message"),
+                                       meta.annotations.value(QLatin1String("workers/message")));
+    deployment->source = meta.source;
+    deployment->author = meta.author;
+    deployment->createdAt = record->modifiedAt;
+    QStringList droppedVersions, droppedDeployments;
     if (auto done = commit({
                 [&] { return QStringLiteral("Storing platform Worker %1").arg(quoted(name)); },
-                [&] { record->id = m_queries->upsertPlatformWorker(*record); },
-                [&](PlatformSnapshot &next) { next.platformWorkers.insert(name, record); },
+                [&] {
+                    record->id = m_queries->upsertPlatformWorker(*record);
+                    droppedVersions = writeVersion(version.get(), {version->id});
+                    droppedDeployments = writeDeployment(*deployment);
+                },
+                [&](PlatformSnapshot &next) {
+                    next.platformWorkers.insert(name, record);
+                    version->code.modules.clear();
+                    auto &versions = next.workerVersions[name];
+                    versions.prepend(version);
+                    versions.removeIf(
+                            [&](const auto &v) { return droppedVersions.contains(v->id); });
+                    auto &deployments = next.workerDeployments[name];
+                    deployments.prepend(deployment);
+                    deployments.removeIf([&](const auto &d) {
+                        return droppedDeployments.contains(d->id) || names(*d, droppedVersions);
+                    });
+                },
                 [&] { Q_EMIT platformWorkerChanged(name); },
         });
         !done)
         return done.error();
     return PlatformWorkerPtr(record);
+}
+
+std::optional<Error> PlatformService::checkAnnotations(const QJsonObject &annotations) const
+{
+    for (auto it = annotations.constBegin(); it != annotations.constEnd(); ++it) {
+        if (it.key() != QLatin1String("workers/message")
+            && it.key() != QLatin1String("workers/tag"))
+            return invalid(QStringLiteral("Unknown annotation %1: a version takes "
+                                          "\"workers/message\" and \"workers/tag\"")
+                                   .arg(quoted(it.key().left(64))));
+        if (!it.value().isString())
+            return invalid(QStringLiteral("Annotation %1 must be a string").arg(quoted(it.key())));
+        if (it.value().toString().size() > kMaxAnnotationLength)
+            return invalid(QStringLiteral("Annotation %1 is longer than %2 characters")
+                                   .arg(quoted(it.key()))
+                                   .arg(kMaxAnnotationLength));
+    }
+    return std::nullopt;
+}
+
+QStringList PlatformService::writeVersion(store::WorkerVersionRecord *version,
+                                          const QStringList &keep)
+{
+    m_queries->insertWorkerVersion(version);
+    QStringList dropped;
+    // The snapshot's list is newest first and does not hold `version` yet.
+    const auto versions = m_view.snapshot()->workerVersions.value(version->workerName);
+    for (qsizetype i = kVersionsKept - 1; i < versions.size(); ++i) {
+        if (keep.contains(versions.at(i)->id))
+            continue;
+        m_queries->deleteWorkerVersion(versions.at(i)->id);
+        dropped << versions.at(i)->id;
+    }
+    return dropped;
+}
+
+QStringList PlatformService::writeDeployment(const store::WorkerDeploymentRecord &deployment)
+{
+    m_queries->insertWorkerDeployment(deployment);
+    QStringList dropped;
+    const auto deployments = m_view.snapshot()->workerDeployments.value(deployment.workerName);
+    for (qsizetype i = kDeploymentsKept - 1; i < deployments.size(); ++i) {
+        m_queries->deleteWorkerDeployment(deployments.at(i)->id);
+        dropped << deployments.at(i)->id;
+    }
+    return dropped;
+}
+
+Result<PlatformService::VersionPtr>
+PlatformService::addPlatformWorkerVersion(const QString &name, const store::WorkerCode &code,
+                                          const ChangeMeta &meta)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto worker = snapshot->platformWorker(name);
+    if (!worker)
+        return notFound(QStringLiteral("Platform Worker %1 does not exist").arg(quoted(name)));
+    if (auto checked = checkPlatformWorker(name, code); !checked)
+        return checked.error();
+    if (auto error = checkAnnotations(meta.annotations))
+        return *error;
+    auto version = std::make_shared<store::WorkerVersionRecord>();
+    version->id = newUuid();
+    version->workerName = name;
+    version->code = code;
+    version->code.tailConsumers = {};
+    version->contentHash = contentHash(code.modules);
+    version->annotations = meta.annotations;
+    version->annotations.insert(QStringLiteral("workers/triggered_by"), QStringLiteral("upload"));
+    version->source = meta.source;
+    version->author = meta.author;
+    version->createdAt = m_clock.nowMs();
+    QStringList keep {worker->versionId};
+    if (worker->splitVersion)
+        keep << worker->splitVersion->versionId;
+    QStringList dropped;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Storing a version of %1").arg(quoted(name)); },
+                [&] { dropped = writeVersion(version.get(), keep); },
+                [&](PlatformSnapshot &next) {
+                    version->code.modules.clear();
+                    auto &versions = next.workerVersions[name];
+                    versions.prepend(version);
+                    versions.removeIf([&](const auto &v) { return dropped.contains(v->id); });
+                    next.workerDeployments[name].removeIf(
+                            [&](const auto &d) { return names(*d, dropped); });
+                },
+                {},
+        });
+        !done)
+        return done.error();
+    return VersionPtr(version);
+}
+
+Result<PlatformService::DeploymentPtr> PlatformService::deployPlatformWorker(
+        const QString &name, const QList<store::DeploymentShare> &shares, const ChangeMeta &meta)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto snapshot = m_view.snapshot();
+    const auto worker = snapshot->platformWorker(name);
+    if (!worker)
+        return notFound(QStringLiteral("Platform Worker %1 does not exist").arg(quoted(name)));
+    if (shares.isEmpty() || shares.size() > 2)
+        return invalid(
+                QStringLiteral("A deployment has one or two versions, not %1").arg(shares.size()));
+    double total = 0;
+    for (const store::DeploymentShare &share : shares) {
+        if (!(share.percentage >= 0 && share.percentage <= 100))
+            return invalid(QStringLiteral("Version %1 has a percentage of %2; each must be "
+                                          "between 0 and 100")
+                                   .arg(quoted(share.versionId.left(64)))
+                                   .arg(share.percentage));
+        total += share.percentage;
+    }
+    if (std::abs(total - 100) > 1e-6)
+        return invalid(QStringLiteral("The percentages of a deployment's versions must sum to "
+                                      "100, not %1")
+                               .arg(total));
+    if (shares.size() == 2 && shares.at(0).versionId == shares.at(1).versionId)
+        return invalid(QStringLiteral("A deployment names each version once"));
+    for (auto it = meta.annotations.constBegin(); it != meta.annotations.constEnd(); ++it) {
+        if (it.key() != QLatin1String("workers/message"))
+            return invalid(QStringLiteral("Unknown annotation %1: a deployment takes "
+                                          "\"workers/message\"")
+                                   .arg(quoted(it.key().left(64))));
+    }
+    if (auto error = checkAnnotations(meta.annotations))
+        return *error;
+    const auto versions = snapshot->workerVersions.value(name);
+    QList<std::shared_ptr<store::WorkerVersionRecord>> chosen;
+    for (const store::DeploymentShare &share : shares) {
+        const auto found = std::find_if(versions.cbegin(), versions.cend(),
+                                        [&](const auto &v) { return v->id == share.versionId; });
+        if (found == versions.cend())
+            return notFound(QStringLiteral("Version %1 of Worker %2 was not found")
+                                    .arg(quoted(share.versionId.left(64)), quoted(name)));
+        auto version = std::make_shared<store::WorkerVersionRecord>(**found);
+        version->code.modules.clear();
+        if (auto stored = m_database.readTransaction(
+                    [&] { version->code.modules = m_queries->versionModules(version->rowId); }))
+            return storageError(QStringLiteral("Reading version %1").arg(quoted(version->id)),
+                                *stored);
+        const QString subject = QStringLiteral("Version %1 of platform Worker %2")
+                                        .arg(quoted(version->id), quoted(name));
+        store::Bindings typed;
+        if (auto error = checkCode(subject, version->code, &typed))
+            return *error;
+        version->code.typedBindings = std::move(typed);
+        chosen.append(version);
+    }
+    const int primary = primaryShare(shares);
+    const store::WorkerVersionRecord &main = *chosen.at(primary);
+    auto record = std::make_shared<store::PlatformWorkerRecord>(*worker);
+    record->splitVersion.reset();
+    record->splitPercentage = 0;
+    record->code = main.code;
+    record->code.tailConsumers = worker->code.tailConsumers;
+    record->contentHash = main.contentHash;
+    record->modifiedAt = m_clock.nowMs();
+    record->versionId = main.id;
+    if (shares.size() == 2) {
+        const double percentage = shares.at(1 - primary).percentage;
+        auto split = splitRecord(*record, *chosen.at(1 - primary), percentage);
+        record->splitVersion = std::move(split);
+        record->splitPercentage = percentage;
+    }
+    auto deployment = std::make_shared<store::WorkerDeploymentRecord>();
+    deployment->id = newUuid();
+    deployment->workerName = name;
+    deployment->versions = shares;
+    deployment->annotations = meta.annotations;
+    if (shares.size() == 1) {
+        // What Cloudflare's deployments list calls the change: a version that was half of a
+        // gradual deployment going to 100 % is a promotion, an older one a rollback.
+        const auto current = snapshot->workerDeployments.value(name);
+        const auto serving = current.isEmpty() ? nullptr : current.first();
+        const bool wasSplit = serving && serving->versions.size() == 2
+                && std::any_of(serving->versions.cbegin(), serving->versions.cend(),
+                               [&](const auto &s) { return s.versionId == main.id; });
+        const auto newest = std::find_if(versions.cbegin(), versions.cend(),
+                                         [&](const auto &v) { return v->id == worker->versionId; });
+        if (wasSplit)
+            deployment->annotations.insert(QStringLiteral("workers/triggered_by"),
+                                           QStringLiteral("promotion"));
+        else if (newest != versions.cend() && main.number < (*newest)->number)
+            deployment->annotations.insert(QStringLiteral("workers/triggered_by"),
+                                           QStringLiteral("rollback"));
+    }
+    deployment->source = meta.source;
+    deployment->author = meta.author;
+    deployment->createdAt = record->modifiedAt;
+    QStringList dropped;
+    if (auto done = commit({
+                [&] { return QStringLiteral("Deploying platform Worker %1").arg(quoted(name)); },
+                [&] {
+                    m_queries->upsertPlatformWorker(*record);
+                    dropped = writeDeployment(*deployment);
+                },
+                [&](PlatformSnapshot &next) {
+                    next.platformWorkers.insert(name, record);
+                    auto &deployments = next.workerDeployments[name];
+                    deployments.prepend(deployment);
+                    deployments.removeIf([&](const auto &d) { return dropped.contains(d->id); });
+                },
+                [&] { Q_EMIT platformWorkerChanged(name); },
+        });
+        !done)
+        return done.error();
+    return DeploymentPtr(deployment);
+}
+
+Result<void> PlatformService::deletePlatformWorkerDeployment(const QString &name,
+                                                             const QString &deploymentId)
+{
+    if (auto error = wrongThread())
+        return *error;
+    const auto deployments = m_view.snapshot()->workerDeployments.value(name);
+    const auto found = std::find_if(deployments.cbegin(), deployments.cend(),
+                                    [&](const auto &d) { return d->id == deploymentId; });
+    if (found == deployments.cend())
+        return notFound(QStringLiteral("Deployment %1 of Worker %2 was not found")
+                                .arg(quoted(deploymentId.left(64)), quoted(name)));
+    if (found == deployments.cbegin())
+        return invalid(QStringLiteral("Deployment %1 is the latest deployment of Worker %2 and "
+                                      "serves its traffic: it cannot be deleted")
+                               .arg(quoted(deploymentId), quoted(name)));
+    return commit({
+            [&] { return QStringLiteral("Deleting a deployment of %1").arg(quoted(name)); },
+            [&] { m_queries->deleteWorkerDeployment(deploymentId); },
+            [&](PlatformSnapshot &next) {
+                next.workerDeployments[name].removeIf(
+                        [&](const auto &d) { return d->id == deploymentId; });
+            },
+            {},
+    });
+}
+
+QList<PlatformService::VersionPtr>
+PlatformService::platformWorkerVersions(const QString &name) const
+{
+    return m_view.snapshot()->workerVersions.value(name);
+}
+
+PlatformService::VersionPtr PlatformService::platformWorkerVersion(const QString &name,
+                                                                   const QString &versionId) const
+{
+    for (const auto &version : m_view.snapshot()->workerVersions.value(name)) {
+        if (version->id == versionId)
+            return version;
+    }
+    return nullptr;
+}
+
+QList<PlatformService::DeploymentPtr>
+PlatformService::platformWorkerDeployments(const QString &name) const
+{
+    return m_view.snapshot()->workerDeployments.value(name);
+}
+
+Result<store::ScriptModules> PlatformService::platformWorkerVersionModules(const QString &name,
+                                                                           const QString &versionId)
+{
+    const auto version = platformWorkerVersion(name, versionId);
+    if (!version)
+        return notFound(QStringLiteral("Version %1 of Worker %2 was not found")
+                                .arg(quoted(versionId.left(64)), quoted(name)));
+    store::ScriptModules modules;
+    if (auto failure
+        = m_database.readTransaction([&] { modules = m_queries->versionModules(version->rowId); }))
+        return storageError(QStringLiteral("Reading version %1").arg(quoted(versionId)), *failure);
+    return modules;
 }
 
 Result<void> PlatformService::deletePlatformWorker(const QString &name)
@@ -587,11 +1005,14 @@ Result<void> PlatformService::deletePlatformWorker(const QString &name)
             [&] { return QStringLiteral("Deleting platform Worker %1").arg(quoted(name)); },
             [&] {
                 m_queries->deletePlatformWorker(existing->id);
+                m_queries->deleteWorkerHistory(name);
                 if (wasActive)
                     m_queries->removeSetting(kActiveDispatcherSetting);
             },
             [&](PlatformSnapshot &next) {
                 next.platformWorkers.remove(name);
+                next.workerVersions.remove(name);
+                next.workerDeployments.remove(name);
                 if (wasActive)
                     next.activeDispatcher.clear();
             },

@@ -26,6 +26,17 @@ namespace switchyard::platform {
 
 class ScriptChecker;
 
+// Who made a Worker Version or Deployment and why, as Cloudflare records it.
+struct WorkerChangeMeta
+{
+    QJsonObject annotations; // "workers/message", "workers/tag"
+    QString source = QStringLiteral("api"); // "wrangler", "api", "dash"
+    QString author; // author_email
+    // A settings change: when the versioned parts (code, bindings, compatibility) are as they
+    // were, no new version is made and the deployment stays. An upload is always a version.
+    bool settingsOnly = false;
+};
+
 // The one write path of the platform: the GUI, the admin API and demo seeding all change state
 // here. Each mutation validates, commits one store transaction (SQLite or PostgreSQL), updates the
 // in-memory view and emits its change signal before it returns, so the next request (or read) sees
@@ -65,6 +76,16 @@ public:
     using ScriptPtr = std::shared_ptr<const store::ScriptRecord>;
     using PlatformWorkerPtr = std::shared_ptr<const store::PlatformWorkerRecord>;
     using HostnamePtr = std::shared_ptr<const store::CustomHostnameRecord>;
+    using VersionPtr = std::shared_ptr<const store::WorkerVersionRecord>;
+    using DeploymentPtr = std::shared_ptr<const store::WorkerDeploymentRecord>;
+    using ChangeMeta = WorkerChangeMeta;
+    // Per platform Worker: the newest versions kept (Cloudflare lets a Worker roll back to its
+    // 100 most recent) and the newest deployments. Older ones are deleted as new ones arrive,
+    // except the versions the current deployment serves.
+    static constexpr int kVersionsKept = 100;
+    static constexpr int kDeploymentsKept = 100;
+    // Longest annotation value ("workers/message", "workers/tag") accepted.
+    static constexpr int kMaxAnnotationLength = 1000;
 
     // `appendWriter` may be null: traces and data points are then dropped (tests, tools).
     PlatformService(store::Database &database, const Clock &clock,
@@ -107,8 +128,27 @@ public:
     // What putPlatformWorker would refuse in `code` (name, code, bindings, compile errors),
     // without storing anything: a Worker version uploaded now and deployed later.
     Result<void> checkPlatformWorker(const QString &name, const store::WorkerCode &code) const;
+    // Also a new Worker Version, deployed at once to 100 % (Cloudflare's upload of a script).
     Result<PlatformWorkerPtr> putPlatformWorker(const QString &name, store::WorkerKind kind,
-                                                const store::WorkerCode &code);
+                                                const store::WorkerCode &code,
+                                                const ChangeMeta &meta = {});
+    // A new Worker Version of an existing platform Worker, not deployed (`versions upload`).
+    Result<VersionPtr> addPlatformWorkerVersion(const QString &name, const store::WorkerCode &code,
+                                                const ChangeMeta &meta = {});
+    // A new deployment: one version at 100 %, or two whose percentages sum to 100. Its versions'
+    // code serves the next request; the kind, tail consumers and active dispatcher setting stay.
+    Result<DeploymentPtr> deployPlatformWorker(const QString &name,
+                                               const QList<store::DeploymentShare> &versions,
+                                               const ChangeMeta &meta = {});
+    // Cloudflare refuses to delete the deployment that serves; older ones may go.
+    Result<void> deletePlatformWorkerDeployment(const QString &name, const QString &deploymentId);
+    // Newest first.
+    QList<VersionPtr> platformWorkerVersions(const QString &name) const;
+    VersionPtr platformWorkerVersion(const QString &name, const QString &versionId) const;
+    QList<DeploymentPtr> platformWorkerDeployments(const QString &name) const;
+    // A version's modules, read from the store.
+    Result<store::ScriptModules> platformWorkerVersionModules(const QString &name,
+                                                              const QString &versionId);
     // Deleting the active dispatcher also clears the active dispatcher setting.
     Result<void> deletePlatformWorker(const QString &name);
     PlatformWorkerPtr platformWorker(const QString &name) const;
@@ -197,6 +237,13 @@ private:
     Result<store::KvValue> prepareKvPut(const store::KvNamespaceRecord &ns, const QString &key,
                                         const QByteArray &value, const KvPutOptions &options) const;
     std::optional<store::KvNamespaceRecord> kvNamespaceRecord(const QString &id) const;
+    // Inside a write: stores `version` (its number set) and drops the Worker's versions past
+    // kVersionsKept except `keep`; returns the ids dropped.
+    QStringList writeVersion(store::WorkerVersionRecord *version, const QStringList &keep);
+    // Inside a write: stores `deployment` and drops the Worker's deployments past
+    // kDeploymentsKept; returns the ids dropped.
+    QStringList writeDeployment(const store::WorkerDeploymentRecord &deployment);
+    std::optional<Error> checkAnnotations(const QJsonObject &annotations) const;
 
     store::Database &m_database;
     std::unique_ptr<store::Queries> m_queries;

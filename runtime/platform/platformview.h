@@ -20,6 +20,10 @@ struct PlatformSnapshot
     QHash<QString, QHash<QString, std::shared_ptr<const store::ScriptRecord>>> scripts;
     QHash<QString, std::shared_ptr<const store::PlatformWorkerRecord>> platformWorkers; // by name
     QString activeDispatcher; // a platform Worker's name, or empty
+    // Worker Versions (without their modules) and Deployments of each platform Worker, newest
+    // first; the newest deployment is the one serving.
+    QHash<QString, QList<std::shared_ptr<const store::WorkerVersionRecord>>> workerVersions;
+    QHash<QString, QList<std::shared_ptr<const store::WorkerDeploymentRecord>>> workerDeployments;
     QHash<QString, std::shared_ptr<const store::CustomHostnameRecord>> customHostnames;
     QHash<QString, store::KvNamespaceRecord> kvNamespaces; // by id
 

@@ -4,6 +4,8 @@
 
 #include "engine/engine.h"
 
+#include <QRandomGenerator>
+
 namespace switchyard::platform {
 
 engine::ScriptSource ScriptCache::sourceOf(const QString &name, const store::WorkerCode &code)
@@ -41,8 +43,19 @@ QString ScriptCache::scriptKey(const store::ScriptRecord &record)
 
 QString ScriptCache::platformWorkerKey(const store::PlatformWorkerRecord &record)
 {
-    return versionKey(QLatin1String("platform:"), {}, record.name, record.contentHash,
-                      record.modifiedAt);
+    // A gradual deployment's other version is cached beside the main one, not in its place, so
+    // requests alternating between the two do not compile either again.
+    return versionKey(QLatin1String("platform:"),
+                      record.isSplitVersion ? QStringLiteral("~split") : QString(), record.name,
+                      record.contentHash, record.modifiedAt);
+}
+
+const store::PlatformWorkerRecord &
+ScriptCache::pickVersion(const store::PlatformWorkerRecord &record)
+{
+    if (record.splitVersion && QRandomGenerator::global()->bounded(100.0) < record.splitPercentage)
+        return *record.splitVersion;
+    return record;
 }
 
 ScriptVersion ScriptCache::get(const QString &key, const QString &name,
@@ -101,9 +114,12 @@ void ScriptCache::forgetScript(const QString &ns, const QString &name, const QSt
     forgetVersions(m_mutex, m_scripts, QStringLiteral("script:%1/%2").arg(ns, name), current);
 }
 
-void ScriptCache::forgetPlatformWorker(const QString &name, const QString &current)
+void ScriptCache::forgetPlatformWorker(const QString &name, const QString &current,
+                                       const QString &currentSplit)
 {
     forgetVersions(m_mutex, m_scripts, QStringLiteral("platform:/%1").arg(name), current);
+    forgetVersions(m_mutex, m_scripts, QStringLiteral("platform:~split/%1").arg(name),
+                   currentSplit);
 }
 
 std::optional<QString> ScriptCache::check(const store::ScriptModules &modules,

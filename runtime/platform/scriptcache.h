@@ -46,11 +46,16 @@ public:
     // engine discards its Instance. Unused versions are otherwise only replaced when a newer one
     // is first invoked, and a deleted Worker's never.
     void forgetScript(const QString &ns, const QString &name, const QString &current);
-    void forgetPlatformWorker(const QString &name, const QString &current);
+    void forgetPlatformWorker(const QString &name, const QString &current,
+                              const QString &currentSplit = {});
 
     static engine::ScriptSource sourceOf(const QString &name, const store::WorkerCode &code);
     static QString scriptKey(const store::ScriptRecord &record);
     static QString platformWorkerKey(const store::PlatformWorkerRecord &record);
+    // The version one request runs: under a gradual deployment, the other version with its
+    // percentage's probability, chosen afresh for every request as on Cloudflare.
+    static const store::PlatformWorkerRecord &
+    pickVersion(const store::PlatformWorkerRecord &record);
 
 private:
     engine::Engine &m_engine;

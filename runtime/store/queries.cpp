@@ -438,6 +438,132 @@ void Queries::deletePlatformWorker(qint64 workerId)
     m_db.exec(QStringLiteral("DELETE FROM platform_workers WHERE id = ?"), {workerId});
 }
 
+QList<WorkerVersionRecord> Queries::workerVersions()
+{
+    QList<WorkerVersionRecord> list;
+    QSqlQuery query = m_db.exec(QStringLiteral(
+            "SELECT id, uuid, worker_name, number, main_module, compatibility_date,"
+            " compatibility_flags, bindings, content_hash, annotations, source, author, created_at"
+            " FROM worker_versions ORDER BY worker_name, number DESC"));
+    while (query.next()) {
+        WorkerVersionRecord record;
+        record.rowId = query.value(0).toLongLong();
+        record.id = query.value(1).toString();
+        record.workerName = query.value(2).toString();
+        record.number = query.value(3).toLongLong();
+        record.code.mainModule = query.value(4).toString();
+        record.code.compatibilityDate = query.value(5).toString();
+        record.code.compatibilityFlags = stringList(query.value(6).toByteArray());
+        record.code.bindings = jsonArray(query.value(7).toByteArray());
+        record.contentHash = query.value(8).toByteArray();
+        record.annotations = jsonObject(query.value(9).toByteArray());
+        record.source = query.value(10).toString();
+        record.author = query.value(11).toString();
+        record.createdAt = query.value(12).toLongLong();
+        list.append(record);
+    }
+    return list;
+}
+
+ScriptModules Queries::versionModules(qint64 versionRowId)
+{
+    return readModules(QStringLiteral("worker_version_modules"), QStringLiteral("version_id"),
+                       versionRowId);
+}
+
+qint64 Queries::insertWorkerVersion(WorkerVersionRecord *record)
+{
+    QSqlQuery next = m_db.exec(QStringLiteral("SELECT COALESCE(MAX(number), 0) + 1 FROM"
+                                              " worker_versions WHERE worker_name = ?"),
+                               {record->workerName});
+    record->number = next.next() ? next.value(0).toLongLong() : 1;
+    next = QSqlQuery();
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("INSERT INTO worker_versions (uuid, worker_name, number, main_module,"
+                           " compatibility_date, compatibility_flags, bindings, content_hash,"
+                           " annotations, source, author, created_at)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            {record->id, record->workerName, record->number, record->code.mainModule,
+             notNull(record->code.compatibilityDate), jsonText(record->code.compatibilityFlags),
+             jsonText(record->code.bindings), QString::fromLatin1(record->contentHash),
+             QString::fromUtf8(compactJson(record->annotations)), notNull(record->source),
+             notNull(record->author), record->createdAt});
+    if (!query.next())
+        throw SqlError(
+                QStringLiteral("storing a version of %1 returned no id").arg(record->workerName));
+    record->rowId = query.value(0).toLongLong();
+    query = QSqlQuery();
+    writeModules(QStringLiteral("worker_version_modules"), QStringLiteral("version_id"),
+                 record->rowId, record->code.modules);
+    return record->rowId;
+}
+
+QList<WorkerDeploymentRecord> Queries::workerDeployments()
+{
+    QList<WorkerDeploymentRecord> list;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT id, uuid, worker_name, version_id, percentage, split_version_id,"
+                           " split_percentage, annotations, source, author, created_at"
+                           " FROM worker_deployments ORDER BY worker_name, id DESC"));
+    while (query.next()) {
+        WorkerDeploymentRecord record;
+        record.rowId = query.value(0).toLongLong();
+        record.id = query.value(1).toString();
+        record.workerName = query.value(2).toString();
+        record.versions.append({query.value(3).toString(), query.value(4).toDouble()});
+        if (!query.value(5).isNull())
+            record.versions.append({query.value(5).toString(), query.value(6).toDouble()});
+        record.annotations = jsonObject(query.value(7).toByteArray());
+        record.source = query.value(8).toString();
+        record.author = query.value(9).toString();
+        record.createdAt = query.value(10).toLongLong();
+        list.append(record);
+    }
+    return list;
+}
+
+qint64 Queries::insertWorkerDeployment(const WorkerDeploymentRecord &record)
+{
+    const bool split = record.versions.size() > 1;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral(
+                    "INSERT INTO worker_deployments (uuid, worker_name, version_id,"
+                    " percentage, split_version_id, split_percentage, annotations, source,"
+                    " author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            {record.id, record.workerName, record.versions.at(0).versionId,
+             record.versions.at(0).percentage,
+             split ? QVariant(record.versions.at(1).versionId)
+                   : QVariant(QMetaType::fromType<QString>()),
+             split ? QVariant(record.versions.at(1).percentage)
+                   : QVariant(QMetaType::fromType<double>()),
+             QString::fromUtf8(compactJson(record.annotations)), notNull(record.source),
+             notNull(record.author), record.createdAt});
+    if (!query.next())
+        throw SqlError(
+                QStringLiteral("storing a deployment of %1 returned no id").arg(record.workerName));
+    return query.value(0).toLongLong();
+}
+
+void Queries::deleteWorkerDeployment(const QString &uuid)
+{
+    m_db.exec(QStringLiteral("DELETE FROM worker_deployments WHERE uuid = ?"), {uuid});
+}
+
+void Queries::deleteWorkerVersion(const QString &uuid)
+{
+    // A deployment is only listed with its versions, so the ones naming it go too.
+    m_db.exec(QStringLiteral("DELETE FROM worker_deployments WHERE version_id = ?"
+                             " OR split_version_id = ?"),
+              {uuid, uuid});
+    m_db.exec(QStringLiteral("DELETE FROM worker_versions WHERE uuid = ?"), {uuid});
+}
+
+void Queries::deleteWorkerHistory(const QString &workerName)
+{
+    m_db.exec(QStringLiteral("DELETE FROM worker_deployments WHERE worker_name = ?"), {workerName});
+    m_db.exec(QStringLiteral("DELETE FROM worker_versions WHERE worker_name = ?"), {workerName});
+}
+
 void Queries::setSetting(const QString &key, const QString &value)
 {
     m_db.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)"

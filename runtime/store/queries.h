@@ -60,6 +60,21 @@ public:
     // Platform Workers and settings.
     qint64 upsertPlatformWorker(const PlatformWorkerRecord &record);
     void deletePlatformWorker(qint64 workerId);
+    // Worker Versions and Deployments of platform Workers.
+    // Every version, without its modules, newest first per Worker.
+    QList<WorkerVersionRecord> workerVersions();
+    ScriptModules versionModules(qint64 versionRowId);
+    // Stores `record` (its number is the Worker's next) with its modules; returns the row id and
+    // sets record->number.
+    qint64 insertWorkerVersion(WorkerVersionRecord *record);
+    // Every deployment, newest first per Worker.
+    QList<WorkerDeploymentRecord> workerDeployments();
+    qint64 insertWorkerDeployment(const WorkerDeploymentRecord &record);
+    void deleteWorkerDeployment(const QString &uuid);
+    // Also the deployments that name it.
+    void deleteWorkerVersion(const QString &uuid);
+    // A deleted platform Worker's versions and deployments.
+    void deleteWorkerHistory(const QString &workerName);
     void setSetting(const QString &key, const QString &value);
     void removeSetting(const QString &key);
 

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 namespace switchyard::store {
@@ -78,6 +79,50 @@ struct PlatformWorkerRecord
     QByteArray contentHash;
     qint64 createdAt = 0;
     qint64 modifiedAt = 0;
+    // The Worker Version this code is (a UUID); empty only for a record never stored.
+    QString versionId;
+    // A gradual deployment: the deployment's other version, as a record of the same Worker, and
+    // the percentage of requests it takes (0 < splitPercentage < 100). Null when one version
+    // takes every request. The dispatch path picks one of the two per request.
+    std::shared_ptr<const PlatformWorkerRecord> splitVersion;
+    double splitPercentage = 0;
+    bool isSplitVersion = false; // this record is another's splitVersion
+};
+
+// One Worker Version of a platform Worker (Cloudflare's Version): the code and configuration of
+// one upload, immutable once stored.
+struct WorkerVersionRecord
+{
+    qint64 rowId = 0;
+    QString id; // UUID, as Cloudflare's
+    QString workerName;
+    qint64 number = 0; // 1, 2, ... per Worker
+    // Read without its modules for listings; readVersionModules() fills them when deployed.
+    WorkerCode code;
+    QByteArray contentHash;
+    QJsonObject annotations; // "workers/message", "workers/tag", "workers/triggered_by"
+    QString source; // "wrangler", "api", "dash"
+    QString author; // author_email
+    qint64 createdAt = 0;
+};
+
+struct DeploymentShare
+{
+    QString versionId;
+    double percentage = 100;
+};
+
+// One Deployment of a platform Worker: which versions serve its traffic, and in what shares.
+struct WorkerDeploymentRecord
+{
+    qint64 rowId = 0;
+    QString id; // UUID
+    QString workerName;
+    QList<DeploymentShare> versions; // one at 100, or two whose percentages sum to 100
+    QJsonObject annotations; // "workers/message", "workers/triggered_by"
+    QString source;
+    QString author;
+    qint64 createdAt = 0;
 };
 
 struct KvNamespaceRecord

@@ -168,6 +168,87 @@ QList<SchemaStep> buildSteps()
                                          " AND EXISTS (SELECT 1 FROM platform_workers"
                                          " WHERE kind = 'tail')"),
                   }});
+
+    // v5: Worker Versions and Deployments of platform Workers, as Cloudflare models them. Every
+    // upload is a version (its code and bindings, immutable); a deployment names one version at
+    // 100 % or two that split the traffic. platform_workers keeps the code of the deployment's
+    // larger share, so a store read by an older build still runs. A platform stored before has
+    // one version and one deployment per Worker: its current code.
+    const QStringList versionTables {
+            QStringLiteral("CREATE TABLE worker_versions ("
+                           " id INTEGER PRIMARY KEY,"
+                           " uuid TEXT NOT NULL UNIQUE,"
+                           " worker_name TEXT NOT NULL,"
+                           " number INTEGER NOT NULL,"
+                           " main_module TEXT NOT NULL,"
+                           " compatibility_date TEXT NOT NULL DEFAULT '',"
+                           " compatibility_flags TEXT NOT NULL DEFAULT '[]',"
+                           " bindings TEXT NOT NULL DEFAULT '[]',"
+                           " content_hash TEXT NOT NULL,"
+                           " annotations TEXT NOT NULL DEFAULT '{}',"
+                           " source TEXT NOT NULL DEFAULT 'api',"
+                           " author TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL,"
+                           " UNIQUE (worker_name, number))"),
+            QStringLiteral("CREATE TABLE worker_version_modules ("
+                           " version_id INTEGER NOT NULL"
+                           "  REFERENCES worker_versions(id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " name TEXT NOT NULL,"
+                           " content_type TEXT NOT NULL,"
+                           " code BLOB NOT NULL,"
+                           " PRIMARY KEY (version_id, name))"),
+            QStringLiteral("CREATE TABLE worker_deployments ("
+                           " id INTEGER PRIMARY KEY,"
+                           " uuid TEXT NOT NULL UNIQUE,"
+                           " worker_name TEXT NOT NULL,"
+                           " version_id TEXT NOT NULL,"
+                           " percentage REAL NOT NULL,"
+                           " split_version_id TEXT,"
+                           " split_percentage REAL,"
+                           " annotations TEXT NOT NULL DEFAULT '{}',"
+                           " source TEXT NOT NULL DEFAULT 'api',"
+                           " author TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX worker_deployments_by_worker ON worker_deployments"
+                           " (worker_name, id)"),
+    };
+    // The existing code as version 1 and its deployment; SQLite has no UUID function, so one is
+    // made from random bytes in the version 4 layout.
+    const QString sqliteUuid = QStringLiteral(
+            "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'"
+            " || substr(hex(randomblob(2)), 2) || '-'"
+            " || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)"
+            " || '-' || hex(randomblob(6)))");
+    auto backfill = [](const QString &uuid) {
+        return QStringList {
+                QStringLiteral("INSERT INTO worker_versions (uuid, worker_name, number,"
+                               " main_module, compatibility_date, compatibility_flags, bindings,"
+                               " content_hash, annotations, source, created_at)"
+                               " SELECT %1, name, 1, main_module, compatibility_date,"
+                               " compatibility_flags, bindings, content_hash,"
+                               " '{\"workers/triggered_by\":\"upload\"}', 'api', modified_at"
+                               " FROM platform_workers")
+                        .arg(uuid),
+                QStringLiteral("INSERT INTO worker_version_modules (version_id, position, name,"
+                               " content_type, code)"
+                               " SELECT v.id, m.position, m.name, m.content_type, m.code"
+                               " FROM platform_worker_modules AS m"
+                               " JOIN platform_workers AS w ON w.id = m.worker_id"
+                               " JOIN worker_versions AS v ON v.worker_name = w.name"),
+                QStringLiteral("INSERT INTO worker_deployments (uuid, worker_name, version_id,"
+                               " percentage, annotations, source, created_at)"
+                               " SELECT %1, worker_name, uuid, 100,"
+                               " '{\"workers/triggered_by\":\"upload\"}', 'api', created_at"
+                               " FROM worker_versions")
+                        .arg(uuid),
+        };
+    };
+    QStringList postgresVersionTables;
+    for (const QString &statement : versionTables)
+        postgresVersionTables << postgresStatement(statement);
+    steps.append({5, versionTables + backfill(sqliteUuid),
+                  postgresVersionTables + backfill(QStringLiteral("gen_random_uuid()::text"))});
     return steps;
 }
 

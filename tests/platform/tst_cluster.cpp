@@ -78,6 +78,7 @@ private Q_SLOTS:
     void adminEditOnOneNodeRoutesTheOther();
     void kvEditOnOneNodeReachesTheOther();
     void editsOnBothNodesConverge();
+    void gradualDeploymentReachesTheOtherNode();
     void headlessNodeJoinsWithoutShowingThePassword();
 
 private:
@@ -189,6 +190,38 @@ void tst_Cluster::secondNodeLoadsTheSharedPlatform()
     const RawResponse r = rawRequest(m_b->port(), "GET", "site.example.com", "/");
     QCOMPARE(r.status, 404);
     QCOMPARE(r.body, QByteArray("no worker site"));
+}
+
+void tst_Cluster::gradualDeploymentReachesTheOtherNode()
+{
+    platform::PlatformService &a = m_a->service();
+    const QString serving = a.platformWorker(QStringLiteral("dispatcher"))->versionId;
+    const auto added = a.addPlatformWorkerVersion(
+            QStringLiteral("dispatcher"),
+            testing::moduleCode("export default { fetch() { return new Response('beta'); } };"));
+    QVERIFY2(added, qPrintable(added.errorMessage()));
+    const QString beta = added.value()->id;
+    QVERIFY(a.deployPlatformWorker(QStringLiteral("dispatcher"), {{serving, 50}, {beta, 50}}));
+    // B reloads the deployment and splits its own requests.
+    QDeadlineTimer deadline(30000);
+    while (!m_b->service().platformWorker(QStringLiteral("dispatcher"))->splitVersion
+           && !deadline.hasExpired())
+        QTest::qWait(5);
+    QSet<QByteArray> seen;
+    for (int i = 0; i < 100 && seen.size() < 2; ++i)
+        seen.insert(rawRequest(m_b->port(), "GET", "site.example.com", "/").body);
+    // Each of 100 requests misses a 50 % version with probability 2^-100.
+    QCOMPARE(seen, (QSet<QByteArray> {"beta", "no worker site"}));
+    QCOMPARE(m_b->service().platformWorkerVersions(QStringLiteral("dispatcher")).size(), 2);
+    // A rollback on A: B serves the old version alone.
+    QVERIFY(a.deployPlatformWorker(QStringLiteral("dispatcher"), {{serving, 100}}));
+    deadline.setRemainingTime(30000);
+    while (m_b->service().platformWorker(QStringLiteral("dispatcher"))->splitVersion
+           && !deadline.hasExpired())
+        QTest::qWait(5);
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(rawRequest(m_b->port(), "GET", "site.example.com", "/").body,
+                 QByteArray("no worker site"));
 }
 
 void tst_Cluster::adminEditOnOneNodeRoutesTheOther()

@@ -53,6 +53,8 @@ private Q_SLOTS:
     void createsCurrentSchema();
     void migratesFromEachEarlierVersion_data();
     void migratesFromEachEarlierVersion();
+    void platformWorkersBecomeVersionOne_data();
+    void platformWorkersBecomeVersionOne();
     void refusesForeignOrNewer_data();
     void refusesForeignOrNewer();
     void transactionRollsBackOnError_data() { backends(); }
@@ -295,6 +297,54 @@ void tst_PgStore::migratesFromEachEarlierVersion()
                              "tbl_name = ? AND name NOT LIKE 'sqlite_autoindex%'");
     QCOMPARE(scalar(*db, indexes, {QStringLiteral("traces")}), 0);
     QCOMPARE(scalar(*db, indexes, {QStringLiteral("analytics_rows")}), 1);
+}
+
+void tst_PgStore::platformWorkersBecomeVersionOne_data()
+{
+    QTest::addColumn<bool>("postgres");
+    QTest::newRow("sqlite") << false;
+    QTest::newRow("postgresql") << true;
+}
+
+void tst_PgStore::platformWorkersBecomeVersionOne()
+{
+    const auto location = freshStore();
+    QVERIFY(location);
+    QString error;
+    {
+        Database::Options options;
+        options.targetVersion = 4;
+        auto old = Database::open(*location, options, &error);
+        QVERIFY2(old, qPrintable(error));
+        const auto failure = old->transaction([&] {
+            for (const char *name : {"dispatcher", "tailer"}) {
+                QSqlQuery id = old->exec(
+                        QStringLiteral("INSERT INTO platform_workers (name, kind, main_module,"
+                                       " content_hash, created_at, modified_at) VALUES"
+                                       " (?, 'dispatcher', 'index.js', 'abc', 1, 2) RETURNING id"),
+                        {QString::fromLatin1(name)});
+                QVERIFY(id.next());
+                old->exec(QStringLiteral("INSERT INTO platform_worker_modules VALUES"
+                                         " (?, 0, 'index.js', 'application/javascript+module', ?)"),
+                          {id.value(0).toLongLong(), QByteArray("export default {}")});
+            }
+        });
+        QVERIFY2(!failure, qPrintable(failure.value_or(QString())));
+    }
+    auto db = Database::open(*location, {}, &error);
+    QVERIFY2(db, qPrintable(error));
+    QCOMPARE(scalar(*db,
+                    QStringLiteral("SELECT count(*) FROM worker_versions WHERE number = 1"
+                                   " AND length(uuid) = 36 AND content_hash = 'abc'")),
+             2);
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(DISTINCT uuid) FROM worker_versions")), 2);
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM worker_version_modules")), 2);
+    QCOMPARE(scalar(*db,
+                    QStringLiteral("SELECT count(*) FROM worker_deployments AS d"
+                                   " JOIN worker_versions AS v ON v.uuid = d.version_id"
+                                   " AND v.worker_name = d.worker_name"
+                                   " WHERE d.percentage = 100 AND d.split_version_id IS NULL")),
+             2);
 }
 
 void tst_PgStore::refusesForeignOrNewer_data()
