@@ -168,6 +168,25 @@ QList<SchemaStep> buildSteps()
                                          " AND EXISTS (SELECT 1 FROM platform_workers"
                                          " WHERE kind = 'tail')"),
                   }});
+
+    // v5: several nodes on one store. Each names the traces and data points it writes, and keeps
+    // a row of its own in `nodes` current (a heartbeat every few seconds) so every node and the
+    // GUI see the whole cluster.
+    steps.append(
+            {5,
+             {
+                     QStringLiteral("ALTER TABLE traces ADD COLUMN node TEXT NOT NULL DEFAULT ''"),
+                     QStringLiteral("ALTER TABLE analytics_rows ADD COLUMN"
+                                    " node TEXT NOT NULL DEFAULT ''"),
+                     QStringLiteral("CREATE TABLE nodes ("
+                                    " name TEXT PRIMARY KEY,"
+                                    " address TEXT NOT NULL,"
+                                    " version TEXT NOT NULL,"
+                                    " started_at INTEGER NOT NULL,"
+                                    " requests_per_second REAL NOT NULL DEFAULT 0,"
+                                    " live_instances INTEGER NOT NULL DEFAULT 0,"
+                                    " last_heartbeat INTEGER NOT NULL)"),
+             }});
     return steps;
 }
 
