@@ -78,6 +78,12 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "several nodes share (default: switchyard.db in the data dir). Without "
                            "a password in the URL, PostgreSQL's PGPASSWORD or ~/.pgpass is used."),
             QStringLiteral("url"));
+    const QCommandLineOption nodeName(
+            QStringLiteral("node-name"),
+            QStringLiteral("This node's name among the nodes sharing a store: in the nodes "
+                           "table, and on every trace and data point it writes (default: the "
+                           "host name)."),
+            QStringLiteral("name"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Seed the demo platform into an empty store."));
     const QCommandLineOption dispatcher(QStringLiteral("dispatcher"),
@@ -141,9 +147,25 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "past it the least recently used entries are evicted.")
                     .arg(Options {}.cacheSizeMb),
             QStringLiteral("MB"));
-    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, storeUrl, demo,
-                       dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
+    parser.addOptions({help,
+                       version,
+                       headless,
+                       listen,
+                       admin,
+                       adminToken,
+                       dataDir,
+                       storeUrl,
+                       nodeName,
+                       demo,
+                       dispatcher,
+                       shutdownGrace,
+                       allowPrivateOutbound,
+                       maxConnections,
+                       headerTimeout,
+                       bodyTimeout,
+                       idleTimeout,
+                       memoryBudget,
+                       instanceIdleTimeout,
                        cacheSize});
 
     ParseResult result;
@@ -178,6 +200,14 @@ ParseResult parseCommandLine(const QStringList &arguments)
     o.dispatcherConfig = parser.value(dispatcher);
     o.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : defaultDataDir();
     o.allowPrivateOutbound = parser.isSet(allowPrivateOutbound);
+    if (parser.isSet(nodeName)) {
+        o.nodeName = parser.value(nodeName).trimmed();
+        if (o.nodeName.isEmpty() || o.nodeName.size() > 253) {
+            result.action = ParseResult::Action::Fail;
+            result.text = QStringLiteral("--node-name: a name of 1 to 253 characters is needed");
+            return result;
+        }
+    }
     if (parser.isSet(storeUrl)) {
         QString error;
         o.store = store::StoreLocation::parse(parser.value(storeUrl), &error);

@@ -11,6 +11,7 @@
 #include <QCryptographicHash>
 #include <QMetaMethod>
 #include <QSet>
+#include <QSqlQuery>
 #include <QThread>
 #include <QUuid>
 
@@ -96,6 +97,8 @@ PlatformService::PlatformService(store::Database &database, const Clock &clock,
     // Reads hide expired entries on time; this sweep only reclaims their space.
     m_sweep.setInterval(60 * 1000);
     connect(&m_sweep, &QTimer::timeout, this, &PlatformService::purgeExpiredKv);
+    m_health.setInterval(kHealthCheckIntervalMs);
+    connect(&m_health, &QTimer::timeout, this, &PlatformService::checkStore);
 }
 
 PlatformService::~PlatformService() = default;
@@ -117,16 +120,33 @@ std::optional<Error> PlatformService::wrongThread() const
                                  "use QMetaObject::invokeMethod")};
 }
 
+Error PlatformService::unavailable(const QString &what) const
+{
+    return {ErrorKind::Unavailable,
+            QStringLiteral("%1: the platform's store %2 cannot be reached (%3); edits are refused "
+                           "until it is back, and this node keeps serving the platform as it was")
+                    .arg(what, m_database.location().display(), m_storeProblem)};
+}
+
 Result<void> PlatformService::commit(const Change &change)
 {
     const bool shared = m_database.isPostgres();
+    // Reconnecting here, not only on the next check, lets the first edit after the store
+    // returns succeed.
+    if (shared && !m_storeAvailable && !recoverStore())
+        return unavailable(change.what());
     if (auto failure = m_database.transaction([&] {
             change.write();
             // Delivered to every node at commit, or not at all with a rollback.
             if (shared)
                 store::notifyChange(m_database, m_nodeId);
-        }))
+        })) {
+        if (shared && !m_database.ping()) {
+            storeLost(*failure);
+            return unavailable(change.what());
+        }
         return storageError(change.what(), *failure);
+    }
     if (change.apply) {
         auto next = std::make_shared<PlatformSnapshot>(*m_view.snapshot());
         change.apply(*next);
@@ -185,28 +205,110 @@ Result<void> PlatformService::load()
         return *error;
     // Listen before reading, so no edit committed in between goes unnoticed.
     if (m_database.isPostgres() && !m_feed) {
-        QString error;
-        m_feed = store::ChangeFeed::listen(m_database.location(), &error);
-        if (!m_feed)
-            return Error {ErrorKind::Storage, error};
-        connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &origin) {
-            // This node's own edits are in its view already.
-            if (origin == m_nodeId || m_reloadPending)
-                return;
-            // One reload for a burst of notifications.
-            m_reloadPending = true;
-            QMetaObject::invokeMethod(this, &PlatformService::reloadChanged, Qt::QueuedConnection);
-        });
+        if (auto listening = listenForChanges(); !listening)
+            return listening.error();
     }
     auto next = readState(m_kv);
     if (!next)
         return next.error();
     publish(std::move(next.value()));
     m_sweep.start();
+    if (m_database.isPostgres())
+        m_health.start();
     return {};
 }
 
-void PlatformService::reloadChanged()
+Result<void> PlatformService::listenForChanges()
+{
+    m_feed.reset();
+    QString error;
+    m_feed = store::ChangeFeed::listen(m_database.location(), &error);
+    if (!m_feed)
+        return Error {ErrorKind::Storage, error};
+    connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &origin) {
+        // This node's own edits are in its view already.
+        if (origin == m_nodeId || m_reloadPending)
+            return;
+        // One reload for a burst of notifications.
+        m_reloadPending = true;
+        QMetaObject::invokeMethod(
+                this, [this] { reloadChanged(); }, Qt::QueuedConnection);
+    });
+    return {};
+}
+
+void PlatformService::checkStore()
+{
+    if (!m_storeAvailable) {
+        recoverStore();
+        return;
+    }
+    // The listening connection runs no query of its own (it would swallow notifications), so
+    // this one asks the server whether that connection is still there.
+    bool listening = false;
+    try {
+        QSqlQuery query = m_database.exec(
+                QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = ?"),
+                {m_feed ? m_feed->backendPid() : qint64(0)});
+        listening = query.next() && query.value(0).toLongLong() > 0;
+    } catch (const store::SqlError &error) {
+        if (!m_database.ping()) {
+            storeLost(error.message());
+            return;
+        }
+    }
+    if (listening)
+        return;
+    // The server is there but the feed is not (its connection was ended): whatever was
+    // committed since is unknown here, so listen again and read everything.
+    qCWarning(lcPlatform) << "the change feed's connection was lost; listening again";
+    if (!listenForChanges() || !reloadChanged())
+        storeLost(QStringLiteral("the change feed cannot listen"));
+}
+
+void PlatformService::storeLost(const QString &why)
+{
+    m_feed.reset();
+    m_storeProblem = why.trimmed();
+    // Driver messages may quote connection details.
+    if (const QString &password = m_database.location().password; !password.isEmpty())
+        m_storeProblem.replace(password, QStringLiteral("***"));
+    if (!m_storeAvailable)
+        return;
+    m_storeAvailable = false;
+    qCWarning(lcPlatform).noquote()
+            << "the store" << m_database.location().display()
+            << "cannot be reached; serving the platform as it was and refusing edits until it is "
+               "back:"
+            << m_storeProblem;
+    Q_EMIT storeAvailabilityChanged(false);
+}
+
+bool PlatformService::recoverStore()
+{
+    QString error;
+    if (!m_database.reconnect(&error)) {
+        m_storeProblem = error.trimmed();
+        return false;
+    }
+    // As at load(): listen first, then read, so nothing committed in between is missed.
+    if (auto listening = listenForChanges(); !listening) {
+        m_storeProblem = listening.errorMessage();
+        return false;
+    }
+    if (!reloadChanged()) {
+        m_feed.reset();
+        return false;
+    }
+    m_storeAvailable = true;
+    m_storeProblem.clear();
+    qCInfo(lcPlatform).noquote() << "the store" << m_database.location().display()
+                                 << "is back; reloaded the platform from it";
+    Q_EMIT storeAvailabilityChanged(true);
+    return true;
+}
+
+bool PlatformService::reloadChanged()
 {
     m_reloadPending = false;
     KvView kv(m_clock);
@@ -214,7 +316,9 @@ void PlatformService::reloadChanged()
     if (!read) {
         qCWarning(lcPlatform).noquote()
                 << "reloading after another node's edit failed:" << read.errorMessage();
-        return;
+        if (m_database.isPostgres() && m_storeAvailable && !m_database.ping())
+            storeLost(read.errorMessage());
+        return false;
     }
     std::shared_ptr<PlatformSnapshot> next = std::move(read.value());
     const auto before = m_view.snapshot();
@@ -270,6 +374,7 @@ void PlatformService::reloadChanged()
         Q_EMIT kvBulkChanged(it.key(), it.value());
     qCDebug(lcPlatform) << "reloaded after another node's edit, generation"
                         << m_view.snapshot()->generation;
+    return true;
 }
 
 // ---- dispatch namespaces ----
@@ -1016,6 +1121,50 @@ void PlatformService::flushAppends()
 {
     if (m_appendWriter)
         m_appendWriter->flush();
+}
+
+Result<void> PlatformService::writeHeartbeat(const store::NodeRecord &node)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(
+                QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)));
+    try {
+        m_queries->upsertNode(node);
+    } catch (const store::SqlError &error) {
+        return storageError(
+                QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)),
+                error.message());
+    }
+    return {};
+}
+
+Result<QList<store::NodeRecord>> PlatformService::nodes()
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(QStringLiteral("Reading the nodes"));
+    try {
+        return m_queries->nodes();
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Reading the nodes"), error.message());
+    }
+}
+
+Result<void> PlatformService::removeNode(const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(QStringLiteral("Removing node %1").arg(quoted(name)));
+    try {
+        m_queries->deleteNode(name);
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Removing node %1").arg(quoted(name)), error.message());
+    }
+    return {};
 }
 
 store::AnalyticsAnswer PlatformService::queryAnalytics(const QString &sql)
