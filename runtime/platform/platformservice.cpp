@@ -9,6 +9,7 @@
 #include "validation.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QMetaMethod>
 #include <QSet>
 #include <QSqlQuery>
@@ -269,7 +270,11 @@ void PlatformService::checkStore()
 void PlatformService::storeLost(const QString &why)
 {
     m_feed.reset();
-    m_storeProblem = why.trimmed();
+    // The driver's words, without the statement store::Database::exec() appends.
+    m_storeProblem = why.left(why.lastIndexOf(QLatin1String(" (in "))).simplified();
+    if (m_storeProblem.isEmpty()
+        || m_storeProblem == QLatin1String("QPSQL: Unable to create query"))
+        m_storeProblem = QStringLiteral("the connection to the server was lost");
     // Driver messages may quote connection details.
     if (const QString &password = m_database.location().password; !password.isEmpty())
         m_storeProblem.replace(password, QStringLiteral("***"));
@@ -311,6 +316,8 @@ bool PlatformService::recoverStore()
 bool PlatformService::reloadChanged()
 {
     m_reloadPending = false;
+    QElapsedTimer took;
+    took.start();
     KvView kv(m_clock);
     auto read = readState(kv);
     if (!read) {
@@ -373,7 +380,7 @@ bool PlatformService::reloadChanged()
     for (auto it = kvChanged.cbegin(); it != kvChanged.cend(); ++it)
         Q_EMIT kvBulkChanged(it.key(), it.value());
     qCDebug(lcPlatform) << "reloaded after another node's edit, generation"
-                        << m_view.snapshot()->generation;
+                        << m_view.snapshot()->generation << "in" << took.elapsed() << "ms";
     return true;
 }
 
@@ -1133,6 +1140,11 @@ Result<void> PlatformService::writeHeartbeat(const store::NodeRecord &node)
     try {
         m_queries->upsertNode(node);
     } catch (const store::SqlError &error) {
+        if (m_database.isPostgres() && !m_database.ping()) {
+            storeLost(error.message());
+            return unavailable(
+                    QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)));
+        }
         return storageError(
                 QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)),
                 error.message());

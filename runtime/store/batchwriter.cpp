@@ -180,10 +180,10 @@ void BatchWriter::run(const StoreLocation &location, std::promise<QString> *open
             if (lost && !stopping) {
                 if (!storeDown)
                     qCWarning(lcStore).noquote()
-                            << "the store is unreachable; keeping traces and data points in "
-                               "memory (at most"
-                            << m_options.maxQueued
-                            << ") until it returns:" << (failure ? *failure : reconnectError);
+                            << QStringLiteral("the store is unreachable; keeping traces and data "
+                                              "points in memory (at most %1) until it returns: %2")
+                                       .arg(m_options.maxQueued)
+                                       .arg((failure ? *failure : reconnectError).simplified());
                 storeDown = true;
                 lock.lock();
                 m_storeDown = true;
