@@ -10,6 +10,9 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMetaMethod>
 #include <QSet>
 #include <QSqlQuery>
@@ -87,6 +90,24 @@ bool matches(const store::ScriptRecord &script, const QList<PlatformService::Tag
     });
 }
 
+// What a node tells the others about an edit: its id alone (read everything again), or for KV
+// writes a JSON object naming the keys. NOTIFY payloads end at 8000 bytes; a longer list of
+// keys falls back to the id alone.
+template<typename ChangeT> QString feedPayload(const QString &nodeId, const ChangeT &change)
+{
+    if (change.kvNamespace.isEmpty() || change.kvKeys.isEmpty())
+        return nodeId;
+    const QByteArray json
+            = QJsonDocument(
+                      QJsonObject {
+                              {QStringLiteral("node"), nodeId},
+                              {QStringLiteral("kv_namespace"), change.kvNamespace},
+                              {QStringLiteral("keys"), QJsonArray::fromStringList(change.kvKeys)},
+                      })
+                      .toJson(QJsonDocument::Compact);
+    return json.size() <= 7000 ? QString::fromUtf8(json) : nodeId;
+}
+
 } // namespace
 
 PlatformService::PlatformService(store::Database &database, const Clock &clock,
@@ -140,7 +161,7 @@ Result<void> PlatformService::commit(const Change &change)
             change.write();
             // Delivered to every node at commit, or not at all with a rollback.
             if (shared)
-                store::notifyChange(m_database, m_nodeId);
+                store::notifyChange(m_database, feedPayload(m_nodeId, change));
         })) {
         if (shared && !m_database.ping()) {
             storeLost(*failure);
@@ -226,14 +247,30 @@ Result<void> PlatformService::listenForChanges()
     m_feed = store::ChangeFeed::listen(m_database.location(), &error);
     if (!m_feed)
         return Error {ErrorKind::Storage, error};
-    connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &origin) {
+    connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &payload) {
+        QString origin = payload;
+        QJsonObject kv;
+        if (payload.startsWith(QLatin1Char('{'))) {
+            kv = QJsonDocument::fromJson(payload.toUtf8()).object();
+            origin = kv.value(u"node").toString();
+        }
         // This node's own edits are in its view already.
-        if (origin == m_nodeId || m_reloadPending)
+        if (origin == m_nodeId)
+            return;
+        const QString ns = kv.value(u"kv_namespace").toString();
+        const QJsonArray keys = kv.value(u"keys").toArray();
+        if (ns.isEmpty() || keys.isEmpty()) {
+            m_pendingFull = true;
+        } else {
+            QSet<QString> &pending = m_pendingKv[ns];
+            for (const QJsonValue key : keys)
+                pending.insert(key.toString());
+        }
+        if (m_reloadPending)
             return;
         // One reload for a burst of notifications.
         m_reloadPending = true;
-        QMetaObject::invokeMethod(
-                this, [this] { reloadChanged(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, &PlatformService::applyNotifications, Qt::QueuedConnection);
     });
     return {};
 }
@@ -313,9 +350,64 @@ bool PlatformService::recoverStore()
     return true;
 }
 
+void PlatformService::applyNotifications()
+{
+    m_reloadPending = false;
+    if (m_pendingFull) {
+        reloadChanged();
+        return;
+    }
+    reloadKv(std::exchange(m_pendingKv, {}));
+}
+
+void PlatformService::reloadKv(const QHash<QString, QSet<QString>> &keys)
+{
+    QElapsedTimer took;
+    took.start();
+    QHash<QString, QList<std::pair<QString, std::optional<store::KvValue>>>> read;
+    const auto failure = m_database.readTransaction([&] {
+        for (auto ns = keys.cbegin(); ns != keys.cend(); ++ns)
+            for (const QString &key : ns.value())
+                read[ns.key()].append({key, m_queries->kvEntry(ns.key(), key)});
+    });
+    if (failure) {
+        // Whatever could not be read is read with everything else once the store answers.
+        qCWarning(lcPlatform).noquote()
+                << "reading KV keys after another node's edit failed:" << *failure;
+        if (!m_database.ping())
+            storeLost(*failure);
+        else
+            reloadChanged();
+        return;
+    }
+    for (auto ns = read.cbegin(); ns != read.cend(); ++ns) {
+        // A namespace this node does not know yet comes with the full reload its creation asks.
+        if (!m_kv.hasNamespace(ns.key()))
+            continue;
+        QStringList changed;
+        for (const auto &[key, value] : ns.value()) {
+            if (value)
+                m_kv.put(ns.key(), key, *value);
+            else
+                m_kv.remove(ns.key(), key);
+            changed << key;
+        }
+        if (changed.size() == 1)
+            Q_EMIT kvChanged(ns.key(), changed.constFirst());
+        else
+            Q_EMIT kvBulkChanged(ns.key(), changed);
+    }
+    qCDebug(lcPlatform) << "read" << read.size()
+                        << "KV namespaces' keys after another node's edit in" << took.elapsed()
+                        << "ms";
+}
+
 bool PlatformService::reloadChanged()
 {
     m_reloadPending = false;
+    // Everything is read again: what was pending is in it.
+    m_pendingFull = false;
+    m_pendingKv.clear();
     QElapsedTimer took;
     took.start();
     KvView kv(m_clock);
@@ -920,6 +1012,8 @@ Result<void> PlatformService::kvPut(const QString &namespaceId, const QString &k
                 m_kv.put(namespaceId, key, std::move(prepared.value()));
                 Q_EMIT kvChanged(namespaceId, key);
             },
+            namespaceId,
+            {key},
     });
 }
 
@@ -960,6 +1054,13 @@ Result<void> PlatformService::kvBulkPut(const QString &namespaceId, const QList<
                 }
                 Q_EMIT kvBulkChanged(namespaceId, keys);
             },
+            namespaceId,
+            [&] {
+                QStringList keys;
+                for (const KvBulkItem &item : items)
+                    keys.append(item.key);
+                return keys;
+            }(),
     });
 }
 
@@ -1001,6 +1102,8 @@ Result<void> PlatformService::kvBulkDelete(const QString &namespaceId, const QSt
                 else
                     Q_EMIT kvBulkChanged(namespaceId, keys);
             },
+            namespaceId,
+            keys,
     });
 }
 

@@ -7,7 +7,9 @@
 #include "store/analyticssql.h"
 #include "store/records.h"
 
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -198,6 +200,10 @@ private:
         std::function<void()> write; // the SQL, run in one transaction
         std::function<void(PlatformSnapshot &)> apply; // on a copy of the snapshot; may be empty
         std::function<void()> after; // memory outside the snapshot (KV), then signals; may be empty
+        // KV writes: the namespace and keys, so other nodes read only those again. Empty: other
+        // nodes reload everything.
+        QString kvNamespace = {};
+        QStringList kvKeys = {};
     };
     // The one way a mutation takes effect: `write` in one SQLite transaction, then `apply` to a
     // copy of the snapshot, published, then `after`. On a storage failure nothing has changed.
@@ -206,6 +212,10 @@ private:
     Result<std::shared_ptr<PlatformSnapshot>> readState(KvView &kv);
     // After another node's edit: the state read again, published, and signals for what differs.
     bool reloadChanged();
+    // Another node's notifications since the last reload: KV keys only, or everything.
+    void applyNotifications();
+    // Reads only these KV entries again (another node wrote them), and signals them.
+    void reloadKv(const QHash<QString, QSet<QString>> &keys);
     // PostgreSQL: listens on a new change feed connection.
     Result<void> listenForChanges();
     // Every kHealthCheckIntervalMs on PostgreSQL: is the server there, is the feed listening?
@@ -237,6 +247,8 @@ private:
     const QString m_nodeId;
     std::unique_ptr<store::ChangeFeed> m_feed;
     bool m_reloadPending = false;
+    bool m_pendingFull = false;
+    QHash<QString, QSet<QString>> m_pendingKv;
     QTimer m_health;
     bool m_storeAvailable = true;
     QString m_storeProblem;

@@ -330,6 +330,22 @@ void Queries::forEachKvEntry(
     }
 }
 
+std::optional<KvValue> Queries::kvEntry(const QString &namespaceId, const QString &key)
+{
+    QSqlQuery query = m_db.exec(QStringLiteral("SELECT value, metadata, expiration FROM kv_entries"
+                                               " WHERE namespace_id = ? AND key = ?"),
+                                {namespaceId, key});
+    if (!query.next())
+        return std::nullopt;
+    KvValue value;
+    value.value = query.value(0).toByteArray();
+    if (!query.isNull(1))
+        value.metadata = query.value(1).toByteArray();
+    if (!query.isNull(2))
+        value.expiration = query.value(2).toLongLong();
+    return value;
+}
+
 QList<CustomHostnameRecord> Queries::customHostnames()
 {
     QList<CustomHostnameRecord> list;

@@ -69,6 +69,7 @@ public:
     void deleteKvNamespace(const QString &id);
     void putKv(const QString &namespaceId, const QString &key, const KvValue &value);
     void deleteKv(const QString &namespaceId, const QString &key);
+    std::optional<KvValue> kvEntry(const QString &namespaceId, const QString &key);
     // Deletes entries expired at `nowSeconds`; returns them as (namespace id, key).
     QList<std::pair<QString, QString>> deleteExpiredKv(qint64 nowSeconds);
 

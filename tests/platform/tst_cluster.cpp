@@ -84,6 +84,7 @@ private Q_SLOTS:
     void secondNodeLoadsTheSharedPlatform();
     void adminEditOnOneNodeRoutesTheOther();
     void kvEditOnOneNodeReachesTheOther();
+    void kvEditReloadsOnlyItsKeys();
     void editsOnBothNodesConverge();
     void headlessNodeJoinsWithoutShowingThePassword();
     void storeOutageKeepsServingAndRecovers();
@@ -240,6 +241,32 @@ void tst_Cluster::kvEditOnOneNodeReachesTheOther()
     QVERIFY2(put.status == 200, put.body.constData());
     QCOMPARE(pollBody(*m_b, "x.example.com", "/kv", "hello from A"), QByteArray("hello from A"));
     QVERIFY(m_b->service().kvGet(QStringLiteral("routes-id"), QStringLiteral("greeting")));
+}
+
+void tst_Cluster::kvEditReloadsOnlyItsKeys()
+{
+    // A row written behind the nodes' backs (no NOTIFY) shows who reads what: a KV write on A
+    // makes B read that key alone, so B does not see the row; any other edit makes B read
+    // everything, and then it does.
+    QString error;
+    auto db = store::Database::open(*m_store, store::Database::Options {}, &error);
+    QVERIFY2(db, qPrintable(error));
+    db->exec(QStringLiteral("INSERT INTO kv_entries (namespace_id, key, value) VALUES (?, ?, ?)"),
+             {QStringLiteral("routes-id"), QStringLiteral("behind"), QByteArray("unseen")});
+    platform::PlatformService &a = m_a->service(), &b = m_b->service();
+    const QString ns = QStringLiteral("routes-id");
+    QVERIFY(a.kvPut(ns, QStringLiteral("greeting"), "only this"));
+    QVERIFY(a.kvBulkPut(ns, {{QStringLiteral("one"), "1", {}}, {QStringLiteral("two"), "2", {}}}));
+    QVERIFY(a.kvDelete(ns, QStringLiteral("one")));
+    QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(ns, QStringLiteral("two")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!b.kvGet(ns, QStringLiteral("one")), 30000);
+    QCOMPARE(b.kvGet(ns, QStringLiteral("greeting"))->value, QByteArray("only this"));
+    QCOMPARE(pollBody(*m_b, "x.example.com", "/kv", "only this"), QByteArray("only this"));
+    QVERIFY(!b.kvGet(ns, QStringLiteral("behind")));
+
+    QVERIFY(a.createNamespace(QStringLiteral("staging")));
+    QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(ns, QStringLiteral("behind")), 30000);
+    QVERIFY(b.snapshot()->dispatchNamespace(QStringLiteral("staging")));
 }
 
 void tst_Cluster::editsOnBothNodesConverge()
