@@ -79,6 +79,7 @@ bool Application::start()
     RuntimeStack::Config config;
     config.dataDir = m_options.dataDir;
     config.store = m_options.store;
+    config.nodeName = m_options.nodeName;
     config.listen = m_options.listen;
     config.admin = m_options.admin;
     config.adminToken = m_options.adminToken;
@@ -108,6 +109,7 @@ bool Application::start()
 
     m_status = std::make_unique<models::ServerStatus>(QString::fromLatin1(m_v8->version()));
     m_status->setListenUrl(url);
+    m_status->watchStore(m_stack->service());
     if (!m_options.headless)
         return startGui();
     return true;

@@ -78,6 +78,12 @@ ParseResult parseCommandLine(const QStringList &arguments)
                            "several nodes share (default: switchyard.db in the data dir). Without "
                            "a password in the URL, PostgreSQL's PGPASSWORD or ~/.pgpass is used."),
             QStringLiteral("url"));
+    const QCommandLineOption nodeName(
+            QStringLiteral("node-name"),
+            QStringLiteral("This node's name among the nodes sharing a store: in the nodes "
+                           "table, and on every trace and data point it writes (default: the "
+                           "host name)."),
+            QStringLiteral("name"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Seed the demo platform into an empty store."));
     const QCommandLineOption dispatcher(QStringLiteral("dispatcher"),
@@ -146,13 +152,10 @@ ParseResult parseCommandLine(const QStringList &arguments)
             QStringLiteral("The window's look for this run: system, light or dark (default: the "
                            "choice made in the window, else the system's)."),
             QStringLiteral("mode"));
-    parser.addOptions({help,           version,       headless,
-                       listen,         admin,         adminToken,
-                       dataDir,        storeUrl,      demo,
-                       dispatcher,     shutdownGrace, allowPrivateOutbound,
-                       maxConnections, headerTimeout, bodyTimeout,
-                       idleTimeout,    memoryBudget,  instanceIdleTimeout,
-                       cacheSize,      theme});
+    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, storeUrl, nodeName,
+                       demo, dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
+                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
+                       cacheSize, theme});
 
     ParseResult result;
     if (!parser.parse(arguments)) {
@@ -193,6 +196,14 @@ ParseResult parseCommandLine(const QStringList &arguments)
             result.action = ParseResult::Action::Fail;
             result.text = QStringLiteral("--theme must be system, light or dark, not \"%1\"")
                                   .arg(o.theme);
+            return result;
+        }
+    }
+    if (parser.isSet(nodeName)) {
+        o.nodeName = parser.value(nodeName).trimmed();
+        if (o.nodeName.isEmpty() || o.nodeName.size() > 253) {
+            result.action = ParseResult::Action::Fail;
+            result.text = QStringLiteral("--node-name: a name of 1 to 253 characters is needed");
             return result;
         }
     }

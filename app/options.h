@@ -27,6 +27,8 @@ struct Options
     QString dataDir;
     // --store: std::nullopt is the SQLite file in dataDir.
     std::optional<store::StoreLocation> store;
+    // --node-name: empty is the host name.
+    QString nodeName;
     bool demo = false;
     QString dispatcherConfig;
     // How long SIGTERM, SIGINT or closing the window waits for requests in flight and their

@@ -14,11 +14,14 @@
 #include "store/cachestore.h"
 #include "store/database.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcStack, "switchyard.app.stack")
 
@@ -68,7 +71,11 @@ bool RuntimeStack::start(const Config &config, QString *error)
     if (!m_database)
         return false;
     qCInfo(lcStack).noquote() << "store:" << location.display();
-    m_writer = store::BatchWriter::start(location, store::BatchWriter::Options {}, error);
+    m_nodeName = config.nodeName.isEmpty() ? QHostInfo::localHostName() : config.nodeName;
+    m_startedAt = QDateTime::currentMSecsSinceEpoch();
+    store::BatchWriter::Options writerOptions;
+    writerOptions.nodeName = m_nodeName;
+    m_writer = store::BatchWriter::start(location, writerOptions, error);
     if (!m_writer)
         return false;
     store::CacheStore::Options cacheOptions;
@@ -119,11 +126,56 @@ bool RuntimeStack::start(const Config &config, QString *error)
     if (m_port == 0)
         return false;
     m_outboundPolicy->addPlatformListener(config.listen.address, m_port);
+
+    QUrl address;
+    address.setScheme(QStringLiteral("http"));
+    address.setHost(config.listen.address.toString());
+    address.setPort(m_port);
+    address.setPath(QStringLiteral("/"));
+    m_address = address.toString();
+    m_heartbeat = std::make_unique<QTimer>();
+    m_heartbeat->setInterval(config.heartbeatIntervalMs);
+    QObject::connect(m_heartbeat.get(), &QTimer::timeout, [this] { heartbeat(); });
+    m_heartbeat->start();
+    heartbeat();
     return true;
+}
+
+void RuntimeStack::heartbeat()
+{
+    if (!m_service || !m_dispatcher)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const quint64 requests = m_dispatcher->requestsHandled();
+    store::NodeRecord node;
+    node.name = m_nodeName;
+    node.address = m_address;
+    node.version = QStringLiteral(SWITCHYARD_VERSION);
+    node.startedAt = m_startedAt;
+    if (m_lastHeartbeatAt > 0 && now > m_lastHeartbeatAt)
+        node.requestsPerSecond
+                = double(requests - m_lastRequests) * 1000.0 / double(now - m_lastHeartbeatAt);
+    node.liveInstances = m_engine->instanceCount();
+    node.lastHeartbeat = now;
+    // A store that cannot be reached is the platform service's to report; the next beat
+    // writes again.
+    if (m_service->writeHeartbeat(node)) {
+        m_lastRequests = requests;
+        m_lastHeartbeatAt = now;
+    }
 }
 
 bool RuntimeStack::shutdown(std::chrono::milliseconds grace)
 {
+    // A node that leaves says so; one that is killed keeps its row with an old heartbeat.
+    if (m_heartbeat) {
+        m_heartbeat->stop();
+        if (m_service) {
+            if (auto removed = m_service->removeNode(m_nodeName); !removed)
+                qCInfo(lcStack).noquote()
+                        << "the nodes table keeps this node:" << removed.errorMessage();
+        }
+    }
     // The listeners stop accepting, close idle connections and let requests in flight finish
     // (answering what is left at the deadline with 503); drained() once no connection is left.
     bool frontDrained = !m_front;

@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <QString>
+#include <QTimer>
 
 #include <chrono>
 #include <memory>
@@ -42,6 +43,10 @@ public:
         QString dataDir;
         // std::nullopt: switchyard.db in dataDir.
         std::optional<store::StoreLocation> store;
+        // This node among those sharing the store; empty: the host name.
+        QString nodeName;
+        // How often the node's row in the store's nodes table is written.
+        int heartbeatIntervalMs = 5000;
         Endpoint listen {QHostAddress::LocalHost, 0};
         int executorThreads = 0;
         // The admin API's address; std::nullopt runs none.
@@ -87,6 +92,10 @@ public:
     QString databasePath() const;
     // Where the store is, as logs and the GUI may show it (a PostgreSQL URL without password).
     QString storeDisplay() const;
+    QString nodeName() const { return m_nodeName; }
+    // Writes this node's row in the nodes table now (it is also written every
+    // Config::heartbeatIntervalMs).
+    void heartbeat();
 
 private:
     bool startAdmin(const Config &config, QString *error);
@@ -107,6 +116,12 @@ private:
     quint16 m_adminPort = 0;
     QString m_adminToken;
     QString m_adminTokenPath;
+    QString m_nodeName;
+    QString m_address;
+    qint64 m_startedAt = 0;
+    quint64 m_lastRequests = 0;
+    qint64 m_lastHeartbeatAt = 0;
+    std::unique_ptr<QTimer> m_heartbeat;
 };
 
 } // namespace switchyard::app

@@ -183,9 +183,26 @@ ApplicationWindow {
         }
     }
 
-    footer: Label {
-        padding: Theme.gap + 2
-        text: qsTr("Switchyard %1 · V8 %2").arg(window.status.version).arg(window.status.engineVersion)
-        opacity: 0.7
+    footer: ColumnLayout {
+        spacing: 0
+        // Only while a shared store cannot be reached (an invisible item takes no room).
+        Pane {
+            objectName: "storeBanner"
+            visible: !window.status.storeAvailable
+            Layout.fillWidth: true
+            padding: Theme.gap + 2
+            background: Rectangle { color: Theme.warningFill }
+            Label {
+                width: parent.width
+                wrapMode: Text.Wrap
+                color: Theme.warning
+                text: window.status.storeProblem
+            }
+        }
+        Label {
+            padding: Theme.gap + 2
+            text: qsTr("Switchyard %1 · V8 %2").arg(window.status.version).arg(window.status.engineVersion)
+            opacity: 0.7
+        }
     }
 }

@@ -18,6 +18,7 @@ Pane {
 
     OverviewStats { id: stats; feed: view.workbench.traces; platform: view.workbench.platform }
     DispatcherController { id: dispatcher; platform: view.workbench.platform }
+    NodesModel { id: nodes; platform: view.workbench.platform }
 
     component Tile: Frame {
         property string heading
@@ -124,6 +125,33 @@ Pane {
             spacing: Theme.margin * 2
             TopList { heading: qsTr("Top Workers by requests"); rows: stats.topByRequests; field: "requests"; unit: ""; Layout.alignment: Qt.AlignTop }
             TopList { heading: qsTr("Top Workers by CPU time"); rows: stats.topByCpu; field: "cpuMs"; unit: " ms"; Layout.alignment: Qt.AlignTop }
+        }
+        // Only on a store several nodes share: one line per node, from its last heartbeat.
+        ColumnLayout {
+            objectName: "nodesSection"
+            visible: nodes.count > 1
+            Layout.fillWidth: true
+            Label { text: qsTr("Nodes on this store"); font.bold: true }
+            Repeater {
+                model: nodes
+                delegate: Label {
+                    required property string name
+                    required property string address
+                    required property string version
+                    required property int uptime
+                    required property double requestsPerSecond
+                    required property int liveInstances
+                    required property date lastHeartbeat
+                    required property bool stale
+                    text: qsTr("%1 · %2 · %3 · up %4 min · %5 req/s · %6 Instances · heartbeat %7")
+                            .arg(name).arg(address).arg(version).arg(Math.floor(uptime / 60))
+                            .arg(requestsPerSecond.toFixed(1)).arg(liveInstances)
+                            .arg(lastHeartbeat.toLocaleTimeString(Qt.locale(), Locale.ShortFormat))
+                    color: stale ? Theme.warning : palette.text
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+            }
         }
         Item { Layout.fillHeight: true }
     }

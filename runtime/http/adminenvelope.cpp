@@ -42,6 +42,8 @@ HttpResponse failure(const platform::Error &error, int invalidCode, int notFound
         return failure(404, notFoundCode, error.message);
     case platform::ErrorKind::Conflict:
         return failure(409, kAlreadyExists, error.message);
+    case platform::ErrorKind::Unavailable:
+        return failure(503, kStorage, error.message);
     case platform::ErrorKind::Storage:
         break;
     }

@@ -33,7 +33,8 @@ HttpResponse success(const QJsonValue &result, const QJsonObject &resultInfo = {
 // `{"success": false, "errors": [{"code": ..., "message": ...}], ...}`.
 HttpResponse failure(int status, int code, const QString &message);
 
-// A platform service error in the envelope: Invalid 400, NotFound 404, Conflict 409, Storage 500.
+// A platform service error in the envelope: Invalid 400, NotFound 404, Conflict 409, Storage 500,
+// Unavailable (the shared store cannot be reached) 503.
 // `notFoundCode` picks Cloudflare's code for what was not found (scripts and KV differ).
 HttpResponse failure(const platform::Error &error, int invalidCode = kBadRequest,
                      int notFoundCode = kNotFound);

@@ -102,6 +102,7 @@ static int loopBudgetOf(const RequestData &request)
 void Dispatcher::handle(RequestData request, Respond original)
 {
     m_requestsInFlight.fetch_add(1);
+    m_requestsHandled.fetch_add(1, std::memory_order_relaxed);
     Respond respond = [this, original = std::move(original)](const ResponseData &response) {
         original(response);
         m_requestsInFlight.fetch_sub(1);

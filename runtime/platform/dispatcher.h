@@ -51,6 +51,8 @@ public:
     // both to reach zero. Any thread.
     int requestsInFlight() const { return m_requestsInFlight.load(); }
     int invocationsInFlight() const { return m_invocationsInFlight.load(); }
+    // Requests handle() has taken since the start: the node's heartbeat turns it into req/s.
+    quint64 requestsHandled() const { return m_requestsHandled.load(std::memory_order_relaxed); }
     engine::Engine &engine() const { return m_engine; }
 
 private:
@@ -66,6 +68,7 @@ private:
     ScriptCache &m_scripts;
     std::atomic_int m_requestsInFlight = 0;
     std::atomic_int m_invocationsInFlight = 0;
+    std::atomic<quint64> m_requestsHandled = 0;
 };
 
 // An InvocationResult that is not a Response, as the Response the client of the dispatcher sees.

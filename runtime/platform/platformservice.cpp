@@ -9,8 +9,13 @@
 #include "validation.h"
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMetaMethod>
 #include <QSet>
+#include <QSqlQuery>
 #include <QThread>
 #include <QUuid>
 
@@ -134,6 +139,24 @@ QString newUuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
+// What a node tells the others about an edit: its id alone (read everything again), or for KV
+// writes a JSON object naming the keys. NOTIFY payloads end at 8000 bytes; a longer list of
+// keys falls back to the id alone.
+template<typename ChangeT> QString feedPayload(const QString &nodeId, const ChangeT &change)
+{
+    if (change.kvNamespace.isEmpty() || change.kvKeys.isEmpty())
+        return nodeId;
+    const QByteArray json
+            = QJsonDocument(
+                      QJsonObject {
+                              {QStringLiteral("node"), nodeId},
+                              {QStringLiteral("kv_namespace"), change.kvNamespace},
+                              {QStringLiteral("keys"), QJsonArray::fromStringList(change.kvKeys)},
+                      })
+                      .toJson(QJsonDocument::Compact);
+    return json.size() <= 7000 ? QString::fromUtf8(json) : nodeId;
+}
+
 } // namespace
 
 PlatformService::PlatformService(store::Database &database, const Clock &clock,
@@ -145,6 +168,8 @@ PlatformService::PlatformService(store::Database &database, const Clock &clock,
     // Reads hide expired entries on time; this sweep only reclaims their space.
     m_sweep.setInterval(60 * 1000);
     connect(&m_sweep, &QTimer::timeout, this, &PlatformService::purgeExpiredKv);
+    m_health.setInterval(kHealthCheckIntervalMs);
+    connect(&m_health, &QTimer::timeout, this, &PlatformService::checkStore);
 }
 
 PlatformService::~PlatformService() = default;
@@ -166,16 +191,33 @@ std::optional<Error> PlatformService::wrongThread() const
                                  "use QMetaObject::invokeMethod")};
 }
 
+Error PlatformService::unavailable(const QString &what) const
+{
+    return {ErrorKind::Unavailable,
+            QStringLiteral("%1: the platform's store %2 cannot be reached (%3); edits are refused "
+                           "until it is back, and this node keeps serving the platform as it was")
+                    .arg(what, m_database.location().display(), m_storeProblem)};
+}
+
 Result<void> PlatformService::commit(const Change &change)
 {
     const bool shared = m_database.isPostgres();
+    // Reconnecting here, not only on the next check, lets the first edit after the store
+    // returns succeed.
+    if (shared && !m_storeAvailable && !recoverStore())
+        return unavailable(change.what());
     if (auto failure = m_database.transaction([&] {
             change.write();
             // Delivered to every node at commit, or not at all with a rollback.
             if (shared)
-                store::notifyChange(m_database, m_nodeId);
-        }))
+                store::notifyChange(m_database, feedPayload(m_nodeId, change));
+        })) {
+        if (shared && !m_database.ping()) {
+            storeLost(*failure);
+            return unavailable(change.what());
+        }
         return storageError(change.what(), *failure);
+    }
     if (change.apply) {
         auto next = std::make_shared<PlatformSnapshot>(*m_view.snapshot());
         change.apply(*next);
@@ -261,36 +303,197 @@ Result<void> PlatformService::load()
         return *error;
     // Listen before reading, so no edit committed in between goes unnoticed.
     if (m_database.isPostgres() && !m_feed) {
-        QString error;
-        m_feed = store::ChangeFeed::listen(m_database.location(), &error);
-        if (!m_feed)
-            return Error {ErrorKind::Storage, error};
-        connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &origin) {
-            // This node's own edits are in its view already.
-            if (origin == m_nodeId || m_reloadPending)
-                return;
-            // One reload for a burst of notifications.
-            m_reloadPending = true;
-            QMetaObject::invokeMethod(this, &PlatformService::reloadChanged, Qt::QueuedConnection);
-        });
+        if (auto listening = listenForChanges(); !listening)
+            return listening.error();
     }
     auto next = readState(m_kv);
     if (!next)
         return next.error();
     publish(std::move(next.value()));
     m_sweep.start();
+    if (m_database.isPostgres())
+        m_health.start();
     return {};
 }
 
-void PlatformService::reloadChanged()
+Result<void> PlatformService::listenForChanges()
+{
+    m_feed.reset();
+    QString error;
+    m_feed = store::ChangeFeed::listen(m_database.location(), &error);
+    if (!m_feed)
+        return Error {ErrorKind::Storage, error};
+    connect(m_feed.get(), &store::ChangeFeed::changed, this, [this](const QString &payload) {
+        QString origin = payload;
+        QJsonObject kv;
+        if (payload.startsWith(QLatin1Char('{'))) {
+            kv = QJsonDocument::fromJson(payload.toUtf8()).object();
+            origin = kv.value(u"node").toString();
+        }
+        // This node's own edits are in its view already.
+        if (origin == m_nodeId)
+            return;
+        const QString ns = kv.value(u"kv_namespace").toString();
+        const QJsonArray keys = kv.value(u"keys").toArray();
+        if (ns.isEmpty() || keys.isEmpty()) {
+            m_pendingFull = true;
+        } else {
+            QSet<QString> &pending = m_pendingKv[ns];
+            for (const QJsonValue key : keys)
+                pending.insert(key.toString());
+        }
+        if (m_reloadPending)
+            return;
+        // One reload for a burst of notifications.
+        m_reloadPending = true;
+        QMetaObject::invokeMethod(this, &PlatformService::applyNotifications, Qt::QueuedConnection);
+    });
+    return {};
+}
+
+void PlatformService::checkStore()
+{
+    if (!m_storeAvailable) {
+        recoverStore();
+        return;
+    }
+    // The listening connection runs no query of its own (it would swallow notifications), so
+    // this one asks the server whether that connection is still there.
+    bool listening = false;
+    try {
+        QSqlQuery query = m_database.exec(
+                QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = ?"),
+                {m_feed ? m_feed->backendPid() : qint64(0)});
+        listening = query.next() && query.value(0).toLongLong() > 0;
+    } catch (const store::SqlError &error) {
+        if (!m_database.ping()) {
+            storeLost(error.message());
+            return;
+        }
+    }
+    if (listening)
+        return;
+    // The server is there but the feed is not (its connection was ended): whatever was
+    // committed since is unknown here, so listen again and read everything.
+    qCWarning(lcPlatform) << "the change feed's connection was lost; listening again";
+    if (!listenForChanges() || !reloadChanged())
+        storeLost(QStringLiteral("the change feed cannot listen"));
+}
+
+void PlatformService::storeLost(const QString &why)
+{
+    m_feed.reset();
+    // The driver's words, without the statement store::Database::exec() appends.
+    m_storeProblem = why.left(why.lastIndexOf(QLatin1String(" (in "))).simplified();
+    if (m_storeProblem.isEmpty()
+        || m_storeProblem == QLatin1String("QPSQL: Unable to create query"))
+        m_storeProblem = QStringLiteral("the connection to the server was lost");
+    // Driver messages may quote connection details.
+    if (const QString &password = m_database.location().password; !password.isEmpty())
+        m_storeProblem.replace(password, QStringLiteral("***"));
+    if (!m_storeAvailable)
+        return;
+    m_storeAvailable = false;
+    qCWarning(lcPlatform).noquote()
+            << "the store" << m_database.location().display()
+            << "cannot be reached; serving the platform as it was and refusing edits until it is "
+               "back:"
+            << m_storeProblem;
+    Q_EMIT storeAvailabilityChanged(false);
+}
+
+bool PlatformService::recoverStore()
+{
+    QString error;
+    if (!m_database.reconnect(&error)) {
+        m_storeProblem = error.trimmed();
+        return false;
+    }
+    // As at load(): listen first, then read, so nothing committed in between is missed.
+    if (auto listening = listenForChanges(); !listening) {
+        m_storeProblem = listening.errorMessage();
+        return false;
+    }
+    if (!reloadChanged()) {
+        m_feed.reset();
+        return false;
+    }
+    m_storeAvailable = true;
+    m_storeProblem.clear();
+    qCInfo(lcPlatform).noquote() << "the store" << m_database.location().display()
+                                 << "is back; reloaded the platform from it";
+    Q_EMIT storeAvailabilityChanged(true);
+    return true;
+}
+
+void PlatformService::applyNotifications()
 {
     m_reloadPending = false;
+    if (m_pendingFull) {
+        reloadChanged();
+        return;
+    }
+    reloadKv(std::exchange(m_pendingKv, {}));
+}
+
+void PlatformService::reloadKv(const QHash<QString, QSet<QString>> &keys)
+{
+    QElapsedTimer took;
+    took.start();
+    QHash<QString, QList<std::pair<QString, std::optional<store::KvValue>>>> read;
+    const auto failure = m_database.readTransaction([&] {
+        for (auto ns = keys.cbegin(); ns != keys.cend(); ++ns)
+            for (const QString &key : ns.value())
+                read[ns.key()].append({key, m_queries->kvEntry(ns.key(), key)});
+    });
+    if (failure) {
+        // Whatever could not be read is read with everything else once the store answers.
+        qCWarning(lcPlatform).noquote()
+                << "reading KV keys after another node's edit failed:" << *failure;
+        if (!m_database.ping())
+            storeLost(*failure);
+        else
+            reloadChanged();
+        return;
+    }
+    for (auto ns = read.cbegin(); ns != read.cend(); ++ns) {
+        // A namespace this node does not know yet comes with the full reload its creation asks.
+        if (!m_kv.hasNamespace(ns.key()))
+            continue;
+        QStringList changed;
+        for (const auto &[key, value] : ns.value()) {
+            if (value)
+                m_kv.put(ns.key(), key, *value);
+            else
+                m_kv.remove(ns.key(), key);
+            changed << key;
+        }
+        if (changed.size() == 1)
+            Q_EMIT kvChanged(ns.key(), changed.constFirst());
+        else
+            Q_EMIT kvBulkChanged(ns.key(), changed);
+    }
+    qCDebug(lcPlatform) << "read" << read.size()
+                        << "KV namespaces' keys after another node's edit in" << took.elapsed()
+                        << "ms";
+}
+
+bool PlatformService::reloadChanged()
+{
+    m_reloadPending = false;
+    // Everything is read again: what was pending is in it.
+    m_pendingFull = false;
+    m_pendingKv.clear();
+    QElapsedTimer took;
+    took.start();
     KvView kv(m_clock);
     auto read = readState(kv);
     if (!read) {
         qCWarning(lcPlatform).noquote()
                 << "reloading after another node's edit failed:" << read.errorMessage();
-        return;
+        if (m_database.isPostgres() && m_storeAvailable && !m_database.ping())
+            storeLost(read.errorMessage());
+        return false;
     }
     std::shared_ptr<PlatformSnapshot> next = std::move(read.value());
     const auto before = m_view.snapshot();
@@ -349,7 +552,8 @@ void PlatformService::reloadChanged()
     for (auto it = kvChanged.cbegin(); it != kvChanged.cend(); ++it)
         Q_EMIT kvBulkChanged(it.key(), it.value());
     qCDebug(lcPlatform) << "reloaded after another node's edit, generation"
-                        << m_view.snapshot()->generation;
+                        << m_view.snapshot()->generation << "in" << took.elapsed() << "ms";
+    return true;
 }
 
 // ---- dispatch namespaces ----
@@ -1229,6 +1433,8 @@ Result<void> PlatformService::kvPut(const QString &namespaceId, const QString &k
                 m_kv.put(namespaceId, key, std::move(prepared.value()));
                 Q_EMIT kvChanged(namespaceId, key);
             },
+            namespaceId,
+            {key},
     });
 }
 
@@ -1269,6 +1475,13 @@ Result<void> PlatformService::kvBulkPut(const QString &namespaceId, const QList<
                 }
                 Q_EMIT kvBulkChanged(namespaceId, keys);
             },
+            namespaceId,
+            [&] {
+                QStringList keys;
+                for (const KvBulkItem &item : items)
+                    keys.append(item.key);
+                return keys;
+            }(),
     });
 }
 
@@ -1310,6 +1523,8 @@ Result<void> PlatformService::kvBulkDelete(const QString &namespaceId, const QSt
                 else
                     Q_EMIT kvBulkChanged(namespaceId, keys);
             },
+            namespaceId,
+            keys,
     });
 }
 
@@ -1437,6 +1652,55 @@ void PlatformService::flushAppends()
 {
     if (m_appendWriter)
         m_appendWriter->flush();
+}
+
+Result<void> PlatformService::writeHeartbeat(const store::NodeRecord &node)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(
+                QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)));
+    try {
+        m_queries->upsertNode(node);
+    } catch (const store::SqlError &error) {
+        if (m_database.isPostgres() && !m_database.ping()) {
+            storeLost(error.message());
+            return unavailable(
+                    QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)));
+        }
+        return storageError(
+                QStringLiteral("Writing the heartbeat of node %1").arg(quoted(node.name)),
+                error.message());
+    }
+    return {};
+}
+
+Result<QList<store::NodeRecord>> PlatformService::nodes()
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(QStringLiteral("Reading the nodes"));
+    try {
+        return m_queries->nodes();
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Reading the nodes"), error.message());
+    }
+}
+
+Result<void> PlatformService::removeNode(const QString &name)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(QStringLiteral("Removing node %1").arg(quoted(name)));
+    try {
+        m_queries->deleteNode(name);
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Removing node %1").arg(quoted(name)), error.message());
+    }
+    return {};
 }
 
 store::AnalyticsAnswer PlatformService::queryAnalytics(const QString &sql)

@@ -7,7 +7,9 @@
 #include "store/analyticssql.h"
 #include "store/records.h"
 
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -95,7 +97,17 @@ public:
     // Reads the whole state from the store into the views; call once before anything else. On a
     // PostgreSQL store it also listens for other nodes' edits: each one reloads the state and
     // emits the change signals for what differs, as a local edit would.
+    //
+    // A PostgreSQL store is checked every `healthCheckIntervalMs`: when the server cannot be
+    // reached the views stay as they are (requests are served from them), edits fail with
+    // ErrorKind::Unavailable, and the service reconnects by itself, listens again and reloads
+    // everything once it can.
     Result<void> load();
+    static constexpr int kHealthCheckIntervalMs = 500;
+    // Whether edits can reach the store now (an SQLite store: always).
+    bool storeAvailable() const { return m_storeAvailable; }
+    // Why the store cannot be reached; empty while it can.
+    QString storeProblem() const { return m_storeProblem; }
     // Not owned; null disables syntax checks.
     void setScriptChecker(ScriptChecker *checker) { m_checker = checker; }
     // The Cache API's store; not owned, null: every match misses and nothing is stored.
@@ -200,6 +212,12 @@ public:
     // the admin API needs to know where that file is. Any thread.
     store::AnalyticsAnswer queryAnalytics(const QString &sql);
 
+    // The nodes sharing the store, as their heartbeats left them; this node writes its own row
+    // with writeHeartbeat(). Outside the write lock and the change feed: a heartbeat is no edit.
+    Result<void> writeHeartbeat(const store::NodeRecord &node);
+    Result<QList<store::NodeRecord>> nodes();
+    Result<void> removeNode(const QString &name);
+
 Q_SIGNALS:
     void namespacesChanged();
     void scriptChanged(const QString &ns, const QString &name); // put, tags, delete
@@ -211,6 +229,8 @@ Q_SIGNALS:
     void customHostnameChanged(const QString &hostname);
     // Emitted on the appending thread.
     void traceAppended(const switchyard::store::TraceRecord &trace);
+    // The shared store went away, or came back (and the views were reloaded from it).
+    void storeAvailabilityChanged(bool available);
 
 private:
     // What a mutation changes once it has checked its input against the current snapshot.
@@ -220,6 +240,10 @@ private:
         std::function<void()> write; // the SQL, run in one transaction
         std::function<void(PlatformSnapshot &)> apply; // on a copy of the snapshot; may be empty
         std::function<void()> after; // memory outside the snapshot (KV), then signals; may be empty
+        // KV writes: the namespace and keys, so other nodes read only those again. Empty: other
+        // nodes reload everything.
+        QString kvNamespace = {};
+        QStringList kvKeys = {};
     };
     // The one way a mutation takes effect: `write` in one SQLite transaction, then `apply` to a
     // copy of the snapshot, published, then `after`. On a storage failure nothing has changed.
@@ -227,7 +251,19 @@ private:
     // Everything in the store: a snapshot, and the KV entries into `kv`.
     Result<std::shared_ptr<PlatformSnapshot>> readState(KvView &kv);
     // After another node's edit: the state read again, published, and signals for what differs.
-    void reloadChanged();
+    bool reloadChanged();
+    // Another node's notifications since the last reload: KV keys only, or everything.
+    void applyNotifications();
+    // Reads only these KV entries again (another node wrote them), and signals them.
+    void reloadKv(const QHash<QString, QSet<QString>> &keys);
+    // PostgreSQL: listens on a new change feed connection.
+    Result<void> listenForChanges();
+    // Every kHealthCheckIntervalMs on PostgreSQL: is the server there, is the feed listening?
+    void checkStore();
+    void storeLost(const QString &why);
+    // Reconnects, listens again and reloads; true when the store is back.
+    bool recoverStore();
+    Error unavailable(const QString &what) const;
     Error storageError(const QString &what, const QString &message) const;
     std::optional<Error> wrongThread() const;
     void publish(std::shared_ptr<PlatformSnapshot> next);
@@ -258,6 +294,11 @@ private:
     const QString m_nodeId;
     std::unique_ptr<store::ChangeFeed> m_feed;
     bool m_reloadPending = false;
+    bool m_pendingFull = false;
+    QHash<QString, QSet<QString>> m_pendingKv;
+    QTimer m_health;
+    bool m_storeAvailable = true;
+    QString m_storeProblem;
 };
 
 } // namespace switchyard::platform

@@ -12,7 +12,8 @@ enum class ErrorKind {
     Invalid, // the input breaks a rule: 400
     NotFound, // what the change refers to does not exist: 404
     Conflict, // a name already taken: 409
-    Storage, // SQLite failed; nothing was changed: 500
+    Storage, // the store refused the change; nothing was changed: 500
+    Unavailable, // the shared store cannot be reached; edits wait for it: 503
 };
 
 struct Error

@@ -71,8 +71,14 @@ AnalyticsAnswer formatRows(const AnalyticsQuery &query, const QList<QVariantList
         }
         for (const QVariantList &row : rows) {
             QStringList cells;
-            for (const QVariant &v : row)
-                cells << tsvEscape(v.toString());
+            // Through the column's type, as JSON: a backend's own types (PostgreSQL's booleans
+            // and numerics) print as ClickHouse prints the column.
+            for (qsizetype c = 0; c < row.size(); ++c) {
+                const QJsonValue value = jsonValue(
+                        row.at(c), c < query.columns.size() ? query.columns.at(c).type : QString());
+                cells << tsvEscape(value.isDouble() ? QVariant(value.toDouble()).toString()
+                                                    : value.toVariant().toString());
+            }
             lines << cells.join(QLatin1Char('\t'));
         }
         answer.body

@@ -93,14 +93,22 @@ QStringList allColumns()
 
 // The dataset as a table whose columns read as Analytics Engine's: blobs as text (empty when
 // unset), doubles as 0 when unset, timestamp in seconds (DateTime).
-QString datasetTable()
+QString datasetTable(AnalyticsDialect dialect)
 {
-    QStringList columns {QStringLiteral("dataset"),
-                         QStringLiteral("CAST(timestamp / 1000 AS INTEGER) AS timestamp"),
-                         QStringLiteral("_sample_interval"),
-                         QStringLiteral("COALESCE(CAST(index1 AS TEXT), '') AS index1")};
+    const bool pg = dialect == AnalyticsDialect::Postgres;
+    // PostgreSQL's BYTEA cast to text is its hex form; the bytes are UTF-8 text.
+    const QString text
+            = pg ? QStringLiteral("convert_from(%1, 'UTF8')") : QStringLiteral("CAST(%1 AS TEXT)");
+    QStringList columns {
+            QStringLiteral("dataset"),
+            pg ? QStringLiteral("timestamp / 1000 AS timestamp")
+               : QStringLiteral("CAST(timestamp / 1000 AS INTEGER) AS timestamp"),
+            QStringLiteral("_sample_interval"),
+            QStringLiteral("COALESCE(%1, '') AS index1").arg(text.arg(QStringLiteral("index1")))};
     for (int i = 1; i <= 20; ++i)
-        columns << QStringLiteral("COALESCE(CAST(blob%1 AS TEXT), '') AS blob%1").arg(i);
+        columns << QStringLiteral("COALESCE(%1, '') AS blob%2")
+                           .arg(text.arg(QStringLiteral("blob%1").arg(i)))
+                           .arg(i);
     for (int i = 1; i <= 20; ++i)
         columns << QStringLiteral("COALESCE(double%1, 0) AS double%1").arg(i);
     return QStringLiteral("(SELECT %1 FROM analytics_rows WHERE dataset = ?) AS t")
@@ -144,9 +152,19 @@ public:
         QString type;
     };
 
-    Translator(const QString &source, const QList<Token> &tokens, const QList<qsizetype> &match)
-        : m_src(source), m_t(tokens), m_match(match)
+    Translator(const QString &source, const QList<Token> &tokens, const QList<qsizetype> &match,
+               AnalyticsDialect dialect)
+        : m_src(source), m_t(tokens), m_match(match), m_pg(dialect == AnalyticsDialect::Postgres)
     { }
+
+    // Seconds since the epoch shown as ClickHouse shows a DateTime.
+    QString formatDateTime(const QString &seconds) const
+    {
+        return m_pg ? QStringLiteral("to_char(to_timestamp(%1) AT TIME ZONE 'UTC', "
+                                     "'YYYY-MM-DD HH24:MI:SS')")
+                              .arg(seconds)
+                    : QStringLiteral("strftime('%Y-%m-%d %H:%M:%S', %1, 'unixepoch')").arg(seconds);
+    }
 
     QString error;
     QSet<QString> aliases;
@@ -397,10 +415,14 @@ private:
                                  .arg(list->at(0).sql, list->at(1).sql),
                          integerOr(list->at(0).type)};
         if (f == QLatin1String("now") && need(0))
-            return Expr {QStringLiteral("CAST(strftime('%s', 'now') AS INTEGER)"),
+            return Expr {m_pg ? QStringLiteral("CAST(extract(epoch FROM now()) AS BIGINT)")
+                              : QStringLiteral("CAST(strftime('%s', 'now') AS INTEGER)"),
                          QStringLiteral("DateTime")};
         if (f == QLatin1String("today") && need(0))
-            return Expr {QStringLiteral("CAST(strftime('%s', 'now', 'start of day') AS INTEGER)"),
+            return Expr {m_pg ? QStringLiteral("CAST(extract(epoch FROM date_trunc('day', now() "
+                                               "AT TIME ZONE 'UTC')) AS BIGINT)")
+                              : QStringLiteral("CAST(strftime('%s', 'now', 'start of day') AS "
+                                               "INTEGER)"),
                          QStringLiteral("DateTime")};
         if (f == QLatin1String("tostartofinterval") && need(2))
             return bucket(list->at(0), list->at(1).sql.toLongLong());
@@ -412,15 +434,18 @@ private:
             return bucket(list->at(0), 86400);
         if (f == QLatin1String("todatetime") && need(1)) {
             if (list->at(0).type == QLatin1String("String"))
-                return Expr {
-                        QStringLiteral("CAST(strftime('%s', %1) AS INTEGER)").arg(list->at(0).sql),
-                        QStringLiteral("DateTime")};
+                return Expr {(m_pg ? QStringLiteral("CAST(extract(epoch FROM CAST(%1 AS "
+                                                    "timestamp)) AS BIGINT)")
+                                   : QStringLiteral("CAST(strftime('%s', %1) AS INTEGER)"))
+                                     .arg(list->at(0).sql),
+                             QStringLiteral("DateTime")};
             return Expr {list->at(0).sql, QStringLiteral("DateTime")};
         }
         if (f == QLatin1String("tounixtimestamp") && need(1))
             return Expr {list->at(0).sql, QStringLiteral("UInt32")};
         if (f == QLatin1String("intdiv") && need(2))
-            return Expr {QStringLiteral("(CAST(%1 AS INTEGER) / CAST(%2 AS INTEGER))")
+            return Expr {(m_pg ? QStringLiteral("(CAST(%1 AS BIGINT) / CAST(%2 AS BIGINT))")
+                               : QStringLiteral("(CAST(%1 AS INTEGER) / CAST(%2 AS INTEGER))"))
                                  .arg(list->at(0).sql, list->at(1).sql),
                          QStringLiteral("Int64")};
         if (f == QLatin1String("if") && need(3))
@@ -439,6 +464,12 @@ private:
             QStringList sqls;
             for (const Expr &e : *list)
                 sqls << e.sql;
+            // PostgreSQL rounds to a number of digits only a numeric.
+            if (m_pg && n == 2)
+                return Expr {QStringLiteral("CAST(round(CAST(%1 AS numeric), %2) AS double "
+                                            "precision)")
+                                     .arg(sqls.at(0), sqls.at(1)),
+                             QStringLiteral("Float64")};
             return Expr {QStringLiteral("round(%1)").arg(sqls.join(QStringLiteral(", "))),
                          QStringLiteral("Float64")};
         }
@@ -456,6 +487,7 @@ private:
     const QString &m_src;
     const QList<Token> &m_t;
     const QList<qsizetype> &m_match; // for each '(' the index of its ')', else -1
+    const bool m_pg;
 };
 
 AnalyticsTranslation refuse(const QString &message)
@@ -465,7 +497,7 @@ AnalyticsTranslation refuse(const QString &message)
 
 } // namespace
 
-AnalyticsTranslation translateAnalyticsSql(const QString &text)
+AnalyticsTranslation translateAnalyticsSql(const QString &text, AnalyticsDialect dialect)
 {
     if (const qsizetype bytes = text.toUtf8().size(); bytes > kMaxQueryBytes)
         return refuse(QStringLiteral("Max query size exceeded: the query is %1 bytes, at most %2 "
@@ -588,7 +620,7 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
     const QString dataset = tokens.at(from->from).text;
     query.bindings << dataset;
 
-    Translator tr(text, tokens, match);
+    Translator tr(text, tokens, match, dialect);
     const Clause *select = clause("SELECT");
     // Aliases first, so ORDER BY and HAVING may use them.
     QList<std::pair<qsizetype, qsizetype>> items = tr.splitCommas(select->from, select->to);
@@ -602,9 +634,7 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
             for (const QString &column : allColumns()) {
                 const QString type = *columnType(column);
                 selectSql << (type == QLatin1String("DateTime")
-                                      ? QStringLiteral("strftime('%Y-%m-%d %H:%M:%S', \"%1\", "
-                                                       "'unixepoch')")
-                                                .arg(column)
+                                      ? tr.formatDateTime(quoteIdent(column))
                                       : quoteIdent(column));
                 query.columns.append({column, type});
             }
@@ -623,15 +653,13 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
             return refuse(tr.error);
         if (name.isEmpty())
             name = tr.text(a, exprEnd);
-        QString sql = e->type == QLatin1String("DateTime")
-                ? QStringLiteral("strftime('%Y-%m-%d %H:%M:%S', %1, 'unixepoch')").arg(e->sql)
-                : e->sql;
+        QString sql = e->type == QLatin1String("DateTime") ? tr.formatDateTime(e->sql) : e->sql;
         selectSql << sql + QStringLiteral(" AS ") + quoteIdent(name);
         query.columns.append({name, e->type});
     }
 
     QString sql = QStringLiteral("SELECT %1 FROM %2")
-                          .arg(selectSql.join(QStringLiteral(", ")), datasetTable());
+                          .arg(selectSql.join(QStringLiteral(", ")), datasetTable(dialect));
     auto appendClause = [&](const char *name, const QString &keyword) -> bool {
         const Clause *c = clause(name);
         if (!c)
@@ -677,7 +705,7 @@ AnalyticsTranslation translateAnalyticsSql(const QString &text)
     if (!integerClause(clause("OFFSET"), &offset))
         return refuse(QStringLiteral("OFFSET takes a non-negative integer"));
     if (limitClause) {
-        query.countSql = QStringLiteral("SELECT count(*) FROM (%1)").arg(sql);
+        query.countSql = QStringLiteral("SELECT count(*) FROM (%1) AS counted").arg(sql);
         sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
     }
     query.sql = sql;

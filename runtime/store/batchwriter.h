@@ -29,6 +29,12 @@ public:
         // tenth of this at a time). 0 keeps every trace. At the dispatcher's full speed two
         // trace rows a request would otherwise add about a gigabyte a minute.
         qint64 keepTraces = 100000;
+        // While a PostgreSQL store is unreachable, what waits (up to maxQueued, the rest dropped
+        // and counted) is kept in memory and written when a reconnection, tried this often,
+        // succeeds.
+        std::chrono::milliseconds retryInterval {500};
+        // Written with every trace and data point: the node that produced it.
+        QString nodeName;
     };
 
     // Opens its own connection to the (already migrated) file at `path` on the writer thread.
@@ -49,10 +55,13 @@ public:
     void append(TraceMaker makeRow);
     void append(QList<AnalyticsPoint> points);
 
-    // Blocks until everything appended before the call is committed (or dropped on error).
+    // Blocks until everything appended before the call is committed (or dropped on error), or
+    // held in memory because the store is unreachable.
     void flush();
 
     quint64 dropped() const;
+    // Traces and data points held in memory for a store that is unreachable.
+    qsizetype held() const;
 
 private:
     explicit BatchWriter(const Options &options);
@@ -68,6 +77,8 @@ private:
     quint64 m_appended = 0;
     quint64 m_done = 0;
     quint64 m_dropped = 0;
+    qsizetype m_held = 0; // kept by the writer thread until the store returns
+    bool m_storeDown = false;
     qint64 m_tracesSincePrune = 0; // writer thread only
     bool m_flushRequested = false;
     bool m_stopping = false;

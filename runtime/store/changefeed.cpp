@@ -5,6 +5,7 @@
 
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QUuid>
 
 namespace switchyard::store {
@@ -36,6 +37,13 @@ std::unique_ptr<ChangeFeed> ChangeFeed::listen(const StoreLocation &location, QS
     if (!feed->m_db.open())
         return fail(QStringLiteral("Cannot listen for changes on %1: %2")
                             .arg(location.display(), feed->m_db.lastError().text()));
+    {
+        QSqlQuery query(feed->m_db);
+        if (!query.exec(QStringLiteral("SELECT pg_backend_pid()")) || !query.next())
+            return fail(QStringLiteral("Cannot listen for changes on %1: %2")
+                                .arg(location.display(), query.lastError().text()));
+        feed->m_backendPid = query.value(0).toLongLong();
+    }
     QSqlDriver *driver = feed->m_db.driver();
     connect(driver, &QSqlDriver::notification, feed.get(),
             [f = feed.get()](const QString &name, QSqlDriver::NotificationSource,

@@ -27,6 +27,10 @@ public:
     static std::unique_ptr<ChangeFeed> listen(const StoreLocation &location, QString *error);
     ~ChangeFeed() override;
 
+    // The server process of the listening connection: another connection can see in
+    // pg_stat_activity whether it is still there, without a query on this one.
+    qint64 backendPid() const { return m_backendPid; }
+
 Q_SIGNALS:
     // What notifyChange() sent, from any node (this one's own edits included).
     void changed(const QString &payload);
@@ -35,6 +39,7 @@ private:
     ChangeFeed() = default;
     QString m_connectionName;
     QSqlDatabase m_db;
+    qint64 m_backendPid = 0;
 };
 
 // Inside a transaction on `db` (PostgreSQL only): tells every listening node, when the

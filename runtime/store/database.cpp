@@ -395,6 +395,34 @@ QVariant Database::bindable(const QVariant &value) const
     return value;
 }
 
+bool Database::ping()
+{
+    if (!isPostgres())
+        return true;
+    QSqlQuery query(m_db);
+    return m_db.isOpen() && query.exec(QStringLiteral("SELECT 1")) && query.next();
+}
+
+bool Database::reconnect(QString *error)
+{
+    if (!isPostgres())
+        return true;
+    m_db.close();
+    if (!m_db.open()) {
+        if (error)
+            *error = redacted(m_db.lastError().text());
+        return false;
+    }
+    QString configureError;
+    if (!configure(&configureError)) {
+        m_db.close();
+        if (error)
+            *error = redacted(configureError);
+        return false;
+    }
+    return true;
+}
+
 QString Database::integrityCheck()
 {
     if (isPostgres())

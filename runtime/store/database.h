@@ -77,6 +77,15 @@ public:
     // "ok", or SQLite's list of problems. PostgreSQL checks its own pages: always "ok".
     QString integrityCheck();
 
+    // Whether the server answers on this connection (SQLite: always). A PostgreSQL connection
+    // the server dropped stays "open" in Qt SQL and fails every query; this tells the two apart
+    // from a query the server refused.
+    bool ping();
+    // Drops the connection and opens it again (PostgreSQL; SQLite: nothing to do). Does not
+    // migrate: the store was migrated when it was first opened. False, with *error (never the
+    // password), while the server is unreachable.
+    bool reconnect(QString *error);
+
 private:
     Database() = default;
     bool configure(QString *error);

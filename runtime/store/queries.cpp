@@ -330,6 +330,22 @@ void Queries::forEachKvEntry(
     }
 }
 
+std::optional<KvValue> Queries::kvEntry(const QString &namespaceId, const QString &key)
+{
+    QSqlQuery query = m_db.exec(QStringLiteral("SELECT value, metadata, expiration FROM kv_entries"
+                                               " WHERE namespace_id = ? AND key = ?"),
+                                {namespaceId, key});
+    if (!query.next())
+        return std::nullopt;
+    KvValue value;
+    value.value = query.value(0).toByteArray();
+    if (!query.isNull(1))
+        value.metadata = query.value(1).toByteArray();
+    if (!query.isNull(2))
+        value.expiration = query.value(2).toLongLong();
+    return value;
+}
+
 QList<CustomHostnameRecord> Queries::customHostnames()
 {
     QList<CustomHostnameRecord> list;
@@ -639,10 +655,11 @@ void Queries::deleteCustomHostname(const QString &hostname)
     m_db.exec(QStringLiteral("DELETE FROM custom_hostnames WHERE hostname = ?"), {hostname});
 }
 
-void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs)
+void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs,
+                               const QString &node)
 {
-    QString columns = QStringLiteral("dataset, timestamp, index1, _sample_interval");
-    QString placeholders = QStringLiteral("?, ?, ?, ?");
+    QString columns = QStringLiteral("dataset, timestamp, index1, _sample_interval, node");
+    QString placeholders = QStringLiteral("?, ?, ?, ?, ?");
     for (int i = 1; i <= 20; ++i) {
         columns += QStringLiteral(", blob%1").arg(i);
         placeholders += QStringLiteral(", ?");
@@ -663,7 +680,7 @@ void Queries::insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs
                       {point.dataset, nowMs});
         }
         QVariantList values {point.dataset, point.timestamp, nullableBytes(point.index1),
-                             point.sampleInterval};
+                             point.sampleInterval, node.isNull() ? QStringLiteral("") : node};
         for (int i = 0; i < 20; ++i)
             values << (i < point.blobs.size() ? nullableBytes(point.blobs.at(i))
                                               : QVariant(QMetaType::fromType<QByteArray>()));
@@ -719,12 +736,12 @@ void Queries::pruneTraces(qint64 keep)
               {keep});
 }
 
-void Queries::insertTraceRows(const QList<TraceRow> &rows)
+void Queries::insertTraceRows(const QList<TraceRow> &rows, const QString &node)
 {
     const QString insert = QStringLiteral(
             "INSERT INTO traces (script_name, dispatch_namespace, script_tags, event,"
-            " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time, node)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     BatchInsert row(m_db, insert);
     for (const TraceRow &trace : rows) {
         row.bindText(1, trace.scriptName);
@@ -737,6 +754,7 @@ void Queries::insertTraceRows(const QList<TraceRow> &rows)
         row.bindText(8, trace.outcome);
         row.bindInt(9, trace.cpuTime);
         row.bindInt(10, trace.wallTime);
+        row.bindText(11, node.isNull() ? QStringLiteral("") : node);
         row.step();
     }
 }
@@ -756,6 +774,39 @@ QList<TraceRecord> Queries::recentTraces(int limit)
                                  query.value(6).toByteArray(), query.value(7).toString(),
                                  query.value(8).toLongLong(), query.value(9).toLongLong()}));
     }
+    return list;
+}
+
+void Queries::upsertNode(const NodeRecord &node)
+{
+    m_db.exec(QStringLiteral("INSERT INTO nodes (name, address, version, started_at,"
+                             " requests_per_second, live_instances, last_heartbeat)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                             " address = excluded.address, version = excluded.version,"
+                             " started_at = excluded.started_at,"
+                             " requests_per_second = excluded.requests_per_second,"
+                             " live_instances = excluded.live_instances,"
+                             " last_heartbeat = excluded.last_heartbeat"),
+              {node.name, node.address, node.version, node.startedAt, node.requestsPerSecond,
+               node.liveInstances, node.lastHeartbeat});
+}
+
+void Queries::deleteNode(const QString &name)
+{
+    m_db.exec(QStringLiteral("DELETE FROM nodes WHERE name = ?"), {name});
+}
+
+QList<NodeRecord> Queries::nodes()
+{
+    QList<NodeRecord> list;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT name, address, version, started_at, requests_per_second,"
+                           " live_instances, last_heartbeat FROM nodes ORDER BY name"));
+    while (query.next())
+        list.append({query.value(0).toString(), query.value(1).toString(),
+                     query.value(2).toString(), query.value(3).toLongLong(),
+                     query.value(4).toDouble(), query.value(5).toLongLong(),
+                     query.value(6).toLongLong()});
     return list;
 }
 

@@ -84,6 +84,7 @@ public:
     void deleteKvNamespace(const QString &id);
     void putKv(const QString &namespaceId, const QString &key, const KvValue &value);
     void deleteKv(const QString &namespaceId, const QString &key);
+    std::optional<KvValue> kvEntry(const QString &namespaceId, const QString &key);
     // Deletes entries expired at `nowSeconds`; returns them as (namespace id, key).
     QList<std::pair<QString, QString>> deleteExpiredKv(qint64 nowSeconds);
 
@@ -91,13 +92,19 @@ public:
     void upsertCustomHostname(const CustomHostnameRecord &record);
     void deleteCustomHostname(const QString &hostname);
 
-    // Append-only logs.
-    void insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs);
+    // Append-only logs; `node` names the node that wrote them (empty: none named).
+    void insertDataPoints(const QList<AnalyticsPoint> &points, qint64 nowMs,
+                          const QString &node = {});
     void insertTraces(const QList<TraceRecord> &traces);
-    void insertTraceRows(const QList<TraceRow> &rows);
+    void insertTraceRows(const QList<TraceRow> &rows, const QString &node = {});
     // Deletes all but the newest `keep` traces.
     void pruneTraces(qint64 keep);
     QList<TraceRecord> recentTraces(int limit);
+
+    // Nodes sharing the store: each writes its own row (heartbeat), everyone reads them all.
+    void upsertNode(const NodeRecord &node);
+    void deleteNode(const QString &name);
+    QList<NodeRecord> nodes();
 
 private:
     void writeModules(const QString &table, const QString &ownerColumn, qint64 ownerId,

@@ -157,6 +157,20 @@ struct AnalyticsPoint
     qint64 sampleInterval = 1;
 };
 
+// One Switchyard node on the store, as its last heartbeat left it.
+struct NodeRecord
+{
+    QString name; // --node-name
+    QString address; // the dispatch listener, e.g. http://10.0.0.5:8787/
+    QString version;
+    qint64 startedAt = 0; // ms since the epoch
+    double requestsPerSecond = 0; // over the last heartbeat interval
+    qint64 liveInstances = 0;
+    qint64 lastHeartbeat = 0; // ms since the epoch
+
+    bool operator==(const NodeRecord &) const = default;
+};
+
 // Cloudflare's TraceItem, field for field.
 struct TraceRecord
 {

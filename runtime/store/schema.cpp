@@ -249,6 +249,24 @@ QList<SchemaStep> buildSteps()
         postgresVersionTables << postgresStatement(statement);
     steps.append({5, versionTables + backfill(sqliteUuid),
                   postgresVersionTables + backfill(QStringLiteral("gen_random_uuid()::text"))});
+    // v6: several nodes on one store. Each names the traces and data points it writes, and keeps
+    // a row of its own in `nodes` current (a heartbeat every few seconds) so every node and the
+    // GUI see the whole cluster.
+    steps.append(
+            {6,
+             {
+                     QStringLiteral("ALTER TABLE traces ADD COLUMN node TEXT NOT NULL DEFAULT ''"),
+                     QStringLiteral("ALTER TABLE analytics_rows ADD COLUMN"
+                                    " node TEXT NOT NULL DEFAULT ''"),
+                     QStringLiteral("CREATE TABLE nodes ("
+                                    " name TEXT PRIMARY KEY,"
+                                    " address TEXT NOT NULL,"
+                                    " version TEXT NOT NULL,"
+                                    " started_at INTEGER NOT NULL,"
+                                    " requests_per_second REAL NOT NULL DEFAULT 0,"
+                                    " live_instances INTEGER NOT NULL DEFAULT 0,"
+                                    " last_heartbeat INTEGER NOT NULL)"),
+             }});
     return steps;
 }
 

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void instanceMemoryOptions();
     void store_data();
     void store();
+    void nodeName();
 };
 
 void tst_Options::defaults()
@@ -226,6 +227,20 @@ void tst_Options::store()
     QVERIFY(r.options.store);
     QCOMPARE(r.options.store->display(), display);
     QVERIFY(!r.options.store->display().contains(QLatin1String("hunter2")));
+}
+
+void tst_Options::nodeName()
+{
+    // Empty by default: the runtime stack then uses the host name.
+    QCOMPARE(parseCommandLine({QStringLiteral("switchyard")}).options.nodeName, QString());
+    const auto named = parseCommandLine({QStringLiteral("switchyard"),
+                                         QStringLiteral("--node-name"), QStringLiteral("edge-1")});
+    QCOMPARE(named.action, Action::Run);
+    QCOMPARE(named.options.nodeName, QStringLiteral("edge-1"));
+    const auto blank = parseCommandLine(
+            {QStringLiteral("switchyard"), QStringLiteral("--node-name"), QStringLiteral(" ")});
+    QCOMPARE(blank.action, Action::Fail);
+    QVERIFY2(blank.text.contains(QLatin1String("--node-name")), qPrintable(blank.text));
 }
 
 QTEST_GUILESS_MAIN(tst_Options)

@@ -138,6 +138,28 @@ public:
         m_dir.clear();
     }
 
+    // Stops the server at once, as a crash or a lost machine would (pg_ctl stop -m immediate:
+    // every connection is cut, no checkpoint); the data directory stays for resume(). "" or why
+    // it failed.
+    QString crash()
+    {
+        if (QSqlDatabase::contains(QStringLiteral("pgcluster-admin")))
+            QSqlDatabase::database(QStringLiteral("pgcluster-admin"), false).close();
+        return run(QStringLiteral("pg_ctl"),
+                   {QStringLiteral("-D"), m_dir + QStringLiteral("/data"), QStringLiteral("-m"),
+                    QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("stop")});
+    }
+
+    // Starts the server crash() stopped, on the same port, with the same data (it recovers from
+    // its WAL as after a crash). "" or why it failed.
+    QString resume()
+    {
+        return run(QStringLiteral("pg_ctl"),
+                   {QStringLiteral("-D"), m_dir + QStringLiteral("/data"), QStringLiteral("-l"),
+                    m_dir + QStringLiteral("/server.log"), QStringLiteral("-w"),
+                    QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")});
+    }
+
 private:
     PgCluster() { m_error = start(); }
 

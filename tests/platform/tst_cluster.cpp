@@ -12,11 +12,18 @@
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
+#include "serverstatus.h"
+#include "store/database.h"
+
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,9 +84,14 @@ private Q_SLOTS:
     void secondNodeLoadsTheSharedPlatform();
     void adminEditOnOneNodeRoutesTheOther();
     void kvEditOnOneNodeReachesTheOther();
+    void kvEditReloadsOnlyItsKeys();
     void editsOnBothNodesConverge();
     void gradualDeploymentReachesTheOtherNode();
     void headlessNodeJoinsWithoutShowingThePassword();
+    void storeOutageKeepsServingAndRecovers();
+    void nodesSeeEachOther();
+    void dataPointsAndTracesNameTheirNode();
+    void killedNodeLosesNothingAcknowledged();
 
 private:
     // Starts a node on the current test's database; node A also serves the admin API.
@@ -89,6 +101,12 @@ private:
     // Asks `node` for host/path until the body is `expected` or 30 s pass; returns the last body.
     static QByteArray pollBody(app::RuntimeStack &node, const QByteArray &host,
                                const QByteArray &path, const QByteArray &expected);
+    // Runs the real executable as a headless node on the current test's database with its admin
+    // API on; returns its dispatch and admin ports (0 when it did not start).
+    std::pair<quint16, quint16> startProcessNode(QProcess &node, const QString &dataDir,
+                                                 QByteArray *printed);
+    // How many trace rows of the user Worker `site` in the store have `needle` in their event.
+    qint64 storedTraces(const QString &needle);
 
     std::unique_ptr<engine::V8Platform> m_v8;
     std::optional<store::StoreLocation> m_store;
@@ -117,6 +135,8 @@ std::unique_ptr<app::RuntimeStack> tst_Cluster::startNode(QTemporaryDir &dir, bo
     config.dataDir = dir.path();
     config.store = m_store;
     config.executorThreads = 1;
+    config.nodeName = admin ? QStringLiteral("node-a") : QStringLiteral("node-b");
+    config.heartbeatIntervalMs = 200;
     if (admin)
         config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
     config.adminToken = QString::fromLatin1(kToken);
@@ -256,6 +276,32 @@ void tst_Cluster::kvEditOnOneNodeReachesTheOther()
     QVERIFY(m_b->service().kvGet(QStringLiteral("routes-id"), QStringLiteral("greeting")));
 }
 
+void tst_Cluster::kvEditReloadsOnlyItsKeys()
+{
+    // A row written behind the nodes' backs (no NOTIFY) shows who reads what: a KV write on A
+    // makes B read that key alone, so B does not see the row; any other edit makes B read
+    // everything, and then it does.
+    QString error;
+    auto db = store::Database::open(*m_store, store::Database::Options {}, &error);
+    QVERIFY2(db, qPrintable(error));
+    db->exec(QStringLiteral("INSERT INTO kv_entries (namespace_id, key, value) VALUES (?, ?, ?)"),
+             {QStringLiteral("routes-id"), QStringLiteral("behind"), QByteArray("unseen")});
+    platform::PlatformService &a = m_a->service(), &b = m_b->service();
+    const QString ns = QStringLiteral("routes-id");
+    QVERIFY(a.kvPut(ns, QStringLiteral("greeting"), "only this"));
+    QVERIFY(a.kvBulkPut(ns, {{QStringLiteral("one"), "1", {}}, {QStringLiteral("two"), "2", {}}}));
+    QVERIFY(a.kvDelete(ns, QStringLiteral("one")));
+    QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(ns, QStringLiteral("two")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!b.kvGet(ns, QStringLiteral("one")), 30000);
+    QCOMPARE(b.kvGet(ns, QStringLiteral("greeting"))->value, QByteArray("only this"));
+    QCOMPARE(pollBody(*m_b, "x.example.com", "/kv", "only this"), QByteArray("only this"));
+    QVERIFY(!b.kvGet(ns, QStringLiteral("behind")));
+
+    QVERIFY(a.createNamespace(QStringLiteral("staging")));
+    QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(ns, QStringLiteral("behind")), 30000);
+    QVERIFY(b.snapshot()->dispatchNamespace(QStringLiteral("staging")));
+}
+
 void tst_Cluster::editsOnBothNodesConverge()
 {
     // Both nodes write at once, interleaved: every write lands once, and both views end equal.
@@ -331,6 +377,233 @@ void tst_Cluster::headlessNodeJoinsWithoutShowingThePassword()
     QVERIFY2(!printed.contains("pw-Zq9"), printed.constData());
     QVERIFY2(!printed.contains(QUrl::toPercentEncoding(QString::fromLatin1(password))),
              printed.constData());
+}
+
+std::pair<quint16, quint16> tst_Cluster::startProcessNode(QProcess &node, const QString &dataDir,
+                                                          QByteArray *printed)
+{
+    node.setProcessChannelMode(QProcess::MergedChannels);
+    node.start(QStringLiteral(SWITCHYARD_EXE),
+               {QStringLiteral("--headless"), QStringLiteral("--store"),
+                PgCluster::instance().url(m_store->databaseName), QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin"),
+                QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin-token"),
+                QString::fromLatin1(kToken), QStringLiteral("--data-dir"), dataDir});
+    const QRegularExpression dispatch(QStringLiteral("dispatching on http://127.0.0.1:(\\d+)/"));
+    const QRegularExpression admin(QStringLiteral("admin API on http://127.0.0.1:(\\d+)/"));
+    QDeadlineTimer deadline(60000);
+    while (!deadline.hasExpired() && node.state() != QProcess::NotRunning) {
+        node.waitForReadyRead(100);
+        *printed += node.readAll();
+        const auto d = dispatch.match(QString::fromUtf8(*printed));
+        const auto a = admin.match(QString::fromUtf8(*printed));
+        if (d.hasMatch() && a.hasMatch())
+            return {quint16(d.captured(1).toUInt()), quint16(a.captured(1).toUInt())};
+    }
+    return {0, 0};
+}
+
+qint64 tst_Cluster::storedTraces(const QString &needle)
+{
+    QString error;
+    auto db = store::Database::open(*m_store, store::Database::Options {}, &error);
+    if (!db)
+        return -1;
+    QSqlQuery query = db->exec(
+            QStringLiteral(
+                    "SELECT count(*) FROM traces WHERE script_name = 'site' AND event LIKE ?"),
+            {QStringLiteral("%") + needle + QStringLiteral("%")});
+    return query.next() ? query.value(0).toLongLong() : -1;
+}
+
+void tst_Cluster::storeOutageKeepsServingAndRecovers()
+{
+    const QByteArray script = "/workers/dispatch/namespaces/production/scripts/site";
+    const QByteArray multipart = "multipart/form-data; boundary=" + kBoundary;
+    RawResponse put = api("PUT", script, uploadForm(userWorker("before")), multipart);
+    QVERIFY2(put.status == 200, put.body.constData());
+    QCOMPARE(pollBody(*m_b, "site.example.com", "/", "before"), QByteArray("before"));
+
+    // What the GUI's banner shows, on B.
+    models::ServerStatus status(QStringLiteral("test"));
+    status.watchStore(m_b->service());
+    QVERIFY(status.storeAvailable());
+
+    PgCluster &cluster = PgCluster::instance();
+    const QString crashed = cluster.crash();
+    QVERIFY2(crashed.isEmpty(), qPrintable(crashed));
+    auto resume = qScopeGuard([&] { cluster.resume(); });
+
+    // Both nodes go on serving what they had, and B's traces of it wait in memory.
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(rawRequest(m_a->port(), "GET", "site.example.com", "/").body,
+                 QByteArray("before"));
+        const RawResponse r = rawRequest(m_b->port(), "GET", "site.example.com", "/during-outage");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("before"));
+    }
+    // An edit is refused, in Cloudflare's envelope, naming the store without its password.
+    put = api("PUT", script, uploadForm(userWorker("during")), multipart);
+    QCOMPARE(put.status, 503);
+    const QJsonObject envelope = QJsonDocument::fromJson(put.body).object();
+    QCOMPARE(envelope.value(u"success").toBool(true), false);
+    const QJsonObject error = envelope.value(u"errors").toArray().at(0).toObject();
+    QCOMPARE(error.value(u"code").toInt(), 10002);
+    QVERIFY2(error.value(u"message").toString().contains(u"cannot be reached"),
+             put.body.constData());
+    QVERIFY2(!put.body.contains("pw-Zq9"), put.body.constData());
+    QVERIFY(!m_a->service().storeAvailable());
+    // B, which edits nothing, notices by itself.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_b->service().storeAvailable(), 30000);
+    QVERIFY(!status.storeAvailable());
+    QVERIFY2(status.storeProblem().contains(u"edits are refused"),
+             qPrintable(status.storeProblem()));
+    QVERIFY(!m_b->service().putScript(QStringLiteral("production"), QStringLiteral("site"),
+                                      {testing::moduleCode(userWorker("refused")), {}}));
+    QCOMPARE(rawRequest(m_b->port(), "GET", "site.example.com", "/").body, QByteArray("before"));
+    m_b->service().flushAppends(); // returns although nothing could be written
+
+    resume.dismiss();
+    const QString resumed = cluster.resume();
+    QVERIFY2(resumed.isEmpty(), qPrintable(resumed));
+
+    // Both reconnect and listen again without anyone restarting them.
+    QTRY_VERIFY_WITH_TIMEOUT(m_a->service().storeAvailable(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_b->service().storeAvailable(), 30000);
+    QVERIFY(status.storeAvailable());
+    QCOMPARE(status.storeProblem(), QString());
+    put = api("PUT", script, uploadForm(userWorker("after")), multipart);
+    QVERIFY2(put.status == 200, put.body.constData());
+    QCOMPARE(pollBody(*m_b, "site.example.com", "/", "after"), QByteArray("after"));
+    const auto fromB
+            = m_b->service().putScript(QStringLiteral("production"), QStringLiteral("from-b"),
+                                       {testing::moduleCode(userWorker("b again")), {}});
+    QVERIFY2(fromB, qPrintable(fromB.errorMessage()));
+    QCOMPARE(pollBody(*m_a, "from-b.example.com", "/", "b again"), QByteArray("b again"));
+
+    // What B traced during the outage reached the store once it was back.
+    QTRY_COMPARE_WITH_TIMEOUT(storedTraces(QStringLiteral("/during-outage")), qint64(3), 30000);
+}
+
+void tst_Cluster::nodesSeeEachOther()
+{
+    // Each node's heartbeat keeps its row current; either node reads both.
+    auto names = [](platform::PlatformService &service) {
+        QStringList list;
+        if (const auto nodes = service.nodes())
+            for (const store::NodeRecord &node : nodes.value())
+                list << node.name;
+        return list;
+    };
+    const QStringList both {QStringLiteral("node-a"), QStringLiteral("node-b")};
+    QTRY_COMPARE_WITH_TIMEOUT(names(m_a->service()), both, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(names(m_b->service()), both, 30000);
+
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(rawRequest(m_b->port(), "GET", "x.example.com", "/kv").status, 200);
+    m_b->heartbeat();
+    const auto nodes = m_a->service().nodes();
+    QVERIFY2(nodes, qPrintable(nodes.errorMessage()));
+    const store::NodeRecord &b = nodes->at(1);
+    QCOMPARE(b.address, QStringLiteral("http://127.0.0.1:%1/").arg(m_b->port()));
+    QCOMPARE(b.version, QStringLiteral(SWITCHYARD_VERSION));
+    QVERIFY(b.startedAt > 0 && b.startedAt <= b.lastHeartbeat);
+    QVERIFY(b.requestsPerSecond >= 0);
+    QVERIFY2(b.liveInstances >= 1, qPrintable(QString::number(b.liveInstances)));
+
+    // A node that shuts down removes its row.
+    m_b->shutdown(std::chrono::milliseconds(1000));
+    QCOMPARE(names(m_a->service()), QStringList {QStringLiteral("node-a")});
+}
+
+void tst_Cluster::dataPointsAndTracesNameTheirNode()
+{
+    // Both nodes write to one dataset; Analytics Engine SQL on either sees every point.
+    auto point = [](const QByteArray &blob, double value) {
+        store::AnalyticsPoint p;
+        p.dataset = QStringLiteral("cluster_ds");
+        p.timestamp = QDateTime::currentMSecsSinceEpoch();
+        p.blobs = {blob};
+        p.doubles = {value};
+        return p;
+    };
+    QVERIFY(m_a->service().appendDataPoints({point("from-a", 1), point("from-a", 2)}));
+    QVERIFY(m_b->service().appendDataPoints({point("from-b", 40)}));
+    m_a->service().flushAppends();
+    m_b->service().flushAppends();
+    QCOMPARE(rawRequest(m_b->port(), "GET", "trace.example.com", "/traced-on-b").status, 404);
+    m_b->service().flushAppends();
+
+    const store::AnalyticsAnswer answer = m_b->service().queryAnalytics(QStringLiteral(
+            "SELECT blob1 AS who, count() AS n, sum(double1) AS total, max(timestamp) AS at "
+            "FROM cluster_ds WHERE timestamp > now() - INTERVAL '1' DAY GROUP BY who "
+            "ORDER BY who FORMAT JSON"));
+    QVERIFY2(answer.error.isEmpty(), qPrintable(answer.error));
+    const QJsonArray rows = QJsonDocument::fromJson(answer.body).object().value(u"data").toArray();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(0).toObject().value(u"who").toString(), QStringLiteral("from-a"));
+    QCOMPARE(rows.at(0).toObject().value(u"n").toString(), QStringLiteral("2"));
+    QCOMPARE(rows.at(0).toObject().value(u"total").toDouble(), 3.0);
+    QCOMPARE(rows.at(1).toObject().value(u"who").toString(), QStringLiteral("from-b"));
+    QCOMPARE(rows.at(1).toObject().value(u"total").toDouble(), 40.0);
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$"))
+                     .match(rows.at(1).toObject().value(u"at").toString())
+                     .hasMatch(),
+             answer.body.constData());
+    const store::AnalyticsAnswer tables
+            = m_a->service().queryAnalytics(QStringLiteral("SHOW TABLES"));
+    QVERIFY2(tables.body.contains("cluster_ds"), tables.body.constData());
+
+    // The store knows which node wrote what.
+    QString error;
+    auto db = store::Database::open(*m_store, store::Database::Options {}, &error);
+    QVERIFY2(db, qPrintable(error));
+    QSqlQuery q = db->exec(QStringLiteral("SELECT blob1, node FROM analytics_rows ORDER BY id"));
+    QStringList seen;
+    while (q.next())
+        seen << QString::fromUtf8(q.value(0).toByteArray()) + u'@' + q.value(1).toString();
+    QCOMPARE(seen, (QStringList {"from-a@node-a", "from-a@node-a", "from-b@node-b"}));
+    q = db->exec(QStringLiteral("SELECT DISTINCT node FROM traces WHERE event LIKE ?"),
+                 {QStringLiteral("%/traced-on-b%")});
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("node-b"));
+    QVERIFY(!q.next());
+}
+
+void tst_Cluster::killedNodeLosesNothingAcknowledged()
+{
+    // A third node, the real executable, takes KV writes through its admin API until it is
+    // killed with SIGKILL in the middle of them: every write it acknowledged is in the store.
+    QTemporaryDir dir;
+    QProcess node;
+    QByteArray printed;
+    const auto [port, adminPort] = startProcessNode(node, dir.path(), &printed);
+    QVERIFY2(adminPort != 0, printed.constData());
+    QStringList acknowledged;
+    for (int i = 0; i < 400; ++i) {
+        if (i == 40)
+            node.kill();
+        const QByteArray key = "k" + QByteArray::number(i);
+        const RawResponse r = rawRequest(
+                adminPort, "PUT", "127.0.0.1",
+                "/client/v4/accounts/local/storage/kv/namespaces/routes-id/values/" + key,
+                "value " + key,
+                {{"Authorization", "Bearer " + kToken}, {"Content-Type", "text/plain"}});
+        if (r.status == 200)
+            acknowledged << QString::fromLatin1(key);
+        else if (i >= 40)
+            break;
+    }
+    // The requests above run the event loop, which may have seen it end already.
+    QVERIFY(node.state() == QProcess::NotRunning || node.waitForFinished(30000));
+    QCOMPARE(node.exitStatus(), QProcess::CrashExit);
+    QVERIFY2(acknowledged.size() >= 40, qPrintable(acknowledged.join(u',')));
+    for (const QString &key : std::as_const(acknowledged)) {
+        QTRY_VERIFY_WITH_TIMEOUT(m_b->service().kvGet(QStringLiteral("routes-id"), key), 30000);
+        QCOMPARE(m_b->service().kvGet(QStringLiteral("routes-id"), key)->value,
+                 "value " + key.toLatin1());
+    }
+    Q_UNUSED(port);
 }
 
 QTEST_MAIN(tst_Cluster)

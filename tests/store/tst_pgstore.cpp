@@ -5,6 +5,7 @@
 // postgresql:// store never in a message or a log line.
 #include "../common/pgcluster.h"
 
+#include "store/analyticssql.h"
 #include "store/batchwriter.h"
 #include "store/database.h"
 #include "store/queries.h"
@@ -16,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QThread>
@@ -67,6 +69,8 @@ private Q_SLOTS:
     void batchWriterKeepsTheNewestTraces();
     void writersOnTwoConnectionsTakeTurns();
     void passwordNeverShown();
+    void analyticsAnswersAlikeOnBoth_data();
+    void analyticsAnswersAlikeOnBoth();
 
 private:
     static void backends();
@@ -708,6 +712,82 @@ void tst_PgStore::passwordNeverShown()
     for (const QString &line : std::as_const(g_log))
         QVERIFY2(!line.contains(password) && !line.contains(QLatin1String("pw-Zq9")),
                  qPrintable(line));
+}
+
+void tst_PgStore::analyticsAnswersAlikeOnBoth_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::newRow("show tables") << QStringLiteral("SHOW TABLES");
+    QTest::newRow("group by alias, limit")
+            << QStringLiteral("SELECT blob1 AS kind, SUM(_sample_interval) AS n, avg(double1) AS "
+                              "cpu FROM violations WHERE timestamp > NOW() - INTERVAL '1' DAY "
+                              "GROUP BY kind ORDER BY n DESC, kind LIMIT 1");
+    QTest::newRow("every column") << QStringLiteral(
+            "SELECT * FROM violations ORDER BY timestamp FORMAT JSONEachRow");
+    QTest::newRow("time buckets") << QStringLiteral(
+            "SELECT toStartOfInterval(timestamp, INTERVAL '5' MINUTE) AS t, "
+            "toStartOfHour(timestamp) "
+            "AS h, toStartOfDay(timestamp) AS d, count() AS n FROM violations GROUP BY t, h, d "
+            "ORDER BY t FORMAT TabSeparatedWithNames");
+    QTest::newRow("functions") << QStringLiteral(
+            "SELECT index1, countIf(double1 > 20) AS big, sumIf(double1, blob2 = 'pro') AS pro, "
+            "round(avg(double1) / 3, 2) AS third, round(max(double2)) AS r, intDiv(max(double1), "
+            "7) AS q, if(min(double1) > 15, 'high', 'low') AS level, upper(index1) AS u, "
+            "length(index1) AS len, abs(min(double1) - 100) AS dist FROM violations GROUP BY "
+            "index1 ORDER BY index1");
+    QTest::newRow("unset and dates") << QStringLiteral(
+            "SELECT blob3, double5, toUnixTimestamp(toDateTime('2024-03-01 12:00:00')) AS fixed, "
+            "timestamp >= today() - INTERVAL '3' DAY AS recent FROM violations WHERE index1 IN "
+            "('globex', 'old') ORDER BY index1 FORMAT TabSeparated");
+    QTest::newRow("unknown dataset") << QStringLiteral("SELECT count() FROM nosuchset");
+}
+
+void tst_PgStore::analyticsAnswersAlikeOnBoth()
+{
+    // One Analytics Engine query, the same points on both backends: the same answer, byte for
+    // byte (or the same refusal).
+    QFETCH(QString, query);
+    const qint64 now = 1764670000000; // fixed, so both stores hold the same rows
+    const qint64 live = QDateTime::currentMSecsSinceEpoch();
+    const QList<AnalyticsPoint> points {
+            {QStringLiteral("violations"), live - 1000, "acme", {"cpu", "enterprise"}, {50, 1}, 1},
+            {QStringLiteral("violations"), live - 2000, "acme", {"cpu", "enterprise"}, {50, 1}, 1},
+            {QStringLiteral("violations"),
+             live - 3000,
+             "globex",
+             {"subrequests", "pro"},
+             {20, 2.25},
+             1},
+            {QStringLiteral("violations"),
+             now - 2 * 86400 * 1000,
+             "old",
+             {"cpu", "free"},
+             {10, 3},
+             1},
+            {QStringLiteral("other_set"), now, "x", {"y"}, {1}, 1},
+    };
+    QStringList answers;
+    for (const bool postgres : {false, true}) {
+        QString error;
+        std::optional<StoreLocation> location;
+        if (postgres) {
+            location = PgCluster::instance().createDatabase(&error);
+        } else {
+            location = StoreLocation::sqlite(m_dir->filePath(QStringLiteral("analytics.db")));
+        }
+        QVERIFY2(location, qPrintable(error));
+        auto db = Database::open(*location, Database::Options {}, &error);
+        QVERIFY2(db, qPrintable(error));
+        Queries queries(*db);
+        QVERIFY(!db->transaction(
+                [&] { queries.insertDataPoints(points, now, QStringLiteral("n1")); }));
+        const AnalyticsAnswer answer = runAnalyticsSql(*location, query);
+        answers << (answer.error.isEmpty() ? QString::fromUtf8(answer.body)
+                                           : QStringLiteral("error: ") + answer.error);
+    }
+    QCOMPARE(answers.at(1), answers.at(0));
+    QVERIFY2(!answers.at(0).startsWith(u"error") || query.contains(u"nosuchset"),
+             qPrintable(answers.at(0)));
 }
 
 QTEST_GUILESS_MAIN(tst_PgStore)
