@@ -152,10 +152,27 @@ ParseResult parseCommandLine(const QStringList &arguments)
             QStringLiteral("The window's look for this run: system, light or dark (default: the "
                            "choice made in the window, else the system's)."),
             QStringLiteral("mode"));
-    parser.addOptions({help, version, headless, listen, admin, adminToken, dataDir, storeUrl, nodeName,
-                       demo, dispatcher, shutdownGrace, allowPrivateOutbound, maxConnections,
-                       headerTimeout, bodyTimeout, idleTimeout, memoryBudget, instanceIdleTimeout,
-                       cacheSize, theme});
+    parser.addOptions({help,
+                       version,
+                       headless,
+                       listen,
+                       admin,
+                       adminToken,
+                       dataDir,
+                       storeUrl,
+                       nodeName,
+                       demo,
+                       dispatcher,
+                       shutdownGrace,
+                       allowPrivateOutbound,
+                       maxConnections,
+                       headerTimeout,
+                       bodyTimeout,
+                       idleTimeout,
+                       memoryBudget,
+                       instanceIdleTimeout,
+                       cacheSize,
+                       theme});
 
     ParseResult result;
     if (!parser.parse(arguments)) {

@@ -2,8 +2,9 @@
 // one named configuration through the platform service, and either serves it over HTTP until
 // stopped or measures something in-process and prints the result as JSON.
 //
-//   bench_server --scenario direct|websocket|limits|demo|noisy|many [--workers N] --port P --data-dir DIR
-//   bench_server --measure cold-start|overshoot|edit [--count N] [--http-count N] --data-dir DIR
+//   bench_server --scenario direct|websocket|limits|demo|noisy|many [--workers N] --port P
+//   --data-dir DIR bench_server --measure cold-start|overshoot|edit [--count N] [--http-count N]
+//   --data-dir DIR
 //
 // Scenarios (every user Worker lives in the dispatch namespace "bench", "production" for demo):
 //   bare    the user Worker "hello" itself as the dispatch Worker: no dispatcher hop

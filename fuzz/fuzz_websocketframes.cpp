@@ -44,8 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             std::abort();
     }
     // The frames the listener writes read back as they were written (after masking).
-    const QByteArray out = webSocketCloseFrame(1000, QByteArray(reinterpret_cast<const char *>(data),
-                                                                qsizetype(std::min<size_t>(size, 200))));
+    const QByteArray out = webSocketCloseFrame(1000,
+                                               QByteArray(reinterpret_cast<const char *>(data),
+                                                          qsizetype(std::min<size_t>(size, 200))));
     if (out.size() > 127)
         std::abort();
     return 0;

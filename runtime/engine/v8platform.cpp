@@ -22,11 +22,11 @@ V8Platform::V8Platform(int workerThreads)
     m_platform = v8::platform::NewDefaultPlatform(workerThreads > 0 ? workerThreads : 1);
     // Every new isolate would otherwise checksum V8's built-in snapshot (and every code cache it
     // consumes) again, ~0.2 ms of each Instance's start; later V8s verify only in debug builds.
-    // --no-lazy-feedback-allocation: a function gets its feedback vector (inline caches) on its
-    // first call rather than after some calls, so what a new Instance's warm-up (js/warmup.js)
-    // calls once is warm for the Worker's first request. Measured (tst_coldbilling): the first
-    // request of a new Worker billed ~1.4 ms over its warm ones without it, ~0.4 ms with it.
-    static const char flags[] = "--no-verify-snapshot-checksum --no-lazy-feedback-allocation";
+    // Not --no-lazy-feedback-allocation, though it would warm a new Instance's inline caches for
+    // its first request (~0.4 ms billed over warm instead of ~1.3): with it, V8 10.2 leaves a
+    // Worker stopped at its CPU limit stopped again on its next request
+    // (tst_dispatch limitKillDoesNotBrick).
+    static const char flags[] = "--no-verify-snapshot-checksum";
     v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
     // For profiling (e.g. --perf-basic-prof, so perf can name JIT frames); not a user setting.
     const QByteArray extra = qgetenv("SWITCHYARD_V8_FLAGS");

@@ -456,6 +456,12 @@ void tst_TailConsumers::migrationNamesStoredTailWorkers()
         QSqlQuery q(db);
         QVERIFY(q.exec(QStringLiteral("ALTER TABLE scripts DROP COLUMN tail_consumers")));
         QVERIFY(q.exec(QStringLiteral("ALTER TABLE platform_workers DROP COLUMN tail_consumers")));
+        // And what the later steps (v5 versions, v6 nodes) added, so all of them run again.
+        for (const char *statement :
+             {"DROP TABLE worker_deployments", "DROP TABLE worker_version_modules",
+              "DROP TABLE worker_versions", "DROP TABLE nodes",
+              "ALTER TABLE traces DROP COLUMN node", "ALTER TABLE analytics_rows DROP COLUMN node"})
+            QVERIFY2(q.exec(QLatin1String(statement)), statement);
         QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 3")));
         q = QSqlQuery();
         db.close();
