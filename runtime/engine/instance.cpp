@@ -839,6 +839,21 @@ bool Instance::watchWaitUntil(const std::shared_ptr<InvocationContext> &invocati
                                       &Instance::waitUntilSettledCallback<false>);
 }
 
+// The response is wholly out (its body ended, or its last WebSocket closed): what remains is the
+// waitUntil() phase, on a wall budget of its own from now, or nothing.
+void Instance::afterResponse(const std::shared_ptr<InvocationContext> &invocation)
+{
+    if (!watchWaitUntil(invocation)) {
+        finalize(invocation);
+        return;
+    }
+    if (m_core.watchdog && invocation->instance) {
+        invocation->wallDeadline
+                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
+        m_core.watchWall(invocation->instance, invocation);
+    }
+}
+
 template<bool fulfilled>
 void Instance::waitUntilSettledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
 {
@@ -1565,15 +1580,7 @@ void Instance::bodyEnded(const std::shared_ptr<InvocationContext> &invocation)
     invocation->bodyPulling = false;
     if (!invocation->responded || invocation->completed)
         return;
-    if (!watchWaitUntil(invocation)) {
-        finalize(invocation);
-        return;
-    }
-    if (m_core.watchdog && invocation->instance) {
-        invocation->wallDeadline
-                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
-        m_core.watchWall(invocation->instance, invocation);
-    }
+    afterResponse(invocation);
 }
 
 quint64 Instance::receiveBody(const BodyStreamPtr &stream)
@@ -1756,15 +1763,7 @@ void Instance::webSocketFinished(quint64 key)
         return;
     if (--invocation->openSockets > 0 || invocation->streaming || !invocation->responded)
         return;
-    if (!watchWaitUntil(invocation)) {
-        finalize(invocation);
-        return;
-    }
-    if (m_core.watchdog && invocation->instance) {
-        invocation->wallDeadline
-                = Watchdog::Clock::now() + m_core.config.waitUntilWall(invocation->budget);
-        m_core.watchWall(invocation->instance, invocation);
-    }
+    afterResponse(invocation);
 }
 
 quint64 Instance::receiveWebSocket(const WebSocketChannelPtr &channel)

@@ -113,6 +113,7 @@ private:
     static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
     bool watchWaitUntil(const std::shared_ptr<InvocationContext> &invocation);
+    void afterResponse(const std::shared_ptr<InvocationContext> &invocation);
     template<bool fulfilled>
     static void waitUntilSettledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onWaitUntilSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
