@@ -11,6 +11,7 @@
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -61,6 +62,37 @@ public:
         if (!service().setActiveDispatcher(QStringLiteral("dispatcher")))
             return QStringLiteral("cannot make the dispatcher active");
         return {};
+    }
+
+    // start() with the seed's custom-limits dispatcher (resources/templates/custom-limits.js) and
+    // what it binds: DISPATCHER, a CUSTOMERS KV namespace (empty: every customer is on the free
+    // plan) and the ANALYTICS dataset "violations". Returns an empty string, or what failed.
+    QString startSeedCustomLimits(engine::V8Platform &v8, const QString &nameSpace)
+    {
+        // The dispatcher binds CUSTOMERS, which must exist first: start with a placeholder.
+        if (QString error
+            = start(v8, nameSpace, "export default { fetch() { return new Response(''); } };");
+            !error.isEmpty())
+            return error;
+        if (!service().createKvNamespace(QStringLiteral("CUSTOMERS")))
+            return QStringLiteral("cannot create the CUSTOMERS KV namespace");
+        const QString customers = service().kvNamespaceByTitle(QStringLiteral("CUSTOMERS"))->id;
+        QFile file(QStringLiteral(SWITCHYARD_SOURCE_DIR "/resources/templates/custom-limits.js"));
+        if (!file.open(QIODevice::ReadOnly))
+            return QStringLiteral("cannot read ") + file.fileName();
+        const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
+                                                {QStringLiteral("name"), "DISPATCHER"},
+                                                {QStringLiteral("namespace"), nameSpace}},
+                                   QJsonObject {{QStringLiteral("type"), "kv_namespace"},
+                                                {QStringLiteral("name"), "CUSTOMERS"},
+                                                {QStringLiteral("namespace_id"), customers}},
+                                   QJsonObject {{QStringLiteral("type"), "analytics_engine"},
+                                                {QStringLiteral("name"), "ANALYTICS"},
+                                                {QStringLiteral("dataset"), "violations"}}};
+        auto put = service().putPlatformWorker(QStringLiteral("dispatcher"),
+                                               store::WorkerKind::Dispatcher,
+                                               moduleCode(file.readAll(), bindings));
+        return put ? QString() : put.errorMessage();
     }
 
     // A user Worker (one ES module) in the namespace. Returns an empty string, or what failed.

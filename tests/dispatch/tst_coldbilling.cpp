@@ -14,8 +14,6 @@
 #include "platform/platformservice.h"
 
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QTest>
 
 #include <algorithm>
@@ -54,30 +52,8 @@ private:
 void tst_ColdBilling::initTestCase()
 {
     m_v8 = std::make_unique<engine::V8Platform>();
-    // The stack's dispatcher binds CUSTOMERS, which must exist first: start with a placeholder,
-    // then put the seed's dispatcher with its real bindings.
-    QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace),
-                                  "export default { fetch() { return new Response(''); } };");
+    const QString error = m_stack.startSeedCustomLimits(*m_v8, QString::fromLatin1(kNamespace));
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    platform::PlatformService &service = m_stack.service();
-    QVERIFY(service.createKvNamespace(QStringLiteral("CUSTOMERS")));
-    const QString customers = service.kvNamespaceByTitle(QStringLiteral("CUSTOMERS"))->id;
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}},
-                               QJsonObject {{QStringLiteral("type"), "kv_namespace"},
-                                            {QStringLiteral("name"), "CUSTOMERS"},
-                                            {QStringLiteral("namespace_id"), customers}},
-                               QJsonObject {{QStringLiteral("type"), "analytics_engine"},
-                                            {QStringLiteral("name"), "ANALYTICS"},
-                                            {QStringLiteral("dataset"), "violations"}}};
-    auto put = service.putPlatformWorker(
-            QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
-            switchyard::testing::moduleCode(
-                    readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR
-                                            "/resources/templates/custom-limits.js")),
-                    bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
 }
 
 void tst_ColdBilling::cleanupTestCase()

@@ -2,59 +2,26 @@
 // (10 ms CPU) that spin, behind the seed's custom-limits dispatcher, through the dispatch listener,
 // while threads of this process spin on every core. Each gets the dispatcher's 429, and the trace
 // the platform bills from says it was stopped at its limit, not some scheduler slices later.
+#include "../common/cpuhogs.h"
 #include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QTest>
 
-#include <atomic>
+#include <algorithm>
 #include <thread>
-#include <vector>
 
 using namespace switchyard;
+using switchyard::testing::CpuHogs;
 using switchyard::testing::rawRequest;
 using switchyard::testing::RawResponse;
 
 namespace {
 constexpr const char *kNamespace = "production";
 constexpr int kWorkers = 8;
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
-
-// Threads that spin until destroyed: no idle core, whatever else runs.
-class CpuHogs
-{
-public:
-    explicit CpuHogs(int count)
-    {
-        for (int i = 0; i < count; ++i)
-            m_threads.emplace_back([this] {
-                while (!m_stop.load(std::memory_order_relaxed)) { }
-            });
-    }
-    ~CpuHogs()
-    {
-        m_stop = true;
-        for (auto &thread : m_threads)
-            thread.join();
-    }
-
-private:
-    std::atomic_bool m_stop {false};
-    std::vector<std::thread> m_threads;
-};
 } // namespace
 
 class tst_CpuLimitBusy : public QObject
@@ -73,29 +40,8 @@ private:
 void tst_CpuLimitBusy::initTestCase()
 {
     m_v8 = std::make_unique<engine::V8Platform>();
-    // The seed's dispatcher binds CUSTOMERS, which must exist first: start with a placeholder.
-    QString error = m_stack.start(*m_v8, QString::fromLatin1(kNamespace),
-                                  "export default { fetch() { return new Response(''); } };");
+    const QString error = m_stack.startSeedCustomLimits(*m_v8, QString::fromLatin1(kNamespace));
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    platform::PlatformService &service = m_stack.service();
-    QVERIFY(service.createKvNamespace(QStringLiteral("CUSTOMERS")));
-    const QString customers = service.kvNamespaceByTitle(QStringLiteral("CUSTOMERS"))->id;
-    const QJsonArray bindings {QJsonObject {{QStringLiteral("type"), "dispatch_namespace"},
-                                            {QStringLiteral("name"), "DISPATCHER"},
-                                            {QStringLiteral("namespace"), kNamespace}},
-                               QJsonObject {{QStringLiteral("type"), "kv_namespace"},
-                                            {QStringLiteral("name"), "CUSTOMERS"},
-                                            {QStringLiteral("namespace_id"), customers}},
-                               QJsonObject {{QStringLiteral("type"), "analytics_engine"},
-                                            {QStringLiteral("name"), "ANALYTICS"},
-                                            {QStringLiteral("dataset"), "violations"}}};
-    auto put = service.putPlatformWorker(
-            QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
-            switchyard::testing::moduleCode(
-                    readFile(QStringLiteral(SWITCHYARD_SOURCE_DIR
-                                            "/resources/templates/custom-limits.js")),
-                    bindings));
-    QVERIFY2(put, qPrintable(put.errorMessage()));
 }
 
 void tst_CpuLimitBusy::cleanupTestCase()

@@ -1,6 +1,7 @@
 // CPU limits on a busy machine: a spinning Worker is ended by its executor's CPU timer, at its
 // limit in the CPU time it is billed, while threads of this process spin on every core; and the
 // polling the engine falls back to without timers still ends it.
+#include "../common/cpuhogs.h"
 #include "enginetest.h"
 
 #include "engine/v8platform.h"
@@ -8,39 +9,11 @@
 #include <QTest>
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
-#include <vector>
 
 using namespace switchyard::engine;
+using switchyard::testing::CpuHogs;
 using namespace enginetest;
-
-namespace {
-
-// Threads that spin until destroyed: a machine with no idle core, whatever else runs.
-class CpuHogs
-{
-public:
-    explicit CpuHogs(int count)
-    {
-        for (int i = 0; i < count; ++i)
-            m_threads.emplace_back([this] {
-                while (!m_stop.load(std::memory_order_relaxed)) { }
-            });
-    }
-    ~CpuHogs()
-    {
-        m_stop = true;
-        for (auto &thread : m_threads)
-            thread.join();
-    }
-
-private:
-    std::atomic_bool m_stop {false};
-    std::vector<std::thread> m_threads;
-};
-
-} // namespace
 
 class tst_EngineCpuTimer : public QObject
 {
