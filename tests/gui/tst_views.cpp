@@ -2,8 +2,8 @@
 // through the same Application that main() uses: every view opens, an edit made in the Routing
 // view changes the next HTTP response, and a limit violation reaches the Analytics view within a
 // second of its response.
+#include "../common/demowindow.h"
 #include "../common/rawhttp.h"
-#include "application.h"
 #include "runtimestack.h"
 
 #include "engine/engine.h"
@@ -41,18 +41,11 @@ private Q_SLOTS:
     void themeIsForcedFromTheSidebar();
 
 private:
-    QQuickItem *view(const char *objectName) const
-    {
-        return m_window->findChild<QQuickItem *>(QLatin1String(objectName));
-    }
-    void show(int index)
-    {
-        auto *navigation = m_window->findChild<QQuickItem *>(QStringLiteral("navigation"));
-        navigation->setProperty("currentIndex", index);
-    }
+    QQuickItem *view(const char *objectName) const { return m_demo.view(objectName); }
+    void show(int index) { m_demo.show(index); }
     testing::RawResponse get(const QByteArray &host)
     {
-        return rawRequest(m_app->stack()->port(), "GET", host, "/");
+        return rawRequest(m_demo.app().stack()->port(), "GET", host, "/");
     }
 
     // By the visual tree: a Repeater's items are not QObject children of the view.
@@ -72,8 +65,7 @@ private:
         return item->mapToScene(local).toPoint();
     }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Application> m_app;
+    testing::DemoWindow m_demo;
     QQuickWindow *m_window = nullptr;
 };
 
@@ -83,23 +75,14 @@ void tst_Views::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
                   + QStringLiteral("/switchyard.conf"));
-    Options options;
-    options.listen = {QHostAddress::LocalHost, 0};
-    options.admin = {QHostAddress::LocalHost, 0};
-    options.dataDir = m_dir.path();
-    options.demo = true;
-    m_app = std::make_unique<Application>(options);
-    QVERIFY(m_app->start());
-    for (QWindow *w : QGuiApplication::topLevelWindows())
-        if ((m_window = qobject_cast<QQuickWindow *>(w)))
-            break;
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    const QString error = m_demo.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_window = m_demo.window();
 }
 
 void tst_Views::cleanupTestCase()
 {
-    m_app.reset();
+    m_demo.stop();
 }
 
 void tst_Views::everyViewOpens()
@@ -183,7 +166,7 @@ void tst_Views::violationReachesAnalyticsWithinOneSecond()
     QCOMPARE(row.data(role("limit")).toString(), QStringLiteral("10 ms CPU"));
 
     // The dispatcher's data point is queryable through the SQL box.
-    m_app->stack()->service().flushAppends();
+    m_demo.app().stack()->service().flushAppends();
     QVariant error;
     QVERIFY(QMetaObject::invokeMethod(analytics, "runQuery", Q_RETURN_ARG(QVariant, error)));
     QCOMPARE(error.toString(), QString());
@@ -226,7 +209,7 @@ void tst_Views::overviewShowsInstances()
     QTRY_VERIFY_WITH_TIMEOUT(
             memory->property("value").toString().section(u' ', 0, 0).toDouble() > 0, 10000);
     QVERIFY(memory->property("value").toString().endsWith(QStringLiteral(" MiB")));
-    const double budgetMiB = double(m_app->stack()->engine().memoryBudgetBytes()) / (1 << 20);
+    const double budgetMiB = double(m_demo.app().stack()->engine().memoryBudgetBytes()) / (1 << 20);
     QVERIFY2(memory->property("heading").toString().contains(QString::number(budgetMiB, 'f', 0)),
              qPrintable(memory->property("heading").toString()));
     bool number = false;
@@ -244,8 +227,15 @@ void tst_Views::tablesSortAndResizeFromTheirHeaders()
     auto *violations = qvariant_cast<QAbstractItemModel *>(analytics->property("violations"));
     QCOMPARE(get("cpu-burner.localhost").status, 429);
     // fanout calls site.localhost on the port its own request named.
-    const QByteArray fanout = "fanout.localhost:" + QByteArray::number(m_app->stack()->port());
-    QCOMPARE(rawRequest(m_app->stack()->port(), "GET", fanout, "/?n=6").status, 429);
+    const QByteArray fanout
+            = "fanout.localhost:" + QByteArray::number(m_demo.app().stack()->port());
+    // Its first request, which compiles what six fetches use, can pass the free plan's 10 ms on a
+    // loaded machine and be counted as a CPU violation: one warm request first.
+    QCOMPARE(rawRequest(m_demo.app().stack()->port(), "GET", fanout, "/?n=1").status, 200);
+    const testing::RawResponse over
+            = rawRequest(m_demo.app().stack()->port(), "GET", fanout, "/?n=6");
+    QCOMPARE(over.status, 429);
+    QVERIFY2(over.body.startsWith("subrequest_limit_exceeded"), over.body.constData());
     const int kindRole = violations->roleNames().key("kind");
     const auto kinds = [&] {
         QStringList values;
@@ -253,8 +243,9 @@ void tst_Views::tablesSortAndResizeFromTheirHeaders()
             values << violations->index(row, 0).data(kindRole).toString();
         return values;
     };
-    QTRY_VERIFY(kinds().contains(QStringLiteral("subrequest_limit_exceeded"))
-                && kinds().contains(QStringLiteral("cpu_limit_exceeded")));
+    QTRY_VERIFY2(kinds().contains(QStringLiteral("subrequest_limit_exceeded"))
+                         && kinds().contains(QStringLiteral("cpu_limit_exceeded")),
+                 qPrintable(kinds().join(u',')));
 
     QQuickItem *kind = header(analytics, QStringLiteral("kind"));
     QVERIFY(kind);
@@ -280,7 +271,7 @@ void tst_Views::tablesSortAndResizeFromTheirHeaders()
                  qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(kind->width())));
     QVERIFY2(violations->property("descending").toBool(), "a drag on the edge is not a click");
 
-    m_app->stack()->service().flushAppends();
+    m_demo.app().stack()->service().flushAppends();
     QVariant error;
     QVERIFY(QMetaObject::invokeMethod(analytics, "runQuery", Q_RETURN_ARG(QVariant, error)));
     QCOMPARE(error.toString(), QString());
