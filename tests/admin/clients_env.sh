@@ -1,4 +1,4 @@
-# Sourced by the client tests (wrangler_platform.sh, sdk_flows.sh): the pinned clients from
+# Sourced by the client tests (wrangler_*.sh, sdk_flows.sh): the pinned clients from
 # clients/package-lock.json installed with `npm ci` into $SWITCHYARD_CLIENTS_DIR (default
 # ~/.cache/switchyard/clients), a Node.js >= 20.3 to run them, and a throwaway
 # `switchyard --headless --demo` with its admin API. The registry is asked only when the cache
@@ -70,4 +70,24 @@ start_switchyard() {
     dispatch_port=$(sed -n 's|.*dispatching on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/switchyard.log")
     admin_url=$(sed -n 's|.*admin API on \(http://[^ ]*\) .*|\1|p' "$work/switchyard.log")
     [ -n "$dispatch_port" ] && [ -n "$admin_url" ] || { echo "switchyard did not start"; exit 1; }
+}
+
+# What the wrangler tests share. wrangler keeps state in the home and config dirs: throwaway ones.
+fail() { echo "FAIL: $*"; exit 1; }
+w() {
+    HOME="$work/home" XDG_CONFIG_HOME="$work/config" CI=1 WRANGLER_SEND_METRICS=false \
+        CLOUDFLARE_API_BASE_URL="$admin_url" CLOUDFLARE_API_TOKEN="$token" \
+        CLOUDFLARE_ACCOUNT_ID=local-account timeout 120 "$wrangler" "$@"
+}
+# Runs wrangler in the current directory; its output goes to the log and to $out.
+wr() {
+    echo "\$ wrangler $*"
+    if ! out=$(w "$@" 2>&1); then echo "$out"; fail "wrangler $* failed"; fi
+    echo "$out" | sed 's/^/    /'
+}
+# The admin API with the token.
+admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
+expect() { # expect "what" "haystack" "needle"
+    grep -qF -- "$3" <<<"$2" || { echo "$2"; fail "$1: expected to find \"$3\""; }
+    echo "ok   $1"
 }

@@ -1,24 +1,20 @@
 // The admin API as clients meet it: real HTTP over loopback into the admin listener of a full
 // RuntimeStack (the demo platform seeded), Cloudflare's envelope and codes, and uploads that the
 // dispatch listener serves on the next request. Bad input must leave the store as it was.
-#include "../common/rawhttp.h"
-#include "runtimestack.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 
-#include "engine/v8platform.h"
-#include "platform/platformservice.h"
-#include "platform/platformsetup.h"
 #include "platform/wranglerconfig.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace switchyard;
+using namespace switchyard::testing;
 using switchyard::testing::rawRequest;
-using switchyard::testing::RawResponse;
 
 namespace {
 
@@ -28,20 +24,17 @@ const QByteArray kBoundary = "----formdata-undici-0123456789";
 struct Part
 {
     QByteArray name;
-    QByteArray contentType; // empty: a plain field
+    QByteArray contentType; // empty: a plain field; else a file named as the field, as wrangler
     QByteArray body;
 };
 
 QByteArray form(const QList<Part> &parts)
 {
-    QByteArray out;
-    for (const Part &p : parts) {
-        out += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"";
-        if (!p.contentType.isEmpty())
-            out += "; filename=\"" + p.name + "\"\r\nContent-Type: " + p.contentType;
-        out += "\r\n\r\n" + p.body + "\r\n";
-    }
-    return out + "--" + kBoundary + "--\r\n";
+    QList<FormPart> out;
+    for (const Part &p : parts)
+        out.append(
+                {p.name, p.contentType.isEmpty() ? QByteArray() : p.name, p.contentType, p.body});
+    return multipartForm(kBoundary, out);
 }
 
 // What esbuild makes of a module Worker, as wrangler uploads it.
@@ -77,21 +70,6 @@ QByteArray wranglerUpload(const QByteArray &meta = metadata(), const QByteArray 
                  {"index.js.map", "application/source-map", "{\"version\":3,\"mappings\":\"\"}"}});
 }
 
-QJsonObject envelope(const RawResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-int errorCode(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject().value(u"code").toInt();
-}
-
-QString errorMessage(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject().value(u"message").toString();
-}
-
 } // namespace
 
 class tst_AdminApi : public QObject
@@ -124,10 +102,8 @@ private:
                     QList<QPair<QByteArray, QByteArray>> headers = {},
                     const QByteArray &token = kToken)
     {
-        if (!token.isNull())
-            headers.append({"Authorization", "Bearer " + token});
-        return rawRequest(m_stack->adminPort(), method, "127.0.0.1",
-                          "/client/v4/accounts/test-account" + path, body, headers);
+        return m_admin.request(method, "/client/v4/accounts/test-account" + path, body, headers,
+                               token);
     }
     RawResponse upload(const QByteArray &name, const QByteArray &body)
     {
@@ -136,14 +112,10 @@ private:
                            + "?excludeScript=true&bindings_inherit=strict",
                    body, {{"Content-Type", "multipart/form-data; boundary=" + kBoundary}});
     }
-    RawResponse dispatch(const QByteArray &host)
-    {
-        return rawRequest(m_stack->port(), "GET", host, "/");
-    }
+    RawResponse dispatch(const QByteArray &host) { return m_admin.dispatch(host); }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    testing::AdminStack m_admin {kToken};
     platform::PlatformService *m_service = nullptr;
 };
 
@@ -159,26 +131,15 @@ void tst_AdminApi::cleanupTestCase()
 
 void tst_AdminApi::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 2;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    QVERIFY(m_stack->adminPort() != 0);
-    m_service = &m_stack->service();
-    const auto seeded = platform::seedDemoPlatform(*m_service);
-    QVERIFY2(seeded, qPrintable(seeded.errorMessage()));
+    const QString error = m_admin.start(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_admin.service();
 }
 
 void tst_AdminApi::cleanup()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_AdminApi::tokenRequired_data()

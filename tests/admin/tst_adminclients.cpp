@@ -4,51 +4,27 @@
 // (workers/services, subdomain, schedules, routes, zones, versions + deployments), dispatch
 // namespace rename and KV paging and bulk get. Real HTTP over loopback into a full RuntimeStack
 // with the demo seeded; every refusal in Cloudflare's envelope and leaving the store as it was.
-#include "../common/rawhttp.h"
-#include "runtimestack.h"
-
-#include "engine/v8platform.h"
-#include "platform/platformservice.h"
-#include "platform/platformsetup.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace switchyard;
-using switchyard::testing::rawRequest;
-using switchyard::testing::RawResponse;
+using namespace switchyard::testing;
 
 namespace {
 
 const QByteArray kToken = "clients-admin-token";
 const QByteArray kBoundary = "form-data-boundary-ty0h4kxwl6ez5x8l";
-const QList<QPair<QByteArray, QByteArray>> kForm {
-        {"Content-Type", "multipart/form-data; boundary=" + kBoundary}};
-const QList<QPair<QByteArray, QByteArray>> kJson {{"Content-Type", "application/json"}};
+const auto kForm = formContent(kBoundary);
+const auto &kJson = kJsonContent;
 
-struct Part
+QByteArray form(const QList<FormPart> &parts)
 {
-    QByteArray name;
-    QByteArray filename; // empty: a plain field
-    QByteArray contentType;
-    QByteArray body;
-};
-
-QByteArray form(const QList<Part> &parts)
-{
-    QByteArray out;
-    for (const Part &p : parts) {
-        out += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"";
-        if (!p.filename.isEmpty())
-            out += "; filename=\"" + p.filename + "\"";
-        if (!p.contentType.isEmpty())
-            out += "\r\nContent-Type: " + p.contentType;
-        out += "\r\n\r\n" + p.body + "\r\n";
-    }
-    return out + "--" + kBoundary + "--\r\n";
+    return multipartForm(kBoundary, parts);
 }
 
 QByteArray worker(const QByteArray &label)
@@ -67,33 +43,6 @@ QByteArray sdkUpload(const QByteArray &metadata, const QByteArray &code,
 
 const QByteArray kMeta = R"({"main_module":"index.mjs","bindings":[{"type":"plain_text",)"
                          R"("name":"GREETING","text":"hi"}]})";
-
-QJsonObject envelope(const RawResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-QJsonValue result(const RawResponse &r)
-{
-    return envelope(r).value(u"result");
-}
-
-QString errorMessage(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject().value(u"message").toString();
-}
-
-// Cloudflare's error envelope, field by field.
-bool isCloudflareError(const RawResponse &r, int status, int code)
-{
-    const QJsonObject e = envelope(r);
-    const QJsonArray errors = e.value(u"errors").toArray();
-    return r.status == status && e.value(u"success") == QJsonValue(false) && errors.size() == 1
-            && errors.at(0).toObject().value(u"code").toInt() == code
-            && !errors.at(0).toObject().value(u"message").toString().isEmpty()
-            && e.value(u"messages").isArray() && e.contains(u"result")
-            && e.value(u"result").isNull();
-}
 
 } // namespace
 
@@ -123,22 +72,16 @@ private:
     RawResponse api(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
                     QList<QPair<QByteArray, QByteArray>> headers = {})
     {
-        headers.append({"Authorization", "Bearer " + kToken});
-        return rawRequest(m_stack->adminPort(), method, "127.0.0.1",
-                          "/client/v4/accounts/sdk-account" + path, body, headers);
+        return m_admin.request(method, "/client/v4/accounts/sdk-account" + path, body, headers);
     }
     qsizetype scriptCount() const
     {
         return m_service->listScripts(QStringLiteral("production")).value().size();
     }
-    QByteArray dispatch(const QByteArray &host)
-    {
-        return rawRequest(m_stack->port(), "GET", host, "/").body;
-    }
+    QByteArray dispatch(const QByteArray &host) { return m_admin.dispatch(host).body; }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    testing::AdminStack m_admin {kToken};
     platform::PlatformService *m_service = nullptr;
 };
 
@@ -154,25 +97,15 @@ void tst_AdminClients::cleanupTestCase()
 
 void tst_AdminClients::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 2;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    m_service = &m_stack->service();
-    const auto seeded = platform::seedDemoPlatform(*m_service);
-    QVERIFY2(seeded, qPrintable(seeded.errorMessage()));
+    const QString error = m_admin.start(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_admin.service();
 }
 
 void tst_AdminClients::cleanup()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_AdminClients::sdkPartNames()
@@ -395,15 +328,12 @@ void tst_AdminClients::subdomainSchedulesRoutesZones()
             kJson);
     QCOMPARE(result(r).toArray().at(0).toObject().value(u"pattern").toString(),
              QStringLiteral("shop.example.com/*"));
-    r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1",
-                   "/client/v4/zones?name=example.com&account.id=sdk-account", {},
-                   {{"Authorization", "Bearer " + kToken}});
+    r = m_admin.request("GET", "/client/v4/zones?name=example.com&account.id=sdk-account");
     const QJsonObject zone = result(r).toArray().at(0).toObject();
     QCOMPARE(zone.value(u"name").toString(), QStringLiteral("example.com"));
-    r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1",
-                   "/client/v4/zones/" + zone.value(u"id").toString().toLatin1()
-                           + "/workers/routes",
-                   {}, {{"Authorization", "Bearer " + kToken}});
+    r = m_admin.request("GET",
+                        "/client/v4/zones/" + zone.value(u"id").toString().toLatin1()
+                                + "/workers/routes");
     QCOMPARE(result(r).toArray().at(0).toObject().value(u"script").toString(),
              QStringLiteral("dispatcher"));
     // Nothing of it reaches the platform: the dispatcher still answers every host.

@@ -2,23 +2,17 @@
 // a full RuntimeStack. An Analytics Engine query nested or sized to exhaust the translator, and
 // Worker metadata or settings whose fields have the wrong JSON type, are refused with a message
 // naming where, and the process and the store stay as they were.
-#include "../common/rawhttp.h"
-#include "runtimestack.h"
-
-#include "engine/v8platform.h"
-#include "platform/platformservice.h"
-#include "platform/platformsetup.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace switchyard;
-using switchyard::testing::rawRequest;
-using switchyard::testing::RawResponse;
+using namespace switchyard::testing;
 
 namespace {
 
@@ -27,25 +21,13 @@ const QByteArray kBoundary = "----formdata-limits-0123456789";
 
 QByteArray form(const QByteArray &metadata, const QByteArray &code)
 {
-    return "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n"
-            + metadata + "\r\n--" + kBoundary
-            + "\r\nContent-Disposition: form-data; name=\"index.js\"; filename=\"index.js\"\r\n"
-              "Content-Type: application/javascript+module\r\n\r\n"
-            + code + "\r\n--" + kBoundary + "--\r\n";
+    return multipartForm(kBoundary,
+                         {{"metadata", {}, {}, metadata},
+                          {"index.js", "index.js", "application/javascript+module", code}});
 }
 
 const QByteArray kWorker
         = "export default { fetch(r, env) { return new Response(env.GREETING); } };";
-
-QJsonObject envelope(const RawResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-QJsonObject firstError(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject();
-}
 
 QByteArray nested(int depth)
 {
@@ -78,21 +60,18 @@ private:
     RawResponse api(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
                     QList<QPair<QByteArray, QByteArray>> headers = {})
     {
-        headers.append({"Authorization", "Bearer " + kToken});
-        return rawRequest(m_stack->adminPort(), method, "127.0.0.1",
-                          "/client/v4/accounts/acct" + path, body, headers, 60000);
+        return m_admin.request(method, "/client/v4/accounts/acct" + path, body, headers,
+                               std::nullopt, 60000);
     }
     RawResponse sql(const QByteArray &query) { return api("POST", "/analytics_engine/sql", query); }
     RawResponse upload(const QByteArray &name, const QByteArray &metadata)
     {
         return api("PUT", "/workers/dispatch/namespaces/production/scripts/" + name,
-                   form(metadata, kWorker),
-                   {{"Content-Type", "multipart/form-data; boundary=" + kBoundary}});
+                   form(metadata, kWorker), formContent(kBoundary));
     }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    AdminStack m_admin {kToken};
 };
 
 void tst_AdminLimits::initTestCase()
@@ -107,29 +86,20 @@ void tst_AdminLimits::cleanupTestCase()
 
 void tst_AdminLimits::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 1;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    const auto seeded = platform::seedDemoPlatform(m_stack->service());
-    QVERIFY2(seeded, qPrintable(seeded.errorMessage()));
-    QVERIFY(m_stack->service().appendDataPoints({{QStringLiteral("limit_violations"),
-                                                  QDateTime::currentMSecsSinceEpoch(),
-                                                  "cpu-burner",
-                                                  {"cpu_limit_exceeded", "free"},
-                                                  {10, 5},
-                                                  1}}));
+    m_admin.executorThreads = 1;
+    const QString error = m_admin.start(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(m_admin.service().appendDataPoints({{QStringLiteral("limit_violations"),
+                                                 QDateTime::currentMSecsSinceEpoch(),
+                                                 "cpu-burner",
+                                                 {"cpu_limit_exceeded", "free"},
+                                                 {10, 5},
+                                                 1}}));
 }
 
 void tst_AdminLimits::cleanup()
 {
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_AdminLimits::deepNestingIsRefused_data()
@@ -246,8 +216,8 @@ void tst_AdminLimits::uploadMetadataOfWrongType()
     QCOMPARE(firstError(r).value(u"code").toInt(), 10026);
     QCOMPARE(firstError(r).value(u"message").toString(),
              QStringLiteral("Could not parse request body: %1; nothing was stored").arg(message));
-    QVERIFY(!m_stack->service().snapshot()->script(QStringLiteral("production"),
-                                                   QStringLiteral("typed")));
+    QVERIFY(!m_admin.service().snapshot()->script(QStringLiteral("production"),
+                                                  QStringLiteral("typed")));
 }
 
 void tst_AdminLimits::settingsOfWrongType_data()

@@ -1,7 +1,8 @@
 // Cloudflare for SaaS custom hostnames through the admin API over loopback: the envelope, the
 // codes and texts Cloudflare documents, custom_metadata reaching the dispatcher as
 // request.cf.hostMetadata on the next request, and the GUI's hostname list following every change.
-#include "../common/rawhttp.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 #include "../common/workercode.h"
 #include "runtimestack.h"
 
@@ -13,13 +14,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
 using namespace switchyard;
-using testing::rawRequest;
-using testing::RawResponse;
+using namespace switchyard::testing;
 
 namespace {
 
@@ -32,21 +31,6 @@ export default {
   },
 };
 )js";
-
-QJsonObject envelope(const RawResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-int errorCode(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject().value(u"code").toInt();
-}
-
-QString errorMessage(const RawResponse &r)
-{
-    return envelope(r).value(u"errors").toArray().at(0).toObject().value(u"message").toString();
-}
 
 } // namespace
 
@@ -69,34 +53,24 @@ private Q_SLOTS:
 private:
     RawResponse api(const QByteArray &method, const QByteArray &path, const QByteArray &body = {})
     {
-        return rawRequest(
-                m_stack->adminPort(), method, "127.0.0.1",
-                "/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353" + path, body,
-                {{"Authorization", "Bearer " + kToken}, {"Content-Type", "application/json"}});
+        return m_admin.request(method, "/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353" + path,
+                               body, {{"Content-Type", "application/json"}});
     }
     QJsonValue hostMetadata(const QByteArray &host)
     {
-        const RawResponse r = rawRequest(m_stack->port(), "GET", host, "/");
+        const RawResponse r = m_admin.dispatch(host);
         return QJsonDocument::fromJson(r.body).object().value(u"hostMetadata");
     }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    testing::AdminStack m_admin {kToken};
 };
 
 void tst_CustomHostnames::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 2;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    auto &service = m_stack->service();
+    const QString error = m_admin.start(*m_v8, false);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto &service = m_admin.service();
     QVERIFY(service.putPlatformWorker(QStringLiteral("dispatcher"), store::WorkerKind::Dispatcher,
                                       testing::moduleCode(kDispatcher)));
     QVERIFY(service.setActiveDispatcher(QStringLiteral("dispatcher")));
@@ -104,8 +78,7 @@ void tst_CustomHostnames::init()
 
 void tst_CustomHostnames::cleanup()
 {
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_CustomHostnames::createReadUpdateDelete()
@@ -245,7 +218,7 @@ void tst_CustomHostnames::refusals()
     QCOMPARE(errorCode(r), code);
     if (!message.isEmpty())
         QCOMPARE(errorMessage(r), message);
-    QVERIFY(m_stack->service().snapshot()->customHostnames.isEmpty());
+    QVERIFY(m_admin.stack().service().snapshot()->customHostnames.isEmpty());
 }
 
 void tst_CustomHostnames::unknownIdsAndHostnameChanges()
@@ -277,14 +250,17 @@ void tst_CustomHostnames::unknownIdsAndHostnameChanges()
                   "{\"custom_metadata\": {\"k\": \"" + QByteArray(4100, 'x') + "\"}}");
     QCOMPARE(tooBig.status, 400);
     QCOMPARE(errorCode(tooBig), 1401);
-    QVERIFY(m_stack->service().customHostname(QStringLiteral("a.saas.dev"))->metadata.isEmpty());
+    QVERIFY(m_admin.stack()
+                    .service()
+                    .customHostname(QStringLiteral("a.saas.dev"))
+                    ->metadata.isEmpty());
     // A wildcard hostname without metadata is fine.
     QCOMPARE(api("POST", "/custom_hostnames", "{\"hostname\": \"*.saas.dev\"}").status, 201);
 }
 
 void tst_CustomHostnames::guiFollowsTheApi()
 {
-    models::PlatformController platform(m_stack->service());
+    models::PlatformController platform(m_admin.stack().service());
     models::HostnameListModel model;
     model.setPlatform(&platform);
     QCOMPARE(model.rowCount(), 0);

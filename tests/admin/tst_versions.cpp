@@ -4,31 +4,24 @@
 // RuntimeStack with the demo seeded, requests through the real dispatch listener, a restart of
 // the stack on the same data directory, and the attacks: bad deployments, huge annotations, bad
 // ids, and 10,000 versions of one Worker, of which the newest 100 are kept.
-#include "../common/rawhttp.h"
-#include "runtimestack.h"
-
-#include "engine/v8platform.h"
-#include "platform/platformservice.h"
-#include "platform/platformsetup.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
 using namespace switchyard;
-using switchyard::testing::rawRequest;
-using switchyard::testing::RawResponse;
+using namespace switchyard::testing;
 
 namespace {
 
 const QByteArray kToken = "versions-admin-token";
 const QByteArray kBoundary = "form-data-boundary-v3rs10ns";
-const QList<QPair<QByteArray, QByteArray>> kForm {
-        {"Content-Type", "multipart/form-data; boundary=" + kBoundary}};
-const QList<QPair<QByteArray, QByteArray>> kJson {{"Content-Type", "application/json"}};
+const auto kForm = formContent(kBoundary);
+const auto &kJson = kJsonContent;
 
 QByteArray code(const QByteArray &label)
 {
@@ -41,34 +34,12 @@ QByteArray upload(const QByteArray &label, const QJsonObject &annotations = {})
     QJsonObject metadata {{QStringLiteral("main_module"), QStringLiteral("index.js")}};
     if (!annotations.isEmpty())
         metadata.insert(QStringLiteral("annotations"), annotations);
-    const QByteArray meta = QJsonDocument(metadata).toJson(QJsonDocument::Compact);
-    return "--" + kBoundary
-            + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
-              "Content-Type: application/json\r\n\r\n"
-            + meta + "\r\n--" + kBoundary
-            + "\r\nContent-Disposition: form-data; name=\"index.js\"; filename=\"index.js\"\r\n"
-              "Content-Type: application/javascript+module\r\n\r\n"
-            + code(label) + "\r\n--" + kBoundary + "--\r\n";
-}
-
-QJsonObject envelope(const RawResponse &r)
-{
-    return QJsonDocument::fromJson(r.body).object();
-}
-
-QJsonValue result(const RawResponse &r)
-{
-    return envelope(r).value(u"result");
-}
-
-bool isCloudflareError(const RawResponse &r, int status, int code)
-{
-    const QJsonObject e = envelope(r);
-    const QJsonArray errors = e.value(u"errors").toArray();
-    return r.status == status && e.value(u"success") == QJsonValue(false) && errors.size() == 1
-            && errors.at(0).toObject().value(u"code").toInt() == code
-            && !errors.at(0).toObject().value(u"message").toString().isEmpty()
-            && e.value(u"result").isNull();
+    return multipartForm(kBoundary,
+                         {{"metadata",
+                           {},
+                           "application/json",
+                           QJsonDocument(metadata).toJson(QJsonDocument::Compact)},
+                          {"index.js", "index.js", "application/javascript+module", code(label)}});
 }
 
 QByteArray deployment(const QList<QPair<QString, double>> &shares, const QByteArray &message = {})
@@ -108,15 +79,13 @@ private Q_SLOTS:
     void whoami();
 
 private:
-    void startStack();
+    void restartStack();
     RawResponse api(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
                     QList<QPair<QByteArray, QByteArray>> headers = {})
     {
-        headers.append({"Authorization", "Bearer " + kToken});
-        return rawRequest(m_stack->adminPort(), method, "127.0.0.1",
-                          "/client/v4/accounts/acct" + path, body, headers);
+        return m_admin.request(method, "/client/v4/accounts/acct" + path, body, headers);
     }
-    QByteArray dispatch() { return rawRequest(m_stack->port(), "GET", "any.localhost", "/").body; }
+    QByteArray dispatch() { return m_admin.dispatch("any.localhost").body; }
     // Uploads a version of the dispatcher without deploying it; returns its id.
     QString uploadVersion(const QByteArray &label, const QJsonObject &annotations = {})
     {
@@ -135,8 +104,7 @@ private:
     }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    testing::AdminStack m_admin {kToken};
     platform::PlatformService *m_service = nullptr;
 };
 
@@ -150,34 +118,25 @@ void tst_Versions::cleanupTestCase()
     m_v8.reset();
 }
 
-void tst_Versions::startStack()
+void tst_Versions::restartStack()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.executorThreads = 2;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    m_service = &m_stack->service();
+    const QString error = m_admin.restart(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_admin.service();
 }
 
 void tst_Versions::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    startStack();
-    const auto seeded = platform::seedDemoPlatform(*m_service);
-    QVERIFY2(seeded, qPrintable(seeded.errorMessage()));
+    const QString error = m_admin.start(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_service = &m_admin.service();
 }
 
 void tst_Versions::cleanup()
 {
     m_service = nullptr;
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_Versions::everyUploadIsAVersion()
@@ -428,7 +387,7 @@ void tst_Versions::persistsAcrossRestart()
                                               .toArray();
     const QJsonArray deploymentsBefore = deployments();
 
-    startStack();
+    restartStack();
     QVERIFY(m_service);
     QCOMPARE(result(api("GET", "/workers/scripts/dispatcher/versions"))
                      .toObject()
@@ -525,7 +484,7 @@ void tst_Versions::tenThousandVersionsBounded()
                         [&](const auto &v) { return v->id == deployed; }));
     QCOMPARE(dispatch(), QByteArray("kept"));
     // The store holds what memory holds.
-    startStack();
+    restartStack();
     QCOMPARE(m_service->platformWorkerVersions(QStringLiteral("dispatcher")).size(),
              platform::PlatformService::kVersionsKept + 1);
     QCOMPARE(dispatch(), QByteArray("kept"));
@@ -536,20 +495,17 @@ void tst_Versions::tenThousandVersionsBounded()
 
 void tst_Versions::whoami()
 {
-    RawResponse r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1", "/client/v4/user", {},
-                               {{"Authorization", "Bearer " + kToken}});
+    RawResponse r = m_admin.request("GET", "/client/v4/user");
     QCOMPARE(r.status, 200);
     QCOMPARE(result(r).toObject().value(u"email").toString(),
              QStringLiteral("admin@switchyard.localhost"));
-    r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1", "/client/v4/memberships", {},
-                   {{"Authorization", "Bearer " + kToken}});
+    r = m_admin.request("GET", "/client/v4/memberships");
     QCOMPARE(result(r).toArray().at(0).toObject().value(u"roles").toArray().at(0).toString(),
              QStringLiteral("Administrator"));
-    r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1", "/client/v4/user/tokens/verify", {},
-                   {{"Authorization", "Bearer " + kToken}});
+    r = m_admin.request("GET", "/client/v4/user/tokens/verify");
     QCOMPARE(result(r).toObject().value(u"status").toString(), QStringLiteral("active"));
     // Without the token: refused like every other path.
-    r = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1", "/client/v4/user", {}, {});
+    r = m_admin.request("GET", "/client/v4/user", {}, {}, QByteArray());
     QCOMPARE(r.status, 401);
 }
 

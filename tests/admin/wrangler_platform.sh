@@ -16,26 +16,8 @@ source "$(dirname "$0")/clients_env.sh"
 echo "using wrangler $("$wrangler" --version | tail -n 1)"
 start_switchyard "$switchyard"
 
-fail() { echo "FAIL: $*"; exit 1; }
-# wrangler keeps state in the home and config dirs; give it throwaway ones.
-w() {
-    HOME="$work/home" XDG_CONFIG_HOME="$work/config" CI=1 WRANGLER_SEND_METRICS=false \
-        CLOUDFLARE_API_BASE_URL="$admin_url" CLOUDFLARE_API_TOKEN="$token" \
-        CLOUDFLARE_ACCOUNT_ID=local-account timeout 120 "$wrangler" "$@"
-}
-# Runs wrangler in the current directory; its output goes to the log and to $out.
-wr() {
-    echo "\$ wrangler $*"
-    if ! out=$(w "$@" 2>&1); then echo "$out"; fail "wrangler $* failed"; fi
-    echo "$out" | sed 's/^/    /'
-}
-admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
 # The dispatch listener as a browser would reach it: prints the response head and body.
 visit() { curl -sS --max-time 20 -i -H "Host: $1" "http://127.0.0.1:$dispatch_port${2:-/}"; }
-expect() { # expect "what" "haystack" "needle"
-    grep -qF -- "$3" <<<"$2" || { echo "$2"; fail "$1: expected to find \"$3\""; }
-    echo "ok   $1"
-}
 
 mkdir -p "$work/empty"
 cd "$work/empty"

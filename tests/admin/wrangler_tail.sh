@@ -11,22 +11,6 @@ switchyard=${1:?usage: wrangler_tail.sh path/to/switchyard}
 source "$(dirname "$0")/clients_env.sh"
 start_switchyard "$switchyard"
 
-fail() { echo "FAIL: $*"; exit 1; }
-w() {
-    HOME="$work/home" XDG_CONFIG_HOME="$work/config" CI=1 WRANGLER_SEND_METRICS=false \
-        CLOUDFLARE_API_BASE_URL="$admin_url" CLOUDFLARE_API_TOKEN="$token" \
-        CLOUDFLARE_ACCOUNT_ID=local-account timeout 120 "$wrangler" "$@"
-}
-wr() {
-    echo "\$ wrangler $*"
-    if ! out=$(w "$@" 2>&1); then echo "$out"; fail "wrangler $* failed"; fi
-    echo "$out" | sed 's/^/    /'
-}
-admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
-expect() { # expect "what" "haystack" "needle"
-    grep -qF -- "$3" <<<"$2" || { echo "$2"; fail "$1: expected to find \"$3\""; }
-    echo "ok   $1"
-}
 
 mkdir -p "$work/empty" && cd "$work/empty"
 wr kv namespace create TAIL_LOG

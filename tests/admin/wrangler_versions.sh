@@ -17,24 +17,8 @@ source "$(dirname "$0")/clients_env.sh"
 echo "using wrangler $("$wrangler" --version | tail -n 1)"
 start_switchyard "$switchyard"
 
-fail() { echo "FAIL: $*"; exit 1; }
-w() {
-    HOME="$work/home" XDG_CONFIG_HOME="$work/config" CI=1 WRANGLER_SEND_METRICS=false \
-        CLOUDFLARE_API_BASE_URL="$admin_url" CLOUDFLARE_API_TOKEN="$token" \
-        CLOUDFLARE_ACCOUNT_ID=local timeout 120 "$wrangler" "$@"
-}
-wr() {
-    echo "\$ wrangler $*"
-    if ! out=$(w "$@" 2>&1); then echo "$out"; fail "wrangler $* failed"; fi
-    echo "$out" | sed 's/^/    /'
-}
-admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
 # The body the dispatch listener answers for the site Worker's host.
 body() { curl -sS --max-time 20 -H "Host: site.localhost" "http://127.0.0.1:$dispatch_port/"; }
-expect() { # expect "what" "haystack" "needle"
-    grep -qF -- "$3" <<<"$2" || { echo "$2"; fail "$1: expected to find \"$3\""; }
-    echo "ok   $1"
-}
 uuid_re='[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}'
 
 mkdir -p "$work/empty"
