@@ -2,6 +2,7 @@
 // seed page's dispatchers verbatim, user Workers in a dispatch namespace, KV, Analytics Engine,
 // traces and tail Workers, all through the same RuntimeStack the application runs.
 #include "../common/rawhttp.h"
+#include "../common/tracelog.h"
 #include "../common/workercode.h"
 #include "runtimestack.h"
 
@@ -324,7 +325,7 @@ void tst_Dispatch::customLimitsSeedVerbatim()
     const RawResponse ok = get("customer-1.example.com");
     QCOMPARE(ok.status, 200);
     QCOMPARE(get("nobody.example.com").status, 404);
-    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(*m_service);
     const RawResponse r = get("burner.example.com");
     QCOMPARE(r.status, 500);
     QVERIFY2(r.body.contains("ReferenceError: userWorkerName is not defined"), r.body);
@@ -332,8 +333,7 @@ void tst_Dispatch::customLimitsSeedVerbatim()
     // still arrive now: count only this request's.
     auto outcomesOfBurner = [&traces] {
         QStringList outcomes;
-        for (const auto &args : traces) {
-            const auto trace = args.first().value<store::TraceRecord>();
+        for (const store::TraceRecord &trace : traces.traces()) {
             if (trace.event.value(u"request")
                         .toObject()
                         .value(u"url")
@@ -564,12 +564,12 @@ void tst_Dispatch::userWorkerBindings()
 void tst_Dispatch::dispatcherExceptionIs500WithTrace()
 {
     installDispatcher(fixture(QStringLiteral("outer-dispatcher.js")));
-    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(*m_service);
     const RawResponse r = get("x.localhost", "/boom");
     QCOMPARE(r.status, 500);
     QVERIFY2(r.body.contains("dispatcher broke"), r.body);
     QTRY_VERIFY(!traces.isEmpty());
-    const auto trace = traces.first().first().value<store::TraceRecord>();
+    const store::TraceRecord trace = traces.first();
     QCOMPARE(trace.scriptName, QStringLiteral("dispatcher"));
     QCOMPARE(trace.outcome, QStringLiteral("exception"));
     QCOMPARE(trace.exceptions.size(), 1);
@@ -584,13 +584,12 @@ void tst_Dispatch::tracesForDispatcherAndUserWorker()
     installDispatcher(seedExample(QStringLiteral("subdomain-routing.js")));
     putUserWorker(QStringLiteral("thrower"), fixture(QStringLiteral("thrower.js")), {},
                   {QStringLiteral("customer:t")});
-    QSignalSpy traces(m_service, &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(*m_service);
     QCOMPARE(get("thrower.localhost", "/p").status, 500);
     QTRY_COMPARE(traces.size(), 2);
     QMap<QString, store::TraceRecord> byScript;
-    for (const auto &args : traces)
-        byScript.insert(args.first().value<store::TraceRecord>().scriptName,
-                        args.first().value<store::TraceRecord>());
+    for (const store::TraceRecord &trace : traces.traces())
+        byScript.insert(trace.scriptName, trace);
     const auto user = byScript.value(QStringLiteral("thrower"));
     QCOMPARE(user.dispatchNamespace, QString::fromLatin1(kNamespace));
     QCOMPARE(user.scriptTags, QStringList {QStringLiteral("customer:t")});

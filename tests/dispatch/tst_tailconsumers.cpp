@@ -5,6 +5,7 @@
 // arguments as JSON, exception classes, and outbound Workers without get() options.
 #include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
+#include "../common/tracelog.h"
 
 #include "dispatchercontroller.h"
 #include "platform/dispatcher.h"
@@ -357,13 +358,12 @@ void tst_TailConsumers::exceptionClassesCrossDispatch()
     // Uncaught in the dispatcher too: both TraceItems name the class.
     QVERIFY(QTest::qWaitFor(
             [&] { return m_stack.runtime().dispatcher().invocationsInFlight() == 0; }, 20000));
-    QSignalSpy traces(&m_stack.service(), &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(m_stack.service());
     const RawResponse r = get("thrower.localhost", "/type?rethrow");
     QCOMPARE(r.status, 500);
     QCOMPARE(r.body, QByteArray("Error 1101: Worker threw exception: TypeError: bad type\n"));
     QTRY_COMPARE_WITH_TIMEOUT(traces.size(), 2, 20000);
-    for (const auto &args : traces) {
-        const auto trace = args.first().value<store::TraceRecord>();
+    for (const store::TraceRecord &trace : traces.traces()) {
         QCOMPARE(trace.outcome, QStringLiteral("exception"));
         QCOMPARE(trace.exceptions.at(0).toObject().value(u"name").toString(),
                  QStringLiteral("TypeError"));

@@ -6,6 +6,7 @@
 // flood that does not stall another tenant.
 #include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
+#include "../common/tracelog.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -157,11 +158,10 @@ private Q_SLOTS:
 
 private:
     // The outcomes of the traces of `script` that answered 101.
-    static QStringList socketOutcomes(const QSignalSpy &traces, const QString &script)
+    static QStringList socketOutcomes(const testing::TraceLog &traces, const QString &script)
     {
         QStringList out;
-        for (const auto &args : traces) {
-            const auto trace = args.first().value<store::TraceRecord>();
+        for (const store::TraceRecord &trace : traces.traces()) {
             if (trace.scriptName == script
                 && trace.event.value(u"response").toObject().value(u"status").toInt() == 101)
                 out << trace.outcome;
@@ -315,7 +315,7 @@ void tst_WebSocket::eachMessageHasItsOwnCpuLimit()
 
 void tst_WebSocket::tenantOverItsCpuLimitIsClosed1011()
 {
-    QSignalSpy traces(&m_stack.service(), &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(m_stack.service());
     Client client;
     QVERIFY(client.open(m_stack.port(), "burner.example.com"));
     client.socket.sendTextMessage(QStringLiteral("before"));
@@ -411,7 +411,7 @@ void tst_WebSocket::floodDoesNotStallAnotherTenant()
 
 void tst_WebSocket::oneTracePerSocket()
 {
-    QSignalSpy traces(&m_stack.service(), &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(m_stack.service());
     Client client;
     QVERIFY(client.open(m_stack.port(), "tracer.example.com"));
     client.socket.sendTextMessage(QStringLiteral("log:one"));
@@ -420,8 +420,7 @@ void tst_WebSocket::oneTracePerSocket()
     QVERIFY(socketOutcomes(traces, "tracer").isEmpty()); // open: its Invocation goes on
     client.socket.close();
     QTRY_COMPARE_WITH_TIMEOUT(socketOutcomes(traces, "tracer"), QStringList {"ok"}, kWait);
-    for (const auto &args : traces) {
-        const auto trace = args.first().value<store::TraceRecord>();
+    for (const store::TraceRecord &trace : traces.traces()) {
         if (trace.scriptName != QLatin1String("tracer"))
             continue;
         const QByteArray logs = QJsonDocument(trace.logs).toJson(QJsonDocument::Compact);

@@ -4,6 +4,7 @@
 // the pinned Node 20. The test vectors and workerd's errors are tests/fidelity's webcrypto cases.
 #include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
+#include "../common/tracelog.h"
 
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
@@ -288,7 +289,7 @@ void tst_WebCrypto::rsa4096KeygenStopsAtCpuLimit()
     // search, in OpenSSL) is given up at the limit and the Worker is stopped as any CPU hog is.
     // A 16384-bit key, minutes of prime search that nothing in V8 can interrupt, is stopped the
     // same way: the request answers at all only because OpenSSL gives up.
-    QSignalSpy traces(&m_stack.service(), &platform::PlatformService::traceAppended);
+    testing::TraceLog traces(m_stack.service());
     RawResponse r = get("keygen.example.com", {{"x-cpu-ms", "10"}});
     QVERIFY2(r.status == 429, r.body);
     QCOMPARE(r.body, QByteArray("Worker exceeded CPU time limit."));
@@ -297,8 +298,7 @@ void tst_WebCrypto::rsa4096KeygenStopsAtCpuLimit()
     QCOMPARE(r.body, QByteArray("Worker exceeded CPU time limit."));
     auto outcomes = [&traces] {
         QStringList out;
-        for (const auto &args : traces) {
-            const auto trace = args.first().value<store::TraceRecord>();
+        for (const store::TraceRecord &trace : traces.traces()) {
             if (trace.scriptName == QLatin1String("keygen"))
                 out << trace.outcome;
         }
