@@ -4,8 +4,8 @@
 // listener's port, a custom hostname with no route) are normalised, refused or said; Ctrl+S saves;
 // unsaved code is not dropped without asking; Revert and a namespace delete leave no stale error
 // or Worker behind.
+#include "../common/demowindow.h"
 #include "../common/rawhttp.h"
-#include "application.h"
 #include "runtimestack.h"
 
 #include "platform/platformservice.h"
@@ -47,10 +47,7 @@ private Q_SLOTS:
     void quittingWithNothingUnsavedCloses();
 
 private:
-    QQuickItem *view(const char *objectName) const
-    {
-        return m_window->findChild<QQuickItem *>(QLatin1String(objectName));
-    }
+    QQuickItem *view(const char *objectName) const { return m_demo.view(objectName); }
     QQuickItem *child(QQuickItem *parent, const char *objectName) const
     {
         auto *item = parent->findChild<QQuickItem *>(QLatin1String(objectName));
@@ -58,11 +55,7 @@ private:
             qWarning("no %s", objectName);
         return item;
     }
-    void show(int index)
-    {
-        m_window->findChild<QQuickItem *>(QStringLiteral("navigation"))
-                ->setProperty("currentIndex", index);
-    }
+    void show(int index) { m_demo.show(index); }
     // A visible button with this text anywhere in the window (dialog buttons live in the overlay).
     QQuickItem *visibleButton(const QString &text) const
     {
@@ -85,7 +78,7 @@ private:
     }
     testing::RawResponse get(const QByteArray &host, const QByteArray &path = "/")
     {
-        return rawRequest(m_app->stack()->port(), "GET", host, path);
+        return rawRequest(m_demo.app().stack()->port(), "GET", host, path);
     }
     QVariant call(QObject *target, const char *method, const QVariant &arg = {})
     {
@@ -98,33 +91,22 @@ private:
             qWarning("cannot call %s", method);
         return result;
     }
-    platform::PlatformService &service() { return m_app->stack()->service(); }
+    platform::PlatformService &service() { return m_demo.app().stack()->service(); }
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Application> m_app;
+    testing::DemoWindow m_demo;
     QQuickWindow *m_window = nullptr;
 };
 
 void tst_Editing::initTestCase()
 {
-    Options options;
-    options.listen = {QHostAddress::LocalHost, 0};
-    options.admin = {QHostAddress::LocalHost, 0};
-    options.dataDir = m_dir.path();
-    options.demo = true;
-    m_app = std::make_unique<Application>(options);
-    QVERIFY(m_app->start());
-    for (QWindow *w : QGuiApplication::topLevelWindows())
-        if ((m_window = qobject_cast<QQuickWindow *>(w)))
-            break;
-    QVERIFY(m_window);
-    m_window->requestActivate();
-    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    const QString error = m_demo.start(true);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_window = m_demo.window();
 }
 
 void tst_Editing::cleanupTestCase()
 {
-    m_app.reset();
+    m_demo.stop();
 }
 
 void tst_Editing::routeHostIsStoredLowercase()
@@ -353,7 +335,7 @@ void tst_Editing::playgroundDefaultUrlReachesTheListener()
     show(7);
     QQuickItem *playground = view("playgroundView");
     auto *url = child(playground, "urlField");
-    const QString port = QString::number(m_app->stack()->port());
+    const QString port = QString::number(m_demo.app().stack()->port());
     QCOMPARE(url->property("text").toString(),
              QStringLiteral("http://cpu-burner.localhost:%1/").arg(port));
     QCOMPARE(child(playground, "urlNote")->property("text").toString(), QString());

@@ -3,8 +3,8 @@
 // field is squeezed below a usable width, no button narrower than its text, no two controls or
 // messages overlap, and no QML warning (polish loop, binding loop, TypeError) is logged on the
 // way. Screenshots of each view go to $SWITCHYARD_LAYOUT_SHOTS when it is set, for a look by eye.
+#include "../common/demowindow.h"
 #include "../common/rawhttp.h"
-#include "application.h"
 #include "runtimestack.h"
 
 #include <QDir>
@@ -98,35 +98,21 @@ private Q_SLOTS:
     void everyViewFits();
 
 private:
-    void show(int index)
-    {
-        m_window->findChild<QQuickItem *>(QStringLiteral("navigation"))
-                ->setProperty("currentIndex", index);
-    }
+    void show(int index) { m_demo.show(index); }
     void collect(QQuickItem *item, QQuickItem *clipper, QList<Placed> *out);
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<Application> m_app;
+    switchyard::testing::DemoWindow m_demo;
     QQuickWindow *m_window = nullptr;
 };
 
 void tst_Layout::initTestCase()
 {
     previousHandler = qInstallMessageHandler(collectWarnings);
-    Options options;
-    options.listen = {QHostAddress::LocalHost, 0};
-    options.admin = {QHostAddress::LocalHost, 0};
-    options.dataDir = m_dir.path();
-    options.demo = true;
-    m_app = std::make_unique<Application>(options);
-    QVERIFY(m_app->start());
-    for (QWindow *w : QGuiApplication::topLevelWindows())
-        if ((m_window = qobject_cast<QQuickWindow *>(w)))
-            break;
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    const QString error = m_demo.start();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_window = m_demo.window();
     // Something in every live view: an answer, a violation, an exception, a 404.
-    const quint16 port = m_app->stack()->port();
+    const quint16 port = m_demo.app().stack()->port();
     for (const char *host : {"site.localhost", "cpu-burner.localhost", "thrower.localhost",
                              "nobody.localhost", "api.localhost"})
         rawRequest(port, "GET", host, "/");
@@ -134,7 +120,7 @@ void tst_Layout::initTestCase()
 
 void tst_Layout::cleanupTestCase()
 {
-    m_app.reset();
+    m_demo.stop();
     qInstallMessageHandler(previousHandler);
 }
 
