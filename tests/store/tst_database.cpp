@@ -1,9 +1,7 @@
-// The store's file handling: a new file gets the whole schema, every earlier schema version
-// migrates to the current one keeping its rows, and a file that is newer or not ours is refused
-// without a byte of it changing.
-#include "store/batchwriter.h"
+// What only an SQLite file has: a connection name each, a zero-byte file taken as new, and a file
+// that is newer or not ours refused without a byte of it changing. The schema, its migrations,
+// transactions and the batch writer are tst_pgstore's, on SQLite and PostgreSQL alike.
 #include "store/database.h"
-#include "store/queries.h"
 #include "store/schema.h"
 
 #include <QFile>
@@ -19,15 +17,10 @@ class tst_Database : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void init();
-    void createsCurrentSchema();
     void eachConnectionHasItsOwnName();
-    void migratesFromEachEarlierVersion_data();
-    void migratesFromEachEarlierVersion();
+    void zeroByteFileIsANewStore();
     void refusesUntouched_data();
     void refusesUntouched();
-    void transactionRollsBackOnError();
-    void batchWriterCommitsOnFlush();
-    void batchWriterKeepsTheNewestTraces();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("switchyard.db")); }
@@ -54,52 +47,6 @@ void tst_Database::init()
     QVERIFY(m_dir->isValid());
 }
 
-void tst_Database::createsCurrentSchema()
-{
-    QString error;
-    auto db = Database::open(path(), &error);
-    QVERIFY2(db, qPrintable(error));
-    QCOMPARE(db->userVersion(), currentSchemaVersion());
-    QCOMPARE(scalar(*db, QStringLiteral("PRAGMA application_id")), kApplicationId);
-    QSqlQuery mode = db->exec(QStringLiteral("PRAGMA journal_mode"));
-    QVERIFY(mode.next());
-    QCOMPARE(mode.value(0).toString(), QStringLiteral("wal"));
-    QCOMPARE(scalar(*db, QStringLiteral("PRAGMA foreign_keys")), 1);
-    QCOMPARE(scalar(*db, QStringLiteral("PRAGMA synchronous")), 1); // NORMAL
-    const QStringList tables = {
-            QStringLiteral("dispatch_namespaces"),     QStringLiteral("scripts"),
-            QStringLiteral("script_modules"),          QStringLiteral("platform_workers"),
-            QStringLiteral("platform_worker_modules"), QStringLiteral("settings"),
-            QStringLiteral("kv_namespaces"),           QStringLiteral("kv_entries"),
-            QStringLiteral("custom_hostnames"),        QStringLiteral("analytics_datasets"),
-            QStringLiteral("analytics_rows"),          QStringLiteral("traces"),
-    };
-    for (const QString &table : tables) {
-        QVERIFY2(scalar(*db,
-                        QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                       "AND name = '%1'")
-                                .arg(table))
-                         == 1,
-                 qPrintable(table));
-    }
-    QCOMPARE(db->integrityCheck(), QStringLiteral("ok"));
-
-    // Foreign keys are enforced: a script of no namespace is refused.
-    const auto failure = db->transaction([&] {
-        db->exec(QStringLiteral("INSERT INTO scripts (namespace_id, name, main_module, "
-                                "content_hash, created_at, modified_at) VALUES (42, 'a', 'a.js', "
-                                "'', 0, 0)"));
-    });
-    QVERIFY(failure);
-    QVERIFY2(failure->contains(QLatin1String("FOREIGN KEY")), qPrintable(*failure));
-
-    // Reopening a current file changes nothing.
-    db.reset();
-    auto again = Database::open(path(), &error);
-    QVERIFY2(again, qPrintable(error));
-    QCOMPARE(again->userVersion(), currentSchemaVersion());
-}
-
 void tst_Database::eachConnectionHasItsOwnName()
 {
     QString error;
@@ -112,56 +59,17 @@ void tst_Database::eachConnectionHasItsOwnName()
     QCOMPARE(scalar(*b, QStringLiteral("SELECT count(*) FROM kv_namespaces")), 0);
 }
 
-void tst_Database::migratesFromEachEarlierVersion_data()
+void tst_Database::zeroByteFileIsANewStore()
 {
-    QTest::addColumn<int>("fromVersion");
-    QTest::newRow("empty file") << 0;
-    for (int version = 1; version < currentSchemaVersion(); ++version)
-        QTest::addRow("v%d", version) << version;
-}
-
-void tst_Database::migratesFromEachEarlierVersion()
-{
-    QFETCH(int, fromVersion);
+    // As `touch` leaves it: a new database, not a foreign one.
+    QFile empty(path());
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
     QString error;
-    if (fromVersion == 0) {
-        // A zero-byte file (as `touch` leaves it) is a new database, not a foreign one.
-        QFile empty(path());
-        QVERIFY(empty.open(QIODevice::WriteOnly));
-    } else {
-        Database::Options options;
-        options.targetVersion = fromVersion;
-        auto old = Database::open(path(), options, &error);
-        QVERIFY2(old, qPrintable(error));
-        QCOMPARE(old->userVersion(), fromVersion);
-        // Rows every version has, to prove migrations keep data.
-        QVERIFY(!old->transaction([&] {
-            old->exec(QStringLiteral("INSERT INTO kv_namespaces VALUES ('ns1', 'ROUTES', 1)"));
-            old->exec(QStringLiteral("INSERT INTO kv_entries VALUES ('ns1', 'k', x'6869', NULL, "
-                                     "NULL)"));
-            old->exec(QStringLiteral("INSERT INTO dispatch_namespaces (name, created_at) VALUES "
-                                     "('prod', 1)"));
-            if (fromVersion >= 2)
-                old->exec(QStringLiteral("INSERT INTO traces (script_name, event_timestamp, "
-                                         "outcome) VALUES ('site', 1, 'ok')"));
-        }));
-    }
     auto db = Database::open(path(), &error);
     QVERIFY2(db, qPrintable(error));
     QCOMPARE(db->userVersion(), currentSchemaVersion());
-    const int rows = fromVersion == 0 ? 0 : 1;
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM kv_entries WHERE key = 'k'")), rows);
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM dispatch_namespaces")), rows);
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), fromVersion >= 2 ? 1 : 0);
-    // v3 dropped the trace indexes no query used; every trace row paid for them.
-    QCOMPARE(scalar(*db,
-                    QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                                   "tbl_name = 'traces'")),
-             0);
-    QCOMPARE(scalar(*db,
-                    QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "
-                                   "'analytics_rows_by_time'")),
-             1);
+    QCOMPARE(scalar(*db, QStringLiteral("PRAGMA application_id")), kApplicationId);
     QCOMPARE(db->integrityCheck(), QStringLiteral("ok"));
 }
 
@@ -227,113 +135,6 @@ void tst_Database::refusesUntouched()
     QVERIFY2(error.contains(path()), qPrintable(error));
     QCOMPARE(bytes(path()), before);
     QVERIFY(!QFile::exists(path() + QStringLiteral("-wal")));
-}
-
-void tst_Database::transactionRollsBackOnError()
-{
-    QString error;
-    auto db = Database::open(path(), &error);
-    QVERIFY(db);
-    const auto failure = db->transaction([&] {
-        db->exec(QStringLiteral("INSERT INTO kv_namespaces VALUES ('a', 'A', 1)"));
-        db->exec(QStringLiteral("INSERT INTO kv_namespaces VALUES ('b', 'A', 1)")); // title taken
-    });
-    QVERIFY(failure);
-    QVERIFY2(failure->contains(QLatin1String("UNIQUE")), qPrintable(*failure));
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM kv_namespaces")), 0);
-}
-
-void tst_Database::batchWriterCommitsOnFlush()
-{
-    QString error;
-    auto db = Database::open(path(), &error);
-    QVERIFY(db);
-    BatchWriter::Options options;
-    options.interval = std::chrono::hours(1); // only flush() or a full batch commits
-    auto writer = BatchWriter::start(path(), options, &error);
-    QVERIFY2(writer, qPrintable(error));
-
-    TraceRecord trace;
-    trace.scriptName = QStringLiteral("customer-1");
-    trace.dispatchNamespace = QStringLiteral("prod");
-    trace.scriptTags = {QStringLiteral("free")};
-    trace.event
-            = QJsonObject {{QStringLiteral("request"),
-                            QJsonObject {{QStringLiteral("url"), QStringLiteral("http://x/")}}}};
-    trace.eventTimestamp = 1234;
-    trace.outcome = QStringLiteral("ok");
-    trace.cpuTime = 3;
-    trace.wallTime = 7;
-    AnalyticsPoint point;
-    point.dataset = QStringLiteral("limits");
-    point.timestamp = 99;
-    point.index1 = "customer-1";
-    point.blobs = {"cpu", "free"};
-    point.doubles = {1.5};
-    for (int i = 0; i < 10; ++i) {
-        writer->append(trace);
-        writer->append(QList<AnalyticsPoint> {point, point});
-    }
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), 0);
-    writer->flush();
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), 10);
-    QCOMPARE(scalar(*db,
-                    QStringLiteral("SELECT count(*) FROM analytics_rows WHERE dataset = "
-                                   "'limits' AND blob2 = CAST('free' AS BLOB) AND double1 = "
-                                   "1.5 AND double2 IS NULL AND _sample_interval = 1")),
-             20);
-    Queries queries(*db);
-    const QList<TraceRecord> traces = queries.recentTraces(1);
-    QCOMPARE(traces.size(), 1);
-    QCOMPARE(traces.first().scriptTags, trace.scriptTags);
-    QCOMPARE(traces.first().event, trace.event);
-    QCOMPARE(traces.first().wallTime, 7);
-    QCOMPARE(writer->dropped(), 0u);
-
-    // Destruction commits what is still queued.
-    writer->append(trace);
-    writer.reset();
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), 11);
-}
-
-void tst_Database::batchWriterKeepsTheNewestTraces()
-{
-    // A demo left running under load must not fill the disk with traces.
-    QString error;
-    auto db = Database::open(path(), &error);
-    QVERIFY(db);
-    BatchWriter::Options options;
-    options.interval = std::chrono::hours(1);
-    options.keepTraces = 100; // pruned every 10 new traces
-    auto writer = BatchWriter::start(path(), options, &error);
-    QVERIFY2(writer, qPrintable(error));
-    TraceRecord trace;
-    trace.outcome = QStringLiteral("ok");
-    for (int i = 0; i < 250; ++i) {
-        trace.scriptName = QStringLiteral("w%1").arg(i);
-        writer->append(trace);
-        if (i % 7 == 0)
-            writer->flush(); // batches of several sizes
-    }
-    writer->flush();
-    const qint64 kept = scalar(*db, QStringLiteral("SELECT count(*) FROM traces"));
-    QVERIFY2(kept >= 100 && kept < 110, qPrintable(QString::number(kept)));
-    Queries queries(*db);
-    const QList<TraceRecord> recent = queries.recentTraces(100);
-    QCOMPARE(recent.size(), 100);
-    QCOMPARE(recent.first().scriptName, QStringLiteral("w249"));
-    QCOMPARE(recent.last().scriptName, QStringLiteral("w150"));
-    QCOMPARE(writer->dropped(), 0u);
-
-    // 0 keeps them all.
-    writer.reset();
-    options.keepTraces = 0;
-    writer = BatchWriter::start(path(), options, &error);
-    QVERIFY2(writer, qPrintable(error));
-    for (int i = 0; i < 50; ++i)
-        writer->append(trace);
-    writer->flush();
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), kept + 50);
 }
 
 QTEST_GUILESS_MAIN(tst_Database)

@@ -207,6 +207,16 @@ void tst_PgStore::createsCurrentSchema()
     QVERIFY2(db, qPrintable(error));
     QCOMPARE(db->isPostgres(), location->isPostgres());
     QCOMPARE(db->userVersion(), currentSchemaVersion());
+    if (!db->isPostgres()) {
+        // The file's own settings: ours by its application id, WAL, enforced foreign keys, and
+        // NORMAL synchronous (WAL keeps it safe from corruption; a crash may lose the last commit).
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA application_id")), kApplicationId);
+        QSqlQuery mode = db->exec(QStringLiteral("PRAGMA journal_mode"));
+        QVERIFY(mode.next());
+        QCOMPARE(mode.value(0).toString(), QStringLiteral("wal"));
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA foreign_keys")), 1);
+        QCOMPARE(scalar(*db, QStringLiteral("PRAGMA synchronous")), 1);
+    }
     const QStringList tables = {
             QStringLiteral("dispatch_namespaces"),     QStringLiteral("scripts"),
             QStringLiteral("script_modules"),          QStringLiteral("platform_workers"),
@@ -621,6 +631,16 @@ void tst_PgStore::batchWriterKeepsTheNewestTraces()
     QCOMPARE(recent.first().scriptName, QStringLiteral("w249"));
     QCOMPARE(recent.last().scriptName, QStringLiteral("w150"));
     QCOMPARE(writer->dropped(), 0u);
+
+    // 0 keeps them all.
+    writer.reset();
+    options.keepTraces = 0;
+    writer = BatchWriter::start(*location, options, &error);
+    QVERIFY2(writer, qPrintable(error));
+    for (int i = 0; i < 50; ++i)
+        writer->append(trace);
+    writer->flush();
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM traces")), kept + 50);
 }
 
 void tst_PgStore::writersOnTwoConnectionsTakeTurns()
