@@ -51,12 +51,19 @@ pg_running() {
     [ -f "$dir/pg/postmaster.pid" ] && as_server "$pg_bin/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1
 }
 
+# Whether PID runs: a zombie (a killed node its new parent has not reaped yet) does not.
+running() {
+    local state
+    state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [[ "$state" != Z* ]]
+}
+
 node_pid() {
     local pidfile=$dir/node-$1/pid
     [ -f "$pidfile" ] || return 1
     local pid
     pid=$(cat "$pidfile")
-    kill -0 "$pid" 2>/dev/null || return 1
+    running "$pid" || return 1
     echo "$pid"
 }
 
@@ -124,7 +131,7 @@ start_node() {
     echo $! >"$ndir/pid"
     local waited=0
     until grep -q "dispatching on" "$ndir/log"; do
-        if ! kill -0 "$(cat "$ndir/pid")" 2>/dev/null; then
+        if ! running "$(cat "$ndir/pid")"; then
             cat "$ndir/log" >&2
             die "node-$i exited while starting (log: $ndir/log)"
         fi
@@ -140,11 +147,11 @@ stop_node() {
     pid=$(node_pid "$i") || { rm -f "$dir/node-$i/pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
     local waited=0
-    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 150 ]; do
+    while running "$pid" && [ $waited -lt 150 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if running "$pid"; then
         kill -KILL "$pid" 2>/dev/null || true
         echo "node-$i: did not stop within 15 s, killed"
     else
@@ -158,7 +165,7 @@ nginx_pid() {
     [ -f "$pidfile" ] || return 1
     local pid
     pid=$(cat "$pidfile")
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    [ -n "$pid" ] && running "$pid" || return 1
     echo "$pid"
 }
 
@@ -247,11 +254,11 @@ stop_nginx() {
     # QUIT: stop accepting, finish the requests in flight.
     kill -QUIT "$pid" 2>/dev/null || true
     local waited=0
-    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do
+    while running "$pid" && [ $waited -lt 100 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if running "$pid"; then
         kill -TERM "$pid" 2>/dev/null || true
         echo "nginx: did not stop within 10 s, terminated"
     else
