@@ -6,7 +6,8 @@
 #                           gnuplot from Debian; workerd from npm into ~/.cache/switchyard/workerd),
 #                           builds bench_server into build-bench/ (BUILD_DIR overrides), measures
 #   bench/run.sh --smoke    seconds: Switchyard only, 1 s per point, no installs, writes nothing
-#                           into docs/ (it prints the report instead)
+#                           into docs/ (it prints the report instead); and bench/coldstart.sh --smoke
+#                           (Switchyard's build/bin/switchyard against the oracle's workerd)
 #   bench/run.sh --busy     about two minutes: only the CPU-limit overshoot and the noisy
 #                           neighbour, each alone and again beside two CPU hogs
 #                           (scripts/with-cpu-hogs.sh); prints the report, writes nothing into docs/
@@ -379,6 +380,11 @@ else
   grep -q '"failed":0' "$results/cold-start.json" || { echo "bench smoke: cold start failed"; failures=$((failures + 1)); }
   grep -q '"not_killed":0' "$results/overshoot.json" || { echo "bench smoke: a spinner was not killed"; failures=$((failures + 1)); }
   grep -q '"failed":0' "$results/edit.json" || { echo "bench smoke: an edit never took effect"; failures=$((failures + 1)); }
+  # A new tenant's first request against workerd's (bench/coldstart.sh), a few tenants.
+  log "cold start against workerd (smoke)"
+  SWITCHYARD_BIN="${SWITCHYARD_BIN:-$(dirname "$server")/switchyard}" bench/coldstart.sh --smoke \
+    >"$results/coldstart-smoke.txt" 2>&1 \
+    || { echo "bench smoke: bench/coldstart.sh --smoke failed:"; cat "$results/coldstart-smoke.txt"; failures=$((failures + 1)); }
   if command -v python3 >/dev/null; then
     python3 bench/report.py "$results" "$work/docs" >/dev/null
     cat "$work/docs/benchmarks.md"

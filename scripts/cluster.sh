@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# A Switchyard cluster on this machine: one PostgreSQL 15 and N headless nodes sharing it.
+# A Switchyard cluster on this machine: one PostgreSQL 15, N headless nodes sharing it, and nginx
+# balancing one dispatch address across the nodes.
 #
-#   scripts/cluster.sh up N     start PostgreSQL (creating it on first use) and nodes 1..N
+#   scripts/cluster.sh up N     start PostgreSQL (creating it on first use), nodes 1..N and nginx
 #   scripts/cluster.sh status   what runs, and the nodes table
-#   scripts/cluster.sh down     stop the nodes, then PostgreSQL; the data stays for the next `up`
+#   scripts/cluster.sh down     stop nginx, the nodes, then PostgreSQL; the data stays for the next `up`
 #
 # Everything lives in .cluster/ (CLUSTER_DIR): the server's data directory, its password (mode
 # 0600, handed to the nodes as PGPASSWORD, never on a command line), the admin token, each node's
-# data directory, log and pid. Node i dispatches on 127.0.0.1:$((CLUSTER_BASE_PORT + i - 1)) and
-# serves the admin API on 127.0.0.1:$((CLUSTER_BASE_PORT + 100 + i - 1)). Run as root, the server
-# runs as `nobody` (PostgreSQL refuses root). Remove .cluster/ to start from nothing.
+# data directory, log and pid, and nginx's configuration, error log and pid. Node i dispatches on
+# 127.0.0.1:$((CLUSTER_BASE_PORT + i - 1)) and serves the admin API on
+# 127.0.0.1:$((CLUSTER_BASE_PORT + 100 + i - 1)); nginx listens on 127.0.0.1:$CLUSTER_NGINX_PORT and
+# hands each request to the next node in turn (round robin, over keep-alive connections). Run as
+# root, the server runs as `nobody` (PostgreSQL refuses root), and so do nginx's workers. Remove
+# .cluster/ to start from nothing.
+#
+# Health checks are nginx's passive ones (open-source nginx has no active probes): a node that
+# refuses a connection, or closes it before answering, is skipped for CLUSTER_NGINX_FAIL_TIMEOUT
+# seconds and the request goes to the next node, so a stopped node costs no client an error. A
+# request a node has begun answering, or a non-idempotent one (POST, PATCH) it may have begun, is
+# not retried elsewhere (proxy_next_upstream's rules): its client gets nginx's 502.
 #
 # Environment: CLUSTER_DIR (.cluster), CLUSTER_PG_PORT (55432), CLUSTER_BASE_PORT (8801),
-# SWITCHYARD_BIN (build/bin/switchyard), SWITCHYARD_PG_BIN (/usr/lib/postgresql/15/bin).
+# CLUSTER_NGINX_PORT (8787), CLUSTER_NGINX_WORKERS (auto), CLUSTER_NGINX_FAIL_TIMEOUT (5),
+# SWITCHYARD_BIN (build/bin/switchyard), SWITCHYARD_PG_BIN (/usr/lib/postgresql/15/bin),
+# NGINX_BIN (nginx on PATH, else /usr/sbin/nginx).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +33,10 @@ pg_port=${CLUSTER_PG_PORT:-55432}
 base_port=${CLUSTER_BASE_PORT:-8801}
 bin=${SWITCHYARD_BIN:-$root/build/bin/switchyard}
 pg_bin=${SWITCHYARD_PG_BIN:-/usr/lib/postgresql/15/bin}
+nginx_port=${CLUSTER_NGINX_PORT:-8787}
+nginx_workers=${CLUSTER_NGINX_WORKERS:-auto}
+nginx_fail_timeout=${CLUSTER_NGINX_FAIL_TIMEOUT:-5}
+nginx_bin=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
 pg_user=switchyard
 database=switchyard
 
@@ -35,12 +51,19 @@ pg_running() {
     [ -f "$dir/pg/postmaster.pid" ] && as_server "$pg_bin/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1
 }
 
+# Whether PID runs: a zombie (a killed node its new parent has not reaped yet) does not.
+running() {
+    local state
+    state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [[ "$state" != Z* ]]
+}
+
 node_pid() {
     local pidfile=$dir/node-$1/pid
     [ -f "$pidfile" ] || return 1
     local pid
     pid=$(cat "$pidfile")
-    kill -0 "$pid" 2>/dev/null || return 1
+    running "$pid" || return 1
     echo "$pid"
 }
 
@@ -108,7 +131,7 @@ start_node() {
     echo $! >"$ndir/pid"
     local waited=0
     until grep -q "dispatching on" "$ndir/log"; do
-        if ! kill -0 "$(cat "$ndir/pid")" 2>/dev/null; then
+        if ! running "$(cat "$ndir/pid")"; then
             cat "$ndir/log" >&2
             die "node-$i exited while starting (log: $ndir/log)"
         fi
@@ -124,11 +147,11 @@ stop_node() {
     pid=$(node_pid "$i") || { rm -f "$dir/node-$i/pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
     local waited=0
-    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 150 ]; do
+    while running "$pid" && [ $waited -lt 150 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if running "$pid"; then
         kill -KILL "$pid" 2>/dev/null || true
         echo "node-$i: did not stop within 15 s, killed"
     else
@@ -137,24 +160,134 @@ stop_node() {
     rm -f "$dir/node-$i/pid"
 }
 
+nginx_pid() {
+    local pidfile=$dir/nginx/nginx.pid
+    [ -f "$pidfile" ] || return 1
+    local pid
+    pid=$(cat "$pidfile")
+    [ -n "$pid" ] && running "$pid" || return 1
+    echo "$pid"
+}
+
+# nginx.conf for nodes 1..N. Requests reach a node as the client sent them (Host with its port:
+# the dispatcher routes by it; bodies and responses streamed both ways; WebSocket upgrades passed
+# through), and the limits a node enforces (body size, header and URL lengths) are left to the
+# node, so a client meets the same 413, 414 and 431 through nginx as without it.
+write_nginx_conf() {
+    local n=$1 i servers=""
+    for i in $(seq 1 "$n"); do
+        servers+="        server 127.0.0.1:$((base_port + i - 1)) max_fails=1 fail_timeout=${nginx_fail_timeout}s;"$'\n'
+    done
+    mkdir -p "$dir/nginx"
+    cat >"$dir/nginx/nginx.conf.new" <<EOF
+# Written by scripts/cluster.sh up $n, and again by every \`up\`.
+worker_processes $nginx_workers;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    server_tokens off;
+    client_body_temp_path $dir/nginx/body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
+    keepalive_requests 1000000;
+    large_client_header_buffers 4 128k;
+    map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
+    upstream switchyard_nodes {
+        # Shared by the workers: one worker finding a node down spares the others the attempt.
+        zone switchyard_nodes 64k;
+$servers        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        client_max_body_size 0;
+        location / {
+            proxy_pass http://switchyard_nodes;
+            proxy_http_version 1.1;
+            proxy_set_header Host \$http_host;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_pass_header Server;
+            proxy_pass_header Date;
+            proxy_buffering off;
+            proxy_request_buffering off;
+            proxy_connect_timeout 2s;
+            proxy_send_timeout 3600s;
+            proxy_read_timeout 3600s;
+            proxy_next_upstream error timeout;
+        }
+    }
+}
+EOF
+    mv "$dir/nginx/nginx.conf.new" "$dir/nginx/nginx.conf"
+}
+
+# Starts nginx in front of nodes 1..N, or has the running one load the new configuration (its old
+# workers finish the requests they have).
+start_nginx() {
+    local n=$1 pid
+    write_nginx_conf "$n"
+    "$nginx_bin" -t -q -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" \
+        || die "nginx refused its configuration ($dir/nginx/nginx.conf)"
+    if pid=$(nginx_pid); then
+        kill -HUP "$pid"
+        echo "nginx: http://127.0.0.1:$nginx_port/ -> nodes 1..$n (configuration reloaded, pid $pid)"
+        return
+    fi
+    "$nginx_bin" -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" \
+        || die "nginx did not start: see $dir/nginx/error.log"
+    local waited=0
+    until pid=$(nginx_pid); do
+        waited=$((waited + 1))
+        [ $waited -lt 100 ] || die "nginx did not start within 10 s: see $dir/nginx/error.log"
+        sleep 0.1
+    done
+    echo "nginx: http://127.0.0.1:$nginx_port/ -> nodes 1..$n (pid $pid)"
+}
+
+stop_nginx() {
+    local pid
+    pid=$(nginx_pid) || { rm -f "$dir/nginx/nginx.pid"; return 0; }
+    # QUIT: stop accepting, finish the requests in flight.
+    kill -QUIT "$pid" 2>/dev/null || true
+    local waited=0
+    while running "$pid" && [ $waited -lt 100 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if running "$pid"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        echo "nginx: did not stop within 10 s, terminated"
+    else
+        echo "nginx: stopped"
+    fi
+}
+
 case ${1:-} in
 up)
     n=${2:-}
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "usage: cluster.sh up N (N nodes, at least 1)"
     [ -x "$bin" ] || die "$bin is missing: build it (ninja -C build switchyard) or set SWITCHYARD_BIN"
+    [ -x "$nginx_bin" ] || die "nginx is not installed ($nginx_bin): run scripts/setup.sh"
     start_postgres
     echo "postgres: 127.0.0.1:$pg_port, database $database, user $pg_user (password in $dir/pg-password)"
     if [ ! -f "$dir/admin-token" ]; then
         (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$dir/admin-token")
     fi
-    # Nodes beyond N from an earlier `up` stop: the cluster is what was asked for.
+    for i in $(seq 1 "$n"); do start_node "$i"; done
+    start_nginx "$n"
+    # Nodes beyond N from an earlier `up` stop once nginx no longer sends them requests: the
+    # cluster is what was asked for.
     for i in $(node_numbers); do
         if [ "$i" -gt "$n" ]; then stop_node "$i"; fi
     done
-    for i in $(seq 1 "$n"); do start_node "$i"; done
     echo "admin token: $dir/admin-token"
     ;;
 down)
+    stop_nginx
     for i in $(node_numbers); do stop_node "$i"; done
     if pg_running; then
         as_server "$pg_bin/pg_ctl" -D "$dir/pg" -m fast -w stop >/dev/null
@@ -168,6 +301,13 @@ status)
         running=1
     else
         echo "postgres: not running"
+    fi
+    if pid=$(nginx_pid); then
+        echo "nginx: running, pid $pid, http://127.0.0.1:$nginx_port/ ->" \
+            $(sed -n 's/^ *server \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$dir/nginx/nginx.conf")
+        running=1
+    elif [ -f "$dir/nginx/nginx.conf" ]; then
+        echo "nginx: not running"
     fi
     for i in $(node_numbers); do
         if pid=$(node_pid "$i"); then

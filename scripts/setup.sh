@@ -18,6 +18,8 @@ packages=(
   # the PostgreSQL store (--store postgresql://...): Qt's driver, and the server binaries the
   # tests run in a throwaway cluster of their own under /tmp (tests/common/pgcluster.h)
   libqt6sql6-psql postgresql-15
+  # scripts/cluster.sh: nginx in front of the nodes, one dispatch address for all of them
+  nginx
   # TextDecoder's legacy encodings (ICU converters), Compression/DecompressionStream (zlib)
   libicu-dev zlib1g-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
