@@ -9,6 +9,8 @@
 #     Analytics Engine bindings from the exported wrangler.toml): every host still routes;
 #   - `wrangler kv bulk put` of an exported KV file into a new namespace: every key, value and
 #     metadata arrives;
+#   - the README's Cloudflare -> Switchyard loops (curl + jq over the API, wrangler kv key list,
+#     base64 values, kv bulk put), with this Switchyard standing in for the account;
 #   - `switchyard import` of the export into a new data dir, refused a second time.
 # Usage: wrangler_export.sh path/to/switchyard. Exit 77 (skipped) only when the npm registry is
 # unreachable and the pinned clients are not cached yet.
@@ -90,6 +92,53 @@ for plan in enterprise pro free; do
     copied=$(admin "$admin_url/accounts/local-account/storage/kv/namespaces/$copy_id/values/$plan")
     [ -n "$copied" ] && [ "$copied" = "$original" ] || fail "PLANS $plan: \"$copied\", not \"$original\""
     echo "ok   kv bulk put: $plan = $copied"
+done
+
+# --- Cloudflare -> Switchyard: the README's loops, with this Switchyard standing in for the
+# account (CF) and a new namespace as the target (SY) ---
+cd "$work" && mkdir -p fromcf && cd fromcf
+CF=$admin_url/accounts/local-account
+SY=$admin_url/accounts/local-account
+cf() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
+sy() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
+sy $SY/workers/dispatch/namespaces -d '{"name": "migrated"}' >/dev/null
+NS=production
+for s in $(cf $CF/workers/dispatch/namespaces/$NS/scripts | jq -r '.result[].id'); do
+  cf -D head.txt -o body.bin $CF/workers/dispatch/namespaces/$NS/scripts/$s/content
+  type=$(sed -n 's/^content-type: *//Ip' head.txt | tr -d '\r')
+  main=$(sed -n 's/^cf-entrypoint: *//Ip' head.txt | tr -d '\r')
+  cf $CF/workers/dispatch/namespaces/$NS/scripts/$s/settings | jq -c --arg main "$main" \
+    '.result | {main_module: $main, compatibility_date, compatibility_flags, tags,
+      bindings: [.bindings[] | select(.type != "secret_text")]}' > meta.json
+  boundary=${type#*boundary=}
+  { printf -- '--%s\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n' "$boundary"
+    cat meta.json; printf '\r\n'; cat body.bin; } > upload.bin
+  sy -X PUT -H "Content-Type: $type" --data-binary @upload.bin $SY/workers/dispatch/namespaces/migrated/scripts/$s >result.json
+  expect "script $s copied" "$(cat result.json)" '"success":true'
+  for part in "content?raw=true" settings; do
+    a=$(cf "$CF/workers/dispatch/namespaces/$NS/scripts/$s/$part" | jq -S 'if type == "object" then .result | del(.modified_on, .created_on) else . end' 2>/dev/null || cf "$CF/workers/dispatch/namespaces/$NS/scripts/$s/$part")
+    b=$(sy "$SY/workers/dispatch/namespaces/migrated/scripts/$s/$part" | jq -S 'if type == "object" then .result | del(.modified_on, .created_on) else . end' 2>/dev/null || sy "$SY/workers/dispatch/namespaces/migrated/scripts/$s/$part")
+    [ "$a" = "$b" ] || { echo "$a"; echo "$b"; fail "$s: $part differs after the copy"; }
+  done
+  echo "ok   $s: code and settings the same in migrated"
+done
+ID=$(basename "$plans_file" .json)
+wr kv key list --namespace-id $ID --remote
+printf '%s\n' "$out" | sed -n '/^\[/,$p' > keys.json
+jq -c '.[]' keys.json | while IFS= read -r k; do
+  key=$(jq -r .name <<<"$k")
+  value=$(cf "$CF/storage/kv/namespaces/$ID/values/$(jq -rn --arg k "$key" '$k|@uri')" | base64 -w0)
+  jq -c --arg v "$value" '{key: .name, value: $v, base64: true} + (if .expiration then {expiration} else {} end)
+    + (if .metadata then {metadata} else {} end)' <<<"$k"
+done | jq -s . > kv-$ID.json
+wr kv namespace create PLANS_FROM_CF
+from_cf_id=$(sed -n 's/.*"id": "\([0-9a-f]\{32\}\)".*/\1/p' <<<"$out" | head -n 1)
+wr kv bulk put --remote --namespace-id "$from_cf_id" kv-$ID.json
+for plan in enterprise pro free; do
+    original=$(admin "$CF/storage/kv/namespaces/$ID/values/$plan")
+    copied=$(admin "$SY/storage/kv/namespaces/$from_cf_id/values/$plan")
+    [ -n "$copied" ] && [ "$copied" = "$original" ] || fail "PLANS via base64 $plan: \"$copied\", not \"$original\""
+    echo "ok   kv copied through base64: $plan = $copied"
 done
 
 # --- and back: import into a new data dir, once ---
