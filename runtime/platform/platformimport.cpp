@@ -621,9 +621,13 @@ Result<ImportSummary> applyImport(PlatformService &service, const ImportPlan &pl
     }
     if (auto r = service.setActiveDispatcher(plan.activeDispatcher); !r)
         return r.error();
-    for (const auto &[host, metadata] : plan.customHostnames) {
+    for (qsizetype i = 0; i < plan.customHostnames.size(); ++i) {
+        const auto &[host, metadata] = plan.customHostnames.at(i);
         if (auto r = service.putCustomHostname(host, metadata); !r)
-            return r.error();
+            return within(QStringLiteral("%1: custom_hostnames[%2]")
+                                  .arg(exportlayout::kManifestFile)
+                                  .arg(i),
+                          r.error());
         ++summary.customHostnames;
     }
     return summary;

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void reservedNames();
     void missingSecret();
     void workerThatDoesNotCompile();
+    void badHostnameLast();
     void exportRefusesNonEmptyFolder();
 
 private:
@@ -365,6 +366,7 @@ void tst_Export::expectRefused(const std::function<void(const QString &)> &mutat
     const QString dataDir = m_work.filePath(QStringLiteral("refused-%1").arg(n));
     const auto result = app::importDirectory(broken, dataDir, m_v8.get());
     QVERIFY2(!result, "the broken export was imported");
+    qInfo().noquote() << "refused:" << result.errorMessage().left(400);
     for (const QString &text : expected)
         QVERIFY2(result.errorMessage().contains(text),
                  qPrintable(QStringLiteral("\"%1\" does not say \"%2\"")
@@ -588,6 +590,19 @@ void tst_Export::workerThatDoesNotCompile()
                          "export default { fetch( { }\n");
             },
             {QStringLiteral("namespaces/production/thrower: "), QStringLiteral("SyntaxError")});
+}
+
+void tst_Export::badHostnameLast()
+{
+    // The last thing written: everything before it went into the staged store, thrown away.
+    expectRefused(
+            [](const QString &dir) {
+                QJsonObject m = readJson(dir + "/switchyard-export.json");
+                m.insert(QStringLiteral("custom_hostnames"),
+                         QJsonArray {QJsonObject {{"hostname", "not a host name"}}});
+                writeAll(dir + "/switchyard-export.json", QJsonDocument(m).toJson());
+            },
+            {QStringLiteral("switchyard-export.json: custom_hostnames[0]: ")});
 }
 
 void tst_Export::exportRefusesNonEmptyFolder()
