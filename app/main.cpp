@@ -1,4 +1,5 @@
 #include "application.h"
+#include "datatransfer.h"
 #include "options.h"
 
 #include <QCoreApplication>
@@ -32,6 +33,16 @@ int main(int argc, char *argv[])
     // only where it listens and what goes wrong.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("switchyard.*.debug=false"));
+
+    if (parsed.options.command != switchyard::app::Options::Command::Run) {
+        // The store's drivers and the platform service's timers need an application object.
+        QCoreApplication core(argc, argv);
+        // The command prints its own summary; the store's migration notes would bury it.
+        if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("switchyard.*.debug=false\n"
+                                                            "switchyard.*.info=false"));
+        return switchyard::app::runTransferCommand(parsed.options);
+    }
 
     std::unique_ptr<QCoreApplication> qapp;
     if (parsed.options.headless)

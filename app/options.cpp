@@ -152,6 +152,13 @@ ParseResult parseCommandLine(const QStringList &arguments)
             QStringLiteral("The window's look for this run: system, light or dark (default: the "
                            "choice made in the window, else the system's)."),
             QStringLiteral("mode"));
+    parser.addPositionalArgument(
+            QStringLiteral("command"),
+            QStringLiteral("export DIR: write the platform in the store (--data-dir or --store) "
+                           "into DIR, a folder wrangler deploys from, and exit. import DIR: read "
+                           "such a folder into --data-dir, which must hold no store yet, and "
+                           "exit."),
+            QStringLiteral("[export|import DIR]"));
     parser.addOptions({help,
                        version,
                        headless,
@@ -180,11 +187,25 @@ ParseResult parseCommandLine(const QStringList &arguments)
         result.text = parser.errorText();
         return result;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    const QStringList positional = parser.positionalArguments();
+    const bool transfer = !positional.isEmpty()
+            && (positional.constFirst() == u"export" || positional.constFirst() == u"import");
+    if (!positional.isEmpty() && (!transfer || positional.size() > 2)) {
         result.action = ParseResult::Action::Fail;
         result.text = QStringLiteral("Unexpected argument \"%1\"")
-                              .arg(parser.positionalArguments().constFirst());
+                              .arg(positional.value(transfer ? 2 : 0));
         return result;
+    }
+    if (transfer && positional.size() < 2) {
+        result.action = ParseResult::Action::Fail;
+        result.text = QStringLiteral("%1 needs a folder: switchyard %1 DIR")
+                              .arg(positional.constFirst());
+        return result;
+    }
+    if (transfer) {
+        result.options.command = positional.constFirst() == u"export" ? Options::Command::Export
+                                                                      : Options::Command::Import;
+        result.options.transferDir = positional.at(1);
     }
     if (parser.isSet(help)) {
         result.action = ParseResult::Action::ShowHelp;

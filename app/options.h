@@ -20,6 +20,11 @@ struct Endpoint
 // Everything the command line can say. Defaults are what `switchyard` with no options does.
 struct Options
 {
+    // `switchyard export DIR` / `switchyard import DIR`: write the platform the store holds into
+    // a folder wrangler deploys from, or read one into a new data dir; Run: serve.
+    enum class Command { Run, Export, Import };
+    Command command = Command::Run;
+    QString transferDir; // the folder of export and import
     bool headless = false;
     Endpoint listen {QHostAddress::LocalHost, 8787};
     Endpoint admin {QHostAddress::LocalHost, 8788};

@@ -115,12 +115,14 @@ QJsonValue toJson(const toml::node &node)
 const QStringList &ignoredKeys()
 {
     static const QStringList keys {
-            QStringLiteral("$schema"),       QStringLiteral("account_id"),
-            QStringLiteral("workers_dev"),   QStringLiteral("preview_urls"),
-            QStringLiteral("observability"), QStringLiteral("placement"),
-            QStringLiteral("minify"),        QStringLiteral("build"),
-            QStringLiteral("dev"),           QStringLiteral("upload_source_maps"),
-            QStringLiteral("keep_vars"),     QStringLiteral("send_metrics")};
+            QStringLiteral("$schema"), QStringLiteral("account_id"), QStringLiteral("workers_dev"),
+            QStringLiteral("preview_urls"), QStringLiteral("observability"),
+            QStringLiteral("placement"), QStringLiteral("minify"), QStringLiteral("build"),
+            QStringLiteral("dev"), QStringLiteral("upload_source_maps"),
+            QStringLiteral("keep_vars"), QStringLiteral("send_metrics"),
+            // How wrangler finds and types modules; Switchyard collects them itself.
+            QStringLiteral("no_bundle"), QStringLiteral("find_additional_modules"),
+            QStringLiteral("rules"), QStringLiteral("base_dir")};
     return keys;
 }
 

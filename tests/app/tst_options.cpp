@@ -59,6 +59,16 @@ void tst_Options::parse_data()
                              << "Unknown option 'frobnicate'";
     QTest::newRow("positional") << QStringList {"extra"} << Action::Fail
                                 << "Unexpected argument \"extra\"";
+    QTest::newRow("export") << QStringList {"export", "out", "--data-dir", "/tmp/x"} << Action::Run
+                            << "export=out";
+    QTest::newRow("import") << QStringList {"--data-dir", "/tmp/y", "import", "in"} << Action::Run
+                            << "import=in";
+    QTest::newRow("export without a folder")
+            << QStringList {"export"} << Action::Fail << "export needs a folder";
+    QTest::newRow("import with two folders")
+            << QStringList {"import", "a", "b"} << Action::Fail << "Unexpected argument \"b\"";
+    QTest::newRow("help lists export")
+            << QStringList {"--help"} << Action::ShowHelp << "export DIR";
     QTest::newRow("help lists timeouts")
             << QStringList {"--help"} << Action::ShowHelp << "--header-timeout-ms <ms>";
     QTest::newRow("max connections")
@@ -123,7 +133,11 @@ void tst_Options::parse()
         QCOMPARE(o.cacheSizeMb, value.toInt());
     else if (field == u"theme")
         QCOMPARE(o.theme, value);
-    else
+    else if (field == u"export" || field == u"import") {
+        QCOMPARE(o.command,
+                 field == u"export" ? Options::Command::Export : Options::Command::Import);
+        QCOMPARE(o.transferDir, value);
+    } else
         QFAIL("unknown check");
 }
 
