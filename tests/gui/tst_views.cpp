@@ -19,6 +19,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtQuickTest/quicktest.h>
 
 #include <algorithm>
 
@@ -410,6 +411,7 @@ void tst_Views::versionsViewDiffsAndDeploys()
     QQuickItem *versions = view("versionsView");
     QVERIFY(versions);
     QTRY_VERIFY(versions->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     auto *list = qvariant_cast<QAbstractItemModel *>(versions->property("versions"));
     auto *diff = qvariant_cast<QAbstractItemModel *>(versions->property("diff"));
     QVERIFY(list && diff);
@@ -493,6 +495,7 @@ void tst_Views::routesPlansAndWorkersSortFromTheirHeaders()
     show(3);
     QQuickItem *routing = view("routingView");
     QTRY_VERIFY(routing->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     auto *routes = qvariant_cast<QAbstractItemModel *>(routing->property("sortedRoutes"));
     QVERIFY(routes);
     QTRY_VERIFY(header(routing, QStringLiteral("Worker")));
@@ -520,6 +523,7 @@ void tst_Views::routesPlansAndWorkersSortFromTheirHeaders()
     show(4);
     QQuickItem *plansView = view("plansView");
     QTRY_VERIFY(plansView->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     auto *plans = qvariant_cast<QAbstractItemModel *>(plansView->property("sortedPlans"));
     QTRY_VERIFY(header(plansView, QStringLiteral("CPU ms")));
     click(header(plansView, QStringLiteral("CPU ms")));
@@ -541,6 +545,8 @@ void tst_Views::routesPlansAndWorkersSortFromTheirHeaders()
     show(1);
     QQuickItem *namespaces = view("namespacesView");
     QTRY_VERIFY(namespaces->isVisible());
+    // Laid out before a click: a view shown for the first time has its rows placed at its polish.
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     auto *sortedWorkers
             = qvariant_cast<QAbstractItemModel *>(namespaces->property("sortedWorkers"));
     QTRY_VERIFY(header(namespaces, QStringLiteral("Worker")));
@@ -562,6 +568,7 @@ void tst_Views::workerDeleteIsUndoneFromTheBanner()
     show(1);
     QQuickItem *namespaces = view("namespacesView");
     QTRY_VERIFY(namespaces->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     const testing::RawResponse before = get("thrower.localhost");
     QVERIFY(before.status != 404);
     QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
