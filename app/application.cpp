@@ -208,10 +208,10 @@ void Application::scheduleScreenshots(const QString &directory)
         qCWarning(lcGui) << "cannot take screenshots into" << directory;
         return;
     }
-    const QStringList names {QStringLiteral("overview"),   QStringLiteral("namespaces"),
-                             QStringLiteral("dispatcher"), QStringLiteral("routing"),
-                             QStringLiteral("plans"),      QStringLiteral("analytics"),
-                             QStringLiteral("tail"),       QStringLiteral("playground")};
+    const QStringList names {
+            QStringLiteral("overview"), QStringLiteral("namespaces"), QStringLiteral("dispatcher"),
+            QStringLiteral("routing"),  QStringLiteral("plans"),      QStringLiteral("analytics"),
+            QStringLiteral("tail"),     QStringLiteral("playground"), QStringLiteral("versions")};
     // SWITCHYARD_SCREENSHOT_SIZE=WxH shows the views at that size (scripts/screenshots.sh takes
     // the smallest supported size and a full-HD screen).
     if (const QStringList size = qEnvironmentVariable("SWITCHYARD_SCREENSHOT_SIZE").split(u'x');

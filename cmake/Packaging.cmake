@@ -41,7 +41,8 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE amd64)
-# Linked libraries are found by dpkg-shlibdeps (Qt, OpenSSL, ICU, zlib, jemalloc, toml++).
+# Linked libraries are found by dpkg-shlibdeps (Qt, OpenSSL, ICU, zlib, jemalloc, toml++,
+# libgit2).
 # libnode108 is named by hand: where the build took it from a project-local unpack no package
 # owns it, and dpkg-shlibdeps then skips it. QML modules and Qt's SQLite driver are loaded at run
 # time, so nothing links them.

@@ -159,8 +159,30 @@ QString PlatformController::saveScript(const QString &ns, const QString &name, c
 
 QString PlatformController::deleteScript(const QString &ns, const QString &name)
 {
+    const auto existing = m_service.script(ns, name);
     const auto r = m_service.deleteScript(ns, name);
-    return r ? QString() : r.errorMessage();
+    if (!r)
+        return r.errorMessage();
+    if (existing)
+        m_deletedScripts.insert({ns, name}, *existing);
+    return {};
+}
+
+QString PlatformController::restoreScript(const QString &ns, const QString &name)
+{
+    const auto deleted = m_deletedScripts.constFind({ns, name});
+    if (deleted == m_deletedScripts.cend())
+        return tr("Worker %1 was not deleted here: there is nothing to restore").arg(name);
+    if (m_service.script(ns, name))
+        return tr("A Worker named %1 exists again in %2: it was not replaced").arg(name, ns);
+    platform::PlatformService::ScriptUpload upload;
+    upload.code = deleted->code;
+    upload.tags = deleted->tags;
+    const auto r = m_service.putScript(ns, name, upload);
+    if (!r)
+        return r.errorMessage();
+    m_deletedScripts.erase(deleted);
+    return {};
 }
 
 bool PlatformController::workerExists(const QString &ns, const QString &name) const

@@ -2,6 +2,9 @@
 
 #include "dispatcherconventions.h"
 
+#include "store/records.h"
+
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -57,6 +60,10 @@ public:
     Q_INVOKABLE QString saveScript(const QString &ns, const QString &name, const QString &code,
                                    const QString &tags);
     Q_INVOKABLE QString deleteScript(const QString &ns, const QString &name);
+    // Puts a Worker deleteScript() deleted back as it was (every module, binding and tag): the
+    // Undo of a delete. Refused when it was not deleted here, or a Worker of that name exists
+    // again.
+    Q_INVOKABLE QString restoreScript(const QString &ns, const QString &name);
     Q_INVOKABLE bool workerExists(const QString &ns, const QString &name) const;
     // Why requests to this code would fail although it saves (it has handlers, but no fetch), or
     // empty. With `ns`/`name` of an existing Worker its other modules count too.
@@ -112,6 +119,9 @@ private:
     QString kvId(const QString &title, QString *error) const;
 
     platform::PlatformService &m_service;
+    // What deleteScript() deleted, by namespace and name, until restored; a Worker's code is
+    // small next to what the platform keeps anyway.
+    QHash<QPair<QString, QString>, store::ScriptRecord> m_deletedScripts;
     QString m_routingTable = QLatin1String(conventions::kRoutingTable);
     QString m_plansTable = QLatin1String(conventions::kPlansTable);
     QString m_customersTable = QLatin1String(conventions::kCustomersTable);

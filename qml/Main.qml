@@ -26,7 +26,8 @@ ApplicationWindow {
         { name: qsTr("Plans & customers"), plan: qsTr("Plans (cpuMs, subRequests) and which customer is on which plan.") },
         { name: qsTr("Analytics"), plan: qsTr("Live limit violations, counts per Worker and kind, and Analytics Engine SQL.") },
         { name: qsTr("Tail"), plan: qsTr("Live trace stream: outcome, status, CPU and wall time, logs, exceptions.") },
-        { name: qsTr("Playground"), plan: qsTr("Send a request through the dispatcher and see the response and its traces.") }
+        { name: qsTr("Playground"), plan: qsTr("Send a request through the dispatcher and see the response and its traces.") },
+        { name: qsTr("Versions"), plan: qsTr("Each platform Worker's versions: diff two, deploy one, split traffic between two, roll back.") }
     ]
 
     header: ToolBar {
@@ -88,7 +89,7 @@ ApplicationWindow {
             window.close()
         }
     }
-    // Ctrl+1 … Ctrl+8 open the views in sidebar order.
+    // Ctrl+1 … Ctrl+9 open the views in sidebar order.
     Repeater {
         model: window.views.length
         Item {
@@ -180,6 +181,7 @@ ApplicationWindow {
             AnalyticsView { title: window.views[5].name; workbench: window.workbench }
             TailView { title: window.views[6].name; workbench: window.workbench }
             PlaygroundView { title: window.views[7].name; workbench: window.workbench }
+            VersionsView { title: window.views[8].name; workbench: window.workbench }
         }
     }
 

@@ -29,6 +29,44 @@ Pane {
 
     NamespaceListModel { id: namespaces; platform: view.platform }
     WorkerListModel { id: workers; platform: view.platform; namespaceName: view.currentNamespace; tagFilter: tagFilterField.text }
+    // The Workers in the order the list's header asks for (by name until then).
+    SortedRows { id: sortedWorkers; rows: workers }
+    property alias sortedWorkers: sortedWorkers
+    // The last Worker deleted, for the Undo banner: {ns, name}, until the banner times out.
+    property var deletedWorker: null
+    property alias undoTimer: undoTimer
+    Timer {
+        id: undoTimer
+        interval: 10000
+        onTriggered: view.deletedWorker = null
+    }
+    function deleteCurrentWorker() {
+        const ns = currentNamespace, name = currentWorker
+        saveError.text = platform.deleteScript(ns, name)
+        if (saveError.text !== "")
+            return saveError.text
+        deletedWorker = { ns: ns, name: name }
+        undoTimer.restart()
+        openFirst()
+        return ""
+    }
+    function undoDeleteWorker() {
+        if (!deletedWorker)
+            return ""
+        const deleted = deletedWorker
+        deletedWorker = null
+        undoTimer.stop()
+        const refused = platform.restoreScript(deleted.ns, deleted.name)
+        if (refused !== "") {
+            saveError.text = refused
+            return refused
+        }
+        if (deleted.ns === currentNamespace && !dirty)
+            openWorker(deleted.name)
+        savedNote.kind = Note.Success
+        savedNote.text = qsTr("Restored %1").arg(deleted.name)
+        return ""
+    }
     TemplateCatalog { id: templates }
     // Open with something to read rather than an empty editor.
     Component.onCompleted: openFirst()
@@ -44,8 +82,8 @@ Pane {
     }
 
     function openFirst() {
-        if (workers.count > 0)
-            openWorker(workers.data(workers.index(0, 0), WorkerListModel.NameRole))
+        if (sortedWorkers.count > 0)
+            openWorker(sortedWorkers.value(0, "name"))
         else
             newWorker("")
     }
@@ -123,6 +161,26 @@ Pane {
         anchors.fill: parent
         spacing: Theme.spacing
         ViewHeader { text: view.title }
+        // Deletes take effect at once; the banner offers them back for ten seconds.
+        Pane {
+            objectName: "undoWorkerBanner"
+            visible: view.deletedWorker !== null
+            Layout.fillWidth: true
+            padding: Theme.gap
+            background: Rectangle { color: Theme.warningFill; radius: 3 }
+            RowLayout {
+                width: parent.width
+                spacing: Theme.spacing
+                Label {
+                    text: view.deletedWorker ? qsTr("Deleted Worker %1 from %2").arg(view.deletedWorker.name).arg(view.deletedWorker.ns) : ""
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Layout.minimumWidth: 0
+                }
+                Button { objectName: "undoWorkerButton"; text: qsTr("Undo"); onClicked: view.undoDeleteWorker() }
+                ToolButton { text: "✕"; onClicked: view.deletedWorker = null }
+            }
+        }
 
         SplitView {
             Layout.fillWidth: true
@@ -224,8 +282,31 @@ Pane {
                         objectName: "workerList"
                         anchors.fill: parent
                         clip: true
-                        model: workers
+                        model: sortedWorkers
                         ScrollBar.vertical: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        // Each row is a card, so the titles sort only: the panel's SplitView
+                        // handle sets the width.
+                        header: Rectangle {
+                            z: 2
+                            width: ListView.view.width
+                            height: 26
+                            color: palette.alternateBase
+                            RowLayout {
+                                anchors.fill: parent
+                                spacing: Theme.spacing
+                                SortableHeader {
+                                    text: qsTr("Worker"); leftPadding: 6; Layout.fillWidth: true; Layout.fillHeight: true
+                                    sorted: sortedWorkers.sortRoleName === "name"; descending: sortedWorkers.descending
+                                    onClicked: sortedWorkers.sortBy("name")
+                                }
+                                SortableHeader {
+                                    text: qsTr("modified"); Layout.preferredWidth: 90; Layout.fillHeight: true
+                                    sorted: sortedWorkers.sortRoleName === "modified"; descending: sortedWorkers.descending
+                                    onClicked: sortedWorkers.sortBy("modified")
+                                }
+                            }
+                        }
                         delegate: ItemDelegate {
                             required property string name
                             required property var tags
@@ -322,7 +403,7 @@ Pane {
                         objectName: "deleteWorkerButton"
                         text: qsTr("Delete")
                         enabled: view.currentWorker !== "" && view.currentNamespace !== ""
-                        onClicked: deleteWorker.open()
+                        onClicked: view.deleteCurrentWorker()
                     }
                 }
                 CodeEditor {
@@ -363,18 +444,6 @@ Pane {
                 nsList.currentIndex = namespaces.count > 0 ? 0 : -1
                 Qt.callLater(view.openFirst)
             }
-        }
-    }
-    Dialog {
-        id: deleteWorker
-        anchors.centerIn: Overlay.overlay
-        modal: true
-        title: qsTr("Delete Worker %1?").arg(view.currentWorker)
-        standardButtons: Dialog.Yes | Dialog.No
-        onAccepted: {
-            saveError.text = view.platform.deleteScript(view.currentNamespace, view.currentWorker)
-            if (saveError.text === "")
-                view.openFirst()
         }
     }
 }

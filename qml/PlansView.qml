@@ -29,6 +29,11 @@ Pane {
 
     KvEntryModel { id: plans; platform: view.platform; title: view.platform.plansTable; kind: KvEntryModel.Plans }
     KvEntryModel { id: customers; platform: view.platform; title: view.platform.customersTable; kind: KvEntryModel.Customers }
+    // The tables in the order their headers ask for.
+    SortedRows { id: sortedPlans; rows: plans }
+    SortedRows { id: sortedCustomers; rows: customers }
+    property alias sortedPlans: sortedPlans
+    property alias sortedCustomers: sortedCustomers
 
     function submitPlan() {
         planError.text = platform.setPlan(planName.text, cpuField.text, subField.text)
@@ -73,15 +78,44 @@ Pane {
                     Layout.fillHeight: true
                     padding: 0
                     ListView {
+                        id: planList
+                        objectName: "planList"
                         anchors.fill: parent
                         clip: true
-                        model: plans
-                        header: RowLayout {
+                        model: sortedPlans
+                        ScrollBar.vertical: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        // Column widths, and those the user dragged a title's edge to.
+                        property var dragged: ({})
+                        function w(i) { return dragged[i] !== undefined ? dragged[i] : [128, 80][i] }
+                        function resize(i, width) { let d = Object.assign({}, dragged); d[i] = width; dragged = d }
+                        header: Rectangle {
+                            z: 2
                             width: ListView.view.width
-                            // The delegates' left padding (6) before the same column widths as their rows.
-                            Label { text: qsTr("plan"); Layout.preferredWidth: 134; leftPadding: 6; opacity: 0.6 }
-                            Label { text: qsTr("CPU ms"); Layout.preferredWidth: 80; opacity: 0.6 }
-                            Label { text: qsTr("subrequests"); Layout.fillWidth: true; opacity: 0.6 }
+                            height: 26
+                            color: palette.alternateBase
+                            RowLayout {
+                                anchors.fill: parent
+                                spacing: 5 // a RowLayout's default, as in the rows
+                                // The delegates' left padding (6) before the same column widths as their rows.
+                                SortableHeader {
+                                    text: qsTr("plan"); leftPadding: 6; Layout.preferredWidth: planList.w(0) + 6; Layout.fillHeight: true
+                                    sorted: sortedPlans.sortRoleName === "key"; descending: sortedPlans.descending
+                                    onClicked: sortedPlans.sortBy("key")
+                                    onResized: width => planList.resize(0, Math.max(40, width - 6))
+                                }
+                                SortableHeader {
+                                    text: qsTr("CPU ms"); Layout.preferredWidth: planList.w(1); Layout.fillHeight: true
+                                    sorted: sortedPlans.sortRoleName === "cpuMs"; descending: sortedPlans.descending
+                                    onClicked: sortedPlans.sortBy("cpuMs")
+                                    onResized: width => planList.resize(1, width)
+                                }
+                                SortableHeader {
+                                    text: qsTr("subrequests"); Layout.fillWidth: true; Layout.minimumWidth: 0; Layout.fillHeight: true
+                                    sorted: sortedPlans.sortRoleName === "subRequests"; descending: sortedPlans.descending
+                                    onClicked: sortedPlans.sortBy("subRequests")
+                                }
+                            }
                         }
                         delegate: ItemDelegate {
                             required property string key
@@ -91,8 +125,8 @@ Pane {
                             width: ListView.view.width
                             onClicked: { planName.text = key; cpuField.text = cpuMs; subField.text = subRequests }
                             contentItem: RowLayout {
-                                Label { text: key; font.bold: true; Layout.preferredWidth: 128; Layout.minimumWidth: 60; elide: Text.ElideRight }
-                                Label { text: problem === "" ? cpuMs : ""; Layout.preferredWidth: 80 }
+                                Label { text: key; font.bold: true; Layout.preferredWidth: planList.w(0); Layout.minimumWidth: 40; elide: Text.ElideRight }
+                                Label { text: problem === "" ? cpuMs : ""; Layout.preferredWidth: planList.w(1); elide: Text.ElideRight }
                                 Label { text: problem === "" ? subRequests : problem; color: problem === "" ? palette.text : Theme.error; elide: Text.ElideRight; Layout.fillWidth: true; Layout.minimumWidth: 30 }
                                 ToolButton { text: qsTr("Delete"); onClicked: view.deleteEntry(view.platform.plansTable, key, planError) }
                             }
@@ -135,9 +169,39 @@ Pane {
                     Layout.fillHeight: true
                     padding: 0
                     ListView {
+                        id: customerList
+                        objectName: "customerList"
                         anchors.fill: parent
                         clip: true
-                        model: customers
+                        model: sortedCustomers
+                        ScrollBar.vertical: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        property var dragged: ({})
+                        function w(i) { return dragged[i] !== undefined ? dragged[i] : [140, 100][i] }
+                        function resize(i, width) { let d = Object.assign({}, dragged); d[i] = width; dragged = d }
+                        header: Rectangle {
+                            z: 2
+                            width: ListView.view.width
+                            height: 26
+                            color: palette.alternateBase
+                            RowLayout {
+                                anchors.fill: parent
+                                spacing: 5
+                                SortableHeader {
+                                    text: qsTr("customer"); leftPadding: 6; Layout.preferredWidth: customerList.w(0) + 6; Layout.fillHeight: true
+                                    sorted: sortedCustomers.sortRoleName === "key"; descending: sortedCustomers.descending
+                                    onClicked: sortedCustomers.sortBy("key")
+                                    onResized: width => customerList.resize(0, Math.max(40, width - 6))
+                                }
+                                SortableHeader {
+                                    text: qsTr("plan"); Layout.preferredWidth: customerList.w(1); Layout.fillHeight: true
+                                    sorted: sortedCustomers.sortRoleName === "value"; descending: sortedCustomers.descending
+                                    onClicked: sortedCustomers.sortBy("value")
+                                    onResized: width => customerList.resize(1, width)
+                                }
+                                Item { Layout.fillWidth: true }
+                            }
+                        }
                         delegate: ItemDelegate {
                             required property string key
                             required property string value
@@ -145,8 +209,8 @@ Pane {
                             width: ListView.view.width
                             onClicked: { customerField.text = key; planPicker.editText = value }
                             contentItem: RowLayout {
-                                Label { text: key; font.bold: true; Layout.preferredWidth: 140; Layout.minimumWidth: 60; elide: Text.ElideRight }
-                                Label { text: "→ " + value; Layout.preferredWidth: 100; Layout.minimumWidth: 50; elide: Text.ElideRight }
+                                Label { text: key; font.bold: true; Layout.preferredWidth: customerList.w(0); Layout.minimumWidth: 40; elide: Text.ElideRight }
+                                Label { text: "→ " + value; Layout.preferredWidth: customerList.w(1); Layout.minimumWidth: 40; elide: Text.ElideRight }
                                 Label { text: problem; color: Theme.error; elide: Text.ElideRight; Layout.fillWidth: true; Layout.minimumWidth: 0 }
                                 ToolButton { text: qsTr("Delete"); onClicked: view.deleteEntry(view.platform.customersTable, key, customerError) }
                             }

@@ -21,6 +21,9 @@ Pane {
         title: view.platform.routingTable
         kind: KvEntryModel.Routing
     }
+    // The routes in the order the table's header asks for.
+    SortedRows { id: sortedRoutes; rows: routes }
+    property alias sortedRoutes: sortedRoutes
     HostnameListModel { id: hostnames; platform: view.platform }
     WorkerListModel { id: workers; platform: view.platform; namespaceName: view.platform.routingNamespace }
 
@@ -97,8 +100,37 @@ Pane {
                         objectName: "routeList"
                         anchors.fill: parent
                         clip: true
-                        model: routes
+                        model: sortedRoutes
                         ScrollBar.vertical: ScrollBar {}
+                        headerPositioning: ListView.OverlayHeader
+                        // The route column's width: a share of the list, or what its title's edge
+                        // was dragged to.
+                        property real draggedKeyWidth: -1
+                        readonly property real keyWidth: draggedKeyWidth >= 0 ? Math.min(draggedKeyWidth, width - 140)
+                                                                             : Math.min(320, width * 0.45)
+                        header: Rectangle {
+                            z: 2
+                            width: ListView.view.width
+                            height: 26
+                            color: palette.alternateBase
+                            RowLayout {
+                                anchors.fill: parent
+                                spacing: Theme.spacing
+                                // The delegates' left padding (6), then the rows' columns.
+                                SortableHeader {
+                                    text: qsTr("route"); leftPadding: 6; Layout.preferredWidth: routeList.keyWidth + 6; Layout.fillHeight: true
+                                    sorted: sortedRoutes.sortRoleName === "key"; descending: sortedRoutes.descending
+                                    onClicked: sortedRoutes.sortBy("key")
+                                    onResized: width => routeList.draggedKeyWidth = Math.max(60, width - 6)
+                                }
+                                Label { text: "→"; opacity: 0 } // the rows' arrow
+                                SortableHeader {
+                                    text: qsTr("Worker"); Layout.fillWidth: true; Layout.minimumWidth: 0; Layout.fillHeight: true
+                                    sorted: sortedRoutes.sortRoleName === "value"; descending: sortedRoutes.descending
+                                    onClicked: sortedRoutes.sortBy("value")
+                                }
+                            }
+                        }
                         delegate: ItemDelegate {
                             required property string key
                             required property string value
@@ -111,7 +143,7 @@ Pane {
                                     spacing: Theme.spacing
                                     Layout.fillWidth: true
                                     // Key and Worker side by side at any width, the Delete at the end.
-                                    Label { text: key; font.family: Theme.mono; Layout.preferredWidth: Math.min(320, routeList.width * 0.45); Layout.minimumWidth: 60; elide: Text.ElideRight }
+                                    Label { text: key; font.family: Theme.mono; Layout.preferredWidth: routeList.keyWidth; Layout.minimumWidth: 60; elide: Text.ElideRight }
                                     Label { text: "→"; opacity: 0.6 }
                                     Label { text: value; font.bold: true; Layout.fillWidth: true; Layout.minimumWidth: 40; elide: Text.ElideRight }
                                     ToolButton {

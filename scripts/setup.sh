@@ -22,6 +22,8 @@ packages=(
   nginx
   # TextDecoder's legacy encodings (ICU converters), Compression/DecompressionStream (zlib)
   libicu-dev zlib1g-dev
+  # the Versions view's diff of two Worker Versions (git's line diff)
+  libgit2-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel

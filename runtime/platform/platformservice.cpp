@@ -533,6 +533,24 @@ bool PlatformService::reloadChanged()
         if (!sameCode(a, b) || a->kind != b->kind || splitOf(a) != splitOf(b))
             Q_EMIT platformWorkerChanged(name);
     }
+    QSet<QString> histories(before->workerVersions.keyBegin(), before->workerVersions.keyEnd());
+    histories.unite(QSet<QString>(next->workerVersions.keyBegin(), next->workerVersions.keyEnd()));
+    histories.unite(QSet<QString>(before->workerDeployments.keyBegin(),
+                                  before->workerDeployments.keyEnd()));
+    histories.unite(
+            QSet<QString>(next->workerDeployments.keyBegin(), next->workerDeployments.keyEnd()));
+    const auto ids = [](const auto &records) {
+        QStringList list;
+        for (const auto &record : records)
+            list << record->id;
+        return list;
+    };
+    for (const QString &name : std::as_const(histories)) {
+        if (ids(before->workerVersions.value(name)) != ids(next->workerVersions.value(name))
+            || ids(before->workerDeployments.value(name))
+                    != ids(next->workerDeployments.value(name)))
+            Q_EMIT workerVersionsChanged(name);
+    }
     if (before->activeDispatcher != next->activeDispatcher)
         Q_EMIT activeDispatcherChanged(next->activeDispatcher);
     QSet<QString> hosts(before->customHostnames.keyBegin(), before->customHostnames.keyEnd());
@@ -916,7 +934,10 @@ PlatformService::putPlatformWorker(const QString &name, store::WorkerKind kind,
                         return droppedDeployments.contains(d->id) || names(*d, droppedVersions);
                     });
                 },
-                [&] { Q_EMIT platformWorkerChanged(name); },
+                [&] {
+                    Q_EMIT platformWorkerChanged(name);
+                    Q_EMIT workerVersionsChanged(name);
+                },
         });
         !done)
         return done.error();
@@ -1009,7 +1030,7 @@ PlatformService::addPlatformWorkerVersion(const QString &name, const store::Work
                     next.workerDeployments[name].removeIf(
                             [&](const auto &d) { return names(*d, dropped); });
                 },
-                {},
+                [&] { Q_EMIT workerVersionsChanged(name); },
         });
         !done)
         return done.error();
@@ -1127,7 +1148,10 @@ Result<PlatformService::DeploymentPtr> PlatformService::deployPlatformWorker(
                     deployments.prepend(deployment);
                     deployments.removeIf([&](const auto &d) { return dropped.contains(d->id); });
                 },
-                [&] { Q_EMIT platformWorkerChanged(name); },
+                [&] {
+                    Q_EMIT platformWorkerChanged(name);
+                    Q_EMIT workerVersionsChanged(name);
+                },
         });
         !done)
         return done.error();
@@ -1156,7 +1180,7 @@ Result<void> PlatformService::deletePlatformWorkerDeployment(const QString &name
                 next.workerDeployments[name].removeIf(
                         [&](const auto &d) { return d->id == deploymentId; });
             },
-            {},
+            [&] { Q_EMIT workerVersionsChanged(name); },
     });
 }
 
@@ -1222,6 +1246,7 @@ Result<void> PlatformService::deletePlatformWorker(const QString &name)
             },
             [&] {
                 Q_EMIT platformWorkerChanged(name);
+                Q_EMIT workerVersionsChanged(name);
                 if (wasActive)
                     Q_EMIT activeDispatcherChanged(QString());
             },

@@ -222,6 +222,9 @@ Q_SIGNALS:
     void namespacesChanged();
     void scriptChanged(const QString &ns, const QString &name); // put, tags, delete
     void platformWorkerChanged(const QString &name);
+    // A platform Worker's versions or deployments came or went (an upload, a version uploaded
+    // without deploying, a deployment, a deployment deleted, the Worker deleted).
+    void workerVersionsChanged(const QString &name);
     void activeDispatcherChanged(const QString &name);
     void kvNamespacesChanged();
     void kvChanged(const QString &namespaceId, const QString &key); // put, delete, expiry sweep

@@ -7,6 +7,8 @@
 #include "../common/rawhttp.h"
 #include "runtimestack.h"
 
+#include "platform/platformservice.h"
+
 #include <QDir>
 #include <QMutex>
 #include <QQuickItem>
@@ -16,6 +18,7 @@
 #include <QTest>
 #include <QtQuickTest/quicktest.h>
 
+using namespace switchyard;
 using namespace switchyard::app;
 using switchyard::testing::rawRequest;
 
@@ -116,6 +119,17 @@ void tst_Layout::initTestCase()
     for (const char *host : {"site.localhost", "cpu-burner.localhost", "thrower.localhost",
                              "nobody.localhost", "api.localhost"})
         rawRequest(port, "GET", host, "/");
+    // A second version of the dispatcher, so the Versions view has a diff and a split to lay out.
+    auto &service = m_demo.app().stack()->service();
+    const auto dispatcher = service.platformWorker(QStringLiteral("dispatcher"));
+    QVERIFY(dispatcher);
+    store::WorkerCode code = dispatcher->code;
+    code.modules.first().code.append("\n// a second version\n");
+    platform::WorkerChangeMeta meta;
+    meta.annotations.insert(QStringLiteral("workers/message"),
+                            QStringLiteral("a deployment message long enough to need eliding "
+                                           "in the narrowest window"));
+    QVERIFY(service.addPlatformWorkerVersion(QStringLiteral("dispatcher"), code, meta));
 }
 
 void tst_Layout::cleanupTestCase()
@@ -141,10 +155,10 @@ void tst_Layout::everyViewFits_data()
 {
     QTest::addColumn<QSize>("size");
     QTest::addColumn<int>("view");
-    const char *names[] = {"overview", "namespaces", "dispatcher", "routing",
-                           "plans",    "analytics",  "tail",       "playground"};
+    const char *names[] = {"overview",  "namespaces", "dispatcher", "routing", "plans",
+                           "analytics", "tail",       "playground", "versions"};
     for (const QSize size : {QSize(1000, 700), QSize(1920, 1080)})
-        for (int i = 0; i < 8; ++i)
+        for (int i = 0; i < 9; ++i)
             QTest::addRow("%dx%d %s", size.width(), size.height(), names[i]) << size << i;
 }
 

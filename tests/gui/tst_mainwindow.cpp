@@ -38,8 +38,9 @@ void tst_MainWindow::shellShowsEveryView()
     QVERIFY(navigation && pages && listen);
     QVERIFY(listen->property("text").toString().contains(QStringLiteral("http://127.0.0.1:")));
 
-    const QStringList expected {"Overview",          "Namespaces", "Dispatcher", "Routing",
-                                "Plans & customers", "Analytics",  "Tail",       "Playground"};
+    const QStringList expected {"Overview", "Namespaces",        "Dispatcher",
+                                "Routing",  "Plans & customers", "Analytics",
+                                "Tail",     "Playground",        "Versions"};
     QCOMPARE(navigation->property("count").toInt(), expected.size());
     for (int i = 0; i < expected.size(); ++i) {
         navigation->setProperty("currentIndex", i);

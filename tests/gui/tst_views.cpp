@@ -1,7 +1,8 @@
 // The real views over the real runtime (the demo platform, V8, the dispatch listener), loaded
 // through the same Application that main() uses: every view opens, an edit made in the Routing
-// view changes the next HTTP response, and a limit violation reaches the Analytics view within a
-// second of its response.
+// view changes the next HTTP response, a limit violation reaches the Analytics view within a
+// second of its response, and a version deployed or rolled back in the Versions view is what the
+// next request runs.
 #include "../common/demowindow.h"
 #include "../common/rawhttp.h"
 #include "runtimestack.h"
@@ -18,6 +19,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtQuickTest/quicktest.h>
 
 #include <algorithm>
 
@@ -39,6 +41,9 @@ private Q_SLOTS:
     void tablesSortAndResizeFromTheirHeaders();
     void chartsShowTheValueUnderThePointer();
     void themeIsForcedFromTheSidebar();
+    void versionsViewDiffsAndDeploys();
+    void routesPlansAndWorkersSortFromTheirHeaders();
+    void workerDeleteIsUndoneFromTheBanner();
 
 private:
     QQuickItem *view(const char *objectName) const { return m_demo.view(objectName); }
@@ -59,6 +64,23 @@ private:
                 return found;
         }
         return nullptr;
+    }
+    // The visible item of `in`'s visual tree named `objectName` whose `property` is `value`.
+    QQuickItem *item(QQuickItem *in, const QString &objectName, const char *property,
+                     const QVariant &value) const
+    {
+        for (QQuickItem *child : in->childItems()) {
+            if (child->objectName() == objectName && child->property(property) == value
+                && child->isVisible())
+                return child;
+            if (QQuickItem *found = item(child, objectName, property, value))
+                return found;
+        }
+        return nullptr;
+    }
+    QPoint centre(QQuickItem *item) const
+    {
+        return inWindow(item, {item->width() / 2, item->height() / 2});
     }
     QPoint inWindow(QQuickItem *item, QPointF local) const
     {
@@ -87,11 +109,12 @@ void tst_Views::cleanupTestCase()
 
 void tst_Views::everyViewOpens()
 {
-    const char *names[] = {"overviewView", "namespacesView", "dispatcherView", "routingView",
-                           "plansView",    "analyticsView",  "tailView",       "playgroundView"};
+    const char *names[]
+            = {"overviewView",  "namespacesView", "dispatcherView", "routingView", "plansView",
+               "analyticsView", "tailView",       "playgroundView", "versionsView"};
     auto *pages = m_window->findChild<QQuickItem *>(QStringLiteral("pages"));
     QVERIFY(pages);
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < 9; ++i) {
         show(i);
         QQuickItem *page = view(names[i]);
         QVERIFY2(page, names[i]);
@@ -346,6 +369,236 @@ void tst_Views::themeIsForcedFromTheSidebar()
     QTest::keyClick(m_window, Qt::Key_Up);
     QTRY_COMPARE(picker->property("currentValue").toString(), QStringLiteral("system"));
     QTRY_COMPARE(lightness(), system);
+}
+
+// The Versions view over the running dispatcher: two versions uploaded, their diff shown with
+// its added and removed lines, another pair picked from the keyboard, then a click on a
+// version's Deploy and on Roll back, each checked by the next response of the dispatch listener.
+void tst_Views::versionsViewDiffsAndDeploys()
+{
+    platform::PlatformService &service = m_demo.app().stack()->service();
+    const auto answering = [](const QByteArray &label) {
+        store::WorkerCode code;
+        code.modules
+                = {{QStringLiteral("index.js"), QStringLiteral("application/javascript+module"),
+                    "export default {\n  fetch() {\n    return new Response('" + label
+                            + "');\n  }\n};\n"}};
+        code.mainModule = QStringLiteral("index.js");
+        return code;
+    };
+    const testing::RawResponse seeded = get("localhost");
+    QCOMPARE(seeded.status, 200);
+    platform::WorkerChangeMeta meta;
+    meta.annotations.insert(QStringLiteral("workers/message"), QStringLiteral("gui two"));
+    const auto two = service.addPlatformWorkerVersion(QStringLiteral("dispatcher"),
+                                                      answering("gui-two"), meta);
+    QVERIFY2(two, qPrintable(two.errorMessage()));
+    meta.annotations.insert(QStringLiteral("workers/message"), QStringLiteral("gui three"));
+    const auto three = service.addPlatformWorkerVersion(QStringLiteral("dispatcher"),
+                                                        answering("gui-three"), meta);
+    QVERIFY2(three, qPrintable(three.errorMessage()));
+
+    show(8);
+    QQuickItem *versions = view("versionsView");
+    QVERIFY(versions);
+    QTRY_VERIFY(versions->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    auto *list = qvariant_cast<QAbstractItemModel *>(versions->property("versions"));
+    auto *diff = qvariant_cast<QAbstractItemModel *>(versions->property("diff"));
+    QVERIFY(list && diff);
+    QCOMPARE(list->property("workerName").toString(), QStringLiteral("dispatcher"));
+    QTRY_COMPARE(list->rowCount(), 3);
+    auto *serving = versions->findChild<QQuickItem *>(QStringLiteral("servingLabel"));
+    QCOMPARE(serving->property("text").toString(), QStringLiteral("Serving: #1 at 100 %"));
+
+    // Shown at once: the newest against the one before it, one line each way.
+    QCOMPARE(diff->property("fromVersion").toString(), two.value()->id);
+    QCOMPARE(diff->property("toVersion").toString(), three.value()->id);
+    const int kind = diff->roleNames().key("kind"), text = diff->roleNames().key("text");
+    const auto lines = [&](const QString &which) {
+        QStringList found;
+        for (int row = 0; row < diff->rowCount(); ++row)
+            if (diff->index(row, 0).data(kind).toString() == which)
+                found << diff->index(row, 0).data(text).toString();
+        return found;
+    };
+    QCOMPARE(lines(QStringLiteral("removed")),
+             QStringList {QStringLiteral("    return new Response('gui-two');")});
+    QCOMPARE(lines(QStringLiteral("added")),
+             QStringList {QStringLiteral("    return new Response('gui-three');")});
+    auto *added = versions->findChild<QQuickItem *>(QStringLiteral("addedLabel"));
+    auto *removed = versions->findChild<QQuickItem *>(QStringLiteral("removedLabel"));
+    QCOMPARE(added->property("text").toString(), QStringLiteral("+1"));
+    QCOMPARE(removed->property("text").toString(), QStringLiteral("−1"));
+    auto *diffList = versions->findChild<QQuickItem *>(QStringLiteral("diffList"));
+    QTRY_VERIFY(diffList->property("count").toInt() == diff->rowCount());
+
+    // Another pair from the keyboard: the seeded dispatcher against #3.
+    auto *from = versions->findChild<QQuickItem *>(QStringLiteral("diffFromPicker"));
+    from->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(from->property("currentIndex").toInt(), 2);
+    QTRY_VERIFY(diff->property("fromVersion").toString() != two.value()->id);
+    QVERIFY(lines(QStringLiteral("removed")).size() > 10); // the demo dispatcher's code
+    QVERIFY(lines(QStringLiteral("removed")).join(u'\n').contains(QStringLiteral("USER_ROUTING")));
+    QCOMPARE(removed->property("text").toString(),
+             QStringLiteral("−%1").arg(diff->property("removed").toInt()));
+
+    // A click on #2's Deploy: the next response is #2's.
+    QQuickItem *deploy
+            = item(versions, QStringLiteral("deployVersionButton"), "versionId", two.value()->id);
+    QVERIFY(deploy);
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(deploy));
+    QTRY_COMPARE(get("localhost").body, QByteArray("gui-two"));
+    QCOMPARE(serving->property("text").toString(), QStringLiteral("Serving: #2 at 100 %"));
+    auto *note = versions->findChild<QQuickItem *>(QStringLiteral("deployNote"));
+    QVERIFY(note->property("text").toString().contains(QStringLiteral("#2")));
+    QCOMPARE(versions->findChild<QQuickItem *>(QStringLiteral("deployError"))
+                     ->property("text")
+                     .toString(),
+             QString());
+
+    // Roll back: the seeded dispatcher answers again, exactly as before.
+    auto *rollback = versions->findChild<QQuickItem *>(QStringLiteral("rollbackButton"));
+    QVERIFY(rollback->property("enabled").toBool());
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(rollback));
+    QTRY_COMPARE(serving->property("text").toString(), QStringLiteral("Serving: #1 at 100 %"));
+    const testing::RawResponse back = get("localhost");
+    QCOMPARE(back.status, seeded.status);
+    QCOMPARE(back.body, seeded.body);
+}
+
+// The routes, plans, customers and Workers tables sort by a click on a column title (again: the
+// other way round; numbers as numbers), and the route and plan columns resize from their edge.
+void tst_Views::routesPlansAndWorkersSortFromTheirHeaders()
+{
+    const auto column = [](QAbstractItemModel *model, const QByteArray &role) {
+        QStringList values;
+        for (int row = 0; row < model->rowCount(); ++row)
+            values << model->index(row, 0).data(model->roleNames().key(role)).toString();
+        return values;
+    };
+    const auto click = [this](QQuickItem *title) {
+        QTest::mouseClick(m_window, Qt::LeftButton, {},
+                          inWindow(title, {title->width() / 3, title->height() / 2}));
+    };
+
+    show(3);
+    QQuickItem *routing = view("routingView");
+    QTRY_VERIFY(routing->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    auto *routes = qvariant_cast<QAbstractItemModel *>(routing->property("sortedRoutes"));
+    QVERIFY(routes);
+    QTRY_VERIFY(header(routing, QStringLiteral("Worker")));
+    click(header(routing, QStringLiteral("Worker")));
+    QTRY_COMPARE(routes->property("sortRoleName").toString(), QStringLiteral("value"));
+    QStringList workers = column(routes, "value");
+    QStringList expected = workers;
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(workers, expected);
+    QVERIFY(expected.first() != expected.last());
+    click(header(routing, QStringLiteral("Worker")));
+    QTRY_VERIFY(routes->property("descending").toBool());
+    std::reverse(expected.begin(), expected.end());
+    QCOMPARE(column(routes, "value"), expected);
+    QQuickItem *route = header(routing, QStringLiteral("route"));
+    const qreal before = route->width();
+    const QPoint edge = inWindow(route, {route->width() - 3, route->height() / 2});
+    QTest::mousePress(m_window, Qt::LeftButton, {}, edge);
+    for (int dx = -10; dx >= -60; dx -= 10)
+        QTest::mouseMove(m_window, edge + QPoint(dx, 0));
+    QTest::mouseRelease(m_window, Qt::LeftButton, {}, edge + QPoint(-60, 0));
+    QTRY_VERIFY2(route->width() < before - 40,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(route->width())));
+
+    show(4);
+    QQuickItem *plansView = view("plansView");
+    QTRY_VERIFY(plansView->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    auto *plans = qvariant_cast<QAbstractItemModel *>(plansView->property("sortedPlans"));
+    QTRY_VERIFY(header(plansView, QStringLiteral("CPU ms")));
+    click(header(plansView, QStringLiteral("CPU ms")));
+    QTRY_COMPARE(plans->property("sortRoleName").toString(), QStringLiteral("cpuMs"));
+    QList<int> cpu;
+    for (const QString &value : column(plans, "cpuMs"))
+        cpu << value.toInt();
+    QVERIFY(cpu.size() >= 3);
+    QVERIFY(std::is_sorted(cpu.begin(), cpu.end()));
+    QVERIFY(cpu.first() < cpu.last());
+    auto *customers = qvariant_cast<QAbstractItemModel *>(plansView->property("sortedCustomers"));
+    click(header(plansView, QStringLiteral("customer")));
+    QTRY_COMPARE(customers->property("sortRoleName").toString(), QStringLiteral("key"));
+    QStringList names = column(customers, "key");
+    expected = names;
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(names, expected);
+
+    show(1);
+    QQuickItem *namespaces = view("namespacesView");
+    QTRY_VERIFY(namespaces->isVisible());
+    // Laid out before a click: a view shown for the first time has its rows placed at its polish.
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    auto *sortedWorkers
+            = qvariant_cast<QAbstractItemModel *>(namespaces->property("sortedWorkers"));
+    QTRY_VERIFY(header(namespaces, QStringLiteral("Worker")));
+    click(header(namespaces, QStringLiteral("Worker")));
+    QTRY_COMPARE(sortedWorkers->property("sortRoleName").toString(), QStringLiteral("name"));
+    click(header(namespaces, QStringLiteral("Worker")));
+    QTRY_VERIFY(sortedWorkers->property("descending").toBool());
+    names = column(sortedWorkers, "name");
+    expected = names;
+    std::sort(expected.begin(), expected.end(), std::greater<>());
+    QCOMPARE(names, expected);
+    QVERIFY(names.size() >= 3);
+}
+
+// Deleting a Worker takes effect at once and offers it back in a banner: Undo restores it (the
+// next request runs it again); left alone, the banner goes by itself.
+void tst_Views::workerDeleteIsUndoneFromTheBanner()
+{
+    show(1);
+    QQuickItem *namespaces = view("namespacesView");
+    QTRY_VERIFY(namespaces->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    const testing::RawResponse before = get("thrower.localhost");
+    QVERIFY(before.status != 404);
+    QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("thrower"))));
+    QCOMPARE(namespaces->property("currentWorker").toString(), QStringLiteral("thrower"));
+    auto *remove = namespaces->findChild<QQuickItem *>(QStringLiteral("deleteWorkerButton"));
+    QVERIFY(remove);
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(remove));
+    QTRY_VERIFY(!m_demo.app().stack()->service().script(QStringLiteral("production"),
+                                                        QStringLiteral("thrower")));
+    QVERIFY(get("thrower.localhost").status != before.status);
+    auto *banner = namespaces->findChild<QQuickItem *>(QStringLiteral("undoWorkerBanner"));
+    QTRY_VERIFY(banner->isVisible());
+    auto *undo = namespaces->findChild<QQuickItem *>(QStringLiteral("undoWorkerButton"));
+    QTRY_VERIFY(undo->isVisible() && undo->width() > 0);
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(undo));
+    QTRY_VERIFY(!banner->isVisible());
+    const testing::RawResponse after = get("thrower.localhost");
+    QCOMPARE(after.status, before.status);
+    QCOMPARE(after.body, before.body);
+    QCOMPARE(m_demo.app()
+                     .stack()
+                     ->service()
+                     .script(QStringLiteral("production"), QStringLiteral("thrower"))
+                     ->tags,
+             (QStringList {QStringLiteral("customer:hooli"), QStringLiteral("plan:pro")}));
+
+    // Not undone: the banner times out by itself (shortened here from its ten seconds).
+    auto *timer = qvariant_cast<QObject *>(namespaces->property("undoTimer"));
+    QVERIFY(timer);
+    timer->setProperty("interval", 200);
+    QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("thrower"))));
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(remove));
+    QTRY_VERIFY(banner->isVisible());
+    QTRY_VERIFY(!banner->isVisible());
+    QVERIFY(!m_demo.app().stack()->service().script(QStringLiteral("production"),
+                                                    QStringLiteral("thrower")));
+    QCOMPARE(get("thrower.localhost").status, 404);
 }
 
 QTEST_MAIN(tst_Views)

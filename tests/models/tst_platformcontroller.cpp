@@ -69,6 +69,51 @@ private Q_SLOTS:
                          .isEmpty());
     }
 
+    // The Undo of a Worker's delete puts back everything it had: every module, its bindings and
+    // tags; refused once a new Worker took the name, or for one never deleted here.
+    void deletedWorkerIsRestored()
+    {
+        const QString ns = QStringLiteral("production");
+        auto &service = *m_fixture->service;
+        QVERIFY(service.createKvNamespace(QStringLiteral("STORE")));
+        platform::PlatformService::ScriptUpload upload {
+                PlatformFixture::code("import {x} from './lib.js';\nexport default { fetch() { "
+                                      "return new Response(x) } }"),
+                QStringList {QStringLiteral("plan:pro"), QStringLiteral("team:a")}};
+        upload.code.modules.append({QStringLiteral("lib.js"),
+                                    QStringLiteral("application/javascript+module"),
+                                    "export const x = 'lib';\n"});
+        upload.code.bindings = QJsonArray {
+                QJsonObject {{QStringLiteral("type"), QStringLiteral("kv_namespace")},
+                             {QStringLiteral("name"), QStringLiteral("STORE")},
+                             {QStringLiteral("namespace_id"), m_fixture->kv("STORE")}}};
+        QVERIFY(service.putScript(ns, QStringLiteral("rich"), upload));
+        const auto before = service.script(ns, QStringLiteral("rich"));
+
+        QVERIFY(!m_controller->restoreScript(ns, QStringLiteral("rich")).isEmpty()); // not deleted
+        QCOMPARE(m_controller->deleteScript(ns, QStringLiteral("rich")), QString());
+        QVERIFY(!service.script(ns, QStringLiteral("rich")));
+        QCOMPARE(m_controller->restoreScript(ns, QStringLiteral("rich")), QString());
+        const auto after = service.script(ns, QStringLiteral("rich"));
+        QVERIFY(after);
+        QCOMPARE(after->code.modules, before->code.modules);
+        QCOMPARE(after->code.mainModule, before->code.mainModule);
+        QCOMPARE(after->code.bindings, before->code.bindings);
+        QCOMPARE(after->tags, before->tags);
+        // Once: a second Undo has nothing left to restore.
+        QVERIFY(!m_controller->restoreScript(ns, QStringLiteral("rich")).isEmpty());
+
+        // A Worker saved under the name since is never replaced by the Undo.
+        QCOMPARE(m_controller->deleteScript(ns, QStringLiteral("rich")), QString());
+        QCOMPARE(m_controller->saveScript(ns, QStringLiteral("rich"),
+                                          QStringLiteral("export default { fetch() {} }"),
+                                          QString()),
+                 QString());
+        QVERIFY(m_controller->restoreScript(ns, QStringLiteral("rich"))
+                        .contains(QStringLiteral("exists again")));
+        QCOMPARE(service.script(ns, QStringLiteral("rich"))->code.modules.size(), 1);
+    }
+
     void routes()
     {
         QCOMPARE(m_controller->routingNamespace(), QStringLiteral("production"));

@@ -47,7 +47,8 @@ ok "desktop entry and icon valid"
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for name in libnode108 libqt6sql6-sqlite qml6-module-qtquick-controls libqt6quick6 libssl3; do
+for name in libnode108 libqt6sql6-sqlite qml6-module-qtquick-controls libqt6quick6 libssl3 \
+    libgit2-1.5; do
     grep -qE "(^|, )$name( |,|$)" <<<"$depends" || fail "Depends does not name $name"
 done
 # Every name must be a real package: installed here, or known to apt (libnode108 is only
