@@ -4,13 +4,13 @@
 // cut at every boundary are read too; the rest is the client's bytes. The reader runs with a 4 KiB
 // message limit so refusals by size are reached.
 
-#include "http/websocketframes.h"
+#include "engine/websocketframes.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
-using namespace switchyard::http;
+using namespace switchyard::engine;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
