@@ -1741,6 +1741,12 @@ void Instance::acceptWebSocket(quint64 key)
     auto invocation = active(it->second.owner);
     if (!invocation || invocation->completed)
         return;
+    // Like a socket it answered with, an accepted upstream keeps its Invocation alive until it
+    // closes: its events may be what the Worker waits for (a relay's other side, a reply).
+    if (!it->second.coupled) {
+        it->second.coupled = true;
+        ++invocation->openSockets;
+    }
     // Until now the upstream was not read: what it sent waits in TCP, not here.
     attachWorkerSide(it->second.channel, invocation, key);
 }
@@ -1807,7 +1813,12 @@ void Instance::webSocketFinished(quint64 key)
         return;
     const bool coupled = it->second.coupled;
     auto invocation = active(it->second.owner);
-    m_sockets.erase(it);
+    if (it->second.outbound) {
+        if (std::exchange(it->second.finished, true))
+            return;
+    } else {
+        m_sockets.erase(it);
+    }
     if (!coupled || !invocation || invocation->completed)
         return;
     if (--invocation->openSockets > 0 || invocation->streaming || !invocation->responded)

@@ -249,6 +249,9 @@ private:
         bool local = true;
         bool coupled = false;
         bool outbound = false;
+        // An outbound socket whose upstream closed: kept until its Invocation ends, so a close
+        // the Worker sends back later still reaches the upstream.
+        bool finished = false;
     };
     std::map<quint64, OpenSocket> m_sockets;
     quint64 m_nextSocket = 0;

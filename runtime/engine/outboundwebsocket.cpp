@@ -84,6 +84,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
     bool paused = true; // no Worker side yet, or it is behind
     bool closeSent = false;
     bool closeReceived = false;
+    int receivedCloseCode = 1005;
 
     void start()
     {
@@ -259,7 +260,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
     void open(const QByteArray &rest)
     {
         phase = Phase::Open;
-        timer->stop();
+        timer->start(limits.idleTimeoutMs);
         reader = std::make_unique<WebSocketFrameReader>(limits.maxMessageBytes,
                                                         WebSocketFrameReader::Role::Client);
         reader->feed(rest.constData(), rest.size());
@@ -292,12 +293,20 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         answer();
     }
 
+    // No frame either way for this long closes an open socket, as the listener does its clients.
+    void active()
+    {
+        if (!closeSent && !closeReceived)
+            timer->start(limits.idleTimeoutMs);
+    }
+
     // Frames as long as the Worker keeps up; what is not read stays in the kernel's buffers.
     void readFrames()
     {
         while (phase == Phase::Open && !paused && !closeReceived) {
             WebSocketFrameReader::Frame frame;
             if (reader->next(&frame)) {
+                active();
                 handle(frame);
                 continue;
             }
@@ -332,6 +341,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
             break;
         case Op::Close: {
             closeReceived = true;
+            receivedCloseCode = frame.closeCode;
             WebSocketMessage message;
             message.kind = WebSocketMessage::Kind::Close;
             message.code = frame.closeCode;
@@ -339,6 +349,8 @@ struct Upstream : std::enable_shared_from_this<Upstream>
             channel->fromClient(std::move(message));
             if (closeSent)
                 socket->disconnectFromHost();
+            else
+                closeSoon(); // answered for the Worker if it does not answer itself
             break;
         }
         default:
@@ -379,6 +391,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
                 closeSoon();
             return;
         }
+        active();
         write(webSocketFrame(message.kind == WebSocketMessage::Kind::Text ? Op::Text : Op::Binary,
                              message.data, true));
         if (socket->bytesToWrite() > limits.maxUnsentBytes) {
@@ -411,7 +424,23 @@ struct Upstream : std::enable_shared_from_this<Upstream>
     void timedOut()
     {
         if (phase == Phase::Open) {
-            socket->abort(); // the upstream never answered our close
+            if (closeSent) {
+                socket->abort(); // the upstream never answered our close
+            } else if (closeReceived) {
+                // The Worker never answered the upstream's close: the reply it waits for.
+                closeSent = true;
+                write(webSocketCloseFrame(receivedCloseCode, {}, true));
+                socket->disconnectFromHost();
+            } else {
+                closeSent = true;
+                write(webSocketCloseFrame(1001, "The WebSocket was idle for too long.", true));
+                closeSoon();
+            }
+            return;
+        }
+        if (phase == Phase::Body) {
+            answer(); // a refusal without a length whose connection stays open: what came
+            finish();
             return;
         }
         fail(QStringLiteral("Network connection lost."));

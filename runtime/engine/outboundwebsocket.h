@@ -22,6 +22,8 @@ struct OutboundWebSocketLimits
     // How long the upstream may take to answer the upgrade, and to answer a close.
     int handshakeTimeoutMs = 30000;
     int closeWaitMs = 5000;
+    // No frame either way for this long: closed with 1001, as the listener closes its clients.
+    int idleTimeoutMs = 100000;
 };
 
 // Connects to `request.url` (http, https) under `policy` and asks for an upgrade on the calling

@@ -5,6 +5,7 @@
 // as is), the close handshake from each side, a tenant stopped mid-stream, subrequest counting,
 // an upstream that floods or sends too big a message, and the admin API out of reach.
 #include "../common/dispatchstack.h"
+#include "../common/loopbackhttpserver.h"
 #include "../common/rawhttp.h"
 
 #include "engine/v8platform.h"
@@ -65,11 +66,11 @@ export default { async fetch(request) {
     return Response.json(info);
   }
   if (mode === "ctor") {
-    const ws = new WebSocket("ws://" + base + "/echo");
+    const ws = new WebSocket("ws://" + base + "/echo", ["chat", "other"]);
     const log = [ws.readyState, ws.url];
     log.push((() => { try { ws.accept(); return "accepted"; } catch (e) { return error(e); } })());
     await new Promise((r) => ws.addEventListener("open", r));
-    log.push(ws.readyState);
+    log.push(ws.readyState, ws.protocol);
     const reply = new Promise((r) => ws.addEventListener("message", (e) => r(e.data), { once: true }));
     ws.send("from ctor");
     log.push(await reply);
@@ -99,6 +100,14 @@ export default { async fetch(request) {
     return Response.json(out);
   }
   if (mode === "state") return Response.json({ received });
+  if (mode === "abandon") {
+    const res = await fetch(up, { headers: { Upgrade: "websocket" } });
+    return new Response("left it " + res.status); // neither accepted nor closed
+  }
+  if (mode === "plain") {
+    const res = await fetch(up, { headers: { Upgrade: "websocket" } });
+    return Response.json({ status: res.status, webSocket: res.webSocket, body: await res.text() });
+  }
   // relay (the proxy pattern in JS), or lazy: the upstream is accepted only when the client asks.
   const res = await fetch(up, { headers: { Upgrade: "websocket", "x-from": "relay" } });
   const upstream = res.webSocket;
@@ -140,7 +149,7 @@ public:
 
     bool listen()
     {
-        server.setMaxAllowedIncomingMessageSize(4 * 1024 * 1024);
+        server.setSupportedSubprotocols({QStringLiteral("chat")});
         connect(&server, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *s = server.nextPendingConnection())
                 accepted(s);
@@ -159,6 +168,8 @@ private:
         connect(s, &QWebSocket::textMessageReceived, s, [s](const QString &m) {
             if (m == QLatin1String("close-me"))
                 s->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("upstream bye"));
+            else if (m == QLatin1String("drop"))
+                s->abort();
             else
                 s->sendTextMessage(QStringLiteral("upstream:") + m);
         });
@@ -225,6 +236,9 @@ private Q_SLOTS:
     void floodingUpstreamIsHeldBackByTcp();
     void oversizedUpstreamMessageIs1009();
     void adminApiIsRefused();
+    void abandonedUpstreamClosesWithItsInvocation();
+    void upstreamDroppedIsA1006();
+    void refusedUpgradeIsAnOrdinaryResponse();
 
 private:
     QString path(const QString &tenantAndMode, const QString &upstreamPath = {},
@@ -307,8 +321,9 @@ void tst_OutboundWebSocket::constructorOpensAndCloses()
              QStringLiteral("Websockets obtained from the 'new WebSocket()' constructor cannot "
                             "call accept"));
     QCOMPARE(log.at(3).toInt(), 1); // OPEN
-    QCOMPARE(log.at(4).toString(), QStringLiteral("upstream:from ctor"));
-    QCOMPARE(log.at(5).toArray(), (QJsonArray {1000, "bye", true}));
+    QCOMPARE(log.at(4).toString(), QStringLiteral("chat")); // the one the server chose
+    QCOMPARE(log.at(5).toString(), QStringLiteral("upstream:from ctor"));
+    QCOMPARE(log.at(6).toArray(), (QJsonArray {1000, "bye", true}));
 }
 
 void tst_OutboundWebSocket::relayedProxyEchoes()
@@ -452,6 +467,7 @@ void tst_OutboundWebSocket::oversizedUpstreamMessageIs1009()
     QCOMPARE(client.binaries.at(0).size(), 1024 * 1024);
     QTRY_VERIFY_WITH_TIMEOUT(client.closed, kWait);
     QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    QCOMPARE(client.socket.closeReason(), QStringLiteral("Message is too large"));
     QTRY_COMPARE_WITH_TIMEOUT(closesOf(QStringLiteral("/big"), QStringLiteral("1009")), 1, kWait);
 }
 
@@ -470,6 +486,42 @@ void tst_OutboundWebSocket::adminApiIsRefused()
     QCOMPARE(ctor.at(0).toArray().at(2).toString(), refusal);
     QCOMPARE(ctor.at(1).toArray(),
              (QJsonArray {"close", 1006, "Failed to establish websocket connection", false, 3}));
+}
+
+void tst_OutboundWebSocket::abandonedUpstreamClosesWithItsInvocation()
+{
+    const RawResponse r = rawRequest(
+            m_stack.port(), "GET", "127.0.0.1",
+            ("/talker/abandon?up=" + QByteArray::number(m_upstream.port()) + "&path=abandon"));
+    QCOMPARE(r.body, QByteArray("left it 101"));
+    // Its Invocation is over: nobody will read the socket, so the upstream is closed.
+    QTRY_COMPARE_WITH_TIMEOUT(closesOf(QStringLiteral("/abandon"), QStringLiteral("1011")), 1,
+                              kWait);
+}
+
+void tst_OutboundWebSocket::upstreamDroppedIsA1006()
+{
+    // The relay closes its client with 1011 and the reason of the close event it got.
+    Client client;
+    QVERIFY(client.open(m_stack.port(), path(QStringLiteral("relay/relay"))));
+    client.socket.sendTextMessage(QStringLiteral("drop"));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed, kWait);
+    QCOMPARE(int(client.socket.closeCode()), 1011);
+    QCOMPARE(client.socket.closeReason(),
+             QStringLiteral("WebSocket disconnected without sending Close frame."));
+}
+
+void tst_OutboundWebSocket::refusedUpgradeIsAnOrdinaryResponse()
+{
+    testing::LoopbackHttpServer plain([](const testing::LoopbackRequest &) {
+        return testing::LoopbackReply(
+                "HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
+    });
+    const QString port = plain.base().section(QLatin1Char(':'), -1);
+    const QJsonObject out = get(QStringLiteral("talker/plain?up=") + port).object();
+    QCOMPARE(out.value(u"status").toInt(), 403);
+    QVERIFY(out.value(u"webSocket").isNull());
+    QCOMPARE(out.value(u"body").toString(), QStringLiteral("nope"));
 }
 
 QTEST_MAIN(tst_OutboundWebSocket)
