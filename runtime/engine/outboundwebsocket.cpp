@@ -266,7 +266,9 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         reader->feed(rest.constData(), rest.size());
         channel = std::make_shared<WebSocketChannel>();
         std::weak_ptr<Upstream> weak = shared_from_this();
-        QPointer<QTcpSocket> on = socket;
+        // Queued to the thread's network manager, which outlives the socket: a call that comes
+        // after the socket is gone finds this object gone too, or finished.
+        QPointer<QObject> on = context;
         auto queued = [weak, on](std::function<void(Upstream &)> what) {
             if (!on)
                 return;
