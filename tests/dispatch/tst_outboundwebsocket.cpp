@@ -15,7 +15,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -100,6 +106,19 @@ export default { async fetch(request) {
     return Response.json(out);
   }
   if (mode === "state") return Response.json({ received });
+  if (mode === "tls") {
+    const out = {};
+    const host = "localhost:" + url.searchParams.get("up");
+    try { await fetch("https://" + host + "/", { headers: { Upgrade: "websocket" } }); out.fetch = "connected"; } catch (e) { out.fetch = error(e); }
+    const ws = new WebSocket("wss://" + host + "/");
+    out.ctor = await new Promise((r) => {
+      const log = [];
+      ws.addEventListener("open", () => log.push("open"));
+      ws.addEventListener("error", (e) => log.push(["error", e.message]));
+      ws.addEventListener("close", (e) => { log.push(["close", e.code, e.reason]); r(log); });
+    });
+    return Response.json(out);
+  }
   if (mode === "abandon") {
     const res = await fetch(up, { headers: { Upgrade: "websocket" } });
     return new Response("left it " + res.status); // neither accepted nor closed
@@ -239,6 +258,7 @@ private Q_SLOTS:
     void abandonedUpstreamClosesWithItsInvocation();
     void upstreamDroppedIsA1006();
     void refusedUpgradeIsAnOrdinaryResponse();
+    void untrustedTlsUpstreamIsRefused();
 
 private:
     QString path(const QString &tenantAndMode, const QString &upstreamPath = {},
@@ -527,6 +547,66 @@ void tst_OutboundWebSocket::refusedUpgradeIsAnOrdinaryResponse()
     QCOMPARE(out.value(u"status").toInt(), 403);
     QVERIFY(out.value(u"webSocket").isNull());
     QCOMPARE(out.value(u"body").toString(), QStringLiteral("nope"));
+}
+
+void tst_OutboundWebSocket::untrustedTlsUpstreamIsRefused()
+{
+    // A wss upstream whose certificate nobody trusts (self-signed for localhost): the TLS
+    // handshake verifies the name's certificate, so neither way of opening it connects.
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.setStandardOutputFile(QProcess::nullDevice());
+    openssl.setStandardErrorFile(QProcess::nullDevice());
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                   "-days", "1", "-subj", "/CN=localhost", "-addext",
+                   "subjectAltName=DNS:localhost"});
+    QVERIFY(openssl.waitForFinished(kWait));
+    QCOMPARE(openssl.exitCode(), 0);
+    QFile certFile(cert), keyFile(key);
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(&certFile));
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    QWebSocketServer server(QStringLiteral("tls upstream"), QWebSocketServer::SecureMode);
+    server.setSslConfiguration(tls);
+    int connections = 0;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        while (server.nextPendingConnection())
+            ++connections;
+    });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const QJsonObject out
+            = get(QStringLiteral("talker/tls?up=%1").arg(server.serverPort())).object();
+    QCOMPARE(out.value(u"fetch").toObject().value(u"message").toString(),
+             QStringLiteral("Network connection lost."));
+    QCOMPARE(out.value(u"ctor").toArray(),
+             (QJsonArray {QJsonArray {"error", "Network connection lost."},
+                          QJsonArray {"close", 1006, "Failed to establish websocket connection"}}));
+    QCOMPARE(connections, 0);
+    // And it was TLS that the platform spoke, naming the host (SNI) it verifies: a raw listener
+    // sees a ClientHello that carries "localhost".
+    QTcpServer raw;
+    QVERIFY(raw.listen(QHostAddress::LocalHost, 0));
+    QByteArray hello;
+    connect(&raw, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *s = raw.nextPendingConnection();
+        connect(s, &QTcpSocket::readyRead, s, [&hello, s] {
+            hello += s->readAll();
+            if (hello.contains("localhost"))
+                s->abort();
+        });
+    });
+    const QJsonObject rawOut
+            = get(QStringLiteral("talker/tls?up=%1").arg(raw.serverPort())).object();
+    QCOMPARE(rawOut.value(u"fetch").toObject().value(u"name").toString(),
+             QStringLiteral("TypeError"));
+    QVERIFY(hello.size() > 5);
+    QCOMPARE(quint8(hello[0]), quint8(0x16)); // a TLS handshake record
+    QVERIFY(hello.contains("localhost"));
 }
 
 QTEST_MAIN(tst_OutboundWebSocket)
