@@ -3,7 +3,8 @@
 // server (QWebSocketServer on loopback) with fetch() and `Upgrade: websocket` or `new
 // WebSocket(url)`. The proxy pattern both ways (relayed in JS, and the fetched response returned
 // as is), the close handshake from each side, a tenant stopped mid-stream, subrequest counting,
-// an upstream that floods or sends too big a message, and the admin API out of reach.
+// an upstream that floods or sends too big a message, a TLS upstream nobody trusts, and the admin
+// API out of reach.
 #include "../common/dispatchstack.h"
 #include "../common/loopbackhttpserver.h"
 #include "../common/rawhttp.h"
