@@ -61,17 +61,21 @@ void WebSocketChannel::clientGone()
 
 void WebSocketChannel::attachWorker(Worker worker)
 {
-    std::function<void()> resume;
+    std::function<void()> resume, gone;
     {
         std::lock_guard lock(m_mutex);
         m_worker = std::move(worker);
         if (m_clientAttached && !m_clientGone && !m_workerEnded) {
             m_paused = false;
             resume = m_client.resume;
+        } else if (m_clientGone && !m_workerEnded) {
+            gone = m_worker.gone; // an upstream that left before anyone read it
         }
     }
     if (resume)
         resume();
+    if (gone)
+        gone();
 }
 
 void WebSocketChannel::toClient(WebSocketMessage message)

@@ -63,7 +63,8 @@ public:
     bool fromClient(WebSocketMessage message);
     void clientGone();
 
-    // Worker side. An attached client that waits (an upstream) is resumed.
+    // Worker side. An attached client that waits (an upstream) is resumed; one that is gone
+    // already is reported to `worker.gone` at once.
     void attachWorker(Worker worker);
     void toClient(WebSocketMessage message);
     void delivered(qsizetype bytes);

@@ -206,6 +206,9 @@ private:
             const QString payload(1024, QLatin1Char('f'));
             for (int i = 0; i < n; ++i)
                 s->sendTextMessage(payload);
+        } else if (path == QLatin1String("/dropnow")) {
+            s->flush(); // the 101 goes out, then the connection ends without a close frame
+            s->abort();
         } else if (path == QLatin1String("/big")) {
             s->sendBinaryMessage(QByteArray(1024 * 1024, 'a'));
             s->sendBinaryMessage(QByteArray(1024 * 1024 + 1, 'b'));
@@ -258,6 +261,7 @@ private Q_SLOTS:
     void adminApiIsRefused();
     void abandonedUpstreamClosesWithItsInvocation();
     void upstreamDroppedIsA1006();
+    void upstreamGoneBeforeAcceptIsA1006();
     void refusedUpgradeIsAnOrdinaryResponse();
     void untrustedTlsUpstreamIsRefused();
 
@@ -531,6 +535,21 @@ void tst_OutboundWebSocket::upstreamDroppedIsA1006()
     Client client;
     QVERIFY(client.open(m_stack.port(), path(QStringLiteral("relay/relay"))));
     client.socket.sendTextMessage(QStringLiteral("drop"));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closed, kWait);
+    QCOMPARE(int(client.socket.closeCode()), 1011);
+    QCOMPARE(client.socket.closeReason(),
+             QStringLiteral("WebSocket disconnected without sending Close frame."));
+}
+
+void tst_OutboundWebSocket::upstreamGoneBeforeAcceptIsA1006()
+{
+    // The upstream leaves before the Worker accepts: accept() then hears of it at once.
+    Client client;
+    QVERIFY(client.open(m_stack.port(),
+                        path(QStringLiteral("relay/lazy"), QStringLiteral("dropnow"))));
+    QTRY_VERIFY_WITH_TIMEOUT(m_upstream.closes.filter(QStringLiteral("/dropnow ")).size() == 1,
+                             kWait);
+    client.socket.sendTextMessage(QStringLiteral("accept"));
     QTRY_VERIFY_WITH_TIMEOUT(client.closed, kWait);
     QCOMPARE(int(client.socket.closeCode()), 1011);
     QCOMPARE(client.socket.closeReason(),
