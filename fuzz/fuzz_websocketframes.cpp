@@ -1,16 +1,17 @@
-// What a WebSocket client sends after the handshake (the dispatch listener's frame reader).
+// What the other end sends after the handshake: a client to the dispatch listener's frame reader
+// (masked frames), and an upstream server to an outbound WebSocket's (unmasked ones).
 //
 // Input: the first byte picks how the rest is split into reads (1 to 256 bytes each), so frames
-// cut at every boundary are read too; the rest is the client's bytes. The reader runs with a 4 KiB
-// message limit so refusals by size are reached.
+// cut at every boundary are read too, and its low bit which end reads; the rest is the peer's
+// bytes. The reader runs with a 4 KiB message limit so refusals by size are reached.
 
-#include "http/websocketframes.h"
+#include "engine/websocketframes.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
-using namespace switchyard::http;
+using namespace switchyard::engine;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -18,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const size_t step = size_t(data[0]) + 1;
     constexpr qsizetype limit = 4096;
-    WebSocketFrameReader reader(limit);
+    WebSocketFrameReader reader(limit,
+                                data[0] & 1 ? WebSocketFrameReader::Role::Client
+                                            : WebSocketFrameReader::Role::Server);
     for (size_t at = 1; at < size && !reader.failCode(); at += step) {
         reader.feed(reinterpret_cast<const char *>(data + at),
                     qsizetype(std::min(step, size - at)));
@@ -43,11 +46,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!fail && reader.buffered() > limit + 14 + qsizetype(step))
             std::abort();
     }
-    // The frames the listener writes read back as they were written (after masking).
-    const QByteArray out = webSocketCloseFrame(1000,
-                                               QByteArray(reinterpret_cast<const char *>(data),
-                                                          qsizetype(std::min<size_t>(size, 200))));
-    if (out.size() > 127)
+    // A close frame fits a control frame's 125 bytes, masked (an outbound socket's) or not.
+    const QByteArray reason(reinterpret_cast<const char *>(data),
+                            qsizetype(std::min<size_t>(size, 200)));
+    if (webSocketCloseFrame(1000, reason).size() > 127
+        || webSocketCloseFrame(1000, reason, true).size() > 131)
+        std::abort();
+    // A masked frame reads back as written through a server's reader.
+    const QByteArray payload(reinterpret_cast<const char *>(data),
+                             qsizetype(std::min<size_t>(size, size_t(limit))));
+    WebSocketFrameReader server(limit, WebSocketFrameReader::Role::Server);
+    const QByteArray framed = webSocketFrame(WebSocketFrameReader::Opcode::Binary, payload, true);
+    server.feed(framed.constData(), framed.size());
+    WebSocketFrameReader::Frame back;
+    if (!server.next(&back) || back.payload != payload)
         std::abort();
     return 0;
 }

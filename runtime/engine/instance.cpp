@@ -1,5 +1,7 @@
 #include "instance.h"
 
+#include "outboundwebsocket.h"
+
 #include "bindingbridge.h"
 #include "bindinghost.h"
 #include "cputime.h"
@@ -13,6 +15,7 @@
 #include "warmpool.h"
 
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 
 #include <v8-container.h>
 #include <v8-exception.h>
@@ -813,7 +816,11 @@ void Instance::onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool 
                                 QStringLiteral("Can't return WebSocket that was already used in "
                                                "a response."));
                 response.webSocket = it->second.channel;
-                if (it->second.local) {
+                if (it->second.outbound) {
+                    // A fetched upstream returned as it is (a proxy): relayed without the Worker.
+                    response.webSocket = relayWebSocket(it->second.channel);
+                    m_sockets.erase(it);
+                } else if (it->second.local) {
                     it->second.owner = invocation->id;
                     it->second.coupled = true;
                     ++invocation->openSockets;
@@ -1297,43 +1304,54 @@ v8::Local<v8::Promise> Instance::fetch(const OutboundRequest &request)
     OutboundRequest sent = request;
     if (invocation && invocation->host)
         sent.platformHeaders = invocation->host->outboundHeaders();
-    startOutboundFetch(
-            m_executor->network(), m_core.config.outboundPolicy, sent,
-            [weak, id, invocation](OutboundResponse response) {
-                auto self = weak.lock();
-                if (!self)
-                    return;
-                self->post(invocation,
-                           [raw = self.get(), invocation, id, response = std::move(response)] {
-                               const bool failed = !response.networkError.isNull();
-                               bool delivered = false;
-                               raw->settle(
-                                       invocation, id,
-                                       [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
-                                           v8::Isolate *iso = context->GetIsolate();
-                                           if (failed)
-                                               return v8::Exception::TypeError(
-                                                       toV8String(iso, response.networkError));
-                                           v8::Local<v8::Object> made = responseToV8(
-                                                   context, response.status, response.statusText,
-                                                   response.headers, response.body, response.url,
-                                                   response.redirected);
-                                           if (response.stream) {
-                                               const quint64 body
-                                                       = raw->receiveBody(response.stream);
-                                               made->Set(context, propertyName(iso, "bodyStream"),
-                                                         v8::Number::New(iso, double(body)))
-                                                       .Check();
-                                               delivered = body != 0;
-                                           }
-                                           return made;
-                                       },
-                                       failed);
-                               // Nobody awaits it any more: the connection goes.
-                               if (response.stream && !delivered)
-                                   response.stream->cancel();
-                           });
-            });
+    auto done = [weak, id, invocation](OutboundResponse response) {
+        auto self = weak.lock();
+        if (!self)
+            return;
+        self->post(invocation, [raw = self.get(), invocation, id, response = std::move(response)] {
+            const bool failed = !response.networkError.isNull();
+            bool delivered = false;
+            raw->settle(
+                    invocation, id,
+                    [&](v8::Local<v8::Context> context) -> v8::Local<v8::Value> {
+                        v8::Isolate *iso = context->GetIsolate();
+                        if (failed)
+                            return v8::Exception::TypeError(toV8String(iso, response.networkError));
+                        v8::Local<v8::Object> made = responseToV8(
+                                context, response.status, response.statusText, response.headers,
+                                response.body, response.url, response.redirected);
+                        if (response.stream) {
+                            const quint64 body = raw->receiveBody(response.stream);
+                            made->Set(context, propertyName(iso, "bodyStream"),
+                                      v8::Number::New(iso, double(body)))
+                                    .Check();
+                            delivered = body != 0;
+                        }
+                        if (response.webSocket) {
+                            const quint64 socket
+                                    = raw->adoptOutboundWebSocket(invocation, response.webSocket);
+                            made->Set(context, propertyName(iso, "outboundWebSocket"),
+                                      v8::Number::New(iso, double(socket)))
+                                    .Check();
+                            delivered = socket != 0;
+                        }
+                        return made;
+                    },
+                    failed);
+            // Nobody awaits it any more: the connection goes.
+            if (response.stream && !delivered)
+                response.stream->cancel();
+            if (response.webSocket && !delivered)
+                response.webSocket->workerEnded(1001);
+        });
+    };
+    // Its upstream connection is read on this executor's thread, as a fetch() is.
+    if (isWebSocketUpgrade(sent.headers))
+        startOutboundWebSocket(m_executor->network(), m_core.config.outboundPolicy, sent, {},
+                               std::move(done));
+    else
+        startOutboundFetch(m_executor->network(), m_core.config.outboundPolicy, sent,
+                           std::move(done));
     return resolver->GetPromise();
 }
 
@@ -1675,10 +1693,18 @@ quint64 Instance::openWebSocket(quint64 invocationId)
         return 0;
     const quint64 key = ++m_nextSocket;
     auto channel = std::make_shared<WebSocketChannel>();
+    attachWorkerSide(channel, invocation, key);
+    m_sockets.emplace(key, OpenSocket {channel, invocationId, true, false});
+    return key;
+}
+
+void Instance::attachWorkerSide(const WebSocketChannelPtr &channel,
+                                const std::shared_ptr<InvocationContext> &invocation, quint64 key)
+{
     std::weak_ptr<Instance> weak = weak_from_this();
     std::weak_ptr<InvocationContext> weakInvocation = invocation;
     // Every message is its own event on this Instance, billed to the Invocation that answered
-    // with the socket under a CPU limit of its own.
+    // with (or fetched) the socket under a CPU limit of its own.
     auto post = [weak, weakInvocation, key](WebSocketMessage message, bool gone) {
         auto self = weak.lock();
         auto invocation = weakInvocation.lock();
@@ -1689,11 +1715,40 @@ quint64 Instance::openWebSocket(quint64 invocationId)
                             });
     };
     channel->attachWorker({[post](WebSocketMessage message) { post(std::move(message), false); },
-                           [post] {
-                               post({}, true);
-                           }});
-    m_sockets.emplace(key, OpenSocket {channel, invocationId, true, false});
+                           [post] { post({}, true); },
+                           {}});
+}
+
+quint64 Instance::adoptOutboundWebSocket(const std::shared_ptr<InvocationContext> &invocation,
+                                         const WebSocketChannelPtr &channel)
+{
+    if (!invocation || invocation->completed || !active(invocation->id)) {
+        channel->workerEnded(1001); // nobody will read it: the upstream is closed
+        return 0;
+    }
+    const quint64 key = ++m_nextSocket;
+    OpenSocket socket {channel, invocation->id, true, false};
+    socket.outbound = true;
+    m_sockets.emplace(key, std::move(socket));
     return key;
+}
+
+void Instance::acceptWebSocket(quint64 key)
+{
+    auto it = m_sockets.find(key);
+    if (it == m_sockets.end() || !it->second.outbound)
+        return;
+    auto invocation = active(it->second.owner);
+    if (!invocation || invocation->completed)
+        return;
+    // Like a socket it answered with, an accepted upstream keeps its Invocation alive until it
+    // closes: its events may be what the Worker waits for (a relay's other side, a reply).
+    if (!it->second.coupled) {
+        it->second.coupled = true;
+        ++invocation->openSockets;
+    }
+    // Until now the upstream was not read: what it sent waits in TCP, not here.
+    attachWorkerSide(it->second.channel, invocation, key);
 }
 
 void Instance::webSocketSend(quint64 key, WebSocketMessage message)
@@ -1758,7 +1813,12 @@ void Instance::webSocketFinished(quint64 key)
         return;
     const bool coupled = it->second.coupled;
     auto invocation = active(it->second.owner);
-    m_sockets.erase(it);
+    if (it->second.outbound) {
+        if (std::exchange(it->second.finished, true))
+            return;
+    } else {
+        m_sockets.erase(it);
+    }
     if (!coupled || !invocation || invocation->completed)
         return;
     if (--invocation->openSockets > 0 || invocation->streaming || !invocation->responded)

@@ -89,6 +89,8 @@ public:
     // key its peer's messages go out under; and what that peer sends or closes with.
     quint64 openWebSocket(quint64 invocationId);
     void webSocketSend(quint64 key, WebSocketMessage message);
+    // An outbound WebSocket's accept(): its upstream is read from now on, each message an event.
+    void acceptWebSocket(quint64 key);
 
 private:
     struct Queued
@@ -156,6 +158,12 @@ private:
     void webSocketFinished(quint64 key);
     // A WebSocket in a fetch-shaped binding's response, for the current Invocation: its key.
     quint64 receiveWebSocket(const WebSocketChannelPtr &channel);
+    // An outbound WebSocket the current Invocation fetched: its key, or 0 (the upstream is closed).
+    quint64 adoptOutboundWebSocket(const std::shared_ptr<InvocationContext> &invocation,
+                                   const WebSocketChannelPtr &channel);
+    // Messages and the end of `channel` become events of `invocation` on this Instance.
+    void attachWorkerSide(const WebSocketChannelPtr &channel,
+                          const std::shared_ptr<InvocationContext> &invocation, quint64 key);
     void die(Outcome outcome, const QString &message);
     void fail(const std::shared_ptr<InvocationContext> &invocation, Outcome outcome,
               const QString &name, const QString &message);
@@ -231,14 +239,19 @@ private:
     std::map<quint64, ReceivedBody> m_bodiesIn;
     quint64 m_nextBody = 0;
     // WebSockets by key: `local` ones this Instance's Workers answered with (the Worker holds the
-    // other end, `owner` is the Invocation they keep alive once `coupled`), the others received
-    // in a binding's response by Invocation `owner`, until it hands them on or ends.
+    // other end, `owner` is the Invocation they keep alive once `coupled`) or fetched from an
+    // upstream (`outbound`: closed when `owner` ends), the others received in a binding's
+    // response by Invocation `owner`, until it hands them on or ends.
     struct OpenSocket
     {
         WebSocketChannelPtr channel;
         quint64 owner = 0;
         bool local = true;
         bool coupled = false;
+        bool outbound = false;
+        // An outbound socket whose upstream closed: kept until its Invocation ends, so a close
+        // the Worker sends back later still reaches the upstream.
+        bool finished = false;
     };
     std::map<quint64, OpenSocket> m_sockets;
     quint64 m_nextSocket = 0;

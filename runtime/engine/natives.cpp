@@ -468,6 +468,16 @@ void wsClose(const Info &info)
                             std::move(message));
 }
 
+// wsAccept(key): an outbound WebSocket's accept(), after which its upstream is read.
+void wsAccept(const Info &info)
+{
+    Instance *instance = instanceOf(info);
+    if (!instance)
+        return;
+    instance->acceptWebSocket(
+            quint64(info[0]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0)));
+}
+
 void now(const Info &info)
 {
     info.GetReturnValue().Set(double(QDateTime::currentMSecsSinceEpoch()));
@@ -516,6 +526,7 @@ const NativeFunction coreTable[] = {
         {"wsOpen", &wsOpen},
         {"wsSend", &wsSend},
         {"wsClose", &wsClose},
+        {"wsAccept", &wsAccept},
         {"now", &now},
         {"defineLazy", &defineLazy},
         {"structuredClone", &structuredClone},

@@ -201,6 +201,20 @@ std::optional<QString> OutboundPolicy::refusal(const QHostAddress &address, quin
 
 namespace {
 
+void checkAddresses(const OutboundPolicyPtr &policy, const QList<QHostAddress> &addresses,
+                    quint16 port, const std::function<void(QHostAddress, QString)> &done)
+{
+    // Any refused address refuses the name: a name that resolves to a public and a private
+    // address must not be a way in.
+    for (const QHostAddress &address : addresses) {
+        if (auto refused = policy ? policy->refusal(address, port) : std::nullopt) {
+            done({}, *refused);
+            return;
+        }
+    }
+    done(addresses.constFirst(), QString());
+}
+
 // How much of a streamed response body Qt reads ahead of the Worker, and the most one chunk holds.
 constexpr qint64 kReplyReadAhead = 256 * 1024;
 constexpr qint64 kReplyChunk = 64 * 1024;
@@ -285,40 +299,16 @@ struct Fetch : std::enable_shared_from_this<Fetch>
     // Resolves the host, checks every address it resolves to, then connects to a checked one.
     void start()
     {
-        const QString host = request.url.host().toLower();
-        QHostAddress literal;
-        // RFC 6761: *.localhost is loopback. Browsers and curl know it, glibc does not; Workers
-        // of the demo call each other by such names.
-        if (isLoopbackName(host)) {
-            connectTo({QHostAddress(QHostAddress::LocalHost)});
-        } else if (literal.setAddress(request.url.host())) {
-            connectTo({literal});
-        } else {
-            auto self = shared_from_this();
-            QHostInfo::lookupHost(host, network, [self](const QHostInfo &info) {
-                if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-                    self->fail(QStringLiteral("Network connection lost. (Host %1 not found)")
-                                       .arg(self->request.url.host()));
-                    return;
-                }
-                self->connectTo(info.addresses());
-            });
-        }
-    }
-
-    void connectTo(const QList<QHostAddress> &addresses)
-    {
         const quint16 port = quint16(
                 request.url.port(request.url.scheme() == QLatin1String("https") ? 443 : 80));
-        // Any refused address refuses the name: a name that resolves to a public and a private
-        // address must not be a way in.
-        for (const QHostAddress &address : addresses) {
-            if (auto refused = policy ? policy->refusal(address, port) : std::nullopt) {
-                fail(*refused);
-                return;
-            }
-        }
-        send(addresses.constFirst(), port);
+        auto self = shared_from_this();
+        resolveOutbound(network, policy, request.url, port,
+                        [self, port](const QHostAddress &address, const QString &refusal) {
+                            if (!refusal.isNull())
+                                self->fail(refusal);
+                            else
+                                self->send(address, port);
+                        });
     }
 
     void send(const QHostAddress &address, quint16 port)
@@ -516,6 +506,34 @@ struct Fetch : std::enable_shared_from_this<Fetch>
 };
 
 } // namespace
+
+void resolveOutbound(QObject *context, const OutboundPolicyPtr &policy, const QUrl &url,
+                     quint16 port, std::function<void(QHostAddress, QString refusal)> done)
+{
+    const QString host = url.host().toLower();
+    QHostAddress literal;
+    // RFC 6761: *.localhost is loopback. Browsers and curl know it, glibc does not; Workers
+    // of the demo call each other by such names.
+    if (isLoopbackName(host)) {
+        checkAddresses(policy, {QHostAddress(QHostAddress::LocalHost)}, port, done);
+    } else if (literal.setAddress(url.host())) {
+        checkAddresses(policy, {literal}, port, done);
+    } else {
+        const QString asked = url.host();
+        QHostInfo::lookupHost(host, context,
+                              [policy, port, done = std::move(done), asked](const QHostInfo &info) {
+                                  if (info.error() != QHostInfo::NoError
+                                      || info.addresses().isEmpty()) {
+                                      done({},
+                                           QStringLiteral("Network connection lost. (Host %1 "
+                                                          "not found)")
+                                                   .arg(asked));
+                                      return;
+                                  }
+                                  checkAddresses(policy, info.addresses(), port, done);
+                              });
+    }
+}
 
 void startOutboundFetch(QNetworkAccessManager *network, OutboundPolicyPtr policy,
                         const OutboundRequest &request, std::function<void(OutboundResponse)> done)

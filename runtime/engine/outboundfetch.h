@@ -38,6 +38,9 @@ struct OutboundResponse
     BodyStreamPtr stream;
     QString url;
     bool redirected = false;
+    // Non-null with status 101: a WebSocket upgrade the server accepted. The upstream
+    // connection is the channel's client side; it reads no frames until a Worker side attaches.
+    WebSocketChannelPtr webSocket;
 };
 
 // What tenant code may connect to with fetch(), decided on the addresses a host name resolves
@@ -87,6 +90,12 @@ private:
 };
 
 using OutboundPolicyPtr = std::shared_ptr<OutboundPolicy>;
+
+// Resolves `url`'s host (RFC 6761's *.localhost as loopback) and checks every address it
+// resolves to against `policy`; `done` then runs on `context`'s thread with the address to
+// connect to, or with why not (a refusal, or a name that does not resolve).
+void resolveOutbound(QObject *context, const OutboundPolicyPtr &policy, const QUrl &url,
+                     quint16 port, std::function<void(QHostAddress, QString refusal)> done);
 
 // One subrequest on the calling thread's network manager under `policy`; `done` runs on that
 // thread. Redirects are followed here, each hop checked against the policy again.

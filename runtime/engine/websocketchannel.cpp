@@ -5,6 +5,7 @@ namespace switchyard::engine {
 void WebSocketChannel::attachClient(Client client)
 {
     int endCode = 0;
+    std::function<void()> attached;
     {
         // Under the lock, so nothing the Worker sends meanwhile overtakes what it sent before.
         std::lock_guard lock(m_mutex);
@@ -15,9 +16,13 @@ void WebSocketChannel::attachClient(Client client)
         m_outbox.clear();
         if (m_workerEnded)
             endCode = m_endCode;
+        else
+            attached = m_worker.clientAttached;
     }
     if (endCode)
         client.abort(endCode);
+    if (attached)
+        attached();
 }
 
 bool WebSocketChannel::fromClient(WebSocketMessage message)
@@ -56,8 +61,21 @@ void WebSocketChannel::clientGone()
 
 void WebSocketChannel::attachWorker(Worker worker)
 {
-    std::lock_guard lock(m_mutex);
-    m_worker = std::move(worker);
+    std::function<void()> resume, gone;
+    {
+        std::lock_guard lock(m_mutex);
+        m_worker = std::move(worker);
+        if (m_clientAttached && !m_clientGone && !m_workerEnded) {
+            m_paused = false;
+            resume = m_client.resume;
+        } else if (m_clientGone && !m_workerEnded) {
+            gone = m_worker.gone; // an upstream that left before anyone read it
+        }
+    }
+    if (resume)
+        resume();
+    if (gone)
+        gone();
 }
 
 void WebSocketChannel::toClient(WebSocketMessage message)

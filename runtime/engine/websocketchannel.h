@@ -19,10 +19,12 @@ struct WebSocketMessage
     QString reason;
 };
 
-// One WebSocket between a client connection (the dispatch listener's) and the Worker end that
-// accepted it. The Instance attaches first, when the Worker answers 101 with the other end of its
-// WebSocketPair; whoever carries the connection attaches the client side later. Thread-safe: each
-// side calls in from its own thread and its callbacks are called from the other side's.
+// One WebSocket between a connection and the Worker end that accepted it. Inbound, the connection
+// is the dispatch listener's client: the Instance attaches first, when the Worker answers 101
+// with the other end of its WebSocketPair, and the listener attaches the client side later.
+// Outbound (a Worker's fetch() with `Upgrade: websocket`), the connection is the upstream server:
+// it attaches first and reads no frames until a Worker side attaches and resumes it. Thread-safe:
+// each side calls in from its own thread and its callbacks are called from the other side's.
 //
 // Flood control: messages the client sent that the Worker has not handled yet are counted;
 // fromClient() answers false at kMaxBacklog, and the reader reads no more frames until `resume`.
@@ -47,6 +49,8 @@ public:
         std::function<void(WebSocketMessage)> deliver;
         // The client left without a close handshake.
         std::function<void()> gone;
+        // Optional: the client side attached (a relay starts reading its other channel then).
+        std::function<void()> clientAttached;
     };
 
     WebSocketChannel() = default;
@@ -59,7 +63,8 @@ public:
     bool fromClient(WebSocketMessage message);
     void clientGone();
 
-    // Worker side.
+    // Worker side. An attached client that waits (an upstream) is resumed; one that is gone
+    // already is reported to `worker.gone` at once.
     void attachWorker(Worker worker);
     void toClient(WebSocketMessage message);
     void delivered(qsizetype bytes);

@@ -1,7 +1,7 @@
 #include "httplistener.h"
 
+#include "engine/websocketframes.h"
 #include "logging.h"
-#include "websocketframes.h"
 
 #include <QPointer>
 #include <QSocketNotifier>
@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 namespace switchyard::http {
+
+using engine::webSocketAccept;
+using engine::webSocketCloseFrame;
+using engine::webSocketFrame;
+using engine::WebSocketFrameReader;
 
 namespace {
 
@@ -1100,7 +1105,9 @@ void HttpListener::closeWebSocket(Connection *c, int code, const QByteArray &rea
         return;
     if (workerKnows)
         link->peerTold = true;
-    if (!link->closeSent) {
+    // 1006 never goes on the wire: it is a connection dropped without a close frame (a relayed
+    // upstream that did so).
+    if (!link->closeSent && code != 1006) {
         link->closeSent = true;
         writeOut(c, webSocketCloseFrame(code, reason));
     }

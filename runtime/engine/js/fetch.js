@@ -716,7 +716,8 @@
       headers: headersFromPairs(res.headers, 'immutable'),
       url: res.url == null ? (fallbackUrl || '') : String(res.url), redirected: !!res.redirected,
       origin: res.origin, originOf: res.originOf, nativeStream,
-      webSocket: typeof res.webSocket === 'number' ? $.remoteWebSocket(res.webSocket) : null,
+      webSocket: typeof res.webSocket === 'number' ? $.remoteWebSocket(res.webSocket)
+        : typeof res.outboundWebSocket === 'number' ? $.outboundWebSocket(res.outboundWebSocket) : null,
     }, body);
   };
   $.readResponse = function (value, invocationId) {

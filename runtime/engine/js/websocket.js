@@ -2,7 +2,9 @@
 // has them. Both ends of a pair in one Worker talk in JavaScript: each end's messages go out one per
 // macrotask, after the other end accepted, as workerd's pipe delivers them. An end handed to the
 // engine in a `101` Response is coupled to a native socket (CONTRACT.md, "WebSockets"): its peer's
-// messages go to `wsSend`/`wsClose`, and the engine delivers the client's with `wsDeliver`.
+// messages go to `wsSend`/`wsClose`, and the engine delivers the client's with `wsDeliver`. An
+// outbound socket (fetch() with `Upgrade: websocket`, or `new WebSocket(url)`) is coupled to its
+// upstream the same way, and the upstream is read only once it is accepted (`wsAccept`).
 (function (natives) {
   'use strict';
   const $ = natives.$;
@@ -56,13 +58,18 @@
   let constructing = false;
   // {peer, accepted, released, closedOutgoing, closedIncoming, out: [], pumping, waiting: [],
   //  native: key of the native socket this end's peer was coupled to (0: none), remote: key of a
-  //  native socket this end stands for (a binding's response), binaryType}
+  //  native socket this end stands for (a binding's response), binaryType, outbound: this end is
+  //  an upstream's (native is its key), client: made by `new WebSocket(url)`, connecting, url,
+  //  protocol}
+  function freshState() {
+    return { peer: null, accepted: false, released: false, closedOutgoing: false, closedIncoming: false, out: [], pumping: false, waiting: [], native: 0, remote: 0, binaryType: 'arraybuffer', outbound: false, client: false, connecting: false, url: null, protocol: '' };
+  }
   function wsGet(self) { const s = wsState.get(self); if (!s) throw new TypeError('Illegal invocation'); return s; }
   function newSocket(fields) {
     constructing = true;
     let ws;
     try { ws = new WebSocket(); } finally { constructing = false; }
-    wsState.set(ws, Object.assign({ peer: null, accepted: false, released: false, closedOutgoing: false, closedIncoming: false, out: [], pumping: false, waiting: [], native: 0, remote: 0, binaryType: 'arraybuffer' }, fields));
+    wsState.set(ws, Object.assign(freshState(), fields));
     return ws;
   }
 
@@ -132,14 +139,29 @@
       const href = $.parseURL(String(url));
       if (href === null) throw new $.DOMException('WebSocket Constructor: The url is invalid.', 'SyntaxError');
       if (!/^wss?:/.test(href)) throw new $.DOMException('WebSocket Constructor: The url scheme must be ws or wss.', 'SyntaxError');
-      throw new $.DOMException('WebSocket Constructor: outbound WebSockets are not supported by this runtime.', 'NotSupportedError');
+      if (href.includes('#')) throw new $.DOMException('WebSocket Constructor: The url fragment must be empty.', 'SyntaxError');
+      const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : Array.from(protocols, String);
+      for (const p of list) {
+        if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p)) throw new $.DOMException('WebSocket Constructor: One of the protocol header tokens is invalid.', 'SyntaxError');
+      }
+      if (new Set(list).size !== list.length) throw new $.DOMException('WebSocket Constructor: The protocols header cannot have repeating values.', 'SyntaxError');
+      const s = Object.assign(freshState(), { client: true, connecting: true, url: href });
+      wsState.set(this, s);
+      const headers = [['upgrade', 'websocket']];
+      if (list.length) headers.push(['sec-websocket-protocol', list.join(', ')]);
+      // The upgrade is a fetch(): it counts as a subrequest (throwing here past the limit) and
+      // obeys the same outbound rules.
+      const pending = natives.fetch('GET', href.replace(/^ws/, 'http'), headers, null, 'manual');
+      connect(this, s, pending);
     }
     accept(options = undefined) {
       const s = wsGet(this);
+      if (s.client) throw new TypeError("Websockets obtained from the 'new WebSocket()' constructor cannot call accept");
       if (s.released) throw new TypeError("Can't accept() WebSocket that was already used in a response.");
       if (s.remote) throw new TypeError("Can't accept() a WebSocket another Worker answered with; return it in a Response instead.");
       if (s.accepted) return;
       s.accepted = true;
+      if (s.outbound) natives.wsAccept(s.native);
       const waiting = s.waiting.splice(0);
       const self = this;
       if (waiting.length) natives.setTimer(() => { for (const m of waiting) receive(self, m); }, 0, false);
@@ -164,6 +186,12 @@
       if (reason !== undefined) reason = String(reason).toWellFormed ? String(reason).toWellFormed() : String(reason);
       if (reason !== undefined && code === undefined) throw new $.DOMException('If you specify a WebSocket close reason, you must also specify a code.', 'InvalidAccessError');
       if (s.closedOutgoing || s.released) return;
+      if (s.connecting) {
+        // Sent once connected, as workerd does.
+        s.out.push({ close: code === undefined ? 1005 : code, reason: reason === undefined ? '' : reason });
+        s.closedOutgoing = true;
+        return;
+      }
       if (!s.accepted) throw new TypeError(NOT_ACCEPTED);
       s.out.push({ close: code === undefined ? 1005 : code, reason: reason === undefined ? '' : reason });
       s.closedOutgoing = true;
@@ -173,12 +201,13 @@
     deserializeAttachment() { const s = wsGet(this); return s.attachment === undefined ? null : natives.structuredClone(s.attachment, undefined, (m) => new $.DOMException(m, 'DataCloneError')); }
     get readyState() {
       const s = wsGet(this);
+      if (s.connecting) return 0;
       if (s.closedIncoming && s.closedOutgoing) return 3;
       if (s.closedIncoming || s.closedOutgoing) return 2;
       return 1;
     }
-    get url() { wsGet(this); return null; }
-    get protocol() { wsGet(this); return ''; }
+    get url() { return wsGet(this).url; }
+    get protocol() { return wsGet(this).protocol; }
     get extensions() { wsGet(this); return ''; }
     get binaryType() { return wsGet(this).binaryType; }
     set binaryType(v) { const s = wsGet(this); if (v === 'arraybuffer' || v === 'blob') s.binaryType = v; }
@@ -190,6 +219,37 @@
     }
   }
   $.tag(WebSocket);
+
+  // `new WebSocket(url)`: the upgrade fetch()'s answer opens the socket (accepted at once) or
+  // fails it with an error event and a 1006 close, as workerd does.
+  function connect(ws, s, pending) {
+    const failed = (message) => {
+      s.connecting = false;
+      s.closedIncoming = true; s.closedOutgoing = true; s.out.length = 0;
+      dispatchOn(ws, new ErrorEvent('error', { message }));
+      dispatchClose(ws, 1006, 'Failed to establish websocket connection', false);
+    };
+    Promise.resolve(pending).then((res) => {
+      if (typeof res.bodyStream === 'number') natives.bodyCancel(res.bodyStream);
+      const key = res.outboundWebSocket;
+      if (res.status !== 101 || typeof key !== 'number' || key === 0) {
+        failed('WebSocket upgrade failed: the server answered ' + res.status + '.');
+        return;
+      }
+      s.connecting = false;
+      s.native = key;
+      s.outbound = true;
+      s.accepted = true;
+      coupled.set(key, ws);
+      s.protocol = null; // workerd's, when the server chose none
+      for (const [name, value] of res.headers || []) {
+        if (String(name).toLowerCase() === 'sec-websocket-protocol') s.protocol = String(value);
+      }
+      natives.wsAccept(key);
+      dispatchOn(ws, new $.Event('open'));
+      pump(ws);
+    }, (e) => failed(e && e.message ? String(e.message) : 'WebSocket connection failed.'));
+  }
 
   // A function rather than a class: called without `new` it throws workerd's message, not V8's.
   const pairState = $.slot();
@@ -219,6 +279,13 @@
     if (s.accepted) throw new TypeError("Can't return WebSocket in a Response after calling accept().");
     s.released = true;
     if (s.remote) return s.remote;
+    if (s.outbound) {
+      // Handed on unread: the engine relays the upstream to whoever reads the response.
+      const key = s.native;
+      coupled.delete(key);
+      s.native = 0;
+      return key;
+    }
     const key = natives.wsOpen(invocationId);
     const peer = s.peer;
     if (peer && key) {
@@ -230,6 +297,13 @@
   };
   // A binding's response with a native socket: stands for it until handed on in a Response.
   $.remoteWebSocket = (key) => newSocket({ remote: key });
+  // An upstream's socket from the fetch() that opened it (0: the Invocation is gone already).
+  $.outboundWebSocket = function (key) {
+    if (!key) return null;
+    const ws = newSocket({ native: key, outbound: true });
+    coupled.set(key, ws);
+    return ws;
+  };
   // kind: 'text' (data a string), 'binary' (a Uint8Array), 'close' (code, reason), 'gone' (the
   // client left without a close frame: a close event with 1006), 'ended' (the Invocation that
   // owned it is over: forgotten without events).

@@ -2,15 +2,19 @@
 
 #include <QByteArray>
 
-namespace switchyard::http {
+namespace switchyard::engine {
 
-// RFC 6455 framing, server side, for the dispatch listener's WebSocket connections. Written
-// here rather than taken from QWebSocketServer: that one wants to read the upgrade request
-// itself, and the listener has parsed (and the Worker has answered) it by the time a connection
-// becomes a WebSocket.
+// RFC 6455 framing for both ends: the dispatch listener's server side, and the client side of a
+// Worker's outbound WebSockets. Written here rather than taken from QWebSocket(Server): the
+// listener has parsed (and the Worker has answered) the upgrade request by the time a connection
+// becomes a WebSocket, and an outbound socket must connect to the address the outbound policy
+// checked and stop reading while its Worker is behind, which QWebSocket cannot.
 class WebSocketFrameReader
 {
 public:
+    // A server reads a client's frames, which must be masked; a client a server's, which must
+    // not be.
+    enum class Role { Server, Client };
     enum class Opcode { Continuation = 0, Text = 1, Binary = 2, Close = 8, Ping = 9, Pong = 10 };
     struct Frame
     {
@@ -20,7 +24,9 @@ public:
         QByteArray closeReason;
     };
 
-    explicit WebSocketFrameReader(qsizetype maxMessageBytes) : m_max(maxMessageBytes) { }
+    explicit WebSocketFrameReader(qsizetype maxMessageBytes, Role role = Role::Server)
+        : m_max(maxMessageBytes), m_role(role)
+    { }
 
     void feed(const char *data, qsizetype size) { m_buffer.append(data, size); }
     // The next whole message or control frame; false when more bytes are needed or the input
@@ -35,6 +41,7 @@ private:
     bool failWith(int code, const char *reason);
 
     qsizetype m_max;
+    Role m_role;
     QByteArray m_buffer;
     QByteArray m_message; // fragments of a message so far
     Opcode m_messageOpcode = Opcode::Text;
@@ -43,12 +50,13 @@ private:
     QByteArray m_reason;
 };
 
-// A server frame (never masked, always final).
-QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload);
+// A final frame: a server's (never masked) or, `masked`, a client's under a fresh random mask.
+QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
+                          bool masked = false);
 // A close frame: no body for 1005, else the code and the reason (cut to fit 125 bytes).
-QByteArray webSocketCloseFrame(int code, const QByteArray &reason = {});
+QByteArray webSocketCloseFrame(int code, const QByteArray &reason = {}, bool masked = false);
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key.
 QByteArray webSocketAccept(const QByteArray &key);
 bool validUtf8(const QByteArray &bytes);
 
-} // namespace switchyard::http
+} // namespace switchyard::engine

@@ -1,8 +1,9 @@
 #include "websocketframes.h"
 
 #include <QCryptographicHash>
+#include <QRandomGenerator>
 
-namespace switchyard::http {
+namespace switchyard::engine {
 
 bool validUtf8(const QByteArray &bytes)
 {
@@ -83,8 +84,10 @@ bool WebSocketFrameReader::next(Frame *frame)
         const bool control = op & 0x08;
         if (op != 0 && op != 1 && op != 2 && op != 8 && op != 9 && op != 10)
             return failWith(1002, "Unknown opcode.");
-        if (!masked)
+        if (m_role == Role::Server && !masked)
             return failWith(1002, "Client frames must be masked.");
+        if (m_role == Role::Client && masked)
+            return failWith(1002, "Server frames must not be masked.");
         if (control && (!fin || length > 125))
             return failWith(1002, "Control frames must be final and at most 125 bytes.");
         if (!control) {
@@ -94,15 +97,18 @@ bool WebSocketFrameReader::next(Frame *frame)
                 return failWith(1002, "A new message before the last one ended.");
             // Refused from its header: an oversized message is never buffered.
             if (quint64(m_message.size()) + length > quint64(m_max))
-                return failWith(1009, "Message is too big.");
+                return failWith(1009, "Message is too large");
         }
-        if (quint64(m_buffer.size()) < quint64(header) + 4 + length)
+        const qsizetype maskBytes = masked ? 4 : 0;
+        if (quint64(m_buffer.size()) < quint64(header) + maskBytes + length)
             return false;
-        const unsigned char *mask = b + header;
-        QByteArray payload(m_buffer.constData() + header + 4, qsizetype(length));
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            payload[i] = char(payload[i] ^ mask[i % 4]);
-        m_buffer.remove(0, header + 4 + qsizetype(length));
+        QByteArray payload(m_buffer.constData() + header + maskBytes, qsizetype(length));
+        if (masked) {
+            const unsigned char *mask = b + header;
+            for (qsizetype i = 0; i < payload.size(); ++i)
+                payload[i] = char(payload[i] ^ mask[i % 4]);
+        }
+        m_buffer.remove(0, header + maskBytes + qsizetype(length));
 
         if (control) {
             frame->opcode = Opcode(op);
@@ -144,31 +150,44 @@ bool WebSocketFrameReader::next(Frame *frame)
     return false;
 }
 
-QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload)
+QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
+                          bool masked)
 {
     QByteArray out;
-    out.reserve(payload.size() + 10);
+    out.reserve(payload.size() + 14);
     out += char(0x80 | int(opcode));
     const qsizetype n = payload.size();
+    const char maskBit = masked ? char(0x80) : char(0);
     if (n < 126) {
-        out += char(n);
+        out += char(maskBit | char(n));
     } else if (n < 65536) {
-        out += char(126);
+        out += char(maskBit | 126);
         out += char((n >> 8) & 0xff);
         out += char(n & 0xff);
     } else {
-        out += char(127);
+        out += char(maskBit | 127);
         for (int shift = 56; shift >= 0; shift -= 8)
             out += char((quint64(n) >> shift) & 0xff);
     }
+    if (!masked) {
+        out += payload;
+        return out;
+    }
+    const quint32 key = QRandomGenerator::system()->generate();
+    const unsigned char mask[4] = {uchar(key >> 24), uchar(key >> 16), uchar(key >> 8), uchar(key)};
+    out.append(reinterpret_cast<const char *>(mask), 4);
+    const qsizetype at = out.size();
     out += payload;
+    char *p = out.data() + at;
+    for (qsizetype i = 0; i < n; ++i)
+        p[i] = char(p[i] ^ mask[i % 4]);
     return out;
 }
 
-QByteArray webSocketCloseFrame(int code, const QByteArray &reason)
+QByteArray webSocketCloseFrame(int code, const QByteArray &reason, bool masked)
 {
     if (code == 1005 || code <= 0)
-        return webSocketFrame(WebSocketFrameReader::Opcode::Close, {});
+        return webSocketFrame(WebSocketFrameReader::Opcode::Close, {}, masked);
     QByteArray body;
     body += char((code >> 8) & 0xff);
     body += char(code & 0xff);
@@ -177,7 +196,7 @@ QByteArray webSocketCloseFrame(int code, const QByteArray &reason)
     while (!r.isEmpty() && !validUtf8(r))
         r.chop(1);
     body += r;
-    return webSocketFrame(WebSocketFrameReader::Opcode::Close, body);
+    return webSocketFrame(WebSocketFrameReader::Opcode::Close, body, masked);
 }
 
 QByteArray webSocketAccept(const QByteArray &key)
@@ -187,4 +206,4 @@ QByteArray webSocketAccept(const QByteArray &key)
             .toBase64();
 }
 
-} // namespace switchyard::http
+} // namespace switchyard::engine
