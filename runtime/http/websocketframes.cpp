@@ -83,7 +83,7 @@ bool WebSocketFrameReader::next(Frame *frame)
         const bool control = op & 0x08;
         if (op != 0 && op != 1 && op != 2 && op != 8 && op != 9 && op != 10)
             return failWith(1002, "Unknown opcode.");
-        if (!masked)
+        if (!masked && !m_acceptUnmasked)
             return failWith(1002, "Client frames must be masked.");
         if (control && (!fin || length > 125))
             return failWith(1002, "Control frames must be final and at most 125 bytes.");
@@ -96,13 +96,16 @@ bool WebSocketFrameReader::next(Frame *frame)
             if (quint64(m_message.size()) + length > quint64(m_max))
                 return failWith(1009, "Message is too big.");
         }
-        if (quint64(m_buffer.size()) < quint64(header) + 4 + length)
+        const qsizetype maskBytes = masked ? 4 : 0;
+        if (quint64(m_buffer.size()) < quint64(header) + maskBytes + length)
             return false;
-        const unsigned char *mask = b + header;
-        QByteArray payload(m_buffer.constData() + header + 4, qsizetype(length));
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            payload[i] = char(payload[i] ^ mask[i % 4]);
-        m_buffer.remove(0, header + 4 + qsizetype(length));
+        QByteArray payload(m_buffer.constData() + header + maskBytes, qsizetype(length));
+        if (masked) {
+            const unsigned char *mask = b + header;
+            for (qsizetype i = 0; i < payload.size(); ++i)
+                payload[i] = char(payload[i] ^ mask[i % 4]);
+        }
+        m_buffer.remove(0, header + maskBytes + qsizetype(length));
 
         if (control) {
             frame->opcode = Opcode(op);

@@ -4,7 +4,7 @@
 
 namespace switchyard::http {
 
-// RFC 6455 framing, server side, for the dispatch listener's WebSocket connections. Written
+// RFC 6455 framing, server side, for the listeners' WebSocket connections. Written
 // here rather than taken from QWebSocketServer: that one wants to read the upgrade request
 // itself, and the listener has parsed (and the Worker has answered) it by the time a connection
 // becomes a WebSocket.
@@ -22,6 +22,9 @@ public:
 
     explicit WebSocketFrameReader(qsizetype maxMessageBytes) : m_max(maxMessageBytes) { }
 
+    // Unmasked client frames are read instead of refused (1002), for clients that send them.
+    void acceptUnmasked(bool accept) { m_acceptUnmasked = accept; }
+
     void feed(const char *data, qsizetype size) { m_buffer.append(data, size); }
     // The next whole message or control frame; false when more bytes are needed or the input
     // failed (failCode() then says how the connection is to be closed).
@@ -35,6 +38,7 @@ private:
     bool failWith(int code, const char *reason);
 
     qsizetype m_max;
+    bool m_acceptUnmasked = false;
     QByteArray m_buffer;
     QByteArray m_message; // fragments of a message so far
     Opcode m_messageOpcode = Opcode::Text;
