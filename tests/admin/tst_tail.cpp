@@ -207,7 +207,7 @@ private Q_SLOTS:
     void samplingRate();
     void userWorkerTail();
     void urlIsTheOnlyCredential();
-    void perWorkerCap();
+    void perWorkerCap(); // and many tails at once
     void clientThatNeverReads();
     void sessionExpires();
 
@@ -552,9 +552,25 @@ void tst_Tail::urlIsTheOnlyCredential()
 
 void tst_Tail::perWorkerCap()
 {
-    // Cloudflare's limit: 10 clients per Worker.
-    for (int i = 0; i < 10; ++i)
-        QVERIFY(!createTail().isEmpty());
+    // Cloudflare's limit: 10 clients per Worker. All ten connected, none reading: dispatch goes
+    // on for each of 200 requests, and the one client that does read has all their events.
+    std::vector<std::unique_ptr<TailClient>> clients;
+    for (int i = 0; i < 10; ++i) {
+        const QJsonObject session = createTail();
+        QVERIFY(!session.isEmpty());
+        clients.push_back(std::make_unique<TailClient>());
+        QVERIFY(clients.back()->open(m_stack.adminPort(), streamPath(session)));
+        QCOMPARE(clients.back()->status, 101);
+        if (i > 0)
+            clients.back()->socket.setReadBufferSize(1024);
+    }
+    QVERIFY(subscribed(10));
+    constexpr int kRequests = 200;
+    for (int i = 0; i < kRequests; ++i)
+        QCOMPARE(visit("chatty.example.com", "GET", "/many").status, 200);
+    const QList<QJsonObject> events = clients.front()->events(
+            [](const QList<QJsonObject> &e) { return e.size() >= 2 * kRequests; });
+    QCOMPARE(events.size(), 2 * kRequests);
     const RawResponse refused = rawRequest(
             m_stack.adminPort(), "POST", "127.0.0.1",
             "/client/v4/accounts/local/workers/scripts/dispatcher/tails", "{}", auth());
