@@ -413,7 +413,8 @@ HttpResponse TailSessions::create(const AdminCall &call, const QString &dispatch
     url.setPort(call.request.url.port());
     url.setPath(QStringLiteral("/tail/") + session.id);
     session.url = url.toString();
-    session.expiresAt = QDateTime::currentDateTimeUtc().addMSecs(m_lifetime.count());
+    session.createdAt = QDateTime::currentDateTimeUtc();
+    session.expiresAt = session.createdAt.addMSecs(m_lifetime.count());
     const QJsonObject answer = describe(session);
     m_sessions.insert(session.id, std::move(session));
     if (!m_expiry.isActive())
@@ -451,10 +452,9 @@ HttpResponse TailSessions::connectStream(const HttpRequest &request, const QStri
         const auto found = self->m_sessions.find(id);
         if (found == self->m_sessions.end() || found->stream != weak.lock())
             return;
-        // The client left: nothing more is built for it. The session stays until DELETE (which
-        // wrangler sends right after) or expiry.
-        if (found->subscription)
-            self->m_service.liveTails().unsubscribe(std::exchange(found->subscription, 0));
+        // The session ends with its client: wrangler's own DELETE rarely outlives the Ctrl+C
+        // that sends it, and a session nobody reads must not hold one of the Worker's ten places.
+        self->end(id, 1000, {});
     };
     session.stream = stream;
     session.subscription = m_service.liveTails().subscribe(
@@ -488,8 +488,10 @@ void TailSessions::expire()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QStringList expired;
+    const qint64 connectWithin = std::min<qint64>(kConnectWithinMs, m_lifetime.count());
     for (const Session &session : std::as_const(m_sessions))
-        if (session.expiresAt <= now)
+        if (session.expiresAt <= now
+            || (!session.stream && session.createdAt.msecsTo(now) >= connectWithin))
             expired.append(session.id);
     for (const QString &id : std::as_const(expired))
         end(id, 1000, "The tail expired.");

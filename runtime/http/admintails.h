@@ -39,6 +39,8 @@ public:
     // stream says it is sampling, as Cloudflare's does).
     static constexpr qsizetype kMaxQueuedEvents = 1000;
     static constexpr qsizetype kMaxQueuedBytes = 4 * 1024 * 1024;
+    // A session whose WebSocket is not opened within this ends (wrangler opens it at once).
+    static constexpr qint64 kConnectWithinMs = 60000;
 
     TailSessions(platform::PlatformService &service, std::chrono::milliseconds lifetime,
                  QObject *parent = nullptr);
@@ -61,8 +63,9 @@ private:
         QString scriptName;
         platform::LiveTailFilters filters;
         QString url;
+        QDateTime createdAt;
         QDateTime expiresAt;
-        std::shared_ptr<TailStream> stream; // once connected
+        std::shared_ptr<TailStream> stream; // once connected; the session ends with it
         quint64 subscription = 0;
     };
 

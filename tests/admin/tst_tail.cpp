@@ -400,6 +400,14 @@ void tst_Tail::streamCarriesDispatcherAndUserWorkers()
     QVERIFY(close);
     QCOMPARE(close->opcode, 8);
     QVERIFY(subscribed(0));
+    // The session ended with its client: it takes none of the Worker's ten places.
+    QCOMPARE(envelope(rawRequest(m_stack.adminPort(), "GET", "127.0.0.1",
+                                 "/client/v4/accounts/local/workers/scripts/dispatcher/tails", {},
+                                 auth()))
+                     .value(u"result")
+                     .toArray()
+                     .size(),
+             0);
 }
 
 void tst_Tail::filters_data()
