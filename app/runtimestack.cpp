@@ -237,8 +237,9 @@ bool RuntimeStack::startAdmin(const Config &config, QString *error)
         m_adminTokenPath = http::admin::tokenFilePath(config.dataDir);
     }
     // On this (the service's) thread: admin changes then need no thread hop.
-    m_admin = std::make_unique<http::AdminApi>(*m_service, http::AdminApi::Config {m_adminToken},
-                                               config.listenerLimits);
+    m_admin = std::make_unique<http::AdminApi>(
+            *m_service, http::AdminApi::Config {m_adminToken, config.tailLifetime},
+            config.listenerLimits);
     m_adminPort = m_admin->listen(config.admin->address, config.admin->port, error);
     if (m_adminPort == 0) {
         *error = QStringLiteral("admin API: %1").arg(*error);

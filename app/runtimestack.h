@@ -53,6 +53,8 @@ public:
         std::optional<Endpoint> admin;
         // Empty: the token in <dataDir>/admin-token, generated there on first start.
         QString adminToken;
+        // How long an admin API tail session (`wrangler tail`) lasts.
+        std::chrono::milliseconds tailLifetime = std::chrono::hours(6);
         // Workers' fetch() may reach loopback and private networks (never the admin API).
         bool allowPrivateOutbound = false;
         // Connection cap and timeouts of both listeners.

@@ -84,7 +84,7 @@ bool WebSocketFrameReader::next(Frame *frame)
         const bool control = op & 0x08;
         if (op != 0 && op != 1 && op != 2 && op != 8 && op != 9 && op != 10)
             return failWith(1002, "Unknown opcode.");
-        if (m_role == Role::Server && !masked)
+        if (m_role == Role::Server && !masked && !m_acceptUnmasked)
             return failWith(1002, "Client frames must be masked.");
         if (m_role == Role::Client && masked)
             return failWith(1002, "Server frames must not be masked.");

@@ -28,6 +28,9 @@ public:
         : m_max(maxMessageBytes), m_role(role)
     { }
 
+    // Unmasked client frames are read instead of refused (1002), for clients that send them.
+    void acceptUnmasked(bool accept) { m_acceptUnmasked = accept; }
+
     void feed(const char *data, qsizetype size) { m_buffer.append(data, size); }
     // The next whole message or control frame; false when more bytes are needed or the input
     // failed (failCode() then says how the connection is to be closed).
@@ -42,6 +45,7 @@ private:
 
     qsizetype m_max;
     Role m_role;
+    bool m_acceptUnmasked = false;
     QByteArray m_buffer;
     QByteArray m_message; // fragments of a message so far
     Opcode m_messageOpcode = Opcode::Text;

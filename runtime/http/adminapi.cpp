@@ -4,6 +4,7 @@
 #include "admincall.h"
 #include "adminenvelope.h"
 #include "adminservices.h"
+#include "admintails.h"
 #include "logging.h"
 
 #include "platform/platformservice.h"
@@ -34,6 +35,7 @@ AdminApi::AdminApi(platform::PlatformService &service, Config config, ListenerLi
     : QObject(parent), m_service(service), m_config(std::move(config)),
       m_clients(std::make_unique<ClientState>())
 {
+    m_tails = std::make_unique<TailSessions>(m_service, m_config.tailLifetime);
     m_listener = std::make_unique<HttpListener>(
             [this](HttpRequest request, HttpListener::Reply reply) { reply(handle(request)); },
             limits);
@@ -51,6 +53,7 @@ quint16 AdminApi::listen(const QHostAddress &address, quint16 port, QString *err
 
 void AdminApi::shutdown(std::chrono::milliseconds grace)
 {
+    m_tails->closeAll();
     m_listener->shutdown(grace);
 }
 
@@ -61,6 +64,9 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
     QStringList path;
     for (const QString &segment : encodedPath.split(QLatin1Char('/'), Qt::SkipEmptyParts))
         path << QUrl::fromPercentEncoding(segment.toLatin1());
+    // A tail session's WebSocket: its id is its credential (wrangler sends no token there).
+    if (path.size() == 2 && path.at(0) == QLatin1String("tail"))
+        return m_tails->connectStream(request, path.at(1));
     if (path.size() < 2 || path.at(0) != QLatin1String("client")
         || path.at(1) != QLatin1String("v4"))
         return failure(404, kNoRoute,
@@ -140,11 +146,21 @@ HttpResponse AdminApi::handle(const HttpRequest &request)
         return true;
     };
     HttpResponse response;
-    if (under({"workers", "dispatch", "namespaces"}))
-        response = handleDispatchNamespaces(call);
-    else if (under({"workers", "scripts"})) {
-        auto extra = handlePlatformWorkerExtras(call);
-        response = extra ? *extra : handlePlatformWorkers(call);
+    if (under({"workers", "dispatch", "namespaces"})) {
+        // .../namespaces/{ns}/scripts/{name}/tails: a Switchyard extension (Cloudflare tails
+        // user Workers only through their dispatcher's tail).
+        if (call.path.size() >= 4 && call.path.at(1) == QLatin1String("scripts")
+            && call.path.at(3) == QLatin1String("tails"))
+            response = m_tails->handle(call, call.path.at(0), call.path.at(2), call.path.mid(4));
+        else
+            response = handleDispatchNamespaces(call);
+    } else if (under({"workers", "scripts"})) {
+        if (call.path.size() >= 2 && call.path.at(1) == QLatin1String("tails")) {
+            response = m_tails->handle(call, QString(), call.path.at(0), call.path.mid(2));
+        } else {
+            auto extra = handlePlatformWorkerExtras(call);
+            response = extra ? *extra : handlePlatformWorkers(call);
+        }
     } else if (under({"workers", "services"}))
         response = handleServices(call);
     else if (under({"workers", "subdomain"}))

@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 
 namespace switchyard::platform {
@@ -14,7 +15,8 @@ namespace switchyard::http {
 
 namespace admin {
 struct ClientState;
-}
+class TailSessions;
+} // namespace admin
 
 // The admin REST API: the subset of Cloudflare's v4 API that Workers for Platforms uses, under
 // /client/v4/accounts/{account_id}/ (any account id is accepted and echoed), with Cloudflare's
@@ -30,6 +32,8 @@ public:
     struct Config
     {
         QString token; // the bearer token every request must carry
+        // How long a tail session (`wrangler tail`) lasts before its stream is closed.
+        std::chrono::milliseconds tailLifetime = std::chrono::hours(6);
     };
 
     AdminApi(platform::PlatformService &service, Config config, ListenerLimits limits = {},
@@ -52,6 +56,8 @@ private:
     Config m_config;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<admin::ClientState> m_clients;
+    // After the listener: goes first, while the streams' connections are still there.
+    std::unique_ptr<admin::TailSessions> m_tails;
 };
 
 } // namespace switchyard::http

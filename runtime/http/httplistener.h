@@ -105,7 +105,8 @@ private:
     void pump(Connection *c);
     void onChunk(const std::shared_ptr<Pending> &p, HttpBodySource::Chunk chunk);
     void writeOut(Connection *c, const QByteArray &out);
-    // WebSockets: the 101 and the relay that follows it (framing: engine/websocketframes.*).
+    // WebSockets: the 101 and the relay that follows it (websocketrelay.cpp; framing:
+    // engine/websocketframes.*).
     struct WebSocketLink;
     bool startWebSocket(Connection *c, Pending &p);
     void readWebSocket(Connection *c);

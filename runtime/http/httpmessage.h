@@ -67,6 +67,12 @@ public:
     virtual bool receive(Message message) = 0;
     // The connection ended without a close handshake (or the handshake never happened).
     virtual void gone() = 0;
+    // Everything sent to the client so far has gone to the kernel: a producer that pushes on its
+    // own (a tail stream) sends more only then, and holds or drops what a slow client cannot take.
+    virtual void writable() { }
+    // RFC 6455 wants client frames masked; wrangler's tail client sends its one message unmasked
+    // (ws's `mask: false`), which Cloudflare's tail endpoint accepts.
+    virtual bool acceptsUnmaskedFrames() const { return false; }
 };
 
 struct HttpResponse

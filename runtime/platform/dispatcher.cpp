@@ -1,5 +1,6 @@
 #include "dispatcher.h"
 
+#include "livetails.h"
 #include "logging.h"
 #include "platformservice.h"
 #include "scriptcache.h"
@@ -160,7 +161,7 @@ void Dispatcher::handle(RequestData request, Respond original)
 void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, RequestData request,
                                   engine::Limits limits, std::optional<QJsonObject> cf,
                                   QString outboundService, QVariantMap outboundParams,
-                                  int loopBudget, std::shared_ptr<TailBatch> tailBatch, Done done)
+                                  const WorkerContext &caller, Done done)
 {
     // Looked up again at fetch() time: a Worker deleted since get() is not found.
     const auto record = m_service.snapshot()->script(ns, name);
@@ -180,11 +181,12 @@ void Dispatcher::invokeUserWorker(const QString &ns, const QString &name, Reques
     context.dispatchNamespace = ns;
     context.tags = record->tags;
     context.tailConsumers = store::tailConsumerNames(record->code.tailConsumers);
-    context.tailBatch = std::move(tailBatch);
+    context.tailBatch = caller.tailBatch;
     context.cf = cf;
     context.outboundService = std::move(outboundService);
     context.outboundParams = std::move(outboundParams);
-    context.loopBudget = loopBudget;
+    context.loopBudget = caller.loopBudget;
+    context.dispatcher = caller.dispatchNamespace.isEmpty() ? caller.scriptName : caller.dispatcher;
     request.cf = cf;
     run(version, std::move(context), std::move(request), limits, {}, std::move(done));
 }
@@ -250,7 +252,10 @@ void Dispatcher::finish(const WorkerContext &context, const RequestData &request
     // A tail Worker's own trace is kept but not tailed again.
     const bool tailed
             = !context.tailWorker && (context.tailBatch || !context.tailConsumers.isEmpty());
-    if (!tailed && !m_service.tracesWatched()) {
+    LiveTails &liveTails = m_service.liveTails();
+    const bool live
+            = liveTails.watching(context.dispatchNamespace, context.scriptName, context.dispatcher);
+    if (!tailed && !live && !m_service.tracesWatched()) {
         // Only the store needs it: its row is built on the writer thread, not this executor. Of
         // the response it keeps the status only (the body may be large and would wait in the
         // queue).
@@ -271,6 +276,8 @@ void Dispatcher::finish(const WorkerContext &context, const RequestData &request
     const store::TraceRecord trace = makeTrace(context.scriptName, context.dispatchNamespace,
                                                context.tags, request, startedAt, result);
     m_service.appendTrace(trace);
+    if (live)
+        liveTails.publish(trace, context.dispatcher);
     if (!tailed)
         return;
     const QJsonObject event = traceToJson(trace);

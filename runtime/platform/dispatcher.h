@@ -41,8 +41,8 @@ public:
 
     void invokeUserWorker(const QString &ns, const QString &name, engine::RequestData request,
                           engine::Limits limits, std::optional<QJsonObject> cf,
-                          QString outboundService, QVariantMap outboundParams, int loopBudget,
-                          std::shared_ptr<TailBatch> tailBatch, Done done) override;
+                          QString outboundService, QVariantMap outboundParams,
+                          const WorkerContext &caller, Done done) override;
     void invokePlatformWorker(const QString &name, engine::RequestData request,
                               QVariantMap extraEnv, int loopBudget, Done done) override;
 

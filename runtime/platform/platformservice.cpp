@@ -1,5 +1,7 @@
 #include "platformservice.h"
 
+#include "livetails.h"
+
 #include "logging.h"
 #include "scriptchecker.h"
 #include "store/batchwriter.h"
@@ -162,8 +164,8 @@ template<typename ChangeT> QString feedPayload(const QString &nodeId, const Chan
 PlatformService::PlatformService(store::Database &database, const Clock &clock,
                                  store::BatchWriter *appendWriter, QObject *parent)
     : QObject(parent), m_database(database), m_queries(std::make_unique<store::Queries>(database)),
-      m_clock(clock), m_appendWriter(appendWriter), m_kv(clock),
-      m_nodeId(QUuid::createUuid().toString(QUuid::WithoutBraces))
+      m_clock(clock), m_appendWriter(appendWriter), m_liveTails(std::make_unique<LiveTails>()),
+      m_kv(clock), m_nodeId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     // Reads hide expired entries on time; this sweep only reclaims their space.
     m_sweep.setInterval(60 * 1000);

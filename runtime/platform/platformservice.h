@@ -26,6 +26,7 @@ struct TraceRow;
 
 namespace switchyard::platform {
 
+class LiveTails;
 class ScriptChecker;
 
 // Who made a Worker Version or Deployment and why, as Cloudflare records it.
@@ -207,6 +208,9 @@ public:
     void appendTraceRow(std::function<store::TraceRow()> makeRow);
     // Blocks until appended traces and data points are committed.
     void flushAppends();
+    // The live tail sessions (`wrangler tail`) that finished Invocations are offered to. Any
+    // thread.
+    LiveTails &liveTails() const { return *m_liveTails; }
     // Analytics Engine's SQL API over every data point appended so far (it flushes first). Runs
     // on a read-only connection of its own to this service's database, so neither the GUI nor
     // the admin API needs to know where that file is. Any thread.
@@ -288,6 +292,7 @@ private:
     std::unique_ptr<store::Queries> m_queries;
     const Clock &m_clock;
     store::BatchWriter *m_appendWriter;
+    std::unique_ptr<LiveTails> m_liveTails;
     ScriptChecker *m_checker = nullptr;
     store::CacheStore *m_cache = nullptr;
     KvView m_kv;

@@ -210,7 +210,7 @@ void WorkerBindings::fetcherCall(const BindingSpec &binding, const engine::calls
         cf = m_context.cf;
     m_dispatcher.invokeUserWorker(handle.nameSpace, handle.worker, std::move(request),
                                   handle.limits, cf, handle.outboundService, handle.outboundParams,
-                                  m_context.loopBudget, m_context.tailBatch, std::move(complete));
+                                  m_context, std::move(complete));
 }
 
 namespace {

@@ -44,6 +44,9 @@ struct WorkerContext
     std::shared_ptr<TailBatch> tailBatch;
     // Passes left through the dispatch listener (kLoopLimit); Workers it calls in-process share it.
     int loopBudget = kLoopLimit;
+    // A user Worker: the platform Worker whose dispatch namespace binding ran it, whose live
+    // tails see its events as Cloudflare's tails of a dispatcher do.
+    QString dispatcher;
 };
 
 // What a Worker's bindings need from whoever runs Workers: a dispatch namespace Fetcher runs a
@@ -59,12 +62,11 @@ public:
     virtual ~WorkerInvoker() = default;
 
     // Runs a user Worker of a dispatch namespace (for a dispatcher's `fetcher.fetch()`).
-    // `loopBudget` and `tailBatch` are the calling Worker's (WorkerContext).
-    virtual void invokeUserWorker(const QString &ns, const QString &name,
-                                  engine::RequestData request, engine::Limits limits,
-                                  std::optional<QJsonObject> cf, QString outboundService,
-                                  QVariantMap outboundParams, int loopBudget,
-                                  std::shared_ptr<TailBatch> tailBatch, Done done)
+    // `caller` is the calling Worker's context (its loop budget, tail batch and name).
+    virtual void
+    invokeUserWorker(const QString &ns, const QString &name, engine::RequestData request,
+                     engine::Limits limits, std::optional<QJsonObject> cf, QString outboundService,
+                     QVariantMap outboundParams, const WorkerContext &caller, Done done)
             = 0;
     // Runs a platform Worker by name (service bindings, outbound Workers).
     virtual void invokePlatformWorker(const QString &name, engine::RequestData request,
