@@ -40,18 +40,6 @@ QByteArray tailInfo(bool overload)
                      {QStringLiteral("message"), overload ? kOverloadText : kOverloadStopText}}}});
 }
 
-bool hasToken(const HeaderList &headers, const char *name, const char *token)
-{
-    for (const auto &[n, v] : headers) {
-        if (n.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        for (const QByteArray &part : v.split(','))
-            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-                return true;
-    }
-    return false;
-}
-
 QString newSessionId()
 {
     // 128 bits from the system's CSPRNG, as 32 hex digits (Cloudflare's ids are that long): the
@@ -431,10 +419,10 @@ HttpResponse TailSessions::connectStream(const HttpRequest &request, const QStri
     auto it = m_sessions.find(id);
     if (it == m_sessions.end() || it->expiresAt <= QDateTime::currentDateTimeUtc())
         return failure(404, kNotFound, QStringLiteral("No such tail"));
-    if (!hasToken(request.headers, "upgrade", "websocket"))
+    if (!headerHasToken(request.headers, "upgrade", "websocket"))
         return failure(400, kBadRequest,
                        QStringLiteral("A tail is read over a WebSocket (subprotocol trace-v1)"));
-    if (!hasToken(request.headers, "sec-websocket-protocol", "trace-v1"))
+    if (!headerHasToken(request.headers, "sec-websocket-protocol", "trace-v1"))
         return failure(400, kBadRequest,
                        QStringLiteral("A tail's WebSocket must ask for the subprotocol trace-v1"));
     if (it->stream)

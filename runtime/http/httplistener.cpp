@@ -104,18 +104,6 @@ qint64 declaredLength(const HttpResponse &response)
     return -1;
 }
 
-bool hasToken(const HeaderList &headers, const char *name, const char *token)
-{
-    for (const auto &[n, v] : headers) {
-        if (n.compare(name, Qt::CaseInsensitive) != 0)
-            continue;
-        for (const QByteArray &part : v.split(','))
-            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-                return true;
-    }
-    return false;
-}
-
 QByteArray headerValue(const HeaderList &headers, const char *name)
 {
     for (const auto &[n, v] : headers)
@@ -127,8 +115,8 @@ QByteArray headerValue(const HeaderList &headers, const char *name)
 // The Sec-WebSocket-Key of a valid RFC 6455 upgrade request, else null.
 QByteArray webSocketKeyOf(const ParsedRequest &p)
 {
-    if (p.method != "GET" || p.http10 || !hasToken(p.headers, "upgrade", "websocket")
-        || !hasToken(p.headers, "connection", "upgrade")
+    if (p.method != "GET" || p.http10 || !headerHasToken(p.headers, "upgrade", "websocket")
+        || !headerHasToken(p.headers, "connection", "upgrade")
         || headerValue(p.headers, "sec-websocket-version").trimmed() != "13")
         return {};
     const QByteArray key = headerValue(p.headers, "sec-websocket-key").trimmed();

@@ -70,4 +70,16 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+bool headerHasToken(const HeaderList &headers, const char *name, const char *token)
+{
+    for (const auto &[n, v] : headers) {
+        if (n.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &part : v.split(','))
+            if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+                return true;
+    }
+    return false;
+}
+
 } // namespace switchyard::http

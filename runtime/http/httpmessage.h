@@ -13,6 +13,10 @@ namespace switchyard::http {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+// Whether header `name` (any case, any of its occurrences) lists `token` among its
+// comma-separated values (any case), as Upgrade, Connection and Sec-WebSocket-Protocol do.
+bool headerHasToken(const HeaderList &headers, const char *name, const char *token);
+
 // A request as it came off the wire, fully buffered, independent of Qt HTTP Server's types so
 // nothing above this layer depends on a tech-preview API.
 struct HttpRequest

@@ -25,20 +25,6 @@ Error invalid(const QString &message)
     return {ErrorKind::Invalid, message};
 }
 
-QString lineColumn(const QByteArray &text, qsizetype offset)
-{
-    int line = 1, column = 1;
-    for (qsizetype i = 0; i < offset && i < text.size(); ++i) {
-        if (text.at(i) == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return QStringLiteral("%1:%2").arg(line).arg(column);
-}
-
 class Reader
 {
 public:
@@ -476,47 +462,8 @@ private:
             code.modules.append({moduleName, m.value(u"type").toString(), data.value()});
         }
 
-        for (const auto &d : config.dispatchNamespaces) {
-            QJsonObject binding {{QStringLiteral("type"), QStringLiteral("dispatch_namespace")},
-                                 {QStringLiteral("name"), d.binding},
-                                 {QStringLiteral("namespace"), d.nameSpace}};
-            if (!d.outboundService.isEmpty()) {
-                QJsonArray params;
-                for (const QString &p : d.outboundParameters)
-                    params.append(QJsonObject {{QStringLiteral("name"), p}});
-                binding.insert(
-                        QStringLiteral("outbound"),
-                        QJsonObject {{QStringLiteral("worker"),
-                                      QJsonObject {{QStringLiteral("service"), d.outboundService}}},
-                                     {QStringLiteral("params"), params}});
-            }
-            code.bindings.append(binding);
-        }
-        for (const auto &kv : config.kvNamespaces)
-            code.bindings.append(
-                    QJsonObject {{QStringLiteral("type"), QStringLiteral("kv_namespace")},
-                                 {QStringLiteral("name"), kv.binding},
-                                 {QStringLiteral("namespace_id"), kv.id}});
-        for (const auto &ds : config.analyticsEngineDatasets)
-            code.bindings.append(
-                    QJsonObject {{QStringLiteral("type"), QStringLiteral("analytics_engine")},
-                                 {QStringLiteral("name"), ds.binding},
-                                 {QStringLiteral("dataset"), ds.dataset}});
-        for (const auto &s : config.services)
-            code.bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("service")},
-                                              {QStringLiteral("name"), s.binding},
-                                              {QStringLiteral("service"), s.service}});
-        for (auto it = config.vars.begin(); it != config.vars.end(); ++it) {
-            const bool text = it.value().typeId() == QMetaType::QString;
-            QJsonObject binding {{QStringLiteral("name"), it.key()},
-                                 {QStringLiteral("type"),
-                                  text ? QStringLiteral("plain_text") : QStringLiteral("json")}};
-            binding.insert(text ? QStringLiteral("text") : QStringLiteral("json"),
-                           QJsonValue::fromVariant(it.value()));
-            code.bindings.append(binding);
-        }
-        for (const QString &tail : config.tailConsumers)
-            code.tailConsumers.append(QJsonObject {{QStringLiteral("service"), tail}});
+        code.bindings = metadataBindings(config);
+        code.tailConsumers = metadataTailConsumers(config);
 
         return readSecrets(at, o, w);
     }

@@ -182,21 +182,8 @@ Result<void> installDispatcher(PlatformService &service, const WranglerConfig &c
             if (!r)
                 return r.error();
         }
-        QJsonObject binding {{QStringLiteral("type"), QStringLiteral("dispatch_namespace")},
-                             {QStringLiteral("name"), d.binding},
-                             {QStringLiteral("namespace"), d.nameSpace}};
-        if (!d.outboundService.isEmpty()) {
-            QJsonArray params;
-            for (const QString &p : d.outboundParameters)
-                params.append(QJsonObject {{QStringLiteral("name"), p}});
-            binding.insert(
-                    QStringLiteral("outbound"),
-                    QJsonObject {{QStringLiteral("worker"),
-                                  QJsonObject {{QStringLiteral("service"), d.outboundService}}},
-                                 {QStringLiteral("params"), params}});
-        }
-        code.bindings.append(binding);
     }
+    QHash<QString, QString> kvIds; // binding -> the namespace it uses
     for (const auto &kv : config.kvNamespaces) {
         // Cloudflare addresses a KV namespace by the id the config names, so a missing namespace
         // is created under exactly that id, and the admin API and the GUI find it by it. Its
@@ -221,30 +208,19 @@ Result<void> installDispatcher(PlatformService &service, const WranglerConfig &c
                               QStringLiteral("%1: kv_namespaces binding %2: %3")
                                       .arg(config.path, kv.binding, created.error().message)};
         }
-        code.bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("kv_namespace")},
-                                          {QStringLiteral("name"), kv.binding},
-                                          {QStringLiteral("namespace_id"), id}});
+        kvIds.insert(kv.binding, id);
     }
-    for (const auto &ds : config.analyticsEngineDatasets)
-        code.bindings.append(
-                QJsonObject {{QStringLiteral("type"), QStringLiteral("analytics_engine")},
-                             {QStringLiteral("name"), ds.binding},
-                             {QStringLiteral("dataset"), ds.dataset}});
-    for (const auto &s : config.services)
-        code.bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("service")},
-                                          {QStringLiteral("name"), s.binding},
-                                          {QStringLiteral("service"), s.service}});
-    for (auto it = config.vars.begin(); it != config.vars.end(); ++it) {
-        const bool text = it.value().typeId() == QMetaType::QString;
-        QJsonObject binding {{QStringLiteral("name"), it.key()},
-                             {QStringLiteral("type"),
-                              text ? QStringLiteral("plain_text") : QStringLiteral("json")}};
-        binding.insert(text ? QStringLiteral("text") : QStringLiteral("json"),
-                       QJsonValue::fromVariant(it.value()));
-        code.bindings.append(binding);
+    code.bindings = metadataBindings(config);
+    for (qsizetype i = 0; i < code.bindings.size(); ++i) {
+        QJsonObject binding = code.bindings.at(i).toObject();
+        if (binding.value(u"type") == QLatin1String("kv_namespace")) {
+            binding.insert(QStringLiteral("namespace_id"),
+                           kvIds.value(binding.value(u"name").toString()));
+            code.bindings.replace(i, binding);
+        }
     }
+    code.tailConsumers = metadataTailConsumers(config);
     for (const QString &tail : config.tailConsumers) {
-        code.tailConsumers.append(QJsonObject {{QStringLiteral("service"), tail}});
         if (!service.platformWorker(tail))
             qCWarning(lcPlatform) << config.path << "tail_consumers:" << tail
                                   << "is not installed yet; it receives the dispatcher's events "

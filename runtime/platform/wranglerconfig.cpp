@@ -11,8 +11,6 @@
 
 namespace switchyard::platform {
 
-namespace {
-
 QString lineColumn(const QByteArray &text, qsizetype offset)
 {
     int line = 1, column = 1;
@@ -26,6 +24,8 @@ QString lineColumn(const QByteArray &text, qsizetype offset)
     }
     return QStringLiteral("%1:%2").arg(line).arg(column);
 }
+
+namespace {
 
 // Far beyond any wrangler file, far below what the stack holds.
 constexpr int kMaxNesting = 64;
@@ -367,6 +367,57 @@ WranglerConfigResult readWranglerConfig(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return {std::nullopt, QStringLiteral("%1: %2").arg(path, file.errorString())};
     return parseWranglerConfig(file.readAll(), path);
+}
+
+QJsonArray metadataBindings(const WranglerConfig &config)
+{
+    QJsonArray bindings;
+    for (const auto &d : config.dispatchNamespaces) {
+        QJsonObject binding {{QStringLiteral("type"), QStringLiteral("dispatch_namespace")},
+                             {QStringLiteral("name"), d.binding},
+                             {QStringLiteral("namespace"), d.nameSpace}};
+        if (!d.outboundService.isEmpty()) {
+            QJsonArray params;
+            for (const QString &p : d.outboundParameters)
+                params.append(QJsonObject {{QStringLiteral("name"), p}});
+            binding.insert(
+                    QStringLiteral("outbound"),
+                    QJsonObject {{QStringLiteral("worker"),
+                                  QJsonObject {{QStringLiteral("service"), d.outboundService}}},
+                                 {QStringLiteral("params"), params}});
+        }
+        bindings.append(binding);
+    }
+    for (const auto &kv : config.kvNamespaces)
+        bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("kv_namespace")},
+                                     {QStringLiteral("name"), kv.binding},
+                                     {QStringLiteral("namespace_id"), kv.id}});
+    for (const auto &ds : config.analyticsEngineDatasets)
+        bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("analytics_engine")},
+                                     {QStringLiteral("name"), ds.binding},
+                                     {QStringLiteral("dataset"), ds.dataset}});
+    for (const auto &s : config.services)
+        bindings.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("service")},
+                                     {QStringLiteral("name"), s.binding},
+                                     {QStringLiteral("service"), s.service}});
+    for (auto it = config.vars.begin(); it != config.vars.end(); ++it) {
+        const bool text = it.value().typeId() == QMetaType::QString;
+        QJsonObject binding {{QStringLiteral("name"), it.key()},
+                             {QStringLiteral("type"),
+                              text ? QStringLiteral("plain_text") : QStringLiteral("json")}};
+        binding.insert(text ? QStringLiteral("text") : QStringLiteral("json"),
+                       QJsonValue::fromVariant(it.value()));
+        bindings.append(binding);
+    }
+    return bindings;
+}
+
+QJsonArray metadataTailConsumers(const WranglerConfig &config)
+{
+    QJsonArray consumers;
+    for (const QString &tail : config.tailConsumers)
+        consumers.append(QJsonObject {{QStringLiteral("service"), tail}});
+    return consumers;
 }
 
 } // namespace switchyard::platform

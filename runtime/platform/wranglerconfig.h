@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -59,6 +60,15 @@ struct WranglerConfigResult
 WranglerConfigResult readWranglerConfig(const QString &path);
 // The same from text; `fileName` names the source in errors and picks the syntax.
 WranglerConfigResult parseWranglerConfig(const QByteArray &text, const QString &fileName);
+
+// The config's bindings as an upload's metadata names them: dispatch namespaces (with their
+// outbound Worker), KV namespaces by the ids the config gives, datasets, services and vars.
+QJsonArray metadataBindings(const WranglerConfig &config);
+// Its tail consumers as the metadata's `tail_consumers`.
+QJsonArray metadataTailConsumers(const WranglerConfig &config);
+
+// "line:column" (both from 1) of a byte offset in `text`, for error messages.
+QString lineColumn(const QByteArray &text, qsizetype offset);
 
 // Parsers for the two syntaxes, exposed for tests. Errors carry line and column.
 std::optional<QJsonObject> parseJsonc(const QByteArray &text, QString *error);

@@ -20,23 +20,7 @@ source "$(dirname "$0")/clients_env.sh"
 echo "using wrangler $("$wrangler" --version | tail -n 1)"
 start_switchyard "$switchyard"
 
-fail() { echo "FAIL: $*"; exit 1; }
-w() {
-    HOME="$work/home" XDG_CONFIG_HOME="$work/config" CI=1 WRANGLER_SEND_METRICS=false \
-        CLOUDFLARE_API_BASE_URL="$admin_url" CLOUDFLARE_API_TOKEN="$token" \
-        CLOUDFLARE_ACCOUNT_ID=local-account timeout 120 "$wrangler" "$@"
-}
-wr() {
-    echo "\$ wrangler $*"
-    if ! out=$(w "$@" 2>&1); then echo "$out"; fail "wrangler $* failed"; fi
-    echo "$out" | sed 's/^/    /'
-}
-admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
 body() { curl -sS --max-time 20 -H "Host: $1" "http://127.0.0.1:$dispatch_port${2:-/}"; }
-expect() { # expect "what" "haystack" "needle"
-    grep -qF -- "$3" <<<"$2" || { echo "$2"; fail "$1: expected to find \"$3\""; }
-    echo "ok   $1"
-}
 json() { "$node_bin" -e "$1" "${@:2}"; }
 
 # A user Worker of two modules (one in a subfolder), as a platform's backend uploads it.

@@ -13,8 +13,6 @@ source "$(dirname "$0")/clients_env.sh"
 echo "using wrangler $("$wrangler" --version | tail -n 1)"
 start_switchyard "$switchyard"
 
-fail() { echo "FAIL: $*"; exit 1; }
-admin() { curl -sS --max-time 20 -H "Authorization: Bearer $token" "$@"; }
 visit() { # visit host path [curl args...]
     local host=$1 path=$2
     shift 2

@@ -2,29 +2,23 @@
 // through the admin API shows in the model at once; a deployment, split or rollback made in the
 // model is what the dispatch listener serves next; refused deployments change nothing; the diff
 // of two versions lists their modules' added and removed lines and their settings.
-#include "../common/rawhttp.h"
-#include "runtimestack.h"
+#include "../common/adminstack.h"
+#include "../common/cloudflareapi.h"
 #include "textdiff.h"
 #include "versiondiffmodel.h"
 #include "workerversionsmodel.h"
-
-#include "engine/v8platform.h"
-#include "platform/platformservice.h"
-#include "platform/platformsetup.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace switchyard;
 using models::VersionDiffModel;
 using models::WorkerVersionsModel;
-using testing::rawRequest;
-using testing::RawResponse;
+using namespace switchyard::testing;
 
 namespace {
 
@@ -43,15 +37,13 @@ QByteArray upload(const QList<Part> &parts, const QJsonObject &extraMetadata = {
     QJsonObject metadata {{QStringLiteral("main_module"), QString::fromUtf8(parts.first().name)}};
     for (auto it = extraMetadata.constBegin(); it != extraMetadata.constEnd(); ++it)
         metadata.insert(it.key(), it.value());
-    QByteArray body = "--" + kBoundary
-            + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
-              "Content-Type: application/json\r\n\r\n"
-            + QJsonDocument(metadata).toJson(QJsonDocument::Compact) + "\r\n";
+    QList<FormPart> form {{"metadata",
+                           {},
+                           "application/json",
+                           QJsonDocument(metadata).toJson(QJsonDocument::Compact)}};
     for (const Part &part : parts)
-        body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + part.name
-                + "\"; filename=\"" + part.name
-                + "\"\r\nContent-Type: application/javascript+module\r\n\r\n" + part.code + "\r\n";
-    return body + "--" + kBoundary + "--\r\n";
+        form.append({part.name, part.name, "application/javascript+module", part.code});
+    return multipartForm(kBoundary, form);
 }
 
 QByteArray answering(const QByteArray &label)
@@ -81,64 +73,40 @@ private:
     // Uploads a version of the dispatcher through the admin API without deploying it.
     QString uploadVersion(const QList<Part> &parts, const QJsonObject &metadata = {})
     {
-        const RawResponse r
-                = rawRequest(m_stack->adminPort(), "POST", "127.0.0.1",
-                             "/client/v4/accounts/acct/workers/scripts/dispatcher/versions",
-                             upload(parts, metadata),
-                             {{"Content-Type", "multipart/form-data; boundary=" + kBoundary},
-                              {"Authorization", "Bearer " + kToken}});
+        const RawResponse r = m_admin.request(
+                "POST", "/client/v4/accounts/acct/workers/scripts/dispatcher/versions",
+                upload(parts, metadata), formContent(kBoundary));
         if (r.status != 200)
             qWarning() << r.body;
-        return QJsonDocument::fromJson(r.body)
-                .object()
-                .value(u"result")
-                .toObject()
-                .value(u"id")
-                .toString();
+        return result(r).toObject().value(u"id").toString();
     }
     QJsonArray deployments()
     {
-        const RawResponse r
-                = rawRequest(m_stack->adminPort(), "GET", "127.0.0.1",
-                             "/client/v4/accounts/acct/workers/scripts/dispatcher/deployments", {},
-                             {{"Authorization", "Bearer " + kToken}});
-        return QJsonDocument::fromJson(r.body)
-                .object()
-                .value(u"result")
+        return result(m_admin.request(
+                              "GET",
+                              "/client/v4/accounts/acct/workers/scripts/dispatcher/deployments"))
                 .toObject()
                 .value(u"deployments")
                 .toArray();
     }
-    QByteArray dispatch() { return rawRequest(m_stack->port(), "GET", "any.localhost", "/").body; }
+    QByteArray dispatch() { return m_admin.dispatch("any.localhost").body; }
 
     std::unique_ptr<engine::V8Platform> m_v8;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<app::RuntimeStack> m_stack;
+    AdminStack m_admin {kToken};
     std::unique_ptr<models::PlatformController> m_platform;
 };
 
 void tst_WorkerVersionsModel::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_stack = std::make_unique<app::RuntimeStack>(*m_v8);
-    app::RuntimeStack::Config config;
-    config.dataDir = m_dir->path();
-    config.listen = {QHostAddress::LocalHost, 0};
-    config.executorThreads = 2;
-    config.admin = app::Endpoint {QHostAddress::LocalHost, 0};
-    config.adminToken = QString::fromLatin1(kToken);
-    QString error;
-    QVERIFY2(m_stack->start(config, &error), qPrintable(error));
-    const auto seeded = platform::seedDemoPlatform(m_stack->service());
-    QVERIFY2(seeded, qPrintable(seeded.errorMessage()));
-    m_platform = std::make_unique<models::PlatformController>(m_stack->service());
+    const QString error = m_admin.start(*m_v8);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_platform = std::make_unique<models::PlatformController>(m_admin.service());
 }
 
 void tst_WorkerVersionsModel::cleanup()
 {
     m_platform.reset();
-    m_stack.reset();
-    m_dir.reset();
+    m_admin.stop();
 }
 
 void tst_WorkerVersionsModel::uploadThroughAdminApiAppearsLive()
@@ -203,7 +171,7 @@ void tst_WorkerVersionsModel::deploymentIsServedNext()
     model.setPlatform(m_platform.get());
     model.setWorkerName(QStringLiteral("dispatcher"));
     const QString seeded = model.versionIdAt(0);
-    const RawResponse before = rawRequest(m_stack->port(), "GET", "localhost", "/");
+    const RawResponse before = m_admin.dispatch("localhost");
     QCOMPARE(before.status, 200);
     const QString two = uploadVersion({{"index.js", answering("two")}});
     QVERIFY(dispatch() != "two"); // uploaded, not deployed
@@ -226,7 +194,7 @@ void tst_WorkerVersionsModel::deploymentIsServedNext()
     // Rollback: to the last version that served alone.
     QCOMPARE(model.rollbackVersion(), seeded);
     QCOMPARE(model.rollback(), QString());
-    const RawResponse after = rawRequest(m_stack->port(), "GET", "localhost", "/");
+    const RawResponse after = m_admin.dispatch("localhost");
     QCOMPARE(after.status, before.status);
     QCOMPARE(after.body, before.body);
     QCOMPARE(model.servingText(), QStringLiteral("#1 at 100 %"));
