@@ -8,7 +8,8 @@
 #     dispatch listener: of 200 requests both versions answer, each near its share;
 #   - `wrangler deployments list|status`, `wrangler rollback V1 -y` (the next request runs V1),
 #     `wrangler rollback -y` with no version (the latest stable one before);
-#   - the deployment survives a restart of switchyard on the same data directory.
+#   - the deployment survives a restart of switchyard on the same data directory;
+#   - `wrangler versions secret put|list|delete|bulk`, each a new version deployed on its own.
 # Usage: wrangler_versions.sh path/to/switchyard. Exit 77 (skipped) only when the npm registry is
 # unreachable and the pinned clients are not cached yet.
 set -euo pipefail
@@ -125,4 +126,35 @@ expect "deployments list shows the rollback" "$out" "Rollback"
 # The demo's routing still works through the rolled-back dispatcher.
 answer=$(curl -sS --max-time 20 -H "Host: site.localhost" "http://127.0.0.1:$dispatch_port/anything")
 expect "the dispatcher still routes to user Workers" "$answer" "Acme Rockets"
+
+# `wrangler versions secret put|list|delete|bulk`: each makes a new version of the Worker with the
+# secrets changed (code and other bindings copied from the latest version), deployed separately.
+# The dispatcher is switched to the dispatcher that reports its secret, so the listener shows it.
+cat >"$work/dispatcher/src/index.js" <<'JS'
+export default {
+  async fetch(request, env) {
+    return new Response(`secret:${env.API_KEY ?? "none"} dispatch:${env.DISPATCHER ? "yes" : "no"}`);
+  },
+};
+JS
+wr deploy --message "reports its secret"
+expect "the new code serves" "$(body)" "secret:none dispatch:yes"
+out=$(echo -n "s3cret" | w versions secret put API_KEY --message "add the key" 2>&1) \
+    || { echo "$out"; fail "versions secret put failed"; }
+expect "versions secret put made a version" "$out" "with secret API_KEY"
+vs=$(grep -o "Created version $uuid_re" <<<"$out" | grep -o "$uuid_re" || true)
+[ -n "$vs" ] || fail "versions secret put printed no version id"
+expect "an undeployed secret version changes nothing" "$(body)" "secret:none dispatch:yes"
+wr versions secret list --latest-version
+expect "versions secret list names the secret" "$out" "API_KEY"
+wr versions deploy "$vs@100%" -y
+expect "the secret version serves its secret and keeps the binding" "$(body)" "secret:s3cret dispatch:yes"
+wr versions secret delete API_KEY
+expect "versions secret delete made a version" "$out" "with deleted secret API_KEY"
+vd=$(grep -o "Created version $uuid_re" <<<"$out" | grep -o "$uuid_re" || true)
+wr versions deploy "$vd@100%" -y
+expect "the deleted secret is gone" "$(body)" "secret:none dispatch:yes"
+echo '{"API_KEY":"from-bulk","OTHER":"x"}' >"$work/secrets.json"
+wr versions secret bulk "$work/secrets.json"
+expect "versions secret bulk made a version" "$out" "with 2 secrets"
 echo "PASS"
