@@ -217,6 +217,15 @@ private:
                            const QByteArray &path
                            = "/client/v4/accounts/local/workers/scripts/dispatcher/tails");
     QByteArray streamPath(const QJsonObject &session) const;
+    // How many sessions GET `path` (the dispatcher's tails, unless another) lists.
+    qsizetype tailCount(const QByteArray &path
+                        = "/client/v4/accounts/local/workers/scripts/dispatcher/tails")
+    {
+        return envelope(rawRequest(m_stack.adminPort(), "GET", "127.0.0.1", path, {}, auth()))
+                .value(u"result")
+                .toArray()
+                .size();
+    }
     RawResponse visit(const QByteArray &host, const QByteArray &method = "GET",
                       const QByteArray &path = "/",
                       const QList<QPair<QByteArray, QByteArray>> &headers = {});
@@ -332,11 +341,7 @@ void tst_Tail::sessionEndpoints()
             = rawRequest(m_stack.adminPort(), "DELETE", "127.0.0.1", one, {}, auth());
     QCOMPARE(deleted.status, 200);
     QCOMPARE(envelope(deleted).value(u"success").toBool(), true);
-    QCOMPARE(envelope(rawRequest(m_stack.adminPort(), "GET", "127.0.0.1", tails, {}, auth()))
-                     .value(u"result")
-                     .toArray()
-                     .size(),
-             0);
+    QCOMPARE(tailCount(tails), 0);
     QCOMPARE(rawRequest(m_stack.adminPort(), "DELETE", "127.0.0.1", one, {}, auth()).status, 404);
 }
 
@@ -401,13 +406,7 @@ void tst_Tail::streamCarriesDispatcherAndUserWorkers()
     QCOMPARE(close->opcode, 8);
     QVERIFY(subscribed(0));
     // The session ended with its client: it takes none of the Worker's ten places.
-    QCOMPARE(envelope(rawRequest(m_stack.adminPort(), "GET", "127.0.0.1",
-                                 "/client/v4/accounts/local/workers/scripts/dispatcher/tails", {},
-                                 auth()))
-                     .value(u"result")
-                     .toArray()
-                     .size(),
-             0);
+    QCOMPARE(tailCount(), 0);
 }
 
 void tst_Tail::filters_data()
@@ -495,13 +494,7 @@ void tst_Tail::userWorkerTail()
     const QJsonObject session = createTail("{}", tails);
     QVERIFY(!session.isEmpty());
     // Not listed under the dispatcher.
-    QCOMPARE(envelope(rawRequest(m_stack.adminPort(), "GET", "127.0.0.1",
-                                 "/client/v4/accounts/local/workers/scripts/dispatcher/tails", {},
-                                 auth()))
-                     .value(u"result")
-                     .toArray()
-                     .size(),
-             0);
+    QCOMPARE(tailCount(), 0);
     TailClient client;
     QVERIFY(client.open(m_stack.adminPort(), streamPath(session)));
     QVERIFY(subscribed(1));
