@@ -5,8 +5,15 @@
 
 #include <QStringList>
 
+#include <v8-array-buffer.h>
 #include <v8-isolate.h>
+#include <v8-json.h>
 #include <v8-message.h>
+#include <v8-primitive.h>
+#include <v8-promise.h>
+#include <v8-wasm.h>
+
+#include <cstring>
 
 namespace switchyard::engine {
 
@@ -88,6 +95,11 @@ bool ModuleLoader::load(v8::Local<v8::Context> context, const ScriptSource &sour
     }
 
     for (const ScriptModule &module : source.modules) {
+        if (module.kind != ModuleKind::EsModule) {
+            if (!loadSynthetic(context, module, error))
+                return false;
+            continue;
+        }
         v8::ScriptOrigin origin = originFor(m_isolate, module.name, true);
         v8::ScriptCompiler::Source code(toV8String(m_isolate, module.code), origin);
         v8::Local<v8::Module> compiled;
@@ -131,14 +143,101 @@ bool ModuleLoader::load(v8::Local<v8::Context> context, const ScriptSource &sour
 
     void *previous = m_isolate->GetData(Isolate::ModuleLoaderSlot);
     m_isolate->SetData(Isolate::ModuleLoaderSlot, this);
-    const bool linked
-            = mainModule()->InstantiateModule(context, &ModuleLoader::resolve).FromMaybe(false);
+    bool linked = mainModule()->InstantiateModule(context, &ModuleLoader::resolve).FromMaybe(false);
+    // The other kinds' exports are set now, while this loader is reachable from the isolate: the
+    // graph's evaluation later finds them evaluated.
+    for (const Entry &entry : m_modules) {
+        if (!linked)
+            break;
+        v8::Local<v8::Module> module = entry.module.Get(m_isolate);
+        if (!entry.syntheticDefault.IsEmpty() && module->GetStatus() == v8::Module::kInstantiated)
+            linked = !module->Evaluate(context).IsEmpty();
+    }
     m_isolate->SetData(Isolate::ModuleLoaderSlot, previous);
     if (!linked) {
         *error = scriptErrorFrom(context, tryCatch, source.mainModule);
         return false;
     }
     return true;
+}
+
+bool ModuleLoader::loadSynthetic(v8::Local<v8::Context> context, const ScriptModule &module,
+                                 ScriptError *error)
+{
+    v8::TryCatch tryCatch(m_isolate);
+    v8::Local<v8::Value> value;
+    switch (module.kind) {
+    case ModuleKind::Text:
+        value = toV8String(m_isolate, QString::fromUtf8(module.bytes));
+        break;
+    case ModuleKind::Data: {
+        v8::Local<v8::ArrayBuffer> buffer
+                = v8::ArrayBuffer::New(m_isolate, size_t(module.bytes.size()));
+        if (!module.bytes.isEmpty())
+            std::memcpy(buffer->GetBackingStore()->Data(), module.bytes.constData(),
+                        size_t(module.bytes.size()));
+        value = buffer;
+        break;
+    }
+    case ModuleKind::Json:
+        if (!v8::JSON::Parse(context, toV8String(m_isolate, QString::fromUtf8(module.bytes)))
+                     .ToLocal(&value)) {
+            *error = scriptErrorFrom(context, tryCatch, module.name);
+            return false;
+        }
+        break;
+    case ModuleKind::Wasm: {
+        // Compiling uploaded bytes is what a Worker's script may do while it loads (the same
+        // switch that refuses WebAssembly.compile() later).
+        const bool allowed = context->IsCodeGenerationFromStringsAllowed();
+        context->AllowCodeGenerationFromStrings(true);
+        v8::Local<v8::WasmModuleObject> wasm;
+        const bool compiled = v8::WasmModuleObject::Compile(
+                                      m_isolate,
+                                      {reinterpret_cast<const uint8_t *>(module.bytes.constData()),
+                                       size_t(module.bytes.size())})
+                                      .ToLocal(&wasm);
+        context->AllowCodeGenerationFromStrings(allowed);
+        if (!compiled) {
+            *error = scriptErrorFrom(context, tryCatch, module.name);
+            return false;
+        }
+        value = wasm;
+        break;
+    }
+    case ModuleKind::EsModule:
+        Q_UNREACHABLE();
+    }
+    v8::Local<v8::Module> synthetic = v8::Module::CreateSyntheticModule(
+            m_isolate, toV8String(m_isolate, module.name),
+            {v8::String::NewFromUtf8Literal(m_isolate, "default")},
+            &ModuleLoader::evaluateSynthetic);
+    m_modules.push_back({module.name, v8::Global<v8::Module>(m_isolate, synthetic),
+                         v8::Global<v8::Value>(m_isolate, value)});
+    return true;
+}
+
+v8::MaybeLocal<v8::Value> ModuleLoader::evaluateSynthetic(v8::Local<v8::Context> context,
+                                                          v8::Local<v8::Module> module)
+{
+    v8::Isolate *isolate = context->GetIsolate();
+    auto *self = static_cast<ModuleLoader *>(isolate->GetData(Isolate::ModuleLoaderSlot));
+    const int index = self ? self->indexOf(module) : -1;
+    if (index < 0) {
+        isolate->ThrowException(v8::Exception::Error(
+                v8::String::NewFromUtf8Literal(isolate, "internal error: an unknown module")));
+        return {};
+    }
+    if (module->SetSyntheticModuleExport(
+                      isolate, v8::String::NewFromUtf8Literal(isolate, "default"),
+                      self->m_modules[size_t(index)].syntheticDefault.Get(isolate))
+                .IsNothing())
+        return {};
+    v8::Local<v8::Promise::Resolver> done;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&done)
+        || done->Resolve(context, v8::Undefined(isolate)).IsNothing())
+        return {};
+    return done->GetPromise();
 }
 
 v8::Local<v8::Module> ModuleLoader::mainModule() const

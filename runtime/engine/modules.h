@@ -41,11 +41,18 @@ private:
                                               v8::Local<v8::Module> referrer);
     int indexOf(const QString &name) const;
     int indexOf(v8::Local<v8::Module> module) const;
+    // A module of another kind than JavaScript: its one `default` export, made now, and a synthetic
+    // module that exports it.
+    bool loadSynthetic(v8::Local<v8::Context> context, const ScriptModule &module,
+                       ScriptError *error);
+    static v8::MaybeLocal<v8::Value> evaluateSynthetic(v8::Local<v8::Context> context,
+                                                       v8::Local<v8::Module> module);
 
     struct Entry
     {
         QString name;
         v8::Global<v8::Module> module;
+        v8::Global<v8::Value> syntheticDefault; // empty for ES modules
     };
     v8::Isolate *m_isolate;
     std::vector<Entry> m_modules;

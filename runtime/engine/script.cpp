@@ -2,6 +2,19 @@
 
 namespace switchyard::engine {
 
+ModuleKind moduleKindOf(const QString &contentType)
+{
+    if (contentType == QLatin1String("text/plain"))
+        return ModuleKind::Text;
+    if (contentType == QLatin1String("application/octet-stream"))
+        return ModuleKind::Data;
+    if (contentType == QLatin1String("application/json"))
+        return ModuleKind::Json;
+    if (contentType == QLatin1String("application/wasm"))
+        return ModuleKind::Wasm;
+    return ModuleKind::EsModule;
+}
+
 ScriptSource ScriptSource::esModules(QString name, QList<ScriptModule> modules, QString main)
 {
     ScriptSource source;

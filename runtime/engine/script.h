@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -8,11 +9,25 @@
 
 namespace switchyard::engine {
 
+// What an uploaded module is, by its content type; all but ES modules export one `default`.
+enum class ModuleKind {
+    EsModule, // application/javascript+module, text/javascript, application/javascript
+    Text, // text/plain: a string
+    Data, // application/octet-stream: an ArrayBuffer
+    Json, // application/json: the parsed value
+    Wasm, // application/wasm: a WebAssembly.Module
+};
+
 struct ScriptModule
 {
     QString name; // e.g. "index.js", "lib/util.js"; imports resolve relative to it
-    QString code;
+    QString code; // an ES module's source
+    ModuleKind kind = ModuleKind::EsModule;
+    QByteArray bytes; // the other kinds' content, as uploaded
 };
+
+// The kind a module's content type names; unknown types are ES modules.
+ModuleKind moduleKindOf(const QString &contentType);
 
 // What was uploaded: either ES modules with a main module, or one service-worker script.
 struct ScriptSource

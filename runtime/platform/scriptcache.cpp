@@ -19,8 +19,13 @@ engine::ScriptSource ScriptCache::sourceOf(const QString &name, const store::Wor
         return engine::ScriptSource::serviceWorkerScript(name, QString::fromUtf8(m.code), m.name);
     }
     QList<engine::ScriptModule> modules;
-    for (const auto &m : code.modules)
-        modules.append({m.name, QString::fromUtf8(m.code)});
+    for (const auto &m : code.modules) {
+        const engine::ModuleKind kind = engine::moduleKindOf(m.contentType);
+        if (kind == engine::ModuleKind::EsModule)
+            modules.append({m.name, QString::fromUtf8(m.code)});
+        else
+            modules.append({m.name, {}, kind, m.code});
+    }
     return engine::ScriptSource::esModules(name, modules, code.mainModule);
 }
 
