@@ -411,7 +411,13 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         if (phase != Phase::Open)
             return;
         if (code == kDrop) {
-            socket->abort();
+            // A relayed client that closed and left at once (as most clients do) has had its
+            // close frame written here just before: it still goes out, then the connection. An
+            // abort would drop it with the rest of the unsent bytes.
+            if (closeSent)
+                socket->disconnectFromHost();
+            else
+                socket->abort();
             return;
         }
         if (!closeSent) {

@@ -9,6 +9,7 @@
 #include "../common/loopbackhttpserver.h"
 #include "../common/rawhttp.h"
 
+#include "engine/outboundwebsocket.h"
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
@@ -252,6 +253,7 @@ private Q_SLOTS:
     void constructorOpensAndCloses();
     void relayedProxyEchoes();
     void returnedResponseIsRelayed();
+    void relayedCloseThenLeaveReachesUpstream();
     void clientClosesThroughTheProxy();
     void upstreamClosesThroughTheProxy();
     void tenantKilledMidStreamClosesUpstream();
@@ -381,11 +383,13 @@ void tst_OutboundWebSocket::returnedResponseIsRelayed()
     QTRY_COMPARE_WITH_TIMEOUT(client.binaries.size(), 1, kWait);
     QCOMPARE(client.texts, QStringList {"upstream:straight"});
     QCOMPARE(client.binaries.at(0), QByteArray(200 * 1024, 'p'));
-    // The client's close is answered. Known bug, not asserted here: whether the upstream then sees
-    // the client's own code (4002) varies from run to run (README, "Known differences").
+    // Closes pass through both ways: the upstream answers the client's close.
+    const int before = closesOf(QStringLiteral("/echo"), QStringLiteral("4002 pass bye"));
     client.socket.close(QWebSocketProtocol::CloseCode(4002), QStringLiteral("pass bye"));
     QTRY_VERIFY_WITH_TIMEOUT(client.closed, kWait);
     QCOMPARE(int(client.socket.closeCode()), 4002);
+    QTRY_COMPARE_WITH_TIMEOUT(closesOf(QStringLiteral("/echo"), QStringLiteral("4002 pass bye")),
+                              before + 1, kWait);
     // And the upstream closing first reaches the client.
     Client second;
     QVERIFY(second.open(m_stack.port(), path(QStringLiteral("pass/pass"))));
@@ -393,6 +397,47 @@ void tst_OutboundWebSocket::returnedResponseIsRelayed()
     QTRY_VERIFY_WITH_TIMEOUT(second.closed, kWait);
     QCOMPARE(int(second.socket.closeCode()), 4001);
     QCOMPARE(second.socket.closeReason(), QStringLiteral("upstream bye"));
+}
+
+void tst_OutboundWebSocket::relayedCloseThenLeaveReachesUpstream()
+{
+    // What the listener does when a relayed client closes as most clients do (QWebSocket, browsers
+    // on unload): the close frame and the end of the connection arrive together, so the relay
+    // hears the close and the client's departure back to back. The close must still reach the
+    // upstream before the connection ends.
+    QObject context;
+    auto policy = std::make_shared<engine::OutboundPolicy>();
+    policy->setAllowPrivateNetworks(true);
+    engine::OutboundRequest request;
+    request.method = QStringLiteral("GET");
+    request.url = QUrl(QStringLiteral("http://127.0.0.1:%1/echo").arg(m_upstream.port()));
+    std::optional<engine::OutboundResponse> answer;
+    engine::startOutboundWebSocket(&context, policy, request, {},
+                                   [&](engine::OutboundResponse r) { answer = std::move(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), kWait);
+    QVERIFY2(answer->networkError.isNull(), qPrintable(answer->networkError));
+    QCOMPARE(answer->status, 101);
+    QVERIFY(answer->webSocket);
+    const engine::WebSocketChannelPtr front = engine::relayWebSocket(answer->webSocket);
+    QStringList heard;
+    front->attachClient({[&](engine::WebSocketMessage m) { heard << QString::fromUtf8(m.data); },
+                         [](int) {},
+                         [] {
+                         }});
+    engine::WebSocketMessage hello;
+    hello.data = "before close";
+    front->fromClient(std::move(hello));
+    QTRY_COMPARE_WITH_TIMEOUT(heard, QStringList {"upstream:before close"}, kWait);
+    const int before = closesOf(QStringLiteral("/echo"), QStringLiteral("4003 left at once"));
+    engine::WebSocketMessage close;
+    close.kind = engine::WebSocketMessage::Kind::Close;
+    close.code = 4003;
+    close.reason = QStringLiteral("left at once");
+    front->fromClient(std::move(close));
+    front->clientGone();
+    QTRY_COMPARE_WITH_TIMEOUT(
+            closesOf(QStringLiteral("/echo"), QStringLiteral("4003 left at once")), before + 1,
+            kWait);
 }
 
 void tst_OutboundWebSocket::clientClosesThroughTheProxy()
