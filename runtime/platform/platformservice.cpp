@@ -141,21 +141,24 @@ QString newUuid()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-// What a node tells the others about an edit: its id alone (read everything again), or for KV
-// writes a JSON object naming the keys. NOTIFY payloads end at 8000 bytes; a longer list of
-// keys falls back to the id alone.
+// What a node tells the others about an edit: its id alone (read everything again), or a JSON
+// object naming what to read again: KV keys, one user Worker or one custom hostname. NOTIFY
+// payloads end at 8000 bytes; a longer list of keys falls back to the id alone.
 template<typename ChangeT> QString feedPayload(const QString &nodeId, const ChangeT &change)
 {
-    if (change.kvNamespace.isEmpty() || change.kvKeys.isEmpty())
+    QJsonObject payload {{QStringLiteral("node"), nodeId}};
+    if (!change.kvNamespace.isEmpty() && !change.kvKeys.isEmpty()) {
+        payload.insert(QStringLiteral("kv_namespace"), change.kvNamespace);
+        payload.insert(QStringLiteral("keys"), QJsonArray::fromStringList(change.kvKeys));
+    } else if (!change.scriptName.isEmpty()) {
+        payload.insert(QStringLiteral("script_namespace"), change.scriptNamespace);
+        payload.insert(QStringLiteral("script"), change.scriptName);
+    } else if (!change.customHostname.isEmpty()) {
+        payload.insert(QStringLiteral("custom_hostname"), change.customHostname);
+    } else {
         return nodeId;
-    const QByteArray json
-            = QJsonDocument(
-                      QJsonObject {
-                              {QStringLiteral("node"), nodeId},
-                              {QStringLiteral("kv_namespace"), change.kvNamespace},
-                              {QStringLiteral("keys"), QJsonArray::fromStringList(change.kvKeys)},
-                      })
-                      .toJson(QJsonDocument::Compact);
+    }
+    const QByteArray json = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     return json.size() <= 7000 ? QString::fromUtf8(json) : nodeId;
 }
 
@@ -337,12 +340,18 @@ Result<void> PlatformService::listenForChanges()
             return;
         const QString ns = kv.value(u"kv_namespace").toString();
         const QJsonArray keys = kv.value(u"keys").toArray();
-        if (ns.isEmpty() || keys.isEmpty()) {
-            m_pendingFull = true;
-        } else {
+        const QString script = kv.value(u"script").toString();
+        const QString hostname = kv.value(u"custom_hostname").toString();
+        if (!ns.isEmpty() && !keys.isEmpty()) {
             QSet<QString> &pending = m_pendingKv[ns];
             for (const QJsonValue key : keys)
                 pending.insert(key.toString());
+        } else if (!script.isEmpty()) {
+            m_pendingScripts.insert({kv.value(u"script_namespace").toString(), script});
+        } else if (!hostname.isEmpty()) {
+            m_pendingHostnames.insert(hostname);
+        } else {
+            m_pendingFull = true;
         }
         if (m_reloadPending)
             return;
@@ -435,7 +444,71 @@ void PlatformService::applyNotifications()
         reloadChanged();
         return;
     }
-    reloadKv(std::exchange(m_pendingKv, {}));
+    if (!m_pendingKv.isEmpty())
+        reloadKv(std::exchange(m_pendingKv, {}));
+    if (!m_pendingScripts.isEmpty() || !m_pendingHostnames.isEmpty())
+        reloadRecords(std::exchange(m_pendingScripts, {}), std::exchange(m_pendingHostnames, {}));
+}
+
+void PlatformService::reloadRecords(const QSet<std::pair<QString, QString>> &scripts,
+                                    const QSet<QString> &hostnames)
+{
+    QElapsedTimer took;
+    took.start();
+    QList<std::pair<std::pair<QString, QString>, std::optional<store::ScriptRecord>>> readScripts;
+    QList<std::pair<QString, std::optional<store::CustomHostnameRecord>>> readHostnames;
+    const auto failure = m_database.readTransaction([&] {
+        for (const auto &[ns, name] : scripts) {
+            std::optional<store::ScriptRecord> record = m_queries->script(ns, name);
+            if (record)
+                readBindings(scriptSubject(ns, name), record->code);
+            readScripts.append({{ns, name}, std::move(record)});
+        }
+        for (const QString &hostname : hostnames)
+            readHostnames.append({hostname, m_queries->customHostname(hostname)});
+    });
+    if (failure) {
+        qCWarning(lcPlatform).noquote()
+                << "reading what another node's edit changed failed:" << *failure;
+        if (!m_database.ping())
+            storeLost(*failure);
+        else
+            reloadChanged();
+        return;
+    }
+    const auto before = m_view.snapshot();
+    // A namespace this node does not know yet (its creation's notification asks for everything,
+    // which may still be on its way) is read with everything else.
+    for (const auto &[key, record] : std::as_const(readScripts)) {
+        if (!before->namespaces.contains(key.first)) {
+            reloadChanged();
+            return;
+        }
+    }
+    auto next = std::make_shared<PlatformSnapshot>(*before);
+    for (auto &[key, record] : readScripts) {
+        if (record)
+            next->scripts[key.first].insert(
+                    key.second, std::make_shared<const store::ScriptRecord>(std::move(*record)));
+        else
+            next->scripts[key.first].remove(key.second);
+    }
+    for (auto &[hostname, record] : readHostnames) {
+        if (record)
+            next->customHostnames.insert(
+                    hostname,
+                    std::make_shared<const store::CustomHostnameRecord>(std::move(*record)));
+        else
+            next->customHostnames.remove(hostname);
+    }
+    publish(std::move(next));
+    for (const auto &[key, record] : std::as_const(readScripts))
+        Q_EMIT scriptChanged(key.first, key.second);
+    for (const auto &[hostname, record] : std::as_const(readHostnames))
+        Q_EMIT customHostnameChanged(hostname);
+    qCDebug(lcPlatform) << "read" << readScripts.size() << "Workers and" << readHostnames.size()
+                        << "custom hostnames after another node's edit in" << took.elapsed()
+                        << "ms";
 }
 
 void PlatformService::reloadKv(const QHash<QString, QSet<QString>> &keys)
@@ -719,6 +792,10 @@ PlatformService::putScript(const QString &ns, const QString &name, const ScriptU
                 [&] { record->id = m_queries->upsertScript(nsRecord->id, *record); },
                 [&](PlatformSnapshot &next) { next.scripts[ns].insert(name, record); },
                 [&] { Q_EMIT scriptChanged(ns, name); },
+                {},
+                {},
+                ns,
+                name,
         });
         !done)
         return done.error();
@@ -746,6 +823,10 @@ PlatformService::setScriptTags(const QString &ns, const QString &name, const QSt
                 [&] { m_queries->updateScriptTags(record->id, tags, record->modifiedAt); },
                 [&](PlatformSnapshot &next) { next.scripts[ns].insert(name, record); },
                 [&] { Q_EMIT scriptChanged(ns, name); },
+                {},
+                {},
+                ns,
+                name,
         });
         !done)
         return done.error();
@@ -767,6 +848,10 @@ Result<void> PlatformService::deleteScript(const QString &ns, const QString &nam
             [&] { m_queries->deleteScript(existing->id); },
             [&](PlatformSnapshot &next) { next.scripts[ns].remove(name); },
             [&] { Q_EMIT scriptChanged(ns, name); },
+            {},
+            {},
+            ns,
+            name,
     });
 }
 
@@ -1616,6 +1701,11 @@ Result<PlatformService::HostnamePtr> PlatformService::putCustomHostname(const QS
                 [&] { m_queries->upsertCustomHostname(*record); },
                 [&](PlatformSnapshot &next) { next.customHostnames.insert(hostname, record); },
                 [&] { Q_EMIT customHostnameChanged(hostname); },
+                {},
+                {},
+                {},
+                {},
+                hostname,
         });
         !done)
         return done.error();
@@ -1633,6 +1723,11 @@ Result<void> PlatformService::deleteCustomHostname(const QString &hostname)
             [&] { m_queries->deleteCustomHostname(hostname); },
             [&](PlatformSnapshot &next) { next.customHostnames.remove(hostname); },
             [&] { Q_EMIT customHostnameChanged(hostname); },
+            {},
+            {},
+            {},
+            {},
+            hostname,
     });
 }
 

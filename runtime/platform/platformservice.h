@@ -251,6 +251,11 @@ private:
         // nodes reload everything.
         QString kvNamespace = {};
         QStringList kvKeys = {};
+        // One user Worker's upload, tags or deletion: other nodes read only that script again.
+        QString scriptNamespace = {};
+        QString scriptName = {};
+        // One custom hostname's put or deletion: other nodes read only that hostname again.
+        QString customHostname = {};
     };
     // The one way a mutation takes effect: `write` in one SQLite transaction, then `apply` to a
     // copy of the snapshot, published, then `after`. On a storage failure nothing has changed.
@@ -259,10 +264,15 @@ private:
     Result<std::shared_ptr<PlatformSnapshot>> readState(KvView &kv);
     // After another node's edit: the state read again, published, and signals for what differs.
     bool reloadChanged();
-    // Another node's notifications since the last reload: KV keys only, or everything.
+    // Another node's notifications since the last reload: KV keys and user Workers only, or
+    // everything.
     void applyNotifications();
     // Reads only these KV entries again (another node wrote them), and signals them.
     void reloadKv(const QHash<QString, QSet<QString>> &keys);
+    // Reads only these user Workers (namespace, name) and custom hostnames again, publishes
+    // them in one snapshot, and signals them.
+    void reloadRecords(const QSet<std::pair<QString, QString>> &scripts,
+                       const QSet<QString> &hostnames);
     // PostgreSQL: listens on a new change feed connection.
     Result<void> listenForChanges();
     // Every kHealthCheckIntervalMs on PostgreSQL: is the server there, is the feed listening?
@@ -304,6 +314,8 @@ private:
     bool m_reloadPending = false;
     bool m_pendingFull = false;
     QHash<QString, QSet<QString>> m_pendingKv;
+    QSet<std::pair<QString, QString>> m_pendingScripts;
+    QSet<QString> m_pendingHostnames;
     QTimer m_health;
     bool m_storeAvailable = true;
     QString m_storeProblem;

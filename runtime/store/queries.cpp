@@ -238,12 +238,28 @@ ScriptModules Queries::readModules(const QString &table, const QString &ownerCol
 
 QList<ScriptRecord> Queries::scripts()
 {
+    return readScripts({}, {});
+}
+
+std::optional<ScriptRecord> Queries::script(const QString &namespaceName, const QString &name)
+{
+    QList<ScriptRecord> found = readScripts(QStringLiteral(" WHERE n.name = ? AND s.name = ?"),
+                                            {namespaceName, name});
+    if (found.isEmpty())
+        return std::nullopt;
+    return found.takeFirst();
+}
+
+QList<ScriptRecord> Queries::readScripts(const QString &where, const QVariantList &params)
+{
     QList<ScriptRecord> list;
-    QSqlQuery query = m_db.exec(QStringLiteral(
-            "SELECT s.id, n.name, s.name, s.main_module, s.compatibility_date,"
-            " s.compatibility_flags, s.bindings, s.tags, s.content_hash, s.created_at,"
-            " s.modified_at, s.tail_consumers"
-            " FROM scripts s JOIN dispatch_namespaces n ON n.id = s.namespace_id"));
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT s.id, n.name, s.name, s.main_module, s.compatibility_date,"
+                           " s.compatibility_flags, s.bindings, s.tags, s.content_hash,"
+                           " s.created_at, s.modified_at, s.tail_consumers"
+                           " FROM scripts s JOIN dispatch_namespaces n ON n.id = s.namespace_id")
+                    + where,
+            params);
     while (query.next()) {
         ScriptRecord record;
         record.id = query.value(0).toLongLong();
@@ -348,9 +364,27 @@ std::optional<KvValue> Queries::kvEntry(const QString &namespaceId, const QStrin
 
 QList<CustomHostnameRecord> Queries::customHostnames()
 {
+    return readCustomHostnames({}, {});
+}
+
+std::optional<CustomHostnameRecord> Queries::customHostname(const QString &hostname)
+{
+    QList<CustomHostnameRecord> found
+            = readCustomHostnames(QStringLiteral(" WHERE hostname = ?"), {hostname});
+    if (found.isEmpty())
+        return std::nullopt;
+    return found.takeFirst();
+}
+
+QList<CustomHostnameRecord> Queries::readCustomHostnames(const QString &where,
+                                                         const QVariantList &params)
+{
     QList<CustomHostnameRecord> list;
-    QSqlQuery query = m_db.exec(QStringLiteral(
-            "SELECT hostname, metadata, created_at, modified_at FROM custom_hostnames"));
+    QSqlQuery query
+            = m_db.exec(QStringLiteral("SELECT hostname, metadata, created_at, modified_at FROM "
+                                       "custom_hostnames")
+                                + where,
+                        params);
     while (query.next())
         list.append({query.value(0).toString(), jsonObject(query.value(1).toByteArray()),
                      query.value(2).toLongLong(), query.value(3).toLongLong()});

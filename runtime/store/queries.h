@@ -3,8 +3,10 @@
 #include "records.h"
 
 #include <QHash>
+#include <QVariant>
 
 #include <functional>
+#include <optional>
 
 namespace switchyard::store {
 
@@ -41,12 +43,15 @@ public:
     // Startup load.
     QList<NamespaceRecord> namespaces();
     QList<ScriptRecord> scripts();
+    // One script, for a node that reads only what another node's edit changed.
+    std::optional<ScriptRecord> script(const QString &namespaceName, const QString &name);
     QList<PlatformWorkerRecord> platformWorkers();
     QHash<QString, QString> settings();
     QList<KvNamespaceRecord> kvNamespaces();
     void forEachKvEntry(const std::function<void(const QString &namespaceId, const QString &key,
                                                  KvValue)> &visit);
     QList<CustomHostnameRecord> customHostnames();
+    std::optional<CustomHostnameRecord> customHostname(const QString &hostname);
 
     // Dispatch namespaces and their scripts.
     qint64 insertNamespace(const NamespaceRecord &record);
@@ -110,6 +115,10 @@ private:
     void writeModules(const QString &table, const QString &ownerColumn, qint64 ownerId,
                       const ScriptModules &modules);
     ScriptModules readModules(const QString &table, const QString &ownerColumn, qint64 ownerId);
+    // The scripts a WHERE clause (after the join of scripts `s` and namespaces `n`) selects.
+    QList<ScriptRecord> readScripts(const QString &where, const QVariantList &params);
+    QList<CustomHostnameRecord> readCustomHostnames(const QString &where,
+                                                    const QVariantList &params);
 
     Database &m_db;
 };

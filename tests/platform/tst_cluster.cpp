@@ -23,6 +23,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void adminEditOnOneNodeRoutesTheOther();
     void kvEditOnOneNodeReachesTheOther();
     void kvEditReloadsOnlyItsKeys();
+    void workerAndHostnameEditsReloadOnlyThemselves();
     void editsOnBothNodesConverge();
     void gradualDeploymentReachesTheOtherNode();
     void headlessNodeJoinsWithoutShowingThePassword();
@@ -300,6 +302,55 @@ void tst_Cluster::kvEditReloadsOnlyItsKeys()
     QVERIFY(a.createNamespace(QStringLiteral("staging")));
     QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(ns, QStringLiteral("behind")), 30000);
     QVERIFY(b.snapshot()->dispatchNamespace(QStringLiteral("staging")));
+}
+
+void tst_Cluster::workerAndHostnameEditsReloadOnlyThemselves()
+{
+    // As for KV: a row written behind the nodes' backs shows that a user Worker's upload, tags
+    // and deletion on A make B read that Worker alone, while it serves each of them; and a custom
+    // hostname's put and deletion that hostname alone.
+    QString error;
+    auto db = store::Database::open(*m_store, store::Database::Options {}, &error);
+    QVERIFY2(db, qPrintable(error));
+    db->exec(QStringLiteral("INSERT INTO kv_entries (namespace_id, key, value) VALUES (?, ?, ?)"),
+             {QStringLiteral("routes-id"), QStringLiteral("behind"), QByteArray("unseen")});
+    platform::PlatformService &a = m_a->service(), &b = m_b->service();
+    const QString ns = QStringLiteral("production"), name = QStringLiteral("partial");
+    QSignalSpy changed(&b, &platform::PlatformService::scriptChanged);
+    auto put = a.putScript(ns, name, {testing::moduleCode(userWorker("first")), {}});
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QCOMPARE(pollBody(*m_b, "partial.example.com", "/", "first"), QByteArray("first"));
+    put = a.putScript(ns, name, {testing::moduleCode(userWorker("second")), {}});
+    QVERIFY2(put, qPrintable(put.errorMessage()));
+    QCOMPARE(pollBody(*m_b, "partial.example.com", "/", "second"), QByteArray("second"));
+    QVERIFY(a.setScriptTags(ns, name, {QStringLiteral("customer-7")}));
+    QTRY_VERIFY_WITH_TIMEOUT(b.script(ns, name)
+                                     && b.script(ns, name)->tags
+                                             == QStringList {QStringLiteral("customer-7")},
+                             30000);
+    // B's copy is the stored Worker, bindings typed as a full read types them.
+    QCOMPARE(b.script(ns, name)->contentHash, a.script(ns, name)->contentHash);
+    QCOMPARE(b.script(ns, name)->code.modules, a.script(ns, name)->code.modules);
+    QVERIFY(a.deleteScript(ns, name));
+    QTRY_VERIFY_WITH_TIMEOUT(!b.script(ns, name), 30000);
+    QCOMPARE(pollBody(*m_b, "partial.example.com", "/", "no worker partial"),
+             QByteArray("no worker partial"));
+    QVERIFY(changed.size() >= 4);
+    for (const QList<QVariant> &args : std::as_const(changed))
+        QCOMPARE(args.at(1).toString(), name);
+    // A custom hostname likewise, with its metadata.
+    QSignalSpy hostnames(&b, &platform::PlatformService::customHostnameChanged);
+    const QString host = QStringLiteral("shop.partial.example");
+    QVERIFY(a.putCustomHostname(host, R"({"customer":"c-7"})"));
+    QTRY_VERIFY_WITH_TIMEOUT(b.customHostname(host), 30000);
+    QCOMPARE(b.customHostname(host)->metadata.value(u"customer").toString(), QStringLiteral("c-7"));
+    QVERIFY(a.deleteCustomHostname(host));
+    QTRY_VERIFY_WITH_TIMEOUT(!b.customHostname(host), 30000);
+    QCOMPARE(hostnames.size(), 2);
+    QVERIFY(!b.kvGet(QStringLiteral("routes-id"), QStringLiteral("behind")));
+    // Anything else is still read whole.
+    QVERIFY(a.createNamespace(QStringLiteral("staging")));
+    QTRY_VERIFY_WITH_TIMEOUT(b.kvGet(QStringLiteral("routes-id"), QStringLiteral("behind")), 30000);
 }
 
 void tst_Cluster::editsOnBothNodesConverge()
