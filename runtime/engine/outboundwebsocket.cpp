@@ -80,6 +80,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
     OutboundResponse response;
     qint64 bodyLength = -1; // a refused upgrade's Content-Length, -1: until the connection ends
     std::unique_ptr<WebSocketFrameReader> reader;
+    std::optional<DeflateSettings> deflate; // permessage-deflate, when the server accepted it
     WebSocketChannelPtr channel;
     bool paused = true; // no Worker side yet, or it is behind
     bool closeSent = false;
@@ -159,8 +160,8 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         for (const auto &[name, value] : request.platformHeaders)
             add(name, value);
         head += "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                "Sec-WebSocket-Key: "
-                + key + "\r\n\r\n";
+                "Sec-WebSocket-Extensions: "
+                + deflateOffer() + "\r\nSec-WebSocket-Key: " + key + "\r\n\r\n";
         socket->write(head);
     }
 
@@ -204,7 +205,7 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         response.statusText
                 = QString::fromLatin1(lines.constFirst().trimmed()).section(QLatin1Char(' '), 2);
         response.url = request.url.toString();
-        QByteArray upgrade, connection, accept, contentLength, transferEncoding;
+        QByteArray upgrade, connection, accept, contentLength, transferEncoding, extensions;
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const QByteArray line = lines.at(i).trimmed();
             const qsizetype colon = line.indexOf(':');
@@ -223,6 +224,8 @@ struct Upstream : std::enable_shared_from_this<Upstream>
                 contentLength = value;
             else if (lower == "transfer-encoding")
                 transferEncoding = value;
+            else if (lower == "sec-websocket-extensions")
+                extensions += (extensions.isEmpty() ? "" : ", ") + value;
             response.headers.append({QString::fromLatin1(name), QString::fromUtf8(value)});
         }
         if (status != 101) {
@@ -238,6 +241,15 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         }
         if (!sameToken(upgrade, "websocket") || !sameToken(connection, "upgrade")
             || accept != webSocketAccept(key)) {
+            fail(QStringLiteral("Network connection lost. (The server's WebSocket handshake was "
+                                "invalid.)"));
+            return;
+        }
+        QString refusal;
+        deflate = parseDeflateResponse(extensions, &refusal);
+        if (!refusal.isEmpty()) {
+            qCDebug(lcEngine) << "refusing an outbound WebSocket to" << request.url.host() << ":"
+                              << refusal;
             fail(QStringLiteral("Network connection lost. (The server's WebSocket handshake was "
                                 "invalid.)"));
             return;
@@ -263,6 +275,8 @@ struct Upstream : std::enable_shared_from_this<Upstream>
         timer->start(limits.idleTimeoutMs);
         reader = std::make_unique<WebSocketFrameReader>(limits.maxMessageBytes,
                                                         WebSocketFrameReader::Role::Client);
+        if (deflate)
+            reader->enableDeflate(*deflate);
         reader->feed(rest.constData(), rest.size());
         channel = std::make_shared<WebSocketChannel>();
         std::weak_ptr<Upstream> weak = shared_from_this();
@@ -394,8 +408,9 @@ struct Upstream : std::enable_shared_from_this<Upstream>
             return;
         }
         active();
-        write(webSocketFrame(message.kind == WebSocketMessage::Kind::Text ? Op::Text : Op::Binary,
-                             message.data, true));
+        write(webSocketMessageFrame(message.kind == WebSocketMessage::Kind::Text ? Op::Text
+                                                                                 : Op::Binary,
+                                    message.data, reader->deflate(), true));
         if (socket->bytesToWrite() > limits.maxUnsentBytes) {
             // An upstream that reads nothing must not hold the Worker's messages without end.
             qCDebug(lcEngine) << "cutting an outbound WebSocket that reads nothing:"

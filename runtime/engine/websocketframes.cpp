@@ -60,9 +60,11 @@ bool WebSocketFrameReader::next(Frame *frame)
             return false;
         const auto *b = reinterpret_cast<const unsigned char *>(m_buffer.constData());
         const bool fin = b[0] & 0x80;
-        if (b[0] & 0x70)
-            return failWith(1002, "Reserved bits are set.");
         const int op = b[0] & 0x0f;
+        // RSV1 only on the first frame of a message, and only with permessage-deflate.
+        const bool rsv1 = b[0] & 0x40;
+        if ((b[0] & 0x30) || (rsv1 && (!m_deflate || op == 0 || (op & 0x08))))
+            return failWith(1002, "Reserved bits are set.");
         const bool masked = b[1] & 0x80;
         quint64 length = b[1] & 0x7f;
         qsizetype header = 2;
@@ -136,6 +138,7 @@ bool WebSocketFrameReader::next(Frame *frame)
         if (op != 0) {
             m_inMessage = true;
             m_messageOpcode = Opcode(op);
+            m_compressed = rsv1;
         }
         m_message += payload;
         if (!fin)
@@ -143,6 +146,18 @@ bool WebSocketFrameReader::next(Frame *frame)
         m_inMessage = false;
         frame->opcode = m_messageOpcode;
         frame->payload = std::exchange(m_message, {});
+        if (m_compressed) {
+            QByteArray plain;
+            switch (m_deflate->decompress(frame->payload, m_max, &plain)) {
+            case WebSocketDeflate::Inflated::TooLarge:
+                return failWith(1009, "Message is too large");
+            case WebSocketDeflate::Inflated::Corrupt:
+                return failWith(1007, "A compressed message is invalid.");
+            case WebSocketDeflate::Inflated::Ok:
+                frame->payload = std::move(plain);
+                break;
+            }
+        }
         if (frame->opcode == Opcode::Text && !validUtf8(frame->payload))
             return failWith(1007, "A text message is not UTF-8.");
         return true;
@@ -150,12 +165,23 @@ bool WebSocketFrameReader::next(Frame *frame)
     return false;
 }
 
+QByteArray webSocketMessageFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
+                                 WebSocketDeflate *deflate, bool masked)
+{
+    if (deflate && deflate->worthCompressing(payload.size())) {
+        const QByteArray compressed = deflate->compress(payload);
+        if (!compressed.isNull() && compressed.size() < payload.size())
+            return webSocketFrame(opcode, compressed, masked, true);
+    }
+    return webSocketFrame(opcode, payload, masked);
+}
+
 QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
-                          bool masked)
+                          bool masked, bool compressed)
 {
     QByteArray out;
     out.reserve(payload.size() + 14);
-    out += char(0x80 | int(opcode));
+    out += char(0x80 | (compressed ? 0x40 : 0) | int(opcode));
     const qsizetype n = payload.size();
     const char maskBit = masked ? char(0x80) : char(0);
     if (n < 126) {

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "websocketdeflate.h"
+
 #include <QByteArray>
+
+#include <memory>
 
 namespace switchyard::engine {
 
@@ -30,6 +34,13 @@ public:
 
     // Unmasked client frames are read instead of refused (1002), for clients that send them.
     void acceptUnmasked(bool accept) { m_acceptUnmasked = accept; }
+    // permessage-deflate was negotiated: a message whose first frame has RSV1 set is inflated
+    // (within the message limit). Writers compress through deflate().
+    void enableDeflate(const DeflateSettings &settings)
+    {
+        m_deflate = std::make_unique<WebSocketDeflate>(settings, m_role == Role::Server);
+    }
+    WebSocketDeflate *deflate() const { return m_deflate.get(); }
 
     void feed(const char *data, qsizetype size) { m_buffer.append(data, size); }
     // The next whole message or control frame; false when more bytes are needed or the input
@@ -50,13 +61,20 @@ private:
     QByteArray m_message; // fragments of a message so far
     Opcode m_messageOpcode = Opcode::Text;
     bool m_inMessage = false;
+    bool m_compressed = false; // the message being read has RSV1 set
+    std::unique_ptr<WebSocketDeflate> m_deflate;
     int m_fail = 0;
     QByteArray m_reason;
 };
 
 // A final frame: a server's (never masked) or, `masked`, a client's under a fresh random mask.
+// `compressed`: RSV1 set, the payload a permessage-deflate one.
 QByteArray webSocketFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
-                          bool masked = false);
+                          bool masked = false, bool compressed = false);
+// A Text or Binary message as `deflate` (null: not negotiated) sends it: compressed when that
+// gains something.
+QByteArray webSocketMessageFrame(WebSocketFrameReader::Opcode opcode, const QByteArray &payload,
+                                 WebSocketDeflate *deflate, bool masked = false);
 // A close frame: no body for 1005, else the code and the reason (cut to fit 125 bytes).
 QByteArray webSocketCloseFrame(int code, const QByteArray &reason = {}, bool masked = false);
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key.

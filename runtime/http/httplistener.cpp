@@ -425,8 +425,14 @@ void HttpListener::dispatch(Connection *c, ParsedRequest p)
     pending->deadlineMs = m_clock.elapsed() + m_timeout.count();
     pending->position = m_pending.insert(m_pending.end(), pending);
     pending->webSocketKey = webSocketKeyOf(p);
-    if (!pending->webSocketKey.isNull())
+    if (!pending->webSocketKey.isNull()) {
         c->upgrading = true;
+        for (const auto &[name, value] : p.headers) {
+            if (name.compare("sec-websocket-extensions", Qt::CaseInsensitive) == 0)
+                pending->webSocketExtensions
+                        += (pending->webSocketExtensions.isEmpty() ? "" : ", ") + value;
+        }
+    }
     pending->inDeadlineList = true;
     c->queue.push_back(pending);
     if (!pending->keepAlive)

@@ -79,6 +79,8 @@ private:
         qint64 deadlineMs = 0; // on m_clock
         // A valid WebSocket upgrade request: its Sec-WebSocket-Key, else null.
         QByteArray webSocketKey;
+        // Its Sec-WebSocket-Extensions headers, joined: what the client offers.
+        QByteArray webSocketExtensions;
         std::list<std::shared_ptr<Pending>>::iterator position;
     };
 

@@ -34,16 +34,32 @@ bool HttpListener::startWebSocket(Connection *c, Pending &p)
     QByteArray out = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
                      "connection: Upgrade\r\nsec-websocket-accept: "
             + webSocketAccept(p.webSocketKey) + "\r\n";
+    // permessage-deflate, negotiated here for whatever the client offers, as workerd does from
+    // compatibility date 2023-08-15; a Worker that answers with an empty Sec-WebSocket-Extensions
+    // asks for none (workerd's rule). What else a Worker puts in that header is not ours to
+    // promise, so it is not passed on.
+    bool workerRefusesCompression = false;
     for (const auto &[name, value] : p.response.headers) {
         const QByteArray lower = name.toLower();
+        if (lower == "sec-websocket-extensions" && value.trimmed().isEmpty())
+            workerRefusesCompression = true;
         if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection"
             || lower == "keep-alive" || lower == "upgrade" || lower == "sec-websocket-accept"
             || lower == "sec-websocket-extensions" || unsafeInHeader(name) || unsafeInHeader(value))
-            continue; // no extension was negotiated: frames are plain RFC 6455 ones
+            continue;
         out += name + ": " + value + "\r\n";
+    }
+    std::optional<engine::DeflateSettings> deflate;
+    if (!workerRefusesCompression && !p.webSocketExtensions.isEmpty()) {
+        QByteArray accepted;
+        deflate = engine::acceptDeflateOffer(p.webSocketExtensions, &accepted);
+        if (deflate)
+            out += "sec-websocket-extensions: " + accepted + "\r\n";
     }
     writeOut(c, out + "\r\n");
     auto link = std::make_shared<WebSocketLink>(m_limits.webSocketMaxMessageBytes);
+    if (deflate)
+        link->reader.enableDeflate(*deflate);
     link->connection = c;
     link->peer = peer;
     link->reader.acceptUnmasked(peer->acceptsUnmaskedFrames());
@@ -176,7 +192,9 @@ void HttpListener::sendToClient(Connection *c, HttpWebSocket::Message message)
         return;
     }
     c->sinceMs = m_clock.elapsed();
-    writeOut(c, webSocketFrame(message.kind == Kind::Text ? Op::Text : Op::Binary, message.data));
+    writeOut(c,
+             engine::webSocketMessageFrame(message.kind == Kind::Text ? Op::Text : Op::Binary,
+                                           message.data, link->reader.deflate()));
     if (c->socket->bytesToWrite() == 0)
         link->peer->writable(); // the kernel took it all at once: no bytesWritten follows
 }

@@ -13,6 +13,7 @@
 #include "engine/v8platform.h"
 #include "platform/platformservice.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +29,8 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <zlib.h>
 
 using namespace switchyard;
 using switchyard::testing::rawRequest;
@@ -107,6 +110,20 @@ export default { async fetch(request) {
     try { new WebSocket("ws://" + base + "/echo"); out.push("constructed"); } catch (e) { out.push(error(e)); }
     return Response.json(out);
   }
+  if (mode === "deflate") {
+    // Two messages in, one long one out, then the upstream's close.
+    const res = await fetch(up, { headers: { Upgrade: "websocket" } });
+    const ws = res.webSocket;
+    ws.accept();
+    const got = [];
+    const two = new Promise((r) => ws.addEventListener("message", (e) => { got.push(e.data); if (got.length === 2) r(); }));
+    const closed = new Promise((r) => ws.addEventListener("close", (e) => r([e.code, e.reason])));
+    await two;
+    ws.send("z".repeat(300));
+    const close = await closed;
+    ws.close(1000, "");
+    return Response.json({ got, close, extensions: res.headers.get("sec-websocket-extensions") });
+  }
   if (mode === "state") return Response.json({ received });
   if (mode === "tls") {
     const out = {};
@@ -160,6 +177,92 @@ export default { async fetch(request) {
 // A real WebSocket server: echoes text as "upstream:<text>" and binary as is, closes with 4001
 // on "close-me"; /flood?n=N sends N 1 KiB messages at once, /big one message of exactly 1 MiB
 // and one a byte over.
+// A WebSocket server written frame by frame (Qt's does not compress): it accepts
+// permessage-deflate with context takeover and sends RFC 7692 7.2.3.2's two "Hello"s, the second
+// a reference into the first's window; it records the offer it got and inflates what comes back.
+// `answer` replaces its Sec-WebSocket-Extensions (to test a server that names something else).
+class DeflatingUpstream : public QObject
+{
+public:
+    QByteArray answer = "permessage-deflate";
+    QByteArray offer; // the client's Sec-WebSocket-Extensions
+    QByteArray received; // the client's message, inflated
+    bool receivedCompressed = false;
+
+    bool listen()
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *s = m_server.nextPendingConnection();
+            auto in = std::make_shared<QByteArray>();
+            auto upgraded = std::make_shared<bool>(false);
+            connect(s, &QTcpSocket::readyRead, s, [this, s, in, upgraded] {
+                *in += s->readAll();
+                if (!*upgraded) {
+                    const qsizetype end = in->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    QByteArray key;
+                    for (const QByteArray &line : in->left(end).split('\n')) {
+                        const QByteArray l = line.trimmed();
+                        if (l.toLower().startsWith("sec-websocket-key:"))
+                            key = l.mid(18).trimmed();
+                        if (l.toLower().startsWith("sec-websocket-extensions:"))
+                            offer = l.mid(25).trimmed();
+                    }
+                    in->remove(0, end + 4);
+                    *upgraded = true;
+                    const QByteArray accept
+                            = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                       QCryptographicHash::Sha1)
+                                      .toBase64();
+                    s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                             + accept + "\r\nSec-WebSocket-Extensions: " + answer + "\r\n\r\n");
+                    s->write(QByteArray("\xc1\x07\xf2\x48\xcd\xc9\xc9\x07\x00", 9));
+                    s->write(QByteArray("\xc1\x05\xf2\x00\x11\x00\x00", 7));
+                }
+                // The client's frame: masked, 126-form length.
+                if (in->size() < 8 || !received.isEmpty())
+                    return;
+                const auto *b = reinterpret_cast<const unsigned char *>(in->constData());
+                qsizetype length = b[1] & 0x7f, header = 2;
+                if (length == 126) {
+                    length = (b[2] << 8) | b[3];
+                    header = 4;
+                }
+                if (in->size() < header + 4 + length)
+                    return;
+                receivedCompressed = b[0] & 0x40;
+                QByteArray payload = in->mid(header + 4, length);
+                for (qsizetype i = 0; i < payload.size(); ++i)
+                    payload[i] = char(payload[i] ^ b[header + i % 4]);
+                received = receivedCompressed ? inflated(payload) : payload;
+                s->write(QByteArray("\x88\x04\x03\xe8ok", 6)); // close 1000 "ok"
+            });
+        });
+        return m_server.listen(QHostAddress::LocalHost);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+
+private:
+    static QByteArray inflated(const QByteArray &payload)
+    {
+        z_stream z {};
+        inflateInit2(&z, -15);
+        const QByteArray in = payload + QByteArray("\x00\x00\xff\xff", 4);
+        QByteArray out(1024 * 1024, '\0');
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
+        z.avail_in = uInt(in.size());
+        z.next_out = reinterpret_cast<Bytef *>(out.data());
+        z.avail_out = uInt(out.size());
+        inflate(&z, Z_SYNC_FLUSH);
+        out.resize(out.size() - int(z.avail_out));
+        inflateEnd(&z);
+        return out;
+    }
+    QTcpServer m_server;
+};
+
 class UpstreamServer : public QObject
 {
 public:
@@ -254,6 +357,7 @@ private Q_SLOTS:
     void relayedProxyEchoes();
     void returnedResponseIsRelayed();
     void relayedCloseThenLeaveReachesUpstream();
+    void permessageDeflateWithAnUpstream();
     void clientClosesThroughTheProxy();
     void upstreamClosesThroughTheProxy();
     void tenantKilledMidStreamClosesUpstream();
@@ -397,6 +501,32 @@ void tst_OutboundWebSocket::returnedResponseIsRelayed()
     QTRY_VERIFY_WITH_TIMEOUT(second.closed, kWait);
     QCOMPARE(int(second.socket.closeCode()), 4001);
     QCOMPARE(second.socket.closeReason(), QStringLiteral("upstream bye"));
+}
+
+void tst_OutboundWebSocket::permessageDeflateWithAnUpstream()
+{
+    // The Worker's socket offers permessage-deflate as browsers do, reads a server that keeps its
+    // window between messages, and compresses what it sends.
+    DeflatingUpstream upstream;
+    QVERIFY(upstream.listen());
+    const QString at = QStringLiteral("talker/deflate?up=%1").arg(upstream.port());
+    const QJsonObject info = get(at).object();
+    QCOMPARE(upstream.offer, QByteArray("permessage-deflate; client_max_window_bits"));
+    QCOMPARE(info.value(u"got").toArray(), (QJsonArray {"Hello", "Hello"}));
+    QCOMPARE(info.value(u"close").toArray(), (QJsonArray {1000, "ok"}));
+    QCOMPARE(info.value(u"extensions").toString(), QStringLiteral("permessage-deflate"));
+    QVERIFY(upstream.receivedCompressed);
+    QCOMPARE(upstream.received, QByteArray(300, 'z'));
+
+    // A server that answers with an extension nobody offered fails the upgrade (RFC 7692 5).
+    DeflatingUpstream wrong;
+    wrong.answer = "x-mystery";
+    QVERIFY(wrong.listen());
+    const QJsonObject refused
+            = get(QStringLiteral("talker/refused?up=%1").arg(wrong.port())).object();
+    QCOMPARE(refused.value(u"fetch").toObject().value(u"message").toString(),
+             QStringLiteral("Network connection lost. (The server's WebSocket handshake was "
+                            "invalid.)"));
 }
 
 void tst_OutboundWebSocket::relayedCloseThenLeaveReachesUpstream()

@@ -20,6 +20,8 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <zlib.h>
+
 using namespace switchyard;
 using switchyard::testing::rawRequest;
 using switchyard::testing::RawResponse;
@@ -72,7 +74,10 @@ export default { async fetch(request) {
     closes.push([e.code, e.reason, e.wasClean]);
     if (e.code !== 1005 && e.code !== 1006) server.close(e.code, e.reason);
   });
-  return new Response(null, { status: 101, webSocket: client, headers: { "x-tenant": "echo" } });
+  // ?nodeflate: the Worker asks for no compression, as workerd lets it.
+  const headers = { "x-tenant": "echo" };
+  if (new URL(request.url).searchParams.has("nodeflate")) headers["sec-websocket-extensions"] = "";
+  return new Response(null, { status: 101, webSocket: client, headers });
 } };)JS";
 
 // A QWebSocket opened to `host` (the Host header picks the tenant) through the listener.
@@ -130,6 +135,69 @@ QByteArray clientFrame(int opcode, const QByteArray &payload)
         out += char(payload[i] ^ mask[i % 4]);
     return out;
 }
+// One server frame from the front of `in` (servers never mask): its first byte and payload.
+bool takeServerFrame(QByteArray &in, int *first, QByteArray *payload)
+{
+    if (in.size() < 2)
+        return false;
+    const auto *b = reinterpret_cast<const unsigned char *>(in.constData());
+    qsizetype header = 2;
+    quint64 length = b[1] & 0x7f;
+    if (length == 126) {
+        if (in.size() < 4)
+            return false;
+        length = (quint64(b[2]) << 8) | b[3];
+        header = 4;
+    } else if (length == 127) {
+        if (in.size() < 10)
+            return false;
+        length = 0;
+        for (int i = 2; i < 10; ++i)
+            length = (length << 8) | b[i];
+        header = 10;
+    }
+    if (quint64(in.size()) < header + length)
+        return false;
+    *first = b[0];
+    *payload = in.mid(header, qsizetype(length));
+    in.remove(0, header + qsizetype(length));
+    return true;
+}
+
+// zlib's raw DEFLATE of `plain`, sync-flushed, without the final 00 00 FF FF: a
+// permessage-deflate payload made independently of the listener's code.
+QByteArray rawDeflate(const QByteArray &plain)
+{
+    z_stream z {};
+    deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+    QByteArray out(int(deflateBound(&z, uLong(plain.size()))) + 16, '\0');
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.constData()));
+    z.avail_in = uInt(plain.size());
+    z.next_out = reinterpret_cast<Bytef *>(out.data());
+    z.avail_out = uInt(out.size());
+    deflate(&z, Z_SYNC_FLUSH);
+    out.resize(out.size() - int(z.avail_out));
+    deflateEnd(&z);
+    out.chop(4);
+    return out;
+}
+
+QByteArray rawInflate(const QByteArray &payload)
+{
+    z_stream z {};
+    inflateInit2(&z, -15);
+    const QByteArray in = payload + QByteArray("\x00\x00\xff\xff", 4);
+    QByteArray out(64 * 1024 * 1024, '\0');
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
+    z.avail_in = uInt(in.size());
+    z.next_out = reinterpret_cast<Bytef *>(out.data());
+    z.avail_out = uInt(out.size());
+    inflate(&z, Z_SYNC_FLUSH);
+    out.resize(out.size() - int(z.avail_out));
+    inflateEnd(&z);
+    return out;
+}
+
 } // namespace
 
 class tst_WebSocket : public QObject
@@ -143,6 +211,8 @@ private Q_SLOTS:
     void echoTextAndBinary();
     void dispatcherAnswersItself();
     void handshakeHeaders();
+    void permessageDeflateBothWays();
+    void workerCanRefuseCompression();
     void clientClosesFirst();
     void workerClosesFirst();
     void clientDisconnectIsA1006();
@@ -257,6 +327,91 @@ void tst_WebSocket::handshakeHeaders()
     QVERIFY2(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), head.constData());
     QVERIFY(head.contains("upgrade: websocket"));
     QVERIFY(head.contains("x-tenant: echo")); // the Worker's own headers go along
+}
+
+void tst_WebSocket::permessageDeflateBothWays()
+{
+    // A browser's offer: the listener accepts it without context takeover either way, inflates
+    // what the client compresses (RFC 7692's own "Hello"), and compresses what the Worker sends
+    // when that gains something.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
+    QVERIFY(raw.waitForConnected(kWait));
+    QByteArray request = upgradeRequest("echo.example.com");
+    request.insert(request.size() - 2,
+                   "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+    raw.write(request);
+    QByteArray in;
+    QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
+    const QByteArray head = in.left(in.indexOf("\r\n\r\n")).toLower();
+    QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
+    QVERIFY2(head.contains("\r\nsec-websocket-extensions: permessage-deflate; "
+                           "server_no_context_takeover; client_no_context_takeover"),
+             head.constData());
+    in = in.mid(in.indexOf("\r\n\r\n") + 4);
+
+    QByteArray hello = clientFrame(1, QByteArray("\xf2\x48\xcd\xc9\xc9\x07\x00", 7));
+    hello[0] = char(hello.at(0) | 0x40);
+    raw.write(hello);
+    int first = 0;
+    QByteArray payload;
+    QVERIFY(QTest::qWaitFor(
+            [&] { return (in += raw.readAll(), takeServerFrame(in, &first, &payload)); }, kWait));
+    QCOMPARE(first, 0x81); // short: sent as it is
+    QCOMPARE(payload, QByteArray("echo:Hello"));
+
+    const QByteArray long_(5000, 'a');
+    QByteArray compressed = clientFrame(1, rawDeflate(long_));
+    compressed[0] = char(compressed.at(0) | 0x40);
+    raw.write(compressed);
+    QVERIFY(QTest::qWaitFor(
+            [&] { return (in += raw.readAll(), takeServerFrame(in, &first, &payload)); }, kWait));
+    QCOMPARE(first, 0xc1); // FIN, RSV1, text
+    QVERIFY(payload.size() < 200);
+    QCOMPARE(rawInflate(payload), "echo:" + long_);
+
+    // 16 MiB of zeros in a 16 KiB message: refused at the 1 MiB limit, never inflated whole.
+    QByteArray bomb = clientFrame(2, rawDeflate(QByteArray(16 * 1024 * 1024, '\0')));
+    bomb[0] = char(bomb.at(0) | 0x40);
+    raw.write(bomb);
+    QVERIFY(QTest::qWaitFor(
+            [&] { return (in += raw.readAll(), takeServerFrame(in, &first, &payload)); }, kWait));
+    QCOMPARE(first, 0x88);
+    QCOMPARE((quint8(payload[0]) << 8) | quint8(payload[1]), 1009);
+    QCOMPARE(payload.mid(2), QByteArray("Message is too large"));
+}
+
+void tst_WebSocket::workerCanRefuseCompression()
+{
+    // workerd's rule: an empty Sec-WebSocket-Extensions in the Worker's 101 means none; and a
+    // client that offers nothing gets nothing.
+    for (const QByteArray &path : {QByteArray("/?nodeflate"), QByteArray("/")}) {
+        QTcpSocket raw;
+        raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
+        QVERIFY(raw.waitForConnected(kWait));
+        QByteArray request = upgradeRequest("echo.example.com");
+        request.replace("GET / ", "GET " + path + ' ');
+        if (path.contains("nodeflate"))
+            request.insert(request.size() - 2, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+        raw.write(request);
+        QByteArray in;
+        QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
+        const QByteArray head = in.left(in.indexOf("\r\n\r\n")).toLower();
+        QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
+        QVERIFY2(!head.contains("sec-websocket-extensions"), head.constData());
+        in = in.mid(in.indexOf("\r\n\r\n") + 4);
+        // Then RSV1 is a protocol error.
+        QByteArray hello = clientFrame(1, QByteArray("\xf2\x48\xcd\xc9\xc9\x07\x00", 7));
+        hello[0] = char(hello.at(0) | 0x40);
+        raw.write(hello);
+        int first = 0;
+        QByteArray payload;
+        QVERIFY(QTest::qWaitFor(
+                [&] { return (in += raw.readAll(), takeServerFrame(in, &first, &payload)); },
+                kWait));
+        QCOMPARE(first, 0x88);
+        QCOMPARE((quint8(payload[0]) << 8) | quint8(payload[1]), 1002);
+    }
 }
 
 void tst_WebSocket::clientClosesFirst()
