@@ -92,8 +92,49 @@ QString PlatformController::createNamespace(const QString &name, bool trusted)
 
 QString PlatformController::deleteNamespace(const QString &name)
 {
+    DeletedNamespace deleted;
+    bool found = false;
+    for (const auto &ns : m_service.namespaces()) {
+        if (ns.name == name) {
+            deleted.trusted = ns.trustedWorkers;
+            found = true;
+        }
+    }
+    if (found) {
+        const auto scripts = m_service.listScripts(name);
+        if (!scripts)
+            return scripts.errorMessage();
+        for (const auto &script : scripts.value())
+            deleted.scripts.append(*script);
+    }
     const auto r = m_service.deleteNamespace(name);
-    return r ? QString() : r.errorMessage();
+    if (!r)
+        return r.errorMessage();
+    m_deletedNamespaces.insert(name, deleted);
+    return {};
+}
+
+QString PlatformController::restoreNamespace(const QString &name)
+{
+    const auto found = m_deletedNamespaces.constFind(name);
+    if (found == m_deletedNamespaces.cend())
+        return tr("Namespace %1 was not deleted here: there is nothing to restore").arg(name);
+    if (namespaceNames().contains(name))
+        return tr("A namespace named %1 exists again: it was not replaced").arg(name);
+    const DeletedNamespace deleted = *found;
+    const auto created = m_service.createNamespace(name, deleted.trusted);
+    if (!created)
+        return created.errorMessage();
+    m_deletedNamespaces.remove(name);
+    QStringList refused;
+    for (const store::ScriptRecord &script : deleted.scripts) {
+        platform::PlatformService::ScriptUpload upload;
+        upload.code = script.code;
+        upload.tags = script.tags;
+        if (const auto r = m_service.putScript(name, script.name, upload); !r)
+            refused << tr("Worker %1 was not restored: %2").arg(script.name, r.errorMessage());
+    }
+    return refused.join(u'\n');
 }
 
 QString PlatformController::setNamespaceTrusted(const QString &name, bool trusted)
@@ -227,8 +268,35 @@ QString PlatformController::kvDelete(const QString &title, const QString &key)
     const QString id = kvId(title, &error);
     if (id.isEmpty())
         return error;
+    const auto existing = m_service.kvGet(id, key);
     const auto r = m_service.kvDelete(id, key);
-    return r ? QString() : r.errorMessage();
+    if (!r)
+        return r.errorMessage();
+    if (existing)
+        m_deletedKv.insert({title, key}, *existing);
+    return {};
+}
+
+QString PlatformController::restoreKv(const QString &title, const QString &key)
+{
+    const auto deleted = m_deletedKv.constFind({title, key});
+    if (deleted == m_deletedKv.cend())
+        return tr("%1 was not deleted from %2 here: there is nothing to restore").arg(key, title);
+    QString error;
+    const QString id = kvId(title, &error);
+    if (id.isEmpty())
+        return error;
+    if (m_service.kvGet(id, key))
+        return tr("%1 has a value in %2 again: it was not replaced").arg(key, title);
+    platform::PlatformService::KvPutOptions options;
+    options.metadata = deleted->metadata;
+    // An entry past its expiration stays gone, as it would have without the delete.
+    options.expiration = deleted->expiration;
+    const auto r = m_service.kvPut(id, key, deleted->value, options);
+    if (!r)
+        return r.errorMessage();
+    m_deletedKv.erase(deleted);
+    return {};
 }
 
 QString PlatformController::kvValue(const QString &title, const QString &key) const
@@ -394,8 +462,30 @@ QString PlatformController::putHostname(const QString &hostname, const QString &
 
 QString PlatformController::deleteHostname(const QString &hostname)
 {
-    const auto r = m_service.deleteCustomHostname(normalizeHostname(hostname));
-    return r ? QString() : r.errorMessage();
+    const QString host = normalizeHostname(hostname);
+    const auto existing = m_service.customHostname(host);
+    const auto r = m_service.deleteCustomHostname(host);
+    if (!r)
+        return r.errorMessage();
+    if (existing)
+        m_deletedHostnames.insert(host, existing->metadata);
+    return {};
+}
+
+QString PlatformController::restoreHostname(const QString &hostname)
+{
+    const QString host = normalizeHostname(hostname);
+    const auto deleted = m_deletedHostnames.constFind(host);
+    if (deleted == m_deletedHostnames.cend())
+        return tr("Custom hostname %1 was not deleted here: there is nothing to restore").arg(host);
+    if (m_service.customHostname(host))
+        return tr("Custom hostname %1 exists again: it was not replaced").arg(host);
+    const auto r = m_service.putCustomHostname(
+            host, QJsonDocument(*deleted).toJson(QJsonDocument::Compact));
+    if (!r)
+        return r.errorMessage();
+    m_deletedHostnames.erase(deleted);
+    return {};
 }
 
 int PlatformController::errorLine(const QString &message)

@@ -5,6 +5,7 @@
 #include "store/records.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -50,7 +51,13 @@ public:
 
     // Dispatch namespaces.
     Q_INVOKABLE QString createNamespace(const QString &name, bool trusted);
+    // Deletes the namespace with its Workers, and keeps both (its trusted flag, each Worker as
+    // deleteScript() keeps one) for restoreNamespace().
     Q_INVOKABLE QString deleteNamespace(const QString &name);
+    // The Undo of deleteNamespace(): the namespace and every Worker it had, as they were.
+    // Refused when it was not deleted here, or a namespace of that name exists again; a Worker
+    // the service refuses now is named in the answer while the others are put back.
+    Q_INVOKABLE QString restoreNamespace(const QString &name);
     Q_INVOKABLE QString setNamespaceTrusted(const QString &name, bool trusted);
 
     // User Workers. saveScript replaces the main module's code (a new Worker gets one module,
@@ -72,7 +79,11 @@ public:
 
     // Any KV namespace by title.
     Q_INVOKABLE QString kvPut(const QString &title, const QString &key, const QString &value);
+    // Keeps what it deleted (value, metadata, expiration) for restoreKv().
     Q_INVOKABLE QString kvDelete(const QString &title, const QString &key);
+    // The Undo of kvDelete(). Refused when it was not deleted here, or the key has a value
+    // again.
+    Q_INVOKABLE QString restoreKv(const QString &title, const QString &key);
     Q_INVOKABLE QString kvValue(const QString &title, const QString &key) const;
 
     // Typed editors over the routing, plans and customers tables.
@@ -103,7 +114,10 @@ public:
     // without a route does not look done.
     Q_INVOKABLE QString hostnameRouteNote(const QString &hostname) const;
     Q_INVOKABLE QString putHostname(const QString &hostname, const QString &metadata);
+    // Keeps the hostname's custom_metadata for restoreHostname().
     Q_INVOKABLE QString deleteHostname(const QString &hostname);
+    // The Undo of deleteHostname(); refused when it was not deleted here or exists again.
+    Q_INVOKABLE QString restoreHostname(const QString &hostname);
 
     // The line a `module:line:column: message` error points at, or 0.
     Q_INVOKABLE static int errorLine(const QString &message);
@@ -122,6 +136,15 @@ private:
     // What deleteScript() deleted, by namespace and name, until restored; a Worker's code is
     // small next to what the platform keeps anyway.
     QHash<QPair<QString, QString>, store::ScriptRecord> m_deletedScripts;
+    struct DeletedNamespace
+    {
+        bool trusted = false;
+        QList<store::ScriptRecord> scripts;
+    };
+    QHash<QString, DeletedNamespace> m_deletedNamespaces;
+    QHash<QString, QJsonObject> m_deletedHostnames;
+    // By KV namespace title and key.
+    QHash<QPair<QString, QString>, store::KvValue> m_deletedKv;
     QString m_routingTable = QLatin1String(conventions::kRoutingTable);
     QString m_plansTable = QLatin1String(conventions::kPlansTable);
     QString m_customersTable = QLatin1String(conventions::kCustomersTable);

@@ -14,6 +14,7 @@ Pane {
     property string shownCode: ""
     readonly property bool dirty: editor.text !== shownCode
     property alias editor: editor
+    property alias charts: charts
     padding: Theme.margin
 
     DispatcherController {
@@ -104,6 +105,14 @@ Pane {
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 360
                 spacing: Theme.spacing
+                WorkerCharts {
+                    id: charts
+                    objectName: "dispatcherCharts"
+                    workbench: view.workbench
+                    workerName: dispatcher.name
+                    Layout.fillWidth: true
+                    Layout.rightMargin: Theme.spacing
+                }
                 CodeEditor {
                     id: editor
                     objectName: "dispatcherEditor"

@@ -25,6 +25,7 @@ Pane {
     property alias editor: editor
     property alias unsavedDialog: unsaved
     property alias fileDialog: fileDialog
+    property alias charts: charts
     padding: Theme.margin
 
     NamespaceListModel { id: namespaces; platform: view.platform }
@@ -32,40 +33,53 @@ Pane {
     // The Workers in the order the list's header asks for (by name until then).
     SortedRows { id: sortedWorkers; rows: workers }
     property alias sortedWorkers: sortedWorkers
-    // The last Worker deleted, for the Undo banner: {ns, name}, until the banner times out.
-    property var deletedWorker: null
-    property alias undoTimer: undoTimer
-    Timer {
-        id: undoTimer
-        interval: 10000
-        onTriggered: view.deletedWorker = null
-    }
+    // Deletes take effect at once; the banner offers the newest one back for ten seconds.
+    property alias undoBanner: undoBanner
     function deleteCurrentWorker() {
         const ns = currentNamespace, name = currentWorker
         saveError.text = platform.deleteScript(ns, name)
         if (saveError.text !== "")
             return saveError.text
-        deletedWorker = { ns: ns, name: name }
-        undoTimer.restart()
+        undoBanner.offer(qsTr("Deleted Worker %1 from %2").arg(name).arg(ns), () => view.restoreWorker(ns, name))
         openFirst()
         return ""
     }
-    function undoDeleteWorker() {
-        if (!deletedWorker)
-            return ""
-        const deleted = deletedWorker
-        deletedWorker = null
-        undoTimer.stop()
-        const refused = platform.restoreScript(deleted.ns, deleted.name)
+    function restoreWorker(ns, name) {
+        const refused = platform.restoreScript(ns, name)
         if (refused !== "") {
             saveError.text = refused
             return refused
         }
-        if (deleted.ns === currentNamespace && !dirty)
-            openWorker(deleted.name)
+        if (ns === currentNamespace && !dirty)
+            openWorker(name)
         savedNote.kind = Note.Success
-        savedNote.text = qsTr("Restored %1").arg(deleted.name)
+        savedNote.text = qsTr("Restored %1").arg(name)
         return ""
+    }
+    // Unsaved code in the editor is asked about first: the namespace takes its Worker with it.
+    function requestDeleteNamespace() {
+        const ns = currentNamespace
+        if (ns !== "")
+            unsaved.guard(dirty, () => deleteNamespace(ns))
+    }
+    function deleteNamespace(ns) {
+        const row = namespaces.indexOf(ns)
+        const count = row >= 0 ? namespaces.data(namespaces.index(row, 0), NamespaceListModel.WorkerCountRole) : 0
+        nsError.text = platform.deleteNamespace(ns)
+        if (nsError.text !== "")
+            return nsError.text
+        newWorker("")
+        nsList.currentIndex = namespaces.count > 0 ? 0 : -1
+        Qt.callLater(openFirst)
+        undoBanner.offer(qsTr("Deleted namespace %1 and its %n Worker(s)", "", count).arg(ns), () => view.restoreNamespace(ns))
+        return ""
+    }
+    function restoreNamespace(ns) {
+        nsError.text = platform.restoreNamespace(ns)
+        const row = namespaces.indexOf(ns)
+        if (row >= 0)
+            requestNamespace(row)
+        return nsError.text
     }
     TemplateCatalog { id: templates }
     // Open with something to read rather than an empty editor.
@@ -161,26 +175,7 @@ Pane {
         anchors.fill: parent
         spacing: Theme.spacing
         ViewHeader { text: view.title }
-        // Deletes take effect at once; the banner offers them back for ten seconds.
-        Pane {
-            objectName: "undoWorkerBanner"
-            visible: view.deletedWorker !== null
-            Layout.fillWidth: true
-            padding: Theme.gap
-            background: Rectangle { color: Theme.warningFill; radius: 3 }
-            RowLayout {
-                width: parent.width
-                spacing: Theme.spacing
-                Label {
-                    text: view.deletedWorker ? qsTr("Deleted Worker %1 from %2").arg(view.deletedWorker.name).arg(view.deletedWorker.ns) : ""
-                    elide: Text.ElideRight
-                    Layout.fillWidth: true
-                    Layout.minimumWidth: 0
-                }
-                Button { objectName: "undoWorkerButton"; text: qsTr("Undo"); onClicked: view.undoDeleteWorker() }
-                ToolButton { text: "✕"; onClicked: view.deletedWorker = null }
-            }
-        }
+        UndoBanner { id: undoBanner; objectName: "undoBanner"; Layout.fillWidth: true }
 
         SplitView {
             Layout.fillWidth: true
@@ -260,7 +255,7 @@ Pane {
                         objectName: "deleteNamespaceButton"
                         text: qsTr("Delete")
                         enabled: view.currentNamespace !== ""
-                        onClicked: deleteNs.open()
+                        onClicked: view.requestDeleteNamespace()
                     }
                 }
                 ErrorText { id: nsError; objectName: "namespaceError" }
@@ -406,6 +401,15 @@ Pane {
                         onClicked: view.deleteCurrentWorker()
                     }
                 }
+                WorkerCharts {
+                    id: charts
+                    objectName: "workerCharts"
+                    workbench: view.workbench
+                    namespaceName: view.currentNamespace
+                    workerName: view.currentWorker
+                    Layout.fillWidth: true
+                    Layout.leftMargin: Theme.spacing
+                }
                 CodeEditor {
                     id: editor
                     objectName: "workerEditor"
@@ -430,20 +434,5 @@ Pane {
         title: qsTr("Load a Worker from a file")
         nameFilters: [qsTr("JavaScript (*.js *.mjs)"), qsTr("All files (*)")]
         onAccepted: view.loadFile(selectedFile)
-    }
-    Dialog {
-        id: deleteNs
-        anchors.centerIn: Overlay.overlay
-        modal: true
-        title: qsTr("Delete namespace %1 and all its Workers?").arg(view.currentNamespace)
-        standardButtons: Dialog.Yes | Dialog.No
-        onAccepted: {
-            nsError.text = view.platform.deleteNamespace(view.currentNamespace)
-            if (nsError.text === "") {
-                view.newWorker("")
-                nsList.currentIndex = namespaces.count > 0 ? 0 : -1
-                Qt.callLater(view.openFirst)
-            }
-        }
     }
 }

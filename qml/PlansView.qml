@@ -13,18 +13,17 @@ Pane {
     property string title
     readonly property PlatformController platform: workbench.platform
     padding: Theme.margin
-    // The last delete, for one Undo: {table, key, value}.
-    property var undo: null
+    // Deletes take effect at once; the banner offers the newest one back for ten seconds.
+    property alias undoBanner: undoBanner
     function deleteEntry(table, key, errorLabel) {
-        const value = platform.kvValue(table, key)
         errorLabel.text = platform.kvDelete(table, key)
-        if (errorLabel.text === "")
-            undo = { table: table, key: key, value: value }
-    }
-    function undoDelete() {
-        if (undo)
-            planError.text = platform.kvPut(undo.table, undo.key, undo.value)
-        undo = null
+        if (errorLabel.text === "") {
+            undoBanner.offer(qsTr("Deleted %1 from %2").arg(key).arg(table), () => {
+                errorLabel.text = view.platform.restoreKv(table, key)
+                return errorLabel.text
+            })
+        }
+        return errorLabel.text
     }
 
     KvEntryModel { id: plans; platform: view.platform; title: view.platform.plansTable; kind: KvEntryModel.Plans }
@@ -53,17 +52,7 @@ Pane {
                     .arg(view.platform.customersTable).arg(view.platform.plansTable)
                   + " " + qsTr("A Worker's plan:… tag is only a label: the plan that sets its limits is the one named here.")
         }
-        RowLayout {
-            Layout.fillWidth: true
-            visible: view.undo !== null
-            Label {
-                text: view.undo ? qsTr("Deleted %1 from %2").arg(view.undo.key).arg(view.undo.table) : ""
-                elide: Text.ElideRight
-                Layout.fillWidth: true
-            }
-            Button { objectName: "undoPlansButton"; text: qsTr("Undo"); onClicked: view.undoDelete() }
-            ToolButton { text: "✕"; onClicked: view.undo = null }
-        }
+        UndoBanner { id: undoBanner; objectName: "undoBanner"; Layout.fillWidth: true }
         RowLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true

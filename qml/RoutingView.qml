@@ -42,22 +42,32 @@ Pane {
             routeNote.text = qsTr("Saved %1 → %2").arg(platform.normalizeRoute(routeField.text)).arg(workerField.editText.trim())
         return routeError.text
     }
-    // Deleting keeps what was deleted for one Undo.
-    property var undoRoute: null
+    // Deletes take effect at once; the banner offers the newest one back for ten seconds.
+    property alias undoBanner: undoBanner
     function deleteRoute(route) {
         const worker = platform.kvValue(platform.routingTable, route)
-        routeError.text = platform.kvDelete(platform.routingTable, route)
+        const table = platform.routingTable
+        routeError.text = platform.kvDelete(table, route)
         if (routeError.text === "") {
-            undoRoute = { route: route, worker: worker }
             routeNote.text = ""
+            undoBanner.offer(qsTr("Deleted route %1 → %2").arg(route).arg(worker), () => {
+                routeError.text = view.platform.restoreKv(table, route)
+                return routeError.text
+            })
         }
         return routeError.text
     }
-    function undoDelete() {
-        if (!undoRoute)
-            return
-        routeError.text = platform.kvPut(platform.routingTable, undoRoute.route, undoRoute.worker)
-        undoRoute = null
+    function deleteHostname(hostname) {
+        const host = platform.normalizeHostname(hostname)
+        hostNote.text = ""
+        hostError.text = platform.deleteHostname(host)
+        if (hostError.text === "") {
+            undoBanner.offer(qsTr("Deleted custom hostname %1").arg(host), () => {
+                hostError.text = view.platform.restoreHostname(host)
+                return hostError.text
+            })
+        }
+        return hostError.text
     }
     function submitHostname() {
         hostNote.text = ""
@@ -73,6 +83,7 @@ Pane {
         anchors.fill: parent
         spacing: Theme.section
         ViewHeader { text: view.title }
+        UndoBanner { id: undoBanner; objectName: "undoBanner"; Layout.fillWidth: true }
         Note {
             text: routes.exists
                   ? qsTr("KV namespace %1 — routes lead to Workers in namespace %2. The dispatcher looks up the host, then host/first-path-segment.")
@@ -169,17 +180,6 @@ Pane {
                             opacity: 0.6
                         }
                     }
-                }
-                RowLayout {
-                    Layout.fillWidth: true
-                    visible: view.undoRoute !== null
-                    Label {
-                        text: view.undoRoute ? qsTr("Deleted %1 → %2").arg(view.undoRoute.route).arg(view.undoRoute.worker) : ""
-                        elide: Text.ElideRight
-                        Layout.fillWidth: true
-                    }
-                    Button { objectName: "undoRouteButton"; text: qsTr("Undo"); onClicked: view.undoDelete() }
-                    ToolButton { text: "✕"; onClicked: view.undoRoute = null }
                 }
                 RowLayout {
                     Layout.fillWidth: true
@@ -315,9 +315,10 @@ Pane {
                     }
                     Item { Layout.fillWidth: true }
                     Button {
+                        objectName: "deleteHostnameButton"
                         text: qsTr("Delete")
                         enabled: hostField.text !== ""
-                        onClicked: hostError.text = view.platform.deleteHostname(hostField.text)
+                        onClicked: view.deleteHostname(hostField.text)
                     }
                 }
                 ErrorText { id: hostError }

@@ -1798,6 +1798,21 @@ Result<void> PlatformService::writeHeartbeat(const store::NodeRecord &node)
     return {};
 }
 
+Result<QList<store::TraceRecord>>
+PlatformService::storedTraces(const QString &ns, const QString &script, qint64 sinceMs, int limit)
+{
+    if (auto error = wrongThread())
+        return *error;
+    if (!m_storeAvailable)
+        return unavailable(QStringLiteral("Reading traces"));
+    flushAppends();
+    try {
+        return m_queries->workerTraces(ns, script, sinceMs, limit);
+    } catch (const store::SqlError &error) {
+        return storageError(QStringLiteral("Reading traces"), error.message());
+    }
+}
+
 Result<QList<store::NodeRecord>> PlatformService::nodes()
 {
     if (auto error = wrongThread())

@@ -208,6 +208,10 @@ public:
     void appendTraceRow(std::function<store::TraceRow()> makeRow);
     // Blocks until appended traces and data points are committed.
     void flushAppends();
+    // One Worker's stored traces from `sinceMs` on, oldest first, at most `limit` (what was
+    // appended until now included). `ns` is empty for a platform Worker.
+    Result<QList<store::TraceRecord>> storedTraces(const QString &ns, const QString &script,
+                                                   qint64 sinceMs, int limit);
     // The live tail sessions (`wrangler tail`) that finished Invocations are offered to. Any
     // thread.
     LiveTails &liveTails() const { return *m_liveTails; }

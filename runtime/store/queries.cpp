@@ -811,6 +811,30 @@ QList<TraceRecord> Queries::recentTraces(int limit)
     return list;
 }
 
+QList<TraceRecord> Queries::workerTraces(const QString &dispatchNamespace,
+                                         const QString &scriptName, qint64 sinceMs, int limit)
+{
+    QList<TraceRecord> list;
+    // Platform Workers' traces may carry a NULL namespace; a null QString would bind as NULL,
+    // which equals nothing.
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT script_name, dispatch_namespace, script_tags, event,"
+                           " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time"
+                           " FROM traces WHERE script_name = ?"
+                           " AND COALESCE(dispatch_namespace, '') = ? AND event_timestamp >= ?"
+                           " ORDER BY event_timestamp LIMIT ?"),
+            {scriptName, dispatchNamespace.isNull() ? QStringLiteral("") : dispatchNamespace,
+             sinceMs, limit});
+    while (query.next()) {
+        list.append(traceRecord({query.value(0).toString(), query.value(1).toString(),
+                                 query.value(2).toByteArray(), query.value(3).toByteArray(),
+                                 query.value(4).toLongLong(), query.value(5).toByteArray(),
+                                 query.value(6).toByteArray(), query.value(7).toString(),
+                                 query.value(8).toLongLong(), query.value(9).toLongLong()}));
+    }
+    return list;
+}
+
 void Queries::upsertNode(const NodeRecord &node)
 {
     m_db.exec(QStringLiteral("INSERT INTO nodes (name, address, version, started_at,"

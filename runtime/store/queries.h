@@ -105,6 +105,10 @@ public:
     // Deletes all but the newest `keep` traces.
     void pruneTraces(qint64 keep);
     QList<TraceRecord> recentTraces(int limit);
+    // One Worker's traces from `sinceMs` on, oldest first, at most `limit`. `dispatchNamespace`
+    // is empty for a platform Worker.
+    QList<TraceRecord> workerTraces(const QString &dispatchNamespace, const QString &scriptName,
+                                    qint64 sinceMs, int limit);
 
     // Nodes sharing the store: each writes its own row (heartbeat), everyone reads them all.
     void upsertNode(const NodeRecord &node);

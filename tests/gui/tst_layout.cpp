@@ -186,6 +186,19 @@ void tst_Layout::everyViewFits()
         if (editor)
             editor->setProperty("text", savedCode);
     });
+    // A view that undoes deletes is checked with its banner showing, and a long message in it.
+    auto *undoBanner = qvariant_cast<QQuickItem *>(page->property("undoBanner"));
+    if (undoBanner)
+        QVERIFY(QMetaObject::invokeMethod(
+                undoBanner, "offer",
+                Q_ARG(QVariant,
+                      QStringLiteral("Deleted namespace a-namespace-with-a-long-name "
+                                     "and its 12 Workers from the platform")),
+                Q_ARG(QVariant, QVariant())));
+    const auto dismiss = qScopeGuard([&] {
+        if (undoBanner)
+            QMetaObject::invokeMethod(undoBanner, "dismiss");
+    });
     QTRY_COMPARE(m_window->size(), size);
     QVERIFY(QQuickTest::qWaitForPolish(m_window));
     QTest::qWait(50); // one more turn for models that flush on a timer

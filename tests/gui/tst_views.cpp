@@ -44,6 +44,9 @@ private Q_SLOTS:
     void versionsViewDiffsAndDeploys();
     void routesPlansAndWorkersSortFromTheirHeaders();
     void workerDeleteIsUndoneFromTheBanner();
+    void namespaceDeleteIsUndoneFromTheBanner();
+    void newestDeleteTakesTheBannerOver();
+    void workerChartsFollowTheChosenWorker();
 
 private:
     QQuickItem *view(const char *objectName) const { return m_demo.view(objectName); }
@@ -78,6 +81,18 @@ private:
         }
         return nullptr;
     }
+    // The visible item named `objectName` in `in`'s visual tree.
+    QQuickItem *named(QQuickItem *in, const QString &objectName) const
+    {
+        for (QQuickItem *child : in->childItems()) {
+            if (child->objectName() == objectName && child->isVisible())
+                return child;
+            if (QQuickItem *found = named(child, objectName))
+                return found;
+        }
+        return nullptr;
+    }
+    void click(QQuickItem *item) { QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(item)); }
     QPoint centre(QQuickItem *item) const
     {
         return inWindow(item, {item->width() / 2, item->height() / 2});
@@ -571,11 +586,12 @@ void tst_Views::workerDeleteIsUndoneFromTheBanner()
     QTRY_VERIFY(!m_demo.app().stack()->service().script(QStringLiteral("production"),
                                                         QStringLiteral("thrower")));
     QVERIFY(get("thrower.localhost").status != before.status);
-    auto *banner = namespaces->findChild<QQuickItem *>(QStringLiteral("undoWorkerBanner"));
+    auto *banner = namespaces->findChild<QQuickItem *>(QStringLiteral("undoBanner"));
     QTRY_VERIFY(banner->isVisible());
-    auto *undo = namespaces->findChild<QQuickItem *>(QStringLiteral("undoWorkerButton"));
-    QTRY_VERIFY(undo->isVisible() && undo->width() > 0);
-    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre(undo));
+    QVERIFY(banner->property("message").toString().contains(QStringLiteral("thrower")));
+    QQuickItem *undo = nullptr;
+    QTRY_VERIFY((undo = named(banner, QStringLiteral("undoButton"))) && undo->width() > 0);
+    click(undo);
     QTRY_VERIFY(!banner->isVisible());
     const testing::RawResponse after = get("thrower.localhost");
     QCOMPARE(after.status, before.status);
@@ -588,7 +604,7 @@ void tst_Views::workerDeleteIsUndoneFromTheBanner()
              (QStringList {QStringLiteral("customer:hooli"), QStringLiteral("plan:pro")}));
 
     // Not undone: the banner times out by itself (shortened here from its ten seconds).
-    auto *timer = qvariant_cast<QObject *>(namespaces->property("undoTimer"));
+    auto *timer = qvariant_cast<QObject *>(banner->property("timer"));
     QVERIFY(timer);
     timer->setProperty("interval", 200);
     QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
@@ -599,6 +615,173 @@ void tst_Views::workerDeleteIsUndoneFromTheBanner()
     QVERIFY(!m_demo.app().stack()->service().script(QStringLiteral("production"),
                                                     QStringLiteral("thrower")));
     QCOMPARE(get("thrower.localhost").status, 404);
+}
+
+// Deleting a namespace asks nothing and takes effect at once; Undo from the banner puts it back
+// with every Worker, and they answer as before.
+void tst_Views::namespaceDeleteIsUndoneFromTheBanner()
+{
+    auto &service = m_demo.app().stack()->service();
+    show(1);
+    QQuickItem *namespaces = view("namespacesView");
+    QTRY_VERIFY(namespaces->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    QTRY_COMPARE(namespaces->property("currentNamespace").toString(), QStringLiteral("production"));
+    QTRY_VERIFY(!namespaces->property("dirty").toBool());
+    const QList<QByteArray> hosts {"localhost", "api.localhost", "json-api.localhost"};
+    QHash<QByteArray, testing::RawResponse> before;
+    for (const QByteArray &host : hosts)
+        before.insert(host, get(host));
+    QCOMPARE(before.value("localhost").status, 200);
+    const qsizetype workers = service.listScripts(QStringLiteral("production")).value().size();
+    QVERIFY(workers >= 3);
+
+    auto *remove = namespaces->findChild<QQuickItem *>(QStringLiteral("deleteNamespaceButton"));
+    QVERIFY(remove);
+    click(remove);
+    QTRY_VERIFY(service.namespaces().isEmpty());
+    QVERIFY(get("localhost").status != 200);
+    auto *banner = namespaces->findChild<QQuickItem *>(QStringLiteral("undoBanner"));
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY2(banner->property("message").toString().contains(QStringLiteral("production")),
+             qPrintable(banner->property("message").toString()));
+    QQuickItem *undo = nullptr;
+    QTRY_VERIFY((undo = named(banner, QStringLiteral("undoButton"))) && undo->width() > 0);
+    click(undo);
+    QTRY_VERIFY(!banner->isVisible());
+    QCOMPARE(service.namespaces().size(), 1);
+    QCOMPARE(service.listScripts(QStringLiteral("production")).value().size(), workers);
+    for (const QByteArray &host : hosts) {
+        const testing::RawResponse after = get(host);
+        QCOMPARE(after.status, before.value(host).status);
+        QCOMPARE(after.body, before.value(host).body);
+    }
+    // The view shows the namespace again, with its Workers.
+    auto *list = namespaces->findChild<QQuickItem *>(QStringLiteral("namespaceList"));
+    QTRY_COMPARE(list->property("count").toInt(), 1);
+    QTRY_COMPARE(namespaces->property("currentNamespace").toString(), QStringLiteral("production"));
+    auto *sorted = qvariant_cast<QAbstractItemModel *>(namespaces->property("sortedWorkers"));
+    QTRY_COMPARE(qsizetype(sorted->rowCount()), workers);
+}
+
+// One banner, one Undo: a second delete while it shows takes it over, and Undo brings back
+// that newest delete (a custom hostname with its metadata); the older one (a route) stays
+// deleted.
+void tst_Views::newestDeleteTakesTheBannerOver()
+{
+    auto &service = m_demo.app().stack()->service();
+    QVERIFY(service.putCustomHostname(QStringLiteral("shop.example.com"),
+                                      R"({"customer":"acme"})"));
+    show(3);
+    QQuickItem *routing = view("routingView");
+    QTRY_VERIFY(routing->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    const QString routes = QStringLiteral("USER_ROUTING");
+    const QString routesId = service.kvNamespaceByTitle(routes)->id;
+    QVERIFY(service.kvGet(routesId, QStringLiteral("api.localhost")));
+
+    QQuickItem *row = nullptr;
+    QTRY_VERIFY((row = item(routing, QString(), "key", QStringLiteral("api.localhost"))));
+    QQuickItem *deleteRoute = named(row, QStringLiteral("deleteRouteButton"));
+    QVERIFY(deleteRoute);
+    click(deleteRoute);
+    QTRY_VERIFY(!service.kvGet(routesId, QStringLiteral("api.localhost")));
+    auto *banner = routing->findChild<QQuickItem *>(QStringLiteral("undoBanner"));
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY(banner->property("message").toString().contains(QStringLiteral("api.localhost")));
+
+    auto *hostField = routing->findChild<QQuickItem *>(QStringLiteral("hostField"));
+    hostField->setProperty("text", QStringLiteral("shop.example.com"));
+    auto *deleteHost = routing->findChild<QQuickItem *>(QStringLiteral("deleteHostnameButton"));
+    QTRY_VERIFY(deleteHost->isEnabled());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window)); // the banner moved the view down
+    click(deleteHost);
+    QTRY_VERIFY(!service.customHostname(QStringLiteral("shop.example.com")));
+    QTRY_VERIFY(
+            banner->property("message").toString().contains(QStringLiteral("shop.example.com")));
+
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    click(named(banner, QStringLiteral("undoButton")));
+    QTRY_VERIFY(!banner->isVisible());
+    QTRY_VERIFY(service.customHostname(QStringLiteral("shop.example.com")));
+    QCOMPARE(service.customHostname(QStringLiteral("shop.example.com"))
+                     ->metadata.value(u"customer")
+                     .toString(),
+             QStringLiteral("acme"));
+    QVERIFY(!service.kvGet(routesId, QStringLiteral("api.localhost")));
+
+    // Left as the demo had it for the tests after this one.
+    QVERIFY(service.kvPut(routesId, QStringLiteral("api.localhost"), "json-api"));
+    QVERIFY(service.deleteCustomHostname(QStringLiteral("shop.example.com")));
+}
+
+// The Namespaces view charts the Worker in its editor and the Dispatcher view the dispatcher,
+// from the live traces, each naming the value under the pointer.
+void tst_Views::workerChartsFollowTheChosenWorker()
+{
+    auto &service = m_demo.app().stack()->service();
+    // What the chart should count: the chosen Worker's stored traces within its window.
+    const auto stored = [&](QObject *activity) {
+        auto *rows = qobject_cast<QAbstractItemModel *>(activity);
+        const qint64 since = rows->index(0, 0)
+                                     .data(rows->roleNames().key("start"))
+                                     .toDateTime()
+                                     .toMSecsSinceEpoch();
+        const auto traces
+                = service.storedTraces(activity->property("namespaceName").toString(),
+                                       activity->property("workerName").toString(), since, 1000000);
+        return traces ? int(traces.value().size()) : -1;
+    };
+
+    show(1);
+    QQuickItem *namespaces = view("namespacesView");
+    QTRY_VERIFY(namespaces->isVisible());
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    auto *charts = qvariant_cast<QQuickItem *>(namespaces->property("charts"));
+    QVERIFY(charts);
+    auto *activity = qvariant_cast<QObject *>(charts->property("activity"));
+    QVERIFY(activity);
+    QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("json-api"))));
+    QCOMPARE(activity->property("workerName").toString(), QStringLiteral("json-api"));
+    QCOMPARE(activity->property("namespaceName").toString(), QStringLiteral("production"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(get("api.localhost").status, 200);
+    QCOMPARE(get("localhost").status, 200); // the site's: not counted here
+    QTRY_VERIFY_WITH_TIMEOUT(activity->property("requests").toInt() >= 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(activity->property("requests").toInt(), stored(activity), 10000);
+    QVERIFY(activity->property("requestSeries").toList().size() == 60);
+
+    QVERIFY(QMetaObject::invokeMethod(namespaces, "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("site"))));
+    QCOMPARE(activity->property("workerName").toString(), QStringLiteral("site"));
+    QTRY_VERIFY_WITH_TIMEOUT(activity->property("requests").toInt() >= 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(activity->property("requests").toInt(), stored(activity), 10000);
+
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
+    QQuickItem *requests = named(charts, QStringLiteral("workerRequestChart"));
+    QVERIFY(requests);
+    auto *line = qvariant_cast<QQuickItem *>(requests->property("chart"));
+    QVERIFY(line);
+    QTRY_VERIFY(line->width() > 20);
+    QTest::mouseMove(m_window, inWindow(line, {line->width() - 1, line->height() / 2}));
+    QTRY_VERIFY2(line->property("hoveredText").toString().endsWith(QStringLiteral("requests, now")),
+                 qPrintable(line->property("hoveredText").toString()));
+    QTest::mouseMove(m_window, QPoint(1, 1));
+    QTRY_COMPARE(line->property("hoveredIndex").toInt(), -1);
+
+    // The dispatcher's charts count every request it took.
+    show(2);
+    QQuickItem *dispatcher = view("dispatcherView");
+    QTRY_VERIFY(dispatcher->isVisible());
+    auto *dispatcherCharts = qvariant_cast<QQuickItem *>(dispatcher->property("charts"));
+    QVERIFY(dispatcherCharts);
+    auto *dispatched = qvariant_cast<QObject *>(dispatcherCharts->property("activity"));
+    QCOMPARE(dispatched->property("workerName").toString(), QStringLiteral("dispatcher"));
+    QCOMPARE(dispatched->property("namespaceName").toString(), QString());
+    QCOMPARE(get("localhost").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(dispatched->property("requests").toInt() >= 5, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(dispatched->property("requests").toInt(), stored(dispatched), 10000);
 }
 
 QTEST_MAIN(tst_Views)

@@ -114,6 +114,125 @@ private Q_SLOTS:
         QCOMPARE(service.script(ns, QStringLiteral("rich"))->code.modules.size(), 1);
     }
 
+    // The Undo of a namespace's delete puts back the namespace, its trusted flag and every
+    // Worker in it as it was (modules, bindings with their secrets, tags); once only, and never
+    // over a namespace made under the name since.
+    void deletedNamespaceIsRestored()
+    {
+        auto &service = *m_fixture->service;
+        const QString ns = QStringLiteral("staging");
+        QCOMPARE(m_controller->createNamespace(ns, true), QString());
+        platform::PlatformService::ScriptUpload secretive {
+                PlatformFixture::code("export default { fetch(r, env) { return new "
+                                      "Response(env.TOKEN) } }"),
+                QStringList {QStringLiteral("plan:pro")}};
+        secretive.code.bindings
+                = QJsonArray {QJsonObject {{QStringLiteral("type"), QStringLiteral("secret_text")},
+                                           {QStringLiteral("name"), QStringLiteral("TOKEN")},
+                                           {QStringLiteral("text"), QStringLiteral("s3cret")}}};
+        QVERIFY(service.putScript(ns, QStringLiteral("secretive"), secretive));
+        platform::PlatformService::ScriptUpload plain {PlatformFixture::code(), QStringList {}};
+        plain.code.modules.append({QStringLiteral("lib.js"),
+                                   QStringLiteral("application/javascript+module"),
+                                   "export const x = 1;\n"});
+        QVERIFY(service.putScript(ns, QStringLiteral("plain"), plain));
+        QHash<QString, store::ScriptRecord> before;
+        for (const auto &script : service.listScripts(ns).value())
+            before.insert(script->name, *script);
+        QCOMPARE(before.size(), 2);
+
+        QVERIFY(!m_controller->restoreNamespace(ns).isEmpty()); // not deleted
+        QSignalSpy changed(m_controller.get(), &models::PlatformController::namespacesChanged);
+        QCOMPARE(m_controller->deleteNamespace(ns), QString());
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(!m_controller->namespaceNames().contains(ns));
+        QVERIFY(!service.script(ns, QStringLiteral("secretive")));
+
+        QCOMPARE(m_controller->restoreNamespace(ns), QString());
+        QCOMPARE(changed.count(), 2);
+        QVERIFY(m_controller->namespaceNames().contains(ns));
+        bool trusted = false;
+        for (const auto &record : service.namespaces())
+            if (record.name == ns)
+                trusted = record.trustedWorkers;
+        QVERIFY(trusted);
+        const auto after = service.listScripts(ns).value();
+        QCOMPARE(after.size(), before.size());
+        for (const auto &script : after) {
+            const store::ScriptRecord &was = before.value(script->name);
+            QCOMPARE(script->code.modules, was.code.modules);
+            QCOMPARE(script->code.mainModule, was.code.mainModule);
+            QCOMPARE(script->code.bindings, was.code.bindings);
+            QCOMPARE(script->code.compatibilityDate, was.code.compatibilityDate);
+            QCOMPARE(script->tags, was.tags);
+            QCOMPARE(script->contentHash, was.contentHash);
+        }
+        // Once: a second Undo has nothing left to restore.
+        QVERIFY(!m_controller->restoreNamespace(ns).isEmpty());
+
+        // A namespace created under the name since is never replaced by the Undo.
+        QCOMPARE(m_controller->deleteNamespace(ns), QString());
+        QCOMPARE(m_controller->createNamespace(ns, false), QString());
+        QVERIFY(m_controller->restoreNamespace(ns).contains(QStringLiteral("exists again")));
+        QVERIFY(service.listScripts(ns).value().isEmpty());
+    }
+
+    // A custom hostname comes back with its custom_metadata.
+    void deletedHostnameIsRestored()
+    {
+        auto &service = *m_fixture->service;
+        const QString host = QStringLiteral("shop.example.com");
+        QCOMPARE(m_controller->putHostname(host, QStringLiteral(R"({"customer":"acme","n":2})")),
+                 QString());
+        const QJsonObject metadata = service.customHostname(host)->metadata;
+        QVERIFY(!m_controller->restoreHostname(host).isEmpty()); // not deleted
+        QCOMPARE(m_controller->deleteHostname(QStringLiteral("Shop.Example.com")), QString());
+        QVERIFY(!service.customHostname(host));
+        QCOMPARE(m_controller->restoreHostname(host), QString());
+        QVERIFY(service.customHostname(host));
+        QCOMPARE(service.customHostname(host)->metadata, metadata);
+        QVERIFY(!m_controller->restoreHostname(host).isEmpty()); // once
+
+        QCOMPARE(m_controller->deleteHostname(host), QString());
+        QCOMPARE(m_controller->putHostname(host, QStringLiteral(R"({"customer":"new"})")),
+                 QString());
+        QVERIFY(m_controller->restoreHostname(host).contains(QStringLiteral("exists again")));
+        QCOMPARE(service.customHostname(host)->metadata.value(u"customer").toString(),
+                 QStringLiteral("new"));
+    }
+
+    // Routes, plans and customers: a KV entry comes back with its value and metadata.
+    void deletedKvEntryIsRestored()
+    {
+        auto &service = *m_fixture->service;
+        const QString routes = QStringLiteral("USER_ROUTING");
+        platform::PlatformService::KvPutOptions options;
+        options.metadata = R"({"by":"test"})";
+        QVERIFY(service.kvPut(m_fixture->kv("USER_ROUTING"), QStringLiteral("api.localhost"),
+                              "site", options));
+        QVERIFY(!m_controller->restoreKv(routes, QStringLiteral("api.localhost")).isEmpty());
+        QCOMPARE(m_controller->kvDelete(routes, QStringLiteral("api.localhost")), QString());
+        QCOMPARE(m_controller->kvValue(routes, QStringLiteral("api.localhost")), QString());
+        QCOMPARE(m_controller->restoreKv(routes, QStringLiteral("api.localhost")), QString());
+        const auto back
+                = service.kvGet(m_fixture->kv("USER_ROUTING"), QStringLiteral("api.localhost"));
+        QVERIFY(back);
+        QCOMPARE(back->value, QByteArray("site"));
+        QCOMPARE(back->metadata, QByteArray(R"({"by":"test"})"));
+        QVERIFY(!m_controller->restoreKv(routes, QStringLiteral("api.localhost")).isEmpty());
+
+        // A value written since wins over the Undo.
+        QCOMPARE(m_controller->kvDelete(QStringLiteral("PLANS"), QStringLiteral("free")),
+                 QString());
+        QCOMPARE(m_controller->setPlan(QStringLiteral("free"), QStringLiteral("99"),
+                                       QStringLiteral("9")),
+                 QString());
+        QVERIFY(m_controller->restoreKv(QStringLiteral("PLANS"), QStringLiteral("free"))
+                        .contains(QStringLiteral("again")));
+        QVERIFY(m_controller->kvValue(QStringLiteral("PLANS"), QStringLiteral("free"))
+                        .contains(QStringLiteral("99")));
+    }
+
     void routes()
     {
         QCOMPARE(m_controller->routingNamespace(), QStringLiteral("production"));
