@@ -6,6 +6,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTest>
+#include <QtQuickTest/quicktest.h>
 
 using namespace switchyard;
 
@@ -51,6 +52,8 @@ private:
     void click(QQuickItem *item)
     {
         QVERIFY(item);
+        // A row or message just shown is placed at the next polish; click where it ends up.
+        QVERIFY(QQuickTest::qWaitForPolish(m_window));
         const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
         QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
     }
