@@ -284,6 +284,11 @@ void tst_CodeEditor::errorTextGoesToTheError()
     click(error);
     QTRY_VERIFY(m_area->hasActiveFocus());
     QTRY_COMPARE(lineOf(broken, m_area->property("cursorPosition").toInt()), line);
+    // On the column the error names, too.
+    const int column = m_editor->property("errorColumn").toInt();
+    QVERIFY(column > 0);
+    const int position = m_area->property("cursorPosition").toInt();
+    QCOMPARE(position - int(broken.lastIndexOf(u'\n', position - 1)), column);
 }
 
 QTEST_MAIN(tst_CodeEditor)
