@@ -252,6 +252,24 @@ void tst_CodeEditor::goToLine()
     QTest::keyClick(m_window, Qt::Key_Return);
     QTRY_VERIFY(m_area->hasActiveFocus());
     QCOMPARE(lineOf(code, m_area->property("cursorPosition").toInt()), 7);
+
+    // A line below the viewport is scrolled to.
+    QString tall = code;
+    for (int i = 0; i < 300; ++i)
+        tall += QStringLiteral("// line %1\n").arg(i + 8);
+    m_editor->setProperty("text", tall);
+    auto *flick = qvariant_cast<QQuickItem *>(m_editor->property("flickable"));
+    QCOMPARE(flick->property("contentY").toReal(), 0.0);
+    QTest::keyClick(m_window, Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(field->hasActiveFocus());
+    type(QStringLiteral("250"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    QCOMPARE(lineOf(tall, m_area->property("cursorPosition").toInt()), 250);
+    QTRY_VERIFY(flick->property("contentY").toReal() > 0);
+    const qreal y = m_area->property("cursorRectangle").toRectF().y()
+            - flick->property("contentY").toReal();
+    QVERIFY2(y >= 0 && y < flick->height(), qPrintable(QString::number(y)));
 }
 
 void tst_CodeEditor::bracketJump()
