@@ -488,12 +488,27 @@ QString PlatformController::restoreHostname(const QString &hostname)
     return {};
 }
 
+namespace {
+
+// `index.js:3:14: SyntaxError: ...`, possibly after a prefix naming the Worker.
+QRegularExpressionMatch errorLocation(const QString &message)
+{
+    static const QRegularExpression where(QStringLiteral("([\\w./-]+\\.m?js):(\\d+):(\\d+)"));
+    return where.match(message);
+}
+
+} // namespace
+
 int PlatformController::errorLine(const QString &message)
 {
-    // `index.js:3:14: SyntaxError: ...`, possibly after a prefix naming the Worker.
-    static const QRegularExpression where(QStringLiteral("([\\w./-]+\\.m?js):(\\d+):(\\d+)"));
-    const auto match = where.match(message);
+    const auto match = errorLocation(message);
     return match.hasMatch() ? match.captured(2).toInt() : 0;
+}
+
+int PlatformController::errorColumn(const QString &message)
+{
+    const auto match = errorLocation(message);
+    return match.hasMatch() ? match.captured(3).toInt() : 0;
 }
 
 } // namespace switchyard::models

@@ -121,6 +121,8 @@ public:
 
     // The line a `module:line:column: message` error points at, or 0.
     Q_INVOKABLE static int errorLine(const QString &message);
+    // Its column, or 0.
+    Q_INVOKABLE static int errorColumn(const QString &message);
 
 Q_SIGNALS:
     void routingTableChanged();

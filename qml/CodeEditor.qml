@@ -1,18 +1,30 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Layouts
 import Switchyard
 import Switchyard.Models
 
 // A JavaScript editor: line numbers, highlighting, and the line a load error names, marked in
 // the gutter and underlined in the text. The text scrolls both ways and follows the cursor; the
 // gutter only follows it vertically, so long lines never push the line numbers away.
+// Find and replace (EditorSearch), Go to line and bracket matching (EditorNavigation) are decided
+// in C++; this file shows them and moves the selection.
 Frame {
     id: editor
     property alias text: area.text
     property alias readOnly: area.readOnly
     property int errorLine: 0
+    property int errorColumn: 0
     property alias textArea: area
     property alias flickable: flick
+    property alias search: search
+    property alias navigation: navigation
+    // Which rows are open above the text (a row's own `visible` is false while its parent is
+    // hidden, so it cannot be the state).
+    property bool findOpen: false
+    property bool replaceOpen: false
+    property bool lineOpen: false
+    readonly property bool barsOpen: findOpen || lineOpen
     padding: 0
     focusPolicy: Qt.NoFocus
 
@@ -26,15 +38,251 @@ Frame {
         else if (flick.contentY + flick.height <= r.y + r.height)
             flick.contentY = r.y + r.height - flick.height + area.bottomPadding
     }
-    function goToLine(line) {
-        const block = area.text.split("\n").slice(0, Math.max(0, line - 1)).join("\n")
-        area.cursorPosition = line > 1 ? block.length + 1 : 0
+    function moveCursor(position) {
         area.forceActiveFocus()
+        area.cursorPosition = position
+        ensureVisible(area.cursorRectangle)
+    }
+    function goToLine(line, column) { moveCursor(navigation.positionOf(line, column || 1)) }
+    function goToError() {
+        if (errorLine > 0)
+            goToLine(errorLine, errorColumn)
+    }
+
+    // Find: Ctrl+F, or Ctrl+H with the replace row.
+    function openFind(replacing) {
+        const selected = area.selectedText
+        if (selected !== "" && !/[\n\u2029]/.test(selected))
+            findField.text = selected
+        lineOpen = false
+        findOpen = true
+        replaceOpen = replacing && !area.readOnly
+        search.term = findField.text
+        findField.forceActiveFocus()
+        findField.selectAll()
+    }
+    function closeBars() {
+        findOpen = false
+        replaceOpen = false
+        lineOpen = false
+        search.term = ""
+        area.forceActiveFocus()
+    }
+    function selectMatch(index) {
+        if (index < 0)
+            return
+        area.select(search.start(index), search.end(index))
+        ensureVisible(area.positionToRectangle(search.end(index)))
+        ensureVisible(area.positionToRectangle(search.start(index)))
+    }
+    function findNext() { selectMatch(search.nextMatch()) }
+    function findPrevious() { selectMatch(search.previousMatch()) }
+    function replaceOne() { selectMatch(search.replace(area.selectionStart, area.selectionEnd, replaceField.text)) }
+    function replaceAll() { search.replaceAll(replaceField.text) }
+
+    // Go to line: Ctrl+G.
+    function openLine() {
+        findOpen = false
+        replaceOpen = false
+        search.term = ""
+        lineOpen = true
+        lineField.forceActiveFocus()
+        lineField.selectAll()
+    }
+    function goToTypedLine() {
+        if (navigation.linePosition < 0)
+            return
+        const position = navigation.linePosition
+        lineOpen = false
+        moveCursor(position)
+    }
+
+    Shortcut {
+        sequence: "Ctrl+F"
+        enabled: editor.visible
+        onActivated: editor.openFind(false)
+    }
+    Shortcut {
+        sequence: "Ctrl+H"
+        enabled: editor.visible && !area.readOnly
+        onActivated: editor.openFind(true)
+    }
+    Shortcut {
+        sequence: "F3"
+        enabled: editor.visible && editor.findOpen
+        onActivated: editor.findNext()
+    }
+    Shortcut {
+        sequence: "Shift+F3"
+        enabled: editor.visible && editor.findOpen
+        onActivated: editor.findPrevious()
+    }
+    Shortcut {
+        sequence: "Ctrl+G"
+        enabled: editor.visible
+        onActivated: editor.openLine()
+    }
+    Shortcut {
+        sequence: "Ctrl+M"
+        enabled: editor.visible && area.activeFocus && navigation.matchingBracket >= 0
+        onActivated: editor.moveCursor(navigation.matchingBracket)
+    }
+
+    EditorSearch {
+        id: search
+        textDocument: area.textDocument
+        selectionStart: area.selectionStart
+        selectionEnd: area.selectionEnd
+    }
+    EditorNavigation {
+        id: navigation
+        textDocument: area.textDocument
+        cursorPosition: area.cursorPosition
+        lineInput: lineField.text
+    }
+
+    Pane {
+        id: bars
+        objectName: "editorBars"
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        visible: editor.barsOpen
+        padding: Theme.gap
+        background: Rectangle { color: palette.window }
+        ColumnLayout {
+            anchors { left: parent.left; right: parent.right }
+            spacing: Theme.gap
+            RowLayout {
+                id: findRow
+                objectName: "findRow"
+                visible: editor.findOpen
+                spacing: Theme.gap
+                Layout.fillWidth: true
+                TextField {
+                    id: findField
+                    objectName: "findField"
+                    placeholderText: qsTr("Find")
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                    Layout.minimumWidth: Theme.fieldMinWidth
+                    onTextChanged: if (editor.findOpen) search.term = text
+                    // As the term is typed, the selection follows its first match from there.
+                    onTextEdited: {
+                        search.term = text
+                        editor.findNext()
+                    }
+                    Keys.onReturnPressed: (event) => (event.modifiers & Qt.ShiftModifier) ? editor.findPrevious() : editor.findNext()
+                    Keys.onEnterPressed: (event) => (event.modifiers & Qt.ShiftModifier) ? editor.findPrevious() : editor.findNext()
+                    Keys.onEscapePressed: editor.closeBars()
+                }
+                ToolButton {
+                    objectName: "matchCaseButton"
+                    text: "Aa"
+                    checkable: true
+                    checked: search.caseSensitive
+                    onToggled: search.caseSensitive = checked
+                    focusPolicy: Qt.NoFocus
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Match case")
+                }
+                ToolButton {
+                    objectName: "wholeWordButton"
+                    text: "ab"
+                    font.underline: true
+                    checkable: true
+                    checked: search.wholeWord
+                    onToggled: search.wholeWord = checked
+                    focusPolicy: Qt.NoFocus
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Whole word")
+                }
+                Label {
+                    objectName: "findStatus"
+                    text: search.status
+                    color: search.count === 0 && search.term !== "" ? Theme.error : Theme.muted
+                }
+                ToolButton {
+                    objectName: "findPreviousButton"
+                    text: "\u2191"
+                    enabled: search.count > 0
+                    focusPolicy: Qt.NoFocus
+                    onClicked: editor.findPrevious()
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Previous match (Shift+Enter, Shift+F3)")
+                }
+                ToolButton {
+                    objectName: "findNextButton"
+                    text: "\u2193"
+                    enabled: search.count > 0
+                    focusPolicy: Qt.NoFocus
+                    onClicked: editor.findNext()
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Next match (Enter, F3)")
+                }
+                ToolButton {
+                    objectName: "closeFindButton"
+                    text: "\u2715"
+                    focusPolicy: Qt.NoFocus
+                    onClicked: editor.closeBars()
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Close (Escape)")
+                }
+            }
+            RowLayout {
+                id: replaceRow
+                objectName: "replaceRow"
+                visible: editor.replaceOpen
+                spacing: Theme.gap
+                Layout.fillWidth: true
+                TextField {
+                    id: replaceField
+                    objectName: "replaceField"
+                    placeholderText: qsTr("Replace with")
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                    Layout.minimumWidth: Theme.fieldMinWidth
+                    Keys.onReturnPressed: editor.replaceOne()
+                    Keys.onEnterPressed: editor.replaceOne()
+                    Keys.onEscapePressed: editor.closeBars()
+                }
+                Button {
+                    objectName: "replaceButton"
+                    text: qsTr("Replace")
+                    enabled: search.count > 0
+                    onClicked: editor.replaceOne()
+                }
+                Button {
+                    objectName: "replaceAllButton"
+                    text: qsTr("Replace all")
+                    enabled: search.count > 0
+                    onClicked: editor.replaceAll()
+                }
+            }
+            RowLayout {
+                id: lineRow
+                objectName: "lineRow"
+                visible: editor.lineOpen
+                spacing: Theme.gap
+                Layout.fillWidth: true
+                Label { text: qsTr("Go to line") }
+                TextField {
+                    id: lineField
+                    objectName: "lineField"
+                    placeholderText: qsTr("line:column")
+                    selectByMouse: true
+                    Layout.preferredWidth: Theme.fieldMinWidth
+                    Keys.onReturnPressed: editor.goToTypedLine()
+                    Keys.onEnterPressed: editor.goToTypedLine()
+                    Keys.onEscapePressed: editor.closeBars()
+                }
+                ErrorText { objectName: "lineError"; text: navigation.lineError }
+                Item { Layout.fillWidth: true; visible: navigation.lineError === "" }
+            }
+        }
     }
 
     Rectangle {
         id: gutter
-        anchors { left: parent.left; top: parent.top; bottom: parent.bottom }
+        anchors { left: parent.left; top: editor.barsOpen ? bars.bottom : parent.top; bottom: parent.bottom }
         width: lineNumbers.digitWidth + 2 * Theme.spacing
         color: palette.alternateBase
         clip: true
@@ -61,13 +309,43 @@ Frame {
 
     Flickable {
         id: flick
-        anchors { left: gutter.right; right: parent.right; top: parent.top; bottom: parent.bottom }
+        anchors { left: gutter.right; right: parent.right; top: gutter.top; bottom: parent.bottom }
         clip: true
         contentWidth: area.width
         contentHeight: area.height
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar { id: vbar }
         ScrollBar.horizontal: ScrollBar { id: hbar }
+
+        // Under the text (the TextArea draws no background): every find match, then the bracket
+        // beside the cursor and its partner, or the bracket alone when it has none. Reading
+        // area.length makes each box move when the text is edited.
+        Repeater {
+            model: search.matches
+            Rectangle {
+                required property int modelData
+                readonly property rect first: { area.length; return area.positionToRectangle(modelData) }
+                readonly property rect last: { area.length; return area.positionToRectangle(modelData + search.length) }
+                x: first.x
+                y: first.y
+                width: Math.max(2, last.x - first.x)
+                height: first.height
+                color: Theme.findMatch
+            }
+        }
+        Repeater {
+            model: area.activeFocus && navigation.bracket >= 0
+                   ? [navigation.bracket, navigation.matchingBracket].filter(p => p >= 0) : []
+            Rectangle {
+                required property int modelData
+                readonly property rect at: { area.length; return area.positionToRectangle(modelData) }
+                x: at.x
+                y: at.y
+                width: metrics.advanceWidth
+                height: at.height
+                color: navigation.matchingBracket >= 0 ? Theme.bracketMatch : Theme.errorFill
+            }
+        }
 
         TextArea {
             id: area
@@ -86,6 +364,11 @@ Frame {
             onCursorRectangleChanged: if (activeFocus) editor.ensureVisible(cursorRectangle)
             // Two spaces for Tab, as the shipped Workers are indented.
             Keys.onTabPressed: insert(cursorPosition, "  ")
+            Keys.onEscapePressed: (event) => {
+                event.accepted = editor.barsOpen
+                if (editor.barsOpen)
+                    editor.closeBars()
+            }
         }
     }
 

@@ -37,6 +37,7 @@ Pane {
         savedNote.text = ""
         saveError.text = dispatcher.save(editor.text)
         editor.errorLine = view.workbench.platform.errorLine(saveError.text)
+        editor.errorColumn = view.workbench.platform.errorColumn(saveError.text)
         if (saveError.text === "") {
             shownCode = editor.text
             const warning = view.workbench.platform.handlerWarning(editor.text)
@@ -120,7 +121,12 @@ Pane {
                     Layout.fillHeight: true
                     Layout.rightMargin: Theme.spacing
                 }
-                ErrorText { id: saveError; objectName: "dispatcherError" }
+                ErrorText {
+                    id: saveError
+                    objectName: "dispatcherError"
+                    linked: editor.errorLine > 0
+                    onActivated: editor.goToError()
+                }
                 Note { id: savedNote; objectName: "dispatcherNote"; kind: Note.Success }
             }
             ColumnLayout {

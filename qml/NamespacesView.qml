@@ -153,6 +153,7 @@ Pane {
         savedNote.text = ""
         saveError.text = platform.saveScript(currentNamespace, nameField.text, editor.text, tagsField.text)
         editor.errorLine = platform.errorLine(saveError.text)
+        editor.errorColumn = platform.errorColumn(saveError.text)
         if (saveError.text === "") {
             currentWorker = nameField.text.trim()
             savedCode = editor.text
@@ -417,7 +418,13 @@ Pane {
                     Layout.fillHeight: true
                     Layout.leftMargin: Theme.spacing
                 }
-                ErrorText { id: saveError; objectName: "saveError"; Layout.leftMargin: Theme.spacing }
+                ErrorText {
+                    id: saveError
+                    objectName: "saveError"
+                    Layout.leftMargin: Theme.spacing
+                    linked: editor.errorLine > 0
+                    onActivated: editor.goToError()
+                }
                 Note { id: savedNote; objectName: "savedNote"; kind: Note.Success; Layout.leftMargin: Theme.spacing }
             }
         }

@@ -19,6 +19,9 @@ QtObject {
     readonly property color chart: accent
     readonly property color chartBad: dark ? "#ef5350" : "#e53935"
     readonly property color muted: system.placeholderText
+    // Behind the code editor's text: every find match, and a bracket with its partner.
+    readonly property color findMatch: dark ? "#5c4a14" : "#fff59d"
+    readonly property color bracketMatch: dark ? "#2f4f6f" : "#c5e1f5"
 
     readonly property int gap: 4 // between parts of one control group
     readonly property int spacing: 8 // between controls

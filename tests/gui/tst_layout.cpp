@@ -155,17 +155,28 @@ void tst_Layout::everyViewFits_data()
 {
     QTest::addColumn<QSize>("size");
     QTest::addColumn<int>("view");
+    // For the views with a code editor, also with its find and replace rows open, and with Go to
+    // line open saying why it cannot read what was typed.
+    QTest::addColumn<QString>("editorBar");
     const char *names[] = {"overview",  "namespaces", "dispatcher", "routing", "plans",
                            "analytics", "tail",       "playground", "versions"};
-    for (const QSize size : {QSize(1000, 700), QSize(1920, 1080)})
-        for (int i = 0; i < 9; ++i)
-            QTest::addRow("%dx%d %s", size.width(), size.height(), names[i]) << size << i;
+    for (const QSize size : {QSize(1000, 700), QSize(1920, 1080)}) {
+        for (int i = 0; i < 9; ++i) {
+            QTest::addRow("%dx%d %s", size.width(), size.height(), names[i])
+                    << size << i << QString();
+            if (i == 1 || i == 2)
+                for (const char *bar : {"find", "line"})
+                    QTest::addRow("%dx%d %s %s", size.width(), size.height(), names[i], bar)
+                            << size << i << QString::fromLatin1(bar);
+        }
+    }
 }
 
 void tst_Layout::everyViewFits()
 {
     QFETCH(QSize, size);
     QFETCH(int, view);
+    QFETCH(QString, editorBar);
     m_window->resize(size);
     show(view);
     auto *pages = m_window->findChild<QQuickItem *>(QStringLiteral("pages"));
@@ -182,9 +193,23 @@ void tst_Layout::everyViewFits()
         editor->setProperty("text", savedCode + QStringLiteral("\n// edited\n"));
         QVERIFY(page->property("dirty").toBool());
     }
+    if (editorBar == QLatin1String("find")) {
+        QVERIFY(QMetaObject::invokeMethod(editor, "openFind", Q_ARG(QVariant, true)));
+        // A term found several times, so the count and the highlights are laid out too.
+        editor->findChild<QQuickItem *>(QStringLiteral("findField"))
+                ->setProperty("text", QStringLiteral("e"));
+        QVERIFY(qvariant_cast<QObject *>(editor->property("search"))->property("count").toInt()
+                > 1);
+    } else if (editorBar == QLatin1String("line")) {
+        QVERIFY(QMetaObject::invokeMethod(editor, "openLine"));
+        editor->findChild<QQuickItem *>(QStringLiteral("lineField"))
+                ->setProperty("text", QStringLiteral("not a line"));
+    }
     const auto restore = qScopeGuard([&] {
-        if (editor)
+        if (editor) {
             editor->setProperty("text", savedCode);
+            QMetaObject::invokeMethod(editor, "closeBars");
+        }
     });
     // A view that undoes deletes is checked with its banner showing, and a long message in it.
     auto *undoBanner = qvariant_cast<QQuickItem *>(page->property("undoBanner"));
@@ -206,10 +231,10 @@ void tst_Layout::everyViewFits()
 
     if (const QString dir = qEnvironmentVariable("SWITCHYARD_LAYOUT_SHOTS"); !dir.isEmpty()) {
         QDir().mkpath(dir);
-        m_window->grabWindow().save(QDir(dir).filePath(QStringLiteral("%1x%2-%3.png")
-                                                               .arg(size.width())
-                                                               .arg(size.height())
-                                                               .arg(page->objectName())));
+        const QString name
+                = editorBar.isEmpty() ? page->objectName() : page->objectName() + u'-' + editorBar;
+        m_window->grabWindow().save(QDir(dir).filePath(
+                QStringLiteral("%1x%2-%3.png").arg(size.width()).arg(size.height()).arg(name)));
     }
 
     QList<Placed> placed;

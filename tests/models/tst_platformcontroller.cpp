@@ -352,15 +352,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("message");
         QTest::addColumn<int>("line");
-        QTest::newRow("plain") << "index.js:3:14: SyntaxError: Unexpected token '}'" << 3;
-        QTest::newRow("prefixed") << "Script x: lib/util.mjs:12:1: SyntaxError" << 12;
-        QTest::newRow("none") << "KV key too long" << 0;
+        QTest::addColumn<int>("column");
+        QTest::newRow("plain") << "index.js:3:14: SyntaxError: Unexpected token '}'" << 3 << 14;
+        QTest::newRow("prefixed") << "Script x: lib/util.mjs:12:1: SyntaxError" << 12 << 1;
+        QTest::newRow("none") << "KV key too long" << 0 << 0;
     }
     void errorLine()
     {
         QFETCH(QString, message);
         QFETCH(int, line);
+        QFETCH(int, column);
         QCOMPARE(models::PlatformController::errorLine(message), line);
+        QCOMPARE(models::PlatformController::errorColumn(message), column);
     }
 
 private:

@@ -1,0 +1,313 @@
+// The code editor's find bar, Replace all, Go to line, bracket jump and error link, used from the
+// keyboard in the real window as a user does (the Namespaces view's editor), each checked in the
+// editor's text, selection and cursor.
+#include "../common/demowindow.h"
+
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+#include <QtQuickTest/quicktest.h>
+
+using namespace switchyard;
+
+namespace {
+
+const QString code = QStringLiteral("const greeting = 'hello';\n"
+                                    "export default {\n"
+                                    "  fetch() {\n"
+                                    "    return new Response(greeting + ' ' + greeting);\n"
+                                    "  },\n"
+                                    "};\n");
+
+// The 1-based line of `position` in `text`.
+int lineOf(const QString &text, int position)
+{
+    return int(QStringView(text).left(position).count(u'\n')) + 1;
+}
+
+} // namespace
+
+class tst_CodeEditor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void findStepsThroughMatches();
+    void findOptionsAndEscape();
+    void replaceAllIsOneUndoStep();
+    void goToLine();
+    void bracketJump();
+    void errorTextGoesToTheError();
+
+private:
+    QQuickItem *child(QQuickItem *parent, const char *objectName) const
+    {
+        auto *item = parent->findChild<QQuickItem *>(QLatin1String(objectName));
+        if (!item)
+            qWarning("no %s", objectName);
+        return item;
+    }
+    void click(QQuickItem *item)
+    {
+        QVERIFY(item);
+        // A row or message just shown is placed at the next polish; click where it ends up.
+        QVERIFY(QQuickTest::qWaitForPolish(m_window));
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+    }
+    // Typed into whatever has the keyboard (QTest::keyClicks is for widgets only).
+    void type(const QString &text)
+    {
+        for (QChar c : text)
+            QTest::keyClick(m_window, c.toLatin1());
+    }
+    int selectionStart() const { return m_area->property("selectionStart").toInt(); }
+    int selectionEnd() const { return m_area->property("selectionEnd").toInt(); }
+    QString text() const { return m_editor->property("text").toString(); }
+
+    testing::DemoWindow m_demo;
+    QQuickWindow *m_window = nullptr;
+    QQuickItem *m_view = nullptr;
+    QQuickItem *m_editor = nullptr;
+    QQuickItem *m_area = nullptr;
+};
+
+void tst_CodeEditor::initTestCase()
+{
+    const QString error = m_demo.start(true);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_window = m_demo.window();
+    m_demo.show(1);
+    m_view = m_demo.view("namespacesView");
+    QVERIFY(m_view);
+    m_editor = qvariant_cast<QQuickItem *>(m_view->property("editor"));
+    QVERIFY(m_editor);
+    m_area = child(m_editor, "codeArea");
+    QVERIFY(m_area);
+}
+
+void tst_CodeEditor::cleanupTestCase()
+{
+    m_demo.stop();
+}
+
+// Each test starts from the same unsaved Worker, the cursor at its start and no bar open.
+void tst_CodeEditor::init()
+{
+    QVERIFY(QMetaObject::invokeMethod(m_view, "newWorker", Q_ARG(QVariant, code),
+                                      Q_ARG(QVariant, QStringLiteral("greeter"))));
+    QVERIFY(QMetaObject::invokeMethod(m_editor, "closeBars"));
+    m_area->forceActiveFocus();
+    m_area->setProperty("cursorPosition", 0);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+}
+
+void tst_CodeEditor::findStepsThroughMatches()
+{
+    const int first = int(code.indexOf(QLatin1String("greeting")));
+    const int second = int(code.indexOf(QLatin1String("greeting"), first + 1));
+    const int third = int(code.indexOf(QLatin1String("greeting"), second + 1));
+    auto *field = child(m_editor, "findField");
+    auto *status = child(m_editor, "findStatus");
+    QVERIFY(field && status);
+
+    QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(field->hasActiveFocus());
+    QVERIFY(child(m_editor, "findRow")->isVisible());
+    QVERIFY(!child(m_editor, "replaceRow")->isVisible());
+    // Typing finds as it goes: the first match from the cursor is selected.
+    type(QStringLiteral("greeting"));
+    QTRY_COMPARE(selectionStart(), first);
+    QCOMPARE(selectionEnd(), first + 8);
+    QCOMPARE(status->property("text").toString(), QStringLiteral("1 of 3"));
+
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_COMPARE(selectionStart(), second);
+    QCOMPARE(status->property("text").toString(), QStringLiteral("2 of 3"));
+    QVERIFY(field->hasActiveFocus()); // still typing in the find field
+    QTest::keyClick(m_window, Qt::Key_Enter);
+    QTRY_COMPARE(selectionStart(), third);
+    // Past the last, round to the first.
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_COMPARE(selectionStart(), first);
+    // Shift+Enter goes back, also round the start.
+    QTest::keyClick(m_window, Qt::Key_Return, Qt::ShiftModifier);
+    QTRY_COMPARE(selectionStart(), third);
+    QCOMPARE(status->property("text").toString(), QStringLiteral("3 of 3"));
+    QTest::keyClick(m_window, Qt::Key_F3);
+    QTRY_COMPARE(selectionStart(), first);
+    QTest::keyClick(m_window, Qt::Key_F3, Qt::ShiftModifier);
+    QTRY_COMPARE(selectionStart(), third);
+    // Every match has its highlight behind the text.
+    QCOMPARE(qvariant_cast<QObject *>(m_editor->property("search"))->property("count").toInt(), 3);
+}
+
+void tst_CodeEditor::findOptionsAndEscape()
+{
+    // Ctrl+F takes the selection as the term.
+    const int at = int(code.indexOf(QLatin1String("Response")));
+    QVERIFY(QMetaObject::invokeMethod(m_area, "select", Q_ARG(int, at), Q_ARG(int, at + 8)));
+    QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
+    auto *field = child(m_editor, "findField");
+    auto *status = child(m_editor, "findStatus");
+    QTRY_VERIFY(field->hasActiveFocus());
+    QCOMPARE(field->property("text").toString(), QStringLiteral("Response"));
+    QCOMPARE(status->property("text").toString(), QStringLiteral("1 of 1"));
+
+    // Retyped in capitals: found in any case, not with Match case.
+    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
+    type(QStringLiteral("CONST"));
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("1 of 1"));
+    QCOMPARE(selectionStart(), 0);
+    click(child(m_editor, "matchCaseButton"));
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("No results"));
+    click(child(m_editor, "matchCaseButton"));
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("1 of 1"));
+    field->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
+    type(QStringLiteral("fetch"));
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("1 of 1"));
+    // "fetc" is part of a word: Whole word finds it nowhere.
+    QTest::keyClick(m_window, Qt::Key_Backspace);
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("1 of 1"));
+    click(child(m_editor, "wholeWordButton"));
+    QTRY_COMPARE(status->property("text").toString(), QStringLiteral("No results"));
+    click(child(m_editor, "wholeWordButton"));
+
+    // Escape closes the bar and gives the keyboard back to the code.
+    field->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY(!child(m_editor, "findRow")->isVisible());
+    QVERIFY(m_area->hasActiveFocus());
+    QCOMPARE(qvariant_cast<QObject *>(m_editor->property("search"))->property("count").toInt(), 0);
+}
+
+void tst_CodeEditor::replaceAllIsOneUndoStep()
+{
+    const int at = int(code.indexOf(QLatin1String("greeting")));
+    QVERIFY(QMetaObject::invokeMethod(m_area, "select", Q_ARG(int, at), Q_ARG(int, at + 8)));
+    QTest::keyClick(m_window, Qt::Key_H, Qt::ControlModifier);
+    auto *replaceField = child(m_editor, "replaceField");
+    QTRY_VERIFY(child(m_editor, "replaceRow")->isVisible());
+    QCOMPARE(child(m_editor, "findField")->property("text").toString(), QStringLiteral("greeting"));
+    click(replaceField);
+    QTRY_VERIFY(replaceField->hasActiveFocus());
+    type(QStringLiteral("salutation"));
+
+    // Enter in the replace field replaces the selected match and selects the next.
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QString once = code;
+    once.replace(at, 8, QStringLiteral("salutation"));
+    QTRY_COMPARE(text(), once);
+    QCOMPARE(selectionStart(), int(once.indexOf(QLatin1String("greeting"))));
+
+    click(child(m_editor, "replaceAllButton"));
+    QString all = code;
+    all.replace(QLatin1String("greeting"), QLatin1String("salutation"));
+    QTRY_COMPARE(text(), all);
+    QCOMPARE(child(m_editor, "findStatus")->property("text").toString(),
+             QStringLiteral("No results"));
+    QVERIFY(m_view->property("dirty").toBool());
+
+    // Ctrl+Z in the code takes back all of Replace all, then the single replace.
+    m_area->forceActiveFocus();
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), once);
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), code);
+}
+
+void tst_CodeEditor::goToLine()
+{
+    auto *field = child(m_editor, "lineField");
+    auto *error = child(m_editor, "lineError");
+    QTest::keyClick(m_window, Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(field->hasActiveFocus());
+    QVERIFY(child(m_editor, "lineRow")->isVisible());
+
+    // Junk is said where it was typed, and Enter does nothing with it.
+    type(QStringLiteral("four"));
+    QTRY_VERIFY(error->isVisible());
+    QCOMPARE(error->property("text").toString(),
+             QStringLiteral("Type a line number, or line:column"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QVERIFY(field->hasActiveFocus());
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 0);
+
+    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
+    type(QStringLiteral("4:12"));
+    QTRY_VERIFY(!error->isVisible());
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    QVERIFY(!child(m_editor, "lineRow")->isVisible());
+    const int line4 = int(code.indexOf(QLatin1String("    return")));
+    QCOMPARE(m_area->property("cursorPosition").toInt(), line4 + 11);
+
+    // Past the end: the last line.
+    QTest::keyClick(m_window, Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(field->hasActiveFocus());
+    type(QStringLiteral("500"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    QCOMPARE(lineOf(code, m_area->property("cursorPosition").toInt()), 7);
+
+    // A line below the viewport is scrolled to.
+    QString tall = code;
+    for (int i = 0; i < 300; ++i)
+        tall += QStringLiteral("// line %1\n").arg(i + 8);
+    m_editor->setProperty("text", tall);
+    auto *flick = qvariant_cast<QQuickItem *>(m_editor->property("flickable"));
+    QCOMPARE(flick->property("contentY").toReal(), 0.0);
+    QTest::keyClick(m_window, Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(field->hasActiveFocus());
+    type(QStringLiteral("250"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    QCOMPARE(lineOf(tall, m_area->property("cursorPosition").toInt()), 250);
+    QTRY_VERIFY(flick->property("contentY").toReal() > 0);
+    const qreal y = m_area->property("cursorRectangle").toRectF().y()
+            - flick->property("contentY").toReal();
+    QVERIFY2(y >= 0 && y < flick->height(), qPrintable(QString::number(y)));
+}
+
+void tst_CodeEditor::bracketJump()
+{
+    auto *navigation = qvariant_cast<QObject *>(m_editor->property("navigation"));
+    const int open = int(code.indexOf(QLatin1String("() {"))) + 3;
+    const int close = int(code.indexOf(QLatin1String("  },"))) + 2;
+    m_area->setProperty("cursorPosition", open);
+    QTRY_COMPARE(navigation->property("matchingBracket").toInt(), close);
+    QTest::keyClick(m_window, Qt::Key_M, Qt::ControlModifier);
+    QTRY_COMPARE(m_area->property("cursorPosition").toInt(), close);
+    QTest::keyClick(m_window, Qt::Key_M, Qt::ControlModifier);
+    QTRY_COMPARE(m_area->property("cursorPosition").toInt(), open);
+}
+
+void tst_CodeEditor::errorTextGoesToTheError()
+{
+    const QString broken
+            = QStringLiteral("export default {\n  fetch() {\n    return 1 +;\n  }\n};\n");
+    QVERIFY(QMetaObject::invokeMethod(m_view, "newWorker", Q_ARG(QVariant, broken),
+                                      Q_ARG(QVariant, QStringLiteral("broken"))));
+    QVariant refused;
+    QVERIFY(QMetaObject::invokeMethod(m_view, "save", Q_RETURN_ARG(QVariant, refused)));
+    QVERIFY(!refused.toString().isEmpty());
+    const int line = m_editor->property("errorLine").toInt();
+    QVERIFY2(line > 1, qPrintable(refused.toString()));
+    m_area->setProperty("cursorPosition", 0);
+    auto *error = child(m_view, "saveError");
+    QTRY_VERIFY(error->isVisible());
+    click(error);
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    QTRY_COMPARE(lineOf(broken, m_area->property("cursorPosition").toInt()), line);
+    // On the column the error names, too.
+    const int column = m_editor->property("errorColumn").toInt();
+    QVERIFY(column > 0);
+    const int position = m_area->property("cursorPosition").toInt();
+    QCOMPARE(position - int(broken.lastIndexOf(u'\n', position - 1)), column);
+}
+
+QTEST_MAIN(tst_CodeEditor)
+#include "tst_codeeditor.moc"
