@@ -7,6 +7,7 @@
 // a session that expires.
 #include "../common/dispatchstack.h"
 #include "../common/rawhttp.h"
+#include "../common/rawwebsocket.h"
 
 #include "engine/v8platform.h"
 #include "platform/livetails.h"
@@ -125,29 +126,10 @@ struct TailClient
 
     bool parse(Frame *frame)
     {
-        if (in.size() < 2)
+        int first = 0;
+        if (!testing::takeServerFrame(in, &first, &frame->payload))
             return false;
-        const auto *b = reinterpret_cast<const unsigned char *>(in.constData());
-        quint64 length = b[1] & 0x7f;
-        qsizetype header = 2;
-        if (length == 126) {
-            if (in.size() < 4)
-                return false;
-            length = (quint64(b[2]) << 8) | b[3];
-            header = 4;
-        } else if (length == 127) {
-            if (in.size() < 10)
-                return false;
-            length = 0;
-            for (int i = 2; i < 10; ++i)
-                length = (length << 8) | b[i];
-            header = 10;
-        }
-        if (quint64(in.size()) < header + length)
-            return false;
-        frame->opcode = b[0] & 0x0f;
-        frame->payload = in.mid(header, qsizetype(length));
-        in.remove(0, header + qsizetype(length));
+        frame->opcode = first & 0x0f;
         return true;
     }
 

@@ -8,6 +8,7 @@
 #include "../common/dispatchstack.h"
 #include "../common/loopbackhttpserver.h"
 #include "../common/rawhttp.h"
+#include "../common/rawwebsocket.h"
 
 #include "engine/outboundwebsocket.h"
 #include "engine/v8platform.h"
@@ -29,8 +30,6 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
-#include <zlib.h>
 
 using namespace switchyard;
 using switchyard::testing::rawRequest;
@@ -236,7 +235,7 @@ public:
                 QByteArray payload = in->mid(header + 4, length);
                 for (qsizetype i = 0; i < payload.size(); ++i)
                     payload[i] = char(payload[i] ^ b[header + i % 4]);
-                received = receivedCompressed ? inflated(payload) : payload;
+                received = receivedCompressed ? testing::rawInflate(payload) : payload;
                 s->write(QByteArray("\x88\x04\x03\xe8ok", 6)); // close 1000 "ok"
             });
         });
@@ -245,21 +244,6 @@ public:
     quint16 port() const { return m_server.serverPort(); }
 
 private:
-    static QByteArray inflated(const QByteArray &payload)
-    {
-        z_stream z {};
-        inflateInit2(&z, -15);
-        const QByteArray in = payload + QByteArray("\x00\x00\xff\xff", 4);
-        QByteArray out(1024 * 1024, '\0');
-        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
-        z.avail_in = uInt(in.size());
-        z.next_out = reinterpret_cast<Bytef *>(out.data());
-        z.avail_out = uInt(out.size());
-        inflate(&z, Z_SYNC_FLUSH);
-        out.resize(out.size() - int(z.avail_out));
-        inflateEnd(&z);
-        return out;
-    }
     QTcpServer m_server;
 };
 

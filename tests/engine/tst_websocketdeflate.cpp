@@ -2,14 +2,15 @@
 // compressed "Hello" (section 7.2.3) in both directions, and the frame reader with compressed
 // messages, including what a hostile peer sends: a small message that inflates past the limit,
 // garbage, and RSV1 where it is not allowed.
+#include "../common/rawwebsocket.h"
+
 #include "engine/websocketdeflate.h"
 #include "engine/websocketframes.h"
 
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace switchyard::engine;
+using switchyard::testing::rawDeflate;
 
 namespace {
 
@@ -28,23 +29,6 @@ QByteArray clientFrame(int opcode, const QByteArray &payload, bool rsv1, bool fi
     if (!fin)
         frame[0] = char(frame.at(0) & 0x7f);
     return frame;
-}
-
-// What zlib makes of `plain` as a permessage-deflate payload, independently of the code tested.
-QByteArray rawDeflate(const QByteArray &plain)
-{
-    z_stream z {};
-    deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&z, uLong(plain.size()))) + 16, '\0');
-    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.constData()));
-    z.avail_in = uInt(plain.size());
-    z.next_out = reinterpret_cast<Bytef *>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_SYNC_FLUSH);
-    out.resize(out.size() - int(z.avail_out));
-    deflateEnd(&z);
-    out.chop(4); // 00 00 ff ff
-    return out;
 }
 
 } // namespace
