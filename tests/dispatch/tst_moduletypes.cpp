@@ -31,7 +31,8 @@ export default {
 
 // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
 const QByteArray kAddWasm = QByteArray::fromHex("0061736d0100000001070160027f7f017f030201000707"
-                                                "01036164640000" "0a09010700200020016a0b");
+                                                "01036164640000"
+                                                "0a09010700200020016a0b");
 
 const QByteArray kMain = R"js(
 import greeting from "./greeting.txt";
@@ -110,8 +111,7 @@ private Q_SLOTS:
 private:
     QString put(const QString &name, const store::WorkerCode &code)
     {
-        auto put = m_stack.service().putScript(QString::fromLatin1(kNamespace), name,
-                                               {code, {}});
+        auto put = m_stack.service().putScript(QString::fromLatin1(kNamespace), name, {code, {}});
         return put ? QString() : put.errorMessage();
     }
 
