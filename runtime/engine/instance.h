@@ -45,6 +45,8 @@ public:
     bool isDead() const { return m_dead.load(); }
     // Any thread: its recent slices ran long enough for the Scheduler's long lane.
     bool runsLong() const;
+    // Any thread: the longest recent slice (CPU), decayed by the slices since.
+    qint64 recentSliceNs() const { return m_recentSliceNs.load(std::memory_order_relaxed); }
     const LimitsPolicy &limits() const;
 
     // Any thread. `invocation` is who the task's CPU time is billed to (null: the Instance).

@@ -65,23 +65,42 @@ bool Scheduler::shortLaneBusy() const
             || monotonicNowNs() - m_shortIdleSinceNs.load(std::memory_order_relaxed) < recentNs;
 }
 
+qsizetype Scheduler::stealableFromLongLane() const
+{
+    for (int i = m_perLane; i < 2 * m_perLane; ++i) {
+        if (m_idle[size_t(i)])
+            return -1;
+    }
+    const auto &ready = m_ready[size_t(Lane::Long)];
+    for (qsizetype i = 0; i < qsizetype(ready.size()); ++i) {
+        if (ready[size_t(i)]->recentSliceNs() < spinningSliceNs)
+            return i;
+    }
+    return -1;
+}
+
 void Scheduler::schedule(std::shared_ptr<Instance> instance)
 {
     const Lane lane = instance->runsLong() ? Lane::Long : Lane::Short;
-    const int first = lane == Lane::Short ? 0 : m_perLane;
     Executor *wake = nullptr;
     {
         std::lock_guard lock(m_mutex);
         if (m_threads.empty())
             return;
         m_ready[size_t(lane)].push_back(std::move(instance));
-        for (int i = first; i < first + m_perLane; ++i) {
-            if (m_idle[size_t(i)]) {
-                setIdle(i, false);
-                wake = m_threads[size_t(i)]->executor();
-                break;
+        auto wakeIdleOf = [&](Lane which) {
+            const int first = which == Lane::Short ? 0 : m_perLane;
+            for (int i = first; i < first + m_perLane; ++i) {
+                if (m_idle[size_t(i)]) {
+                    setIdle(i, false);
+                    wake = m_threads[size_t(i)]->executor();
+                    return;
+                }
             }
-        }
+        };
+        wakeIdleOf(lane);
+        if (!wake && lane == Lane::Long && stealableFromLongLane() >= 0)
+            wakeIdleOf(Lane::Short);
     }
     if (wake)
         wake->wake();
@@ -92,8 +111,17 @@ std::shared_ptr<Instance> Scheduler::take(Executor &executor)
     std::lock_guard lock(m_mutex);
     auto &ready = m_ready[size_t(laneOf(executor.index()))];
     if (ready.empty()) {
-        setIdle(executor.index(), true);
-        return nullptr;
+        const qsizetype stolen
+                = laneOf(executor.index()) == Lane::Short ? stealableFromLongLane() : -1;
+        if (stolen < 0) {
+            setIdle(executor.index(), true);
+            return nullptr;
+        }
+        auto &longLane = m_ready[size_t(Lane::Long)];
+        setIdle(executor.index(), false);
+        std::shared_ptr<Instance> next = std::move(longLane[size_t(stolen)]);
+        longLane.erase(longLane.begin() + stolen);
+        return next;
     }
     setIdle(executor.index(), false);
     std::shared_ptr<Instance> next = std::move(ready.front());

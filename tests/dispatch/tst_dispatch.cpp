@@ -415,11 +415,22 @@ void tst_Dispatch::spinningTenantDoesNotHoldUpOthers()
             while (true) {}
         } };)");
     putUserWorker(QStringLiteral("quiet"), fixture(QStringLiteral("hello.js")));
+    // Slow once (a few ms of CPU, as cold code on a loaded machine runs), which sends it to the
+    // long lane for its next turn without making it a spinner.
+    putUserWorker(QStringLiteral("slowonce"), R"(export default {
+        async fetch(request) {
+            if (new URL(request.url).pathname === "/slow") {
+                const end = Date.now() + 2; let x = 0; while (Date.now() < end) x++;
+            }
+            return new Response("idle");
+        } };)");
     // Past their cold first slices (which never count as spinning).
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 5; ++i) {
         QCOMPARE(get("quiet.example.com").status, 200);
         QCOMPARE(get("spinner.example.com").status, 200);
+        QCOMPARE(get("slowonce.example.com").status, 200);
     }
+    QCOMPARE(get("slowonce.example.com", "/slow").status, 200);
     const RawResponse first = get("spinner.example.com", "/short");
     QCOMPARE(first.status, 500);
     QCOMPARE(first.body, QByteArray("Worker exceeded CPU time limit."));
@@ -432,10 +443,14 @@ void tst_Dispatch::spinningTenantDoesNotHoldUpOthers()
     QTest::qWait(50); // the spinner is spinning now
     const RawResponse quiet = get("quiet.example.com");
     QCOMPARE(quiet.status, 200);
+    // The long lane's one executor is the spinner's; the slow-once tenant is run by the idle
+    // short-lane executor instead of waiting there.
+    const RawResponse slowOnce = get("slowonce.example.com");
+    QCOMPARE(slowOnce.status, 200);
     QByteArray in = spinner.readAll();
     bool complete = false;
     testing::parseRawResponse(in, &complete);
-    QVERIFY2(!complete, "the quiet tenant waited for the spinner's 2 s limit");
+    QVERIFY2(!complete, "the quiet tenants waited for the spinner's 2 s limit");
     QElapsedTimer waited;
     waited.start();
     RawResponse killed;
