@@ -7,8 +7,8 @@ import Switchyard.Models
 // A JavaScript editor: line numbers, highlighting, and the line a load error names, marked in
 // the gutter and underlined in the text. The text scrolls both ways and follows the cursor; the
 // gutter only follows it vertically, so long lines never push the line numbers away.
-// Find and replace (EditorSearch), Go to line and bracket matching (EditorNavigation) are decided
-// in C++; this file shows them and moves the selection.
+// Find and replace (EditorSearch), Go to line and bracket matching (EditorNavigation) and
+// completion (EditorCompletion) are decided in C++; this file shows them and moves the selection.
 Frame {
     id: editor
     property alias text: area.text
@@ -19,6 +19,10 @@ Frame {
     property alias flickable: flick
     property alias search: search
     property alias navigation: navigation
+    property alias completion: completion
+    property alias completionPopup: completionPopup
+    // The Worker's bindings, offered after `env.` (as the views list them: "NAME (type)").
+    property alias bindings: completion.bindings
     // Which rows are open above the text (a row's own `visible` is false while its parent is
     // hidden, so it cannot be the state).
     property bool findOpen: false
@@ -97,6 +101,59 @@ Frame {
         moveCursor(position)
     }
 
+    // Completion: Ctrl+Space, or by itself after a dot behind a name EditorCompletion knows. It
+    // stays open while the prefix it was opened on is being typed, and closes with nothing to
+    // offer. The keyboard stays in the text; the list is moved from it (see the TextArea's Keys).
+    property int completionStart: -1
+    function openCompletion(auto) {
+        // By itself only after a name it knows: not after every `.` of a number or a call.
+        if (area.readOnly || completion.count === 0
+                || (auto && (completion.context === "" || completion.context === "member")))
+            return
+        completionStart = completion.prefixStart
+        completionList.currentIndex = 0
+        placeCompletion()
+        completionPopup.open()
+    }
+    function closeCompletion() { completionPopup.close() }
+    function acceptCompletion() {
+        const position = completion.accept(completionList.currentIndex)
+        completionPopup.close()
+        if (position >= 0)
+            area.cursorPosition = position
+    }
+    // Under the cursor's line when the list fits below it in the window, else above it: never
+    // over the text being typed. Sideways it stays inside the window.
+    function placeCompletion() {
+        const r = area.cursorRectangle
+        const win = editor.Window.window
+        const top = area.mapToItem(null, r.x, r.y)
+        const rowsBelow = win ? win.height - (top.y + r.height) : completionPopup.height
+        const below = rowsBelow >= completionPopup.height || rowsBelow >= top.y
+        completionPopup.x = r.x
+        completionPopup.y = below ? r.y + r.height : r.y - completionPopup.height
+    }
+    Connections {
+        target: completion
+        enabled: completionPopup.opened
+        function onPrefixChanged() {
+            if (completion.prefixStart !== editor.completionStart)
+                editor.closeCompletion()
+        }
+        function onCountChanged() {
+            if (completion.count === 0)
+                editor.closeCompletion()
+            else
+                editor.placeCompletion()
+        }
+        function onModelReset() { completionList.currentIndex = 0 }
+    }
+
+    Shortcut {
+        sequence: "Ctrl+Space"
+        enabled: editor.visible && area.activeFocus
+        onActivated: editor.openCompletion(false)
+    }
     Shortcut {
         sequence: "Ctrl+F"
         enabled: editor.visible
@@ -133,6 +190,11 @@ Frame {
         textDocument: area.textDocument
         selectionStart: area.selectionStart
         selectionEnd: area.selectionEnd
+    }
+    EditorCompletion {
+        id: completion
+        textDocument: area.textDocument
+        cursorPosition: area.cursorPosition
     }
     EditorNavigation {
         id: navigation
@@ -361,13 +423,80 @@ Frame {
             tabStopDistance: metrics.advanceWidth * 2
             background: null
             readonly property real lineHeight: lineCount > 0 ? (contentHeight / lineCount) : font.pixelSize
-            onCursorRectangleChanged: if (activeFocus) editor.ensureVisible(cursorRectangle)
-            // Two spaces for Tab, as the shipped Workers are indented.
-            Keys.onTabPressed: insert(cursorPosition, "  ")
+            onCursorRectangleChanged: {
+                if (activeFocus)
+                    editor.ensureVisible(cursorRectangle)
+                if (completionPopup.opened)
+                    editor.placeCompletion()
+            }
+            // Two spaces for Tab, as the shipped Workers are indented; with the completion list
+            // open, Tab and Enter take its choice, Up and Down move in it.
+            Keys.onTabPressed: completionPopup.opened ? editor.acceptCompletion() : insert(cursorPosition, "  ")
+            Keys.onReturnPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) editor.acceptCompletion() }
+            Keys.onEnterPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) editor.acceptCompletion() }
+            Keys.onUpPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) completionList.decrementCurrentIndex() }
+            Keys.onDownPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) completionList.incrementCurrentIndex() }
             Keys.onEscapePressed: (event) => {
-                event.accepted = editor.barsOpen
-                if (editor.barsOpen)
+                event.accepted = completionPopup.opened || editor.barsOpen
+                if (completionPopup.opened)
+                    editor.closeCompletion()
+                else if (editor.barsOpen)
                     editor.closeBars()
+            }
+            // The dot is typed after this runs: look once it is in the text.
+            Keys.onPressed: (event) => {
+                if (event.text === ".")
+                    Qt.callLater(editor.openCompletion, true)
+                event.accepted = false
+            }
+            onActiveFocusChanged: if (!activeFocus) editor.closeCompletion()
+
+            Popup {
+                id: completionPopup
+                objectName: "completionPopup"
+                // The text keeps the keyboard: typing narrows the list.
+                focus: false
+                modal: false
+                closePolicy: Popup.CloseOnPressOutside
+                margins: 0
+                padding: 1
+                width: Math.min(Theme.completionWidth, editor.Window.width)
+                height: Math.min(completionList.contentHeight, 8 * Theme.completionRow) + 2 * padding
+                contentItem: ListView {
+                    id: completionList
+                    objectName: "completionList"
+                    clip: true
+                    model: completion
+                    highlightMoveDuration: 0
+                    boundsBehavior: Flickable.StopAtBounds
+                    ScrollBar.vertical: ScrollBar {}
+                    delegate: ItemDelegate {
+                        required property int index
+                        required property string name
+                        required property string kind
+                        required property string detail
+                        width: ListView.view.width
+                        height: Theme.completionRow
+                        padding: Theme.gap
+                        focusPolicy: Qt.NoFocus
+                        highlighted: ListView.isCurrentItem
+                        onClicked: {
+                            completionList.currentIndex = index
+                            editor.acceptCompletion()
+                        }
+                        contentItem: RowLayout {
+                            spacing: Theme.spacing
+                            Label { text: name; font.family: Theme.mono; font.pixelSize: Theme.codeSize }
+                            Label {
+                                text: detail !== "" ? detail : kind
+                                color: Theme.muted
+                                elide: Text.ElideRight
+                                horizontalAlignment: Text.AlignRight
+                                Layout.fillWidth: true
+                            }
+                        }
+                    }
+                }
             }
         }
     }

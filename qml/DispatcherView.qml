@@ -117,6 +117,7 @@ Pane {
                 CodeEditor {
                     id: editor
                     objectName: "dispatcherEditor"
+                    bindings: dispatcher.bindings
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     Layout.rightMargin: Theme.spacing

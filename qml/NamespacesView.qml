@@ -414,6 +414,12 @@ Pane {
                 CodeEditor {
                     id: editor
                     objectName: "workerEditor"
+                    // The open Worker's bindings, for completion after `env.`; a new one has none.
+                    bindings: {
+                        workers.count
+                        const row = view.currentWorker !== "" ? workers.indexOf(view.currentWorker) : -1
+                        return row >= 0 ? workers.data(workers.index(row, 0), WorkerListModel.BindingsRole) : []
+                    }
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     Layout.leftMargin: Theme.spacing

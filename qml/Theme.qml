@@ -37,4 +37,7 @@ QtObject {
     // Narrowest a text field may become before its row wraps: room for a short host or name.
     readonly property int fieldMinWidth: 120
     readonly property int sidebarWidth: 180
+    // The code editor's completion list: its width and the height of one suggestion.
+    readonly property int completionWidth: 380
+    readonly property int completionRow: 26
 }

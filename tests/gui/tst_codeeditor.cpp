@@ -1,4 +1,5 @@
-// The code editor's find bar, Replace all, Go to line, bracket jump and error link, used from the
+// The code editor's find bar, Replace all, Go to line, bracket jump, error link and completion
+// (its list under the cursor, the Worker's bindings after `env.`), used from the
 // keyboard in the real window as a user does (the Namespaces view's editor), each checked in the
 // editor's text, selection and cursor.
 #include "../common/demowindow.h"
@@ -7,6 +8,9 @@
 #include <QQuickWindow>
 #include <QTest>
 #include <QtQuickTest/quicktest.h>
+
+#include <algorithm>
+#include <functional>
 
 using namespace switchyard;
 
@@ -40,6 +44,8 @@ private Q_SLOTS:
     void goToLine();
     void bracketJump();
     void errorTextGoesToTheError();
+    void completesBindingsAfterEnv();
+    void ctrlSpaceCompletesGlobals();
 
 private:
     QQuickItem *child(QQuickItem *parent, const char *objectName) const
@@ -66,6 +72,25 @@ private:
     int selectionStart() const { return m_area->property("selectionStart").toInt(); }
     int selectionEnd() const { return m_area->property("selectionEnd").toInt(); }
     QString text() const { return m_editor->property("text").toString(); }
+    // The names the completion list's rows show, top to bottom (delegates are the list's items,
+    // not its QObject children).
+    QStringList shownNames(QQuickItem *list) const
+    {
+        QList<QQuickItem *> rows;
+        const std::function<void(QQuickItem *)> collect = [&](QQuickItem *item) {
+            if (item->inherits("QQuickItemDelegate") && item->isVisible())
+                rows << item;
+            for (QQuickItem *child : item->childItems())
+                collect(child);
+        };
+        collect(list);
+        std::sort(rows.begin(), rows.end(),
+                  [](QQuickItem *a, QQuickItem *b) { return a->y() < b->y(); });
+        QStringList names;
+        for (QQuickItem *row : std::as_const(rows))
+            names << row->property("name").toString();
+        return names;
+    }
 
     testing::DemoWindow m_demo;
     QQuickWindow *m_window = nullptr;
@@ -307,6 +332,139 @@ void tst_CodeEditor::errorTextGoesToTheError()
     QVERIFY(column > 0);
     const int position = m_area->property("cursorPosition").toInt();
     QCOMPARE(position - int(broken.lastIndexOf(u'\n', position - 1)), column);
+}
+
+// The demo's "site" Worker has a SITE_NAME binding: typing `env.` offers it at once, under the
+// line typed on, and Down then Enter puts the chosen name in place.
+void tst_CodeEditor::completesBindingsAfterEnv()
+{
+    QVERIFY(QMetaObject::invokeMethod(m_view, "openWorker",
+                                      Q_ARG(QVariant, QStringLiteral("site"))));
+    QCOMPARE(m_view->property("currentNamespace").toString(), QStringLiteral("production"));
+    const QString code = text();
+    QVERIFY(code.endsWith(u'\n'));
+    auto *popup = qvariant_cast<QObject *>(m_editor->property("completionPopup"));
+    auto *list = child(m_editor, "completionList");
+    auto *completion = qvariant_cast<QObject *>(m_editor->property("completion"));
+    QVERIFY(popup && list && completion);
+    m_area->forceActiveFocus();
+    QTRY_VERIFY(m_area->hasActiveFocus());
+    m_area->setProperty("cursorPosition", int(code.size()));
+    type(QStringLiteral("env"));
+    QVERIFY(!popup->property("opened").toBool());
+    // The view hands the editor the open Worker's own binding.
+    type(QStringLiteral("."));
+    QTRY_VERIFY(popup->property("opened").toBool());
+    QCOMPARE(completion->property("context").toString(), QStringLiteral("env"));
+    QCOMPARE(list->property("count").toInt(), 1);
+    QCOMPARE(shownNames(list), QStringList({"SITE_NAME"}));
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY(!popup->property("opened").toBool());
+    QCOMPARE(text(), code + QStringLiteral("env."));
+
+    // With a second binding (as another Worker would have), Ctrl+Space offers both, the shorter
+    // first.
+    m_editor->setProperty("bindings",
+                          QStringList {QStringLiteral("SITE_NAME (plain_text)"),
+                                       QStringLiteral("SESSIONS (kv_namespace)")});
+    QTest::keyClick(m_window, Qt::Key_Space, Qt::ControlModifier);
+    QTRY_VERIFY(popup->property("opened").toBool());
+    QCOMPARE(list->property("count").toInt(), 2);
+    QTRY_COMPARE(shownNames(list), QStringList({"SESSIONS", "SITE_NAME"}));
+
+    // The list lies under the line being typed on, inside the window.
+    auto *popupItem = qvariant_cast<QQuickItem *>(popup->property("contentItem"))->parentItem();
+    QVERIFY(popupItem);
+    const QRectF popupRect
+            = popupItem->mapRectToScene(QRectF(0, 0, popupItem->width(), popupItem->height()));
+    const QRectF cursor = m_area->mapRectToScene(m_area->property("cursorRectangle").toRectF());
+    QVERIFY2(popupRect.top() >= cursor.bottom() - 1 || popupRect.bottom() <= cursor.top() + 1,
+             qPrintable(QStringLiteral("popup %1,%2 %3x%4 cursor %5,%6")
+                                .arg(popupRect.x())
+                                .arg(popupRect.y())
+                                .arg(popupRect.width())
+                                .arg(popupRect.height())
+                                .arg(cursor.x())
+                                .arg(cursor.y())));
+    QVERIFY(QRectF(QPointF(0, 0), QSizeF(m_window->size())).contains(popupRect));
+
+    // Typing narrows the list; a letter that matches nothing closes it, Backspace does not
+    // bring it back by itself, Ctrl+Space does.
+    type(QStringLiteral("s"));
+    QTRY_COMPARE(list->property("count").toInt(), 2);
+    type(QStringLiteral("i"));
+    QTRY_COMPARE(list->property("count").toInt(), 1);
+    QVERIFY(popup->property("opened").toBool());
+    QTest::keyClick(m_window, Qt::Key_Backspace);
+    QTRY_COMPARE(list->property("count").toInt(), 2);
+    QVERIFY(popup->property("opened").toBool());
+    type(QStringLiteral("x"));
+    QTRY_VERIFY(!popup->property("opened").toBool());
+    QTest::keyClick(m_window, Qt::Key_Backspace);
+    QTest::qWait(100);
+    QVERIFY(!popup->property("opened").toBool());
+    QTest::keyClick(m_window, Qt::Key_Space, Qt::ControlModifier);
+    QTRY_VERIFY(popup->property("opened").toBool());
+    QCOMPARE(list->property("count").toInt(), 2);
+
+    // Down then Enter: the second suggestion replaces the typed "s".
+    QCOMPARE(list->property("currentIndex").toInt(), 0);
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(list->property("currentIndex").toInt(), 1);
+    QTest::keyClick(m_window, Qt::Key_Up);
+    QTRY_COMPARE(list->property("currentIndex").toInt(), 0);
+    QTest::keyClick(m_window, Qt::Key_Down);
+    QTRY_COMPARE(list->property("currentIndex").toInt(), 1);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY(!popup->property("opened").toBool());
+    QCOMPARE(text(), code + QStringLiteral("env.SITE_NAME"));
+    QCOMPARE(m_area->property("cursorPosition").toInt(), int(text().size()));
+    QVERIFY(m_area->hasActiveFocus());
+
+    // Escape closes the list and leaves the text as it is; Enter is a new line again.
+    type(QStringLiteral(";"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    type(QStringLiteral("env."));
+    QTRY_VERIFY(popup->property("opened").toBool());
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY(!popup->property("opened").toBool());
+    QCOMPARE(text(), code + QStringLiteral("env.SITE_NAME;\nenv."));
+    // In a comment, a dot opens nothing.
+    type(QStringLiteral(" // see env."));
+    QTest::qWait(100);
+    QVERIFY(!popup->property("opened").toBool());
+}
+
+// Ctrl+Space opens the list on what is typed; Tab takes the first suggestion.
+void tst_CodeEditor::ctrlSpaceCompletesGlobals()
+{
+    auto *popup = qvariant_cast<QObject *>(m_editor->property("completionPopup"));
+    auto *list = child(m_editor, "completionList");
+    const int end = int(code.indexOf(QLatin1String("\n};")));
+    m_area->setProperty("cursorPosition", end);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    type(QStringLiteral("Resp"));
+    QVERIFY(!popup->property("opened").toBool());
+    QTest::keyClick(m_window, Qt::Key_Space, Qt::ControlModifier);
+    QTRY_VERIFY(popup->property("opened").toBool());
+    auto *completion = qvariant_cast<QObject *>(m_editor->property("completion"));
+    QString first;
+    QVERIFY(QMetaObject::invokeMethod(completion, "name", Q_RETURN_ARG(QString, first),
+                                      Q_ARG(int, 0)));
+    QCOMPARE(first, QStringLiteral("Response"));
+    QTRY_COMPARE(shownNames(list).value(0), QStringLiteral("Response"));
+    QTest::keyClick(m_window, Qt::Key_Tab);
+    QTRY_VERIFY(!popup->property("opened").toBool());
+    QString expected = code;
+    expected.insert(end, QStringLiteral("\nResponse"));
+    QCOMPARE(text(), expected);
+
+    // Inside a string, Ctrl+Space offers nothing.
+    type(QStringLiteral(" + 'Resp"));
+    QTest::keyClick(m_window, Qt::Key_Space, Qt::ControlModifier);
+    QTest::qWait(100);
+    QVERIFY(!popup->property("opened").toBool());
+    QCOMPARE(completion->property("count").toInt(), 0);
 }
 
 QTEST_MAIN(tst_CodeEditor)

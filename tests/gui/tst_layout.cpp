@@ -155,8 +155,9 @@ void tst_Layout::everyViewFits_data()
 {
     QTest::addColumn<QSize>("size");
     QTest::addColumn<int>("view");
-    // For the views with a code editor, also with its find and replace rows open, and with Go to
-    // line open saying why it cannot read what was typed.
+    // For the views with a code editor, also with its find and replace rows open, with Go to
+    // line open saying why it cannot read what was typed, and with the completion list open at
+    // the end of the code.
     QTest::addColumn<QString>("editorBar");
     const char *names[] = {"overview",  "namespaces", "dispatcher", "routing", "plans",
                            "analytics", "tail",       "playground", "versions"};
@@ -165,7 +166,7 @@ void tst_Layout::everyViewFits_data()
             QTest::addRow("%dx%d %s", size.width(), size.height(), names[i])
                     << size << i << QString();
             if (i == 1 || i == 2)
-                for (const char *bar : {"find", "line"})
+                for (const char *bar : {"find", "line", "completion"})
                     QTest::addRow("%dx%d %s %s", size.width(), size.height(), names[i], bar)
                             << size << i << QString::fromLatin1(bar);
         }
@@ -205,8 +206,22 @@ void tst_Layout::everyViewFits()
         editor->findChild<QQuickItem *>(QStringLiteral("lineField"))
                 ->setProperty("text", QStringLiteral("not a line"));
     }
+    QQuickItem *popup = nullptr;
+    if (editorBar == QLatin1String("completion")) {
+        // Typed on the last line, as far down as the code goes: the list must find room.
+        const QString typed = savedCode + QStringLiteral("\n// edited\nRe");
+        editor->setProperty("text", typed);
+        auto *area = editor->findChild<QQuickItem *>(QStringLiteral("codeArea"));
+        area->forceActiveFocus();
+        area->setProperty("cursorPosition", int(typed.size()));
+        QVERIFY(QMetaObject::invokeMethod(editor, "openCompletion", Q_ARG(QVariant, false)));
+        auto *popupObject = qvariant_cast<QObject *>(editor->property("completionPopup"));
+        QTRY_VERIFY(popupObject->property("opened").toBool());
+        popup = qvariant_cast<QQuickItem *>(popupObject->property("contentItem"))->parentItem();
+    }
     const auto restore = qScopeGuard([&] {
         if (editor) {
+            QMetaObject::invokeMethod(editor, "closeCompletion");
             editor->setProperty("text", savedCode);
             QMetaObject::invokeMethod(editor, "closeBars");
         }
@@ -242,6 +257,22 @@ void tst_Layout::everyViewFits()
     QVERIFY(placed.size() > 3);
     const QRectF windowRect(QPointF(0, 0), QSizeF(m_window->size()));
     QStringList problems;
+    // The completion list lies in the window's overlay, not in the view: inside the window, and
+    // never over the line being typed on.
+    if (popup) {
+        collect(popup, nullptr, &placed);
+        auto *area = editor->findChild<QQuickItem *>(QStringLiteral("codeArea"));
+        const QRectF list = popup->mapRectToScene(QRectF(0, 0, popup->width(), popup->height()));
+        const QRectF line = area->mapRectToScene(area->property("cursorRectangle").toRectF());
+        if (!windowRect.adjusted(-1, -1, 1, 1).contains(list))
+            problems << QStringLiteral("the completion list at %1,%2 %3×%4 leaves the window")
+                                .arg(list.x())
+                                .arg(list.y())
+                                .arg(list.width())
+                                .arg(list.height());
+        if (list.top() < line.bottom() - 1 && list.bottom() > line.top() + 1)
+            problems << QStringLiteral("the completion list covers the line typed on");
+    }
     for (const Placed &p : std::as_const(placed)) {
         QRectF bound = windowRect;
         if (p.clipper) {

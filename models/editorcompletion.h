@@ -1,0 +1,110 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QByteArray>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QQuickTextDocument>
+#include <QStringList>
+#include <QTextDocument>
+
+namespace switchyard::models {
+
+// What the code editor offers to complete at its cursor: the identifier being typed (`prefix`,
+// from `prefixStart` to the cursor) and the names that fit where it stands. After `env.` those
+// are the Worker's own bindings; after a Request, Response, URL, Headers, crypto.subtle, caches,
+// ctx or event, console, their members; anywhere else workerd's globals, JavaScript's keywords
+// and the identifiers already in the document. Names that start with the prefix in any case are
+// offered, those that match its case first, then the shorter ones. Nothing is offered inside a
+// string, a template literal's text or a comment (EditorNavigation's scanner decides which).
+// Which variable holds what is guessed from the code, not parsed: the parameters of a
+// `fetch(request, env, ctx) {` handler, `x = new Request(`, `new URL(`, `new Response(`,
+// `await fetch(`, and the usual names (request, req, env, ctx, event, url, response).
+class EditorCompletion : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QQuickTextDocument *textDocument READ textDocument WRITE setTextDocument NOTIFY
+                       textDocumentChanged)
+    Q_PROPERTY(int cursorPosition READ cursorPosition WRITE setCursorPosition NOTIFY
+                       cursorPositionChanged)
+    // The Worker's bindings, each "NAME", "NAME (type)" or "NAME: type → target" as the views
+    // list them; the part after the name is shown as the suggestion's detail.
+    Q_PROPERTY(QStringList bindings READ bindings WRITE setBindings NOTIFY bindingsChanged)
+    Q_PROPERTY(int prefixStart READ prefixStart NOTIFY prefixChanged)
+    Q_PROPERTY(QString prefix READ prefix NOTIFY prefixChanged)
+    // What stands before the dot: "env", "request", "response", "Response", "url", "headers",
+    // "crypto", "subtle", "caches", "ctx", "console"; "member" for an object it does not know;
+    // empty outside a member access.
+    Q_PROPERTY(QString context READ context NOTIFY prefixChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    enum Roles { NameRole = Qt::UserRole + 1, KindRole, DetailRole };
+    Q_ENUM(Roles)
+
+    struct Suggestion
+    {
+        QString name;
+        QString kind; // binding, property, method, function, class, namespace, keyword, identifier
+        QString detail;
+        bool operator==(const Suggestion &other) const = default;
+    };
+
+    explicit EditorCompletion(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    QQuickTextDocument *textDocument() const { return m_textDocument; }
+    void setTextDocument(QQuickTextDocument *document);
+    // The document completed in; what setTextDocument() sets, and what tests set directly.
+    void setDocument(QTextDocument *document);
+    int cursorPosition() const { return m_cursor; }
+    void setCursorPosition(int position);
+    QStringList bindings() const { return m_bindings; }
+    void setBindings(const QStringList &bindings);
+    int prefixStart() const { return m_prefixStart; }
+    QString prefix() const { return m_prefix; }
+    QString context() const { return m_context; }
+    int count() const { return int(m_rows.size()); }
+    const QList<Suggestion> &suggestions() const { return m_rows; }
+
+    Q_INVOKABLE QString name(int row) const;
+    // Replaces the typed prefix with suggestion `row`, in one undo step; returns the position
+    // just after the inserted name, or -1 when there is no such row.
+    Q_INVOKABLE int accept(int row);
+
+    // Where the identifier that ends at `cursor` starts (`cursor` itself when none does).
+    static int identifierStart(const QString &text, int cursor);
+    // Whether `cursor` stands in code, not in a string, template text or comment.
+    static bool inCode(const QString &text, int cursor);
+
+Q_SIGNALS:
+    void textDocumentChanged();
+    void cursorPositionChanged();
+    void bindingsChanged();
+    void prefixChanged();
+    void countChanged();
+
+private:
+    void rescan();
+    void update();
+    // What fits `context`, leaving out the identifier being typed at `typedAt`.
+    QList<Suggestion> candidates(const QString &context, int typedAt) const;
+    QString contextBefore(int dot) const;
+
+    QPointer<QQuickTextDocument> m_textDocument;
+    QPointer<QTextDocument> m_document;
+    QMetaObject::Connection m_contents;
+    QString m_text;
+    QByteArray m_mask;
+    int m_cursor = 0;
+    QStringList m_bindings;
+    int m_prefixStart = 0;
+    QString m_prefix;
+    QString m_context;
+    QList<Suggestion> m_rows;
+};
+
+} // namespace switchyard::models
