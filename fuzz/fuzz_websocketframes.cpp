@@ -2,8 +2,10 @@
 // (masked frames), and an upstream server to an outbound WebSocket's (unmasked ones).
 //
 // Input: the first byte picks how the rest is split into reads (1 to 256 bytes each), so frames
-// cut at every boundary are read too, and its low bit which end reads; the rest is the peer's
-// bytes. The reader runs with a 4 KiB message limit so refusals by size are reached.
+// cut at every boundary are read too, its low bit which end reads, and its next bit whether
+// permessage-deflate was negotiated (with context takeover, so an inflater lives across
+// messages); the rest is the peer's bytes. The reader runs with a 4 KiB message limit so refusals
+// by size are reached, for inflated messages too.
 
 #include "engine/websocketframes.h"
 
@@ -22,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     WebSocketFrameReader reader(limit,
                                 data[0] & 1 ? WebSocketFrameReader::Role::Client
                                             : WebSocketFrameReader::Role::Server);
+    if (data[0] & 2)
+        reader.enableDeflate(DeflateSettings {});
     for (size_t at = 1; at < size && !reader.failCode(); at += step) {
         reader.feed(reinterpret_cast<const char *>(data + at),
                     qsizetype(std::min(step, size - at)));
@@ -60,6 +64,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     server.feed(framed.constData(), framed.size());
     WebSocketFrameReader::Frame back;
     if (!server.next(&back) || back.payload != payload)
+        std::abort();
+    // And compressed, as a client with permessage-deflate sends it.
+    WebSocketFrameReader inflating(limit, WebSocketFrameReader::Role::Server);
+    inflating.enableDeflate(DeflateSettings {true, true, 15, 15});
+    WebSocketDeflate client(DeflateSettings {true, true, 15, 15}, false);
+    const QByteArray compressed = webSocketFrame(WebSocketFrameReader::Opcode::Binary,
+                                                 client.compress(payload), true, true);
+    inflating.feed(compressed.constData(), compressed.size());
+    if (!inflating.next(&back) || back.payload != payload)
         std::abort();
     return 0;
 }
