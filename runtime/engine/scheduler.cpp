@@ -67,10 +67,6 @@ bool Scheduler::shortLaneBusy() const
 
 qsizetype Scheduler::stealableFromLongLane() const
 {
-    for (int i = m_perLane; i < 2 * m_perLane; ++i) {
-        if (m_idle[size_t(i)])
-            return -1;
-    }
     const auto &ready = m_ready[size_t(Lane::Long)];
     for (qsizetype i = 0; i < qsizetype(ready.size()); ++i) {
         if (ready[size_t(i)]->recentSliceNs() < spinningSliceNs)
@@ -98,9 +94,14 @@ void Scheduler::schedule(std::shared_ptr<Instance> instance)
                 }
             }
         };
-        wakeIdleOf(lane);
-        if (!wake && lane == Lane::Long && stealableFromLongLane() >= 0)
+        // One that only ran slow goes to an idle short-lane executor first: a long-lane thread
+        // at SCHED_IDLE may get no CPU at all while other processes keep the cores busy.
+        const bool slowNotSpinning = lane == Lane::Long
+                && m_ready[size_t(Lane::Long)].back()->recentSliceNs() < spinningSliceNs;
+        if (slowNotSpinning)
             wakeIdleOf(Lane::Short);
+        if (!wake)
+            wakeIdleOf(lane);
     }
     if (wake)
         wake->wake();

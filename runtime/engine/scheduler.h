@@ -30,10 +30,10 @@ public:
     // A slice this long (CPU) sends its Instance to the long lane.
     static constexpr qint64 longSliceNs = 1'000'000;
     // A recent slice this long is a Worker spinning towards its limit (the smallest plan's is
-    // 10 ms). Below it, a long-lane Instance had a slow slice or two (cold code on a loaded
-    // machine): when every long-lane executor is busy, an idle short-lane executor runs it rather
-    // than let it wait behind a spinner. A dispatcher that once ran slow would otherwise hold up
-    // every tenant for as long as a spinner's limit takes at SCHED_IDLE beside other load.
+    // 10 ms). Below it, a long-lane Instance had a slow slice or two (cold code, or a loaded
+    // machine): an idle short-lane executor runs it, short work first. On the long lane alone it
+    // could wait behind a spinner, or get no CPU at all at SCHED_IDLE while other processes keep
+    // the cores busy; a dispatcher there held up every tenant it routes.
     static constexpr qint64 spinningSliceNs = 8'000'000;
 
     // `threads` executors per lane.
@@ -60,8 +60,8 @@ private:
     // Under m_mutex. An executor is idle only when its lane has nothing waiting, so the count of
     // busy short executors also says whether short work waits.
     void setIdle(int index, bool idle);
-    // Under m_mutex: the first long-lane Instance that is not spinning, when no long-lane
-    // executor is free to run it; its position in the long queue, or -1.
+    // Under m_mutex: the first long-lane Instance that is not spinning; its position in the long
+    // queue, or -1.
     qsizetype stealableFromLongLane() const;
 
     const int m_perLane;
