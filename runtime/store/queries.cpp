@@ -795,36 +795,31 @@ void Queries::insertTraceRows(const QList<TraceRow> &rows, const QString &node)
 
 QList<TraceRecord> Queries::recentTraces(int limit)
 {
-    QList<TraceRecord> list;
-    QSqlQuery query = m_db.exec(
-            QStringLiteral("SELECT script_name, dispatch_namespace, script_tags, event,"
-                           " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time"
-                           " FROM traces ORDER BY id DESC LIMIT ?"),
-            {limit});
-    while (query.next()) {
-        list.append(traceRecord({query.value(0).toString(), query.value(1).toString(),
-                                 query.value(2).toByteArray(), query.value(3).toByteArray(),
-                                 query.value(4).toLongLong(), query.value(5).toByteArray(),
-                                 query.value(6).toByteArray(), query.value(7).toString(),
-                                 query.value(8).toLongLong(), query.value(9).toLongLong()}));
-    }
-    return list;
+    return readTraces(QStringLiteral(" ORDER BY id DESC LIMIT ?"), {limit});
 }
 
 QList<TraceRecord> Queries::workerTraces(const QString &dispatchNamespace,
                                          const QString &scriptName, qint64 sinceMs, int limit)
 {
-    QList<TraceRecord> list;
     // Platform Workers' traces may carry a NULL namespace; a null QString would bind as NULL,
     // which equals nothing.
-    QSqlQuery query = m_db.exec(
-            QStringLiteral("SELECT script_name, dispatch_namespace, script_tags, event,"
-                           " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time"
-                           " FROM traces WHERE script_name = ?"
+    return readTraces(
+            QStringLiteral(" WHERE script_name = ?"
                            " AND COALESCE(dispatch_namespace, '') = ? AND event_timestamp >= ?"
                            " ORDER BY event_timestamp LIMIT ?"),
             {scriptName, dispatchNamespace.isNull() ? QStringLiteral("") : dispatchNamespace,
              sinceMs, limit});
+}
+
+QList<TraceRecord> Queries::readTraces(const QString &clauses, const QVariantList &params)
+{
+    QList<TraceRecord> list;
+    QSqlQuery query = m_db.exec(
+            QStringLiteral("SELECT script_name, dispatch_namespace, script_tags, event,"
+                           " event_timestamp, logs, exceptions, outcome, cpu_time, wall_time"
+                           " FROM traces")
+                    + clauses,
+            params);
     while (query.next()) {
         list.append(traceRecord({query.value(0).toString(), query.value(1).toString(),
                                  query.value(2).toByteArray(), query.value(3).toByteArray(),

@@ -123,6 +123,8 @@ private:
     QList<ScriptRecord> readScripts(const QString &where, const QVariantList &params);
     QList<CustomHostnameRecord> readCustomHostnames(const QString &where,
                                                     const QVariantList &params);
+    // The traces the clauses after `FROM traces` (WHERE, ORDER BY, LIMIT) select.
+    QList<TraceRecord> readTraces(const QString &clauses, const QVariantList &params);
 
     Database &m_db;
 };
