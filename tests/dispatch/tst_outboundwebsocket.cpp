@@ -89,6 +89,19 @@ export default { async fetch(request) {
     log.push(await closed);
     return Response.json(log);
   }
+  if (mode === "cancel") {
+    // close() before the upgrade is answered cancels it, as in workerd.
+    const ws = new WebSocket("ws://" + base + "/cancelled");
+    const log = [ws.readyState];
+    ws.close(1000, "never sent");
+    log.push(ws.readyState);
+    log.push((() => { try { ws.send("ignored"); ws.close(4000); return "no error"; } catch (e) { return error(e); } })());
+    await new Promise((r) => {
+      ws.addEventListener("error", (e) => log.push(["error", e.message, ws.readyState]));
+      ws.addEventListener("close", (e) => { log.push([e.code, e.reason, e.wasClean, ws.readyState]); r(); });
+    });
+    return Response.json(log);
+  }
   if (mode === "refused") {
     const out = {};
     try { await fetch(up, { headers: { Upgrade: "websocket" } }); out.fetch = "connected"; } catch (e) { out.fetch = error(e); }
@@ -338,6 +351,7 @@ private Q_SLOTS:
 
     void workerTalksToUpstream();
     void constructorOpensAndCloses();
+    void closeWhileConnectingCancels();
     void relayedProxyEchoes();
     void returnedResponseIsRelayed();
     void relayedCloseThenLeaveReachesUpstream();
@@ -369,6 +383,16 @@ private:
         const RawResponse r
                 = rawRequest(m_stack.port(), "GET", "127.0.0.1", ("/" + pathAndQuery).toUtf8());
         return QJsonDocument::fromJson(r.body);
+    }
+    int openSocketsOn(const QString &upstreamPath) const
+    {
+        int n = 0;
+        for (const QPointer<QWebSocket> &s : m_upstream.sockets)
+            n += s && s->requestUrl().path() == upstreamPath
+                            && s->state() == QAbstractSocket::ConnectedState
+                    ? 1
+                    : 0;
+        return n;
     }
     int closesOf(const QString &upstreamPath, const QString &code) const
     {
@@ -439,6 +463,18 @@ void tst_OutboundWebSocket::constructorOpensAndCloses()
     QCOMPARE(log.at(4).toString(), QStringLiteral("chat")); // the one the server chose
     QCOMPARE(log.at(5).toString(), QStringLiteral("upstream:from ctor"));
     QCOMPARE(log.at(6).toArray(), (QJsonArray {1000, "bye", true}));
+}
+
+void tst_OutboundWebSocket::closeWhileConnectingCancels()
+{
+    const QJsonArray log = get(path(QStringLiteral("ctor/cancel"))).array();
+    QCOMPARE(
+            log,
+            (QJsonArray {0, 1, "no error",
+                         QJsonArray {"error", "Uncaught Error: Network connection lost.", 3},
+                         QJsonArray {1006, "Failed to establish websocket connection", false, 3}}));
+    // An upstream that answered the cancelled upgrade anyway is let go, not left open.
+    QTRY_COMPARE_WITH_TIMEOUT(openSocketsOn(QStringLiteral("/cancelled")), 0, kWait);
 }
 
 void tst_OutboundWebSocket::relayedProxyEchoes()

@@ -60,7 +60,7 @@
   //  native: key of the native socket this end's peer was coupled to (0: none), remote: key of a
   //  native socket this end stands for (a binding's response), binaryType, outbound: this end is
   //  an upstream's (native is its key), client: made by `new WebSocket(url)`, connecting, url,
-  //  protocol}
+  //  protocol, cancelled: closed while connecting, fail(message): ends a connecting socket}
   function freshState() {
     return { peer: null, accepted: false, released: false, closedOutgoing: false, closedIncoming: false, out: [], pumping: false, waiting: [], native: 0, remote: 0, binaryType: 'arraybuffer', outbound: false, client: false, connecting: false, url: null, protocol: '' };
   }
@@ -177,6 +177,16 @@
     }
     close(code = undefined, reason = undefined) {
       const s = wsGet(this);
+      if (s.connecting) {
+        // workerd cancels the upgrade before looking at the arguments: the socket is released at
+        // once (readyState OPEN, send() and close() ignored), and the cancelled connection then
+        // ends in an error event and a 1006 close.
+        s.connecting = false;
+        s.released = true;
+        s.cancelled = true;
+        natives.setTimer(() => s.fail('Uncaught Error: Network connection lost.'), 0, false);
+        return;
+      }
       if (code !== undefined) {
         code = Math.trunc(Number(code)) || 0;
         if (!(code >= 1000 && code < 5000 && code !== 1004 && code !== 1005 && code !== 1006 && code !== 1015)) {
@@ -186,12 +196,6 @@
       if (reason !== undefined) reason = String(reason).toWellFormed ? String(reason).toWellFormed() : String(reason);
       if (reason !== undefined && code === undefined) throw new $.DOMException('If you specify a WebSocket close reason, you must also specify a code.', 'InvalidAccessError');
       if (s.closedOutgoing || s.released) return;
-      if (s.connecting) {
-        // Sent once connected, as workerd does.
-        s.out.push({ close: code === undefined ? 1005 : code, reason: reason === undefined ? '' : reason });
-        s.closedOutgoing = true;
-        return;
-      }
       if (!s.accepted) throw new TypeError(NOT_ACCEPTED);
       s.out.push({ close: code === undefined ? 1005 : code, reason: reason === undefined ? '' : reason });
       s.closedOutgoing = true;
@@ -223,7 +227,7 @@
   // `new WebSocket(url)`: the upgrade fetch()'s answer opens the socket (accepted at once) or
   // fails it with an error event and a 1006 close, as workerd does.
   function connect(ws, s, pending) {
-    const failed = (message) => {
+    const failed = s.fail = (message) => {
       s.connecting = false;
       s.closedIncoming = true; s.closedOutgoing = true; s.out.length = 0;
       dispatchOn(ws, new ErrorEvent('error', { message }));
@@ -232,6 +236,11 @@
     Promise.resolve(pending).then((res) => {
       if (typeof res.bodyStream === 'number') natives.bodyCancel(res.bodyStream);
       const key = res.outboundWebSocket;
+      if (s.cancelled) {
+        // Closed while connecting: the upstream that answered anyway is let go unread.
+        if (res.status === 101 && typeof key === 'number' && key !== 0) natives.wsClose(key, 1005, '');
+        return;
+      }
       if (res.status !== 101 || typeof key !== 'number' || key === 0) {
         failed('WebSocket upgrade failed: the server answered ' + res.status + '.');
         return;
@@ -248,7 +257,7 @@
       natives.wsAccept(key);
       dispatchOn(ws, new $.Event('open'));
       pump(ws);
-    }, (e) => failed(e && e.message ? String(e.message) : 'WebSocket connection failed.'));
+    }, (e) => { if (!s.cancelled) failed(e && e.message ? String(e.message) : 'WebSocket connection failed.'); });
   }
 
   // A function rather than a class: called without `new` it throws workerd's message, not V8's.

@@ -12,6 +12,17 @@ export default {
       "ctor shape": () => { const ws = new WebSocket(target); return [ws.readyState, ws.url, ws.protocol, ws.extensions, ws.binaryType, ws instanceof EventTarget]; },
       "ctor with protocols": () => { const ws = new WebSocket(target, ["chat", "superchat"]); return [ws.readyState, ws.protocol]; },
       "ctor send while connecting": () => { const ws = new WebSocket(target); return err(() => ws.send("x")); },
+      "ctor close while connecting": () => { const ws = new WebSocket(target); const before = ws.readyState; ws.close(1000, "bye"); return [before, ws.readyState, err(() => ws.close(1000)), err(() => ws.send("x")), ws.readyState]; },
+      "ctor close then failed connection": async () => {
+        const ws = new WebSocket(target);
+        ws.close();
+        return new Promise((resolve) => {
+          const log = [ws.readyState];
+          ws.addEventListener("error", (e) => log.push(["error", e.message, ws.readyState]));
+          ws.addEventListener("close", (e) => { log.push(["close", e.code, e.wasClean, ws.readyState]); resolve(log); });
+          setTimeout(() => resolve([...log, "timed out"]), 5000);
+        });
+      },
       "ctor accept": () => { const ws = new WebSocket(target); return err(() => ws.accept()); },
       "ctor bad protocol": () => err(() => new WebSocket(target, ["a b"])),
       "ctor repeated protocol": () => err(() => new WebSocket(target, ["a", "a"])),
