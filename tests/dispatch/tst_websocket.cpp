@@ -116,6 +116,29 @@ QByteArray upgradeRequest(const QByteArray &host)
               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 }
 
+// Opens `raw`, sends `request` and reads the answer's head (lower-cased); what followed the head
+// stays in `*rest`. False when no head arrived.
+bool rawUpgrade(QTcpSocket &raw, quint16 port, const QByteArray &request, QByteArray *head,
+                QByteArray *rest)
+{
+    raw.connectToHost(QHostAddress::LocalHost, port);
+    if (!raw.waitForConnected(kWait))
+        return false;
+    raw.write(request);
+    QByteArray in;
+    if (!QTest::qWaitFor(
+                [&] {
+                    in += raw.readAll();
+                    return in.contains("\r\n\r\n");
+                },
+                kWait))
+        return false;
+    const qsizetype end = in.indexOf("\r\n\r\n");
+    *head = in.left(end).toLower();
+    *rest = in.mid(end + 4);
+    return true;
+}
+
 // A masked client frame.
 QByteArray clientFrame(int opcode, const QByteArray &payload)
 {
@@ -256,12 +279,8 @@ void tst_WebSocket::dispatcherAnswersItself()
 void tst_WebSocket::handshakeHeaders()
 {
     QTcpSocket raw;
-    raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
-    QVERIFY(raw.waitForConnected(kWait));
-    raw.write(upgradeRequest("echo.example.com"));
-    QByteArray in;
-    QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
-    const QByteArray head = in.left(in.indexOf("\r\n\r\n")).toLower();
+    QByteArray head, in;
+    QVERIFY(rawUpgrade(raw, m_stack.port(), upgradeRequest("echo.example.com"), &head, &in));
     QVERIFY2(head.startsWith("http/1.1 101 switching protocols"), head.constData());
     // RFC 6455's own example key and answer.
     QVERIFY2(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), head.constData());
@@ -275,20 +294,15 @@ void tst_WebSocket::permessageDeflateBothWays()
     // what the client compresses (RFC 7692's own "Hello"), and compresses what the Worker sends
     // when that gains something.
     QTcpSocket raw;
-    raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
-    QVERIFY(raw.waitForConnected(kWait));
     QByteArray request = upgradeRequest("echo.example.com");
     request.insert(request.size() - 2,
                    "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
-    raw.write(request);
-    QByteArray in;
-    QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
-    const QByteArray head = in.left(in.indexOf("\r\n\r\n")).toLower();
+    QByteArray head, in;
+    QVERIFY(rawUpgrade(raw, m_stack.port(), request, &head, &in));
     QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
     QVERIFY2(head.contains("\r\nsec-websocket-extensions: permessage-deflate; "
                            "server_no_context_takeover; client_no_context_takeover"),
              head.constData());
-    in = in.mid(in.indexOf("\r\n\r\n") + 4);
 
     QByteArray hello = clientFrame(1, QByteArray("\xf2\x48\xcd\xc9\xc9\x07\x00", 7));
     hello[0] = char(hello.at(0) | 0x40);
@@ -327,19 +341,14 @@ void tst_WebSocket::workerCanRefuseCompression()
     // client that offers nothing gets nothing.
     for (const QByteArray &path : {QByteArray("/?nodeflate"), QByteArray("/")}) {
         QTcpSocket raw;
-        raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
-        QVERIFY(raw.waitForConnected(kWait));
         QByteArray request = upgradeRequest("echo.example.com");
         request.replace("GET / ", "GET " + path + ' ');
         if (path.contains("nodeflate"))
             request.insert(request.size() - 2, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
-        raw.write(request);
-        QByteArray in;
-        QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
-        const QByteArray head = in.left(in.indexOf("\r\n\r\n")).toLower();
+        QByteArray head, in;
+        QVERIFY(rawUpgrade(raw, m_stack.port(), request, &head, &in));
         QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
         QVERIFY2(!head.contains("sec-websocket-extensions"), head.constData());
-        in = in.mid(in.indexOf("\r\n\r\n") + 4);
         // Then RSV1 is a protocol error.
         QByteArray hello = clientFrame(1, QByteArray("\xf2\x48\xcd\xc9\xc9\x07\x00", 7));
         hello[0] = char(hello.at(0) | 0x40);
@@ -445,13 +454,9 @@ void tst_WebSocket::oversizedMessageIs1009()
 void tst_WebSocket::unmaskedFrameIs1002()
 {
     QTcpSocket raw;
-    raw.connectToHost(QHostAddress::LocalHost, m_stack.port());
-    QVERIFY(raw.waitForConnected(kWait));
-    raw.write(upgradeRequest("echo.example.com"));
-    QByteArray in;
-    QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).contains("\r\n\r\n"), kWait);
-    QVERIFY(in.startsWith("HTTP/1.1 101"));
-    in = in.mid(in.indexOf("\r\n\r\n") + 4);
+    QByteArray head, in;
+    QVERIFY(rawUpgrade(raw, m_stack.port(), upgradeRequest("echo.example.com"), &head, &in));
+    QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
     raw.write(QByteArray("\x81\x02hi", 4)); // a text frame without a mask
     QTRY_VERIFY_WITH_TIMEOUT((in += raw.readAll()).size() >= 4
                                      || raw.state() != QAbstractSocket::ConnectedState,
@@ -480,12 +485,9 @@ void tst_WebSocket::floodDoesNotStallAnotherTenant()
 {
     // The flooder writes 20,000 frames without reading a single echo.
     QTcpSocket flood;
-    flood.connectToHost(QHostAddress::LocalHost, m_stack.port());
-    QVERIFY(flood.waitForConnected(kWait));
-    flood.write(upgradeRequest("flooder.example.com"));
-    QByteArray in;
-    QTRY_VERIFY_WITH_TIMEOUT((in += flood.readAll()).contains("\r\n\r\n"), kWait);
-    QVERIFY(in.startsWith("HTTP/1.1 101"));
+    QByteArray head, in;
+    QVERIFY(rawUpgrade(flood, m_stack.port(), upgradeRequest("flooder.example.com"), &head, &in));
+    QVERIFY2(head.startsWith("http/1.1 101"), head.constData());
     QByteArray frames;
     for (int i = 0; i < 20000; ++i)
         frames += clientFrame(1, "flood " + QByteArray::number(i));
