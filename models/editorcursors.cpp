@@ -374,6 +374,31 @@ void EditorCursors::paste(const QString &text)
         insert(pasted);
 }
 
+QString EditorCursors::selectedText() const
+{
+    if (!document())
+        return {};
+    QList<QTextCursor> all = m_cursors;
+    all.append(primary());
+    std::sort(all.begin(), all.end(), [](const QTextCursor &a, const QTextCursor &b) {
+        return a.selectionStart() < b.selectionStart();
+    });
+    QStringList parts;
+    for (const QTextCursor &c : std::as_const(all))
+        if (c.hasSelection())
+            parts.append(c.selectedText().replace(QChar::ParagraphSeparator, u'\n'));
+    return parts.join(u'\n');
+}
+
+void EditorCursors::cut()
+{
+    const QString text = selectedText();
+    if (text.isEmpty() || m_readOnly)
+        return;
+    QGuiApplication::clipboard()->setText(text);
+    editAll([](QTextCursor &c, int) { c.removeSelectedText(); });
+}
+
 void EditorCursors::move(Move move, bool select)
 {
     if (!document())
@@ -455,7 +480,20 @@ bool EditorCursors::keyPress(int key, int modifiers, const QString &text)
             return false;
         backspace();
         return true;
+    case Qt::Key_C:
+    case Qt::Key_X:
+        if (mods != Qt::ControlModifier)
+            break;
+        if (key == Qt::Key_X)
+            cut();
+        else if (const QString text = selectedText(); !text.isEmpty())
+            QGuiApplication::clipboard()->setText(text);
+        return true;
     case Qt::Key_Delete:
+        if (mods == Qt::ShiftModifier) {
+            cut();
+            return true;
+        }
         if (!plain)
             return false;
         deleteForward();
@@ -499,6 +537,11 @@ bool EditorCursors::keyPress(int key, int modifiers, const QString &text)
         paste(QGuiApplication::clipboard()->text());
         return true;
     case Qt::Key_Insert:
+        if (mods == Qt::ControlModifier) {
+            if (const QString text = selectedText(); !text.isEmpty())
+                QGuiApplication::clipboard()->setText(text);
+            return true;
+        }
         if (mods != Qt::ShiftModifier)
             return false;
         paste(QGuiApplication::clipboard()->text());

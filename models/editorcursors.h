@@ -17,7 +17,8 @@ namespace switchyard::models {
 // or below every cursor at its column, Ctrl+D selects the word at the cursor and then adds the
 // next occurrence of the selection, round the end; Escape leaves the TextArea's own cursor alone.
 // While there are more, typing, Backspace, Delete, Enter, Tab and paste act at every cursor
-// (replacing each selection) in one undo step, and Left/Right/Up/Down/Home/End move them all.
+// (replacing each selection) in one undo step, Left/Right/Up/Down/Home/End move them all, and
+// copy and cut take every selection.
 // The added cursors are QTextCursors on the document, so every edit, wherever it comes from,
 // moves them as it moves the text; cursors that meet become one. The TextArea keeps its own
 // cursor (the primary): this reads it from the properties below and moves it through
@@ -82,6 +83,11 @@ public:
     // The clipboard's text at every cursor; one line at each when it has as many lines as there
     // are cursors.
     Q_INVOKABLE void paste(const QString &text);
+    // Every cursor's selection in the order of the text, a line each, as Monaco copies several;
+    // empty when none has one.
+    Q_INVOKABLE QString selectedText() const;
+    // Ctrl+X: the selections to the clipboard and out of the text, in one undo step.
+    Q_INVOKABLE void cut();
     // The keys above, as the TextArea receives them; true when handled here, false for the
     // TextArea to handle (everything, while it has the only cursor, but Ctrl+D and adding one).
     Q_INVOKABLE bool keyPress(int key, int modifiers, const QString &text);

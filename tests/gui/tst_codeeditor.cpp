@@ -5,6 +5,8 @@
 // editor's text, selection and cursor.
 #include "../common/demowindow.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QRegularExpression>
@@ -558,8 +560,8 @@ void tst_CodeEditor::typesAtEveryCursor()
     QCOMPARE(m_area->property("cursorPosition").toInt(), 15);
 }
 
-// Ctrl+D selects the word at the cursor, then each next occurrence round the end; what is
-// typed replaces them all, and one Ctrl+Z puts them back.
+// Ctrl+D selects the word at the cursor, then each next occurrence round the end; copy takes
+// them all, what is typed replaces them all, and Ctrl+Z puts them back a keystroke at a time.
 void tst_CodeEditor::ctrlDSelectsEachOccurrence()
 {
     QTest::failOnWarning(QRegularExpression(QStringLiteral("\\.qml|QML|qml:")));
@@ -580,6 +582,11 @@ void tst_CodeEditor::ctrlDSelectsEachOccurrence()
     QCOMPARE(cursors->property("segments").toList().size(), 2);
     // The TextArea keeps the one it started from.
     QCOMPARE(selectionStart(), second);
+    // Copy takes all three, a line each.
+    QGuiApplication::clipboard()->clear();
+    QTest::keyClick(m_window, Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("greeting\ngreeting\ngreeting"));
 
     type(QStringLiteral("hi"));
     QString replaced = code;

@@ -4,6 +4,8 @@
 // they meet. Shown as text with `|` for each caret and [ ] round each selection.
 #include "editorcursors.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextCursor>
@@ -324,6 +326,31 @@ private Q_SLOTS:
         cursors.paste(QStringLiteral("x\ny"));
         QCOMPARE(doc.toPlainText(), QStringLiteral("1x\nya\n2x\nyb\n3x\nyc"));
         QCOMPARE(cursors.count(), 3);
+    }
+
+    void copiesAndCutsEverySelection()
+    {
+        QTextDocument doc;
+        EditorCursors cursors;
+        setUp(doc, cursors, QStringLiteral("a|1 b2\nc3 a1\n"));
+        QVERIFY(key(cursors, Qt::Key_D, Qt::ControlModifier));
+        QVERIFY(key(cursors, Qt::Key_D, Qt::ControlModifier));
+        QCOMPARE(shown(cursors), QStringLiteral("[a1] b2\nc3 [a1]\n"));
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(key(cursors, Qt::Key_C, Qt::ControlModifier));
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("a1\na1"));
+        QCOMPARE(doc.toPlainText(), QStringLiteral("a1 b2\nc3 a1\n"));
+
+        QGuiApplication::clipboard()->clear();
+        QVERIFY(key(cursors, Qt::Key_X, Qt::ControlModifier));
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("a1\na1"));
+        QCOMPARE(shown(cursors), QStringLiteral("| b2\nc3 |\n"));
+        // Pasted back at as many cursors: one line each, as they were.
+        QVERIFY(key(cursors, Qt::Key_V, Qt::ControlModifier));
+        QCOMPARE(shown(cursors), QStringLiteral("a1| b2\nc3 a1|\n"));
+        doc.undo();
+        doc.undo();
+        QCOMPARE(doc.toPlainText(), QStringLiteral("a1 b2\nc3 a1\n"));
     }
 
     void newTextDropsTheAddedCursors()
