@@ -240,7 +240,7 @@ void EditorCursors::addVertical(int direction)
         Q_EMIT revealed(reveal);
 }
 
-void EditorCursors::selectNextOccurrence()
+void EditorCursors::selectOccurrences(bool all)
 {
     QTextDocument *doc = document();
     if (!doc)
@@ -262,10 +262,12 @@ void EditorCursors::selectNextOccurrence()
             selectWord(c);
         m_word = {p.selectionStart(), p.selectionEnd()};
         m_wholeWord = true;
-        merge(p);
-        setPrimary(p);
-        publish();
-        return;
+        if (!all || !p.hasSelection()) {
+            merge(p);
+            setPrimary(p);
+            publish();
+            return;
+        }
     }
     if (m_cursors.isEmpty())
         m_wholeWord = p.selectionStart() == m_word.first && p.selectionEnd() == m_word.second;
@@ -279,6 +281,20 @@ void EditorCursors::selectNextOccurrence()
             return c.selectionStart() == start && c.selectionEnd() == start + length;
         });
     };
+    if (all) {
+        for (int at : found) {
+            if (taken(at))
+                continue;
+            QTextCursor added(doc);
+            added.setPosition(at);
+            added.setPosition(at + length, QTextCursor::KeepAnchor);
+            m_cursors.append(added);
+        }
+        merge(p);
+        setPrimary(p);
+        publish();
+        return;
+    }
     const QTextCursor &last = m_cursors.isEmpty() ? p : m_cursors.constLast();
     const auto from = std::lower_bound(found.cbegin(), found.cend(), last.selectionEnd());
     int next = -1;
@@ -457,6 +473,10 @@ bool EditorCursors::keyPress(int key, int modifiers, const QString &text)
             & (Qt::ShiftModifier | Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier);
     if (key == Qt::Key_D && mods == Qt::ControlModifier) {
         selectNextOccurrence();
+        return true;
+    }
+    if (key == Qt::Key_L && mods == (Qt::ControlModifier | Qt::ShiftModifier)) {
+        selectAllOccurrences();
         return true;
     }
     if ((key == Qt::Key_Up || key == Qt::Key_Down)

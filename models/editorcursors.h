@@ -15,7 +15,8 @@ namespace switchyard::models {
 // The code editor's further cursors, as Monaco has them: Alt+Click adds one where clicked,
 // Ctrl+Alt+Up/Down (or Shift+Alt+Up/Down, where the desktop takes Ctrl+Alt) one on the line above
 // or below every cursor at its column, Ctrl+D selects the word at the cursor and then adds the
-// next occurrence of the selection, round the end; Escape leaves the TextArea's own cursor alone.
+// next occurrence of the selection, round the end, Ctrl+Shift+L every occurrence at once; Escape
+// leaves the TextArea's own cursor alone.
 // While there are more, typing, Backspace, Delete, Enter, Tab and paste act at every cursor
 // (replacing each selection) in one undo step, Left/Right/Up/Down/Home/End move them all, and
 // copy and cut take every selection.
@@ -73,7 +74,9 @@ public:
     // Ctrl+D: with nothing selected, selects the word at the cursor; then adds the next
     // occurrence of the selection after the last one added, round the end (whole words and
     // matching case when it started from a word, as Monaco does).
-    Q_INVOKABLE void selectNextOccurrence();
+    Q_INVOKABLE void selectNextOccurrence() { selectOccurrences(false); }
+    // Ctrl+Shift+L: every occurrence at once (the word at the cursor's, with nothing selected).
+    Q_INVOKABLE void selectAllOccurrences() { selectOccurrences(true); }
     // Escape: only the TextArea's cursor is left; false when it was already alone.
     Q_INVOKABLE bool clear();
     // At every cursor, as one undo step.
@@ -109,6 +112,7 @@ private:
     QTextCursor primary() const;
     void setPrimary(const QTextCursor &cursor);
     void addVertical(int direction);
+    void selectOccurrences(bool all);
     void move(Move move, bool select);
     // Runs `edit` on every cursor, its index in the order of the text passed along, in one edit
     // block.

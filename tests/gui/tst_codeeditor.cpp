@@ -1,6 +1,6 @@
 // The code editor's find bar, Replace all, Go to line, bracket jump, error link, completion
 // (its list under the cursor, the Worker's bindings after `env.`) and multiple cursors (Alt+Click,
-// Ctrl+Alt+Down, Ctrl+D; typing at each, one Undo, Escape), used from the
+// Ctrl+Alt+Down, Ctrl+D, Ctrl+Shift+L; typing at each, copy, one Undo, Escape), used from the
 // keyboard in the real window as a user does (the Namespaces view's editor), each checked in the
 // editor's text, selection and cursor.
 #include "../common/demowindow.h"
@@ -562,6 +562,7 @@ void tst_CodeEditor::typesAtEveryCursor()
 
 // Ctrl+D selects the word at the cursor, then each next occurrence round the end; copy takes
 // them all, what is typed replaces them all, and Ctrl+Z puts them back a keystroke at a time.
+// Ctrl+Shift+L selects every occurrence at once.
 void tst_CodeEditor::ctrlDSelectsEachOccurrence()
 {
     QTest::failOnWarning(QRegularExpression(QStringLiteral("\\.qml|QML|qml:")));
@@ -596,6 +597,15 @@ void tst_CodeEditor::ctrlDSelectsEachOccurrence()
     QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
     QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
     QTRY_COMPARE(text(), code);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_COMPARE(cursors->property("count").toInt(), 1);
+
+    // Ctrl+Shift+L: all of them at once.
+    m_area->setProperty("cursorPosition", first + 1);
+    QTest::keyClick(m_window, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(cursors->property("count").toInt(), 3);
+    QCOMPARE(selectionStart(), first);
+    QCOMPARE(selectionEnd(), first + 8);
     QTest::keyClick(m_window, Qt::Key_Escape);
     QTRY_COMPARE(cursors->property("count").toInt(), 1);
 }

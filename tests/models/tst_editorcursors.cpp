@@ -1,7 +1,8 @@
-// The code editor's further cursors: added by Alt+Click, Ctrl+Alt+Up/Down and Ctrl+D (walking the
-// occurrences round the end), collapsed by Escape; typing, Backspace, Delete, Enter, Tab and paste
-// at every cursor in one undo step; cursors carried along by edits before them, and merged when
-// they meet. Shown as text with `|` for each caret and [ ] round each selection.
+// The code editor's further cursors: added by Alt+Click, Ctrl+Alt+Up/Down, Ctrl+D (walking the
+// occurrences round the end) and Ctrl+Shift+L, collapsed by Escape; copy and cut of every
+// selection; typing, Backspace, Delete, Enter, Tab and paste at every cursor in one undo step;
+// cursors carried along by edits before them, and merged when they meet. Shown as text with `|` for
+// each caret and [ ] round each selection.
 #include "editorcursors.h"
 
 #include <QClipboard>
@@ -214,6 +215,21 @@ private Q_SLOTS:
         QVERIFY(key(cursors, Qt::Key_D, Qt::ControlModifier));
         QVERIFY(key(cursors, Qt::Key_D, Qt::ControlModifier));
         QCOMPARE(shown(cursors), QStringLiteral("[foo] bar [foo] [foo]bar foo\n"));
+    }
+
+    void ctrlShiftLSelectsEveryOccurrence()
+    {
+        QTextDocument doc;
+        EditorCursors cursors;
+        setUp(doc, cursors, QStringLiteral("foo bar f|oo foobar foo\n"));
+        QSignalSpy changed(&cursors, &EditorCursors::cursorsChanged);
+        QVERIFY(key(cursors, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier));
+        QCOMPARE(shown(cursors), QStringLiteral("[foo] bar [foo] foobar [foo]\n"));
+        QCOMPARE(changed.size(), 1);
+        // On a space there is no word: nothing.
+        setUp(doc, cursors, QStringLiteral("foo | foo\n"));
+        QVERIFY(key(cursors, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier));
+        QCOMPARE(shown(cursors), QStringLiteral("foo | foo\n"));
     }
 
     void escapeLeavesOneCursor()
