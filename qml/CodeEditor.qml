@@ -490,7 +490,8 @@ Frame {
             }
             onActiveFocusChanged: if (!activeFocus) editor.closeCompletion()
 
-            // Alt+Click adds a cursor; a plain click is the TextArea's, and leaves it alone.
+            // Alt+Click adds a cursor; a plain click drops the added ones and goes on to the
+            // TextArea.
             MouseArea {
                 objectName: "cursorClicks"
                 anchors.fill: parent
