@@ -231,7 +231,15 @@ Suggestion bindingSuggestion(const QString &entry)
 
 } // namespace
 
-EditorCompletion::EditorCompletion(QObject *parent) : QAbstractListModel(parent) { }
+EditorCompletion::EditorCompletion(QObject *parent) : QAbstractListModel(parent)
+{
+    connect(&m_editor, &EditorDocument::textDocumentChanged, this,
+            &EditorCompletion::textDocumentChanged);
+    connect(&m_editor, &EditorDocument::contentsChanged, this, &EditorCompletion::rescan);
+    connect(&m_editor, &EditorDocument::cursorPositionChanged, this,
+            &EditorCompletion::cursorPositionChanged);
+    connect(&m_editor, &EditorDocument::cursorPositionChanged, this, &EditorCompletion::update);
+}
 
 int EditorCompletion::rowCount(const QModelIndex &parent) const
 {
@@ -261,36 +269,6 @@ QHash<int, QByteArray> EditorCompletion::roleNames() const
     return {{NameRole, "name"}, {KindRole, "kind"}, {DetailRole, "detail"}};
 }
 
-void EditorCompletion::setTextDocument(QQuickTextDocument *document)
-{
-    if (m_textDocument == document)
-        return;
-    m_textDocument = document;
-    setDocument(document ? document->textDocument() : nullptr);
-    Q_EMIT textDocumentChanged();
-}
-
-void EditorCompletion::setDocument(QTextDocument *document)
-{
-    if (m_document == document)
-        return;
-    disconnect(m_contents);
-    m_document = document;
-    if (document)
-        m_contents = connect(document, &QTextDocument::contentsChanged, this,
-                             &EditorCompletion::rescan);
-    rescan();
-}
-
-void EditorCompletion::setCursorPosition(int position)
-{
-    if (m_cursor == position)
-        return;
-    m_cursor = position;
-    Q_EMIT cursorPositionChanged();
-    update();
-}
-
 void EditorCompletion::setBindings(const QStringList &bindings)
 {
     if (m_bindings == bindings)
@@ -307,12 +285,12 @@ QString EditorCompletion::name(int row) const
 
 int EditorCompletion::accept(int row)
 {
-    if (!m_document || row < 0 || row >= m_rows.size())
+    if (!m_editor.document() || row < 0 || row >= m_rows.size())
         return -1;
     const QString name = m_rows.at(row).name;
     const int start = m_prefixStart;
-    const int end = qMin(m_cursor, m_document->characterCount() - 1);
-    QTextCursor cursor(m_document);
+    const int end = qMin(m_editor.cursorPosition(), m_editor.document()->characterCount() - 1);
+    QTextCursor cursor(m_editor.document());
     cursor.beginEditBlock();
     cursor.setPosition(start);
     cursor.setPosition(qMax(start, end), QTextCursor::KeepAnchor);
@@ -343,7 +321,7 @@ bool EditorCompletion::inCode(const QString &text, int cursor)
 
 void EditorCompletion::rescan()
 {
-    m_text = m_document ? m_document->toPlainText() : QString();
+    m_text = m_editor.document() ? m_editor.document()->toPlainText() : QString();
     m_mask = EditorNavigation::codeMask(m_text);
     update();
 }
@@ -442,11 +420,11 @@ QList<Suggestion> EditorCompletion::candidates(const QString &context, int typed
 
 void EditorCompletion::update()
 {
-    const int cursor = qBound(0, m_cursor, int(m_text.size()));
+    const int cursor = qBound(0, m_editor.cursorPosition(), int(m_text.size()));
     int start = cursor;
     QString context;
     QList<Suggestion> rows;
-    if (m_document && inCode(m_text, cursor)) {
+    if (m_editor.document() && inCode(m_text, cursor)) {
         start = identifierStart(m_text, cursor);
         const bool number = start < cursor ? false : cursor > 0 && m_text.at(cursor - 1).isDigit();
         if (!number) {

@@ -1,12 +1,11 @@
 #pragma once
 
+#include "editordocument.h"
+
 #include <QAbstractListModel>
 #include <QByteArray>
-#include <QPointer>
 #include <QQmlEngine>
-#include <QQuickTextDocument>
 #include <QStringList>
-#include <QTextDocument>
 
 namespace switchyard::models {
 
@@ -56,12 +55,12 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    QQuickTextDocument *textDocument() const { return m_textDocument; }
-    void setTextDocument(QQuickTextDocument *document);
+    QQuickTextDocument *textDocument() const { return m_editor.textDocument(); }
+    void setTextDocument(QQuickTextDocument *document) { m_editor.setTextDocument(document); }
     // The document completed in; what setTextDocument() sets, and what tests set directly.
-    void setDocument(QTextDocument *document);
-    int cursorPosition() const { return m_cursor; }
-    void setCursorPosition(int position);
+    void setDocument(QTextDocument *document) { m_editor.setDocument(document); }
+    int cursorPosition() const { return m_editor.cursorPosition(); }
+    void setCursorPosition(int position) { m_editor.setCursorPosition(position); }
     QStringList bindings() const { return m_bindings; }
     void setBindings(const QStringList &bindings);
     int prefixStart() const { return m_prefixStart; }
@@ -94,12 +93,9 @@ private:
     QList<Suggestion> candidates(const QString &context, int typedAt) const;
     QString contextBefore(int dot) const;
 
-    QPointer<QQuickTextDocument> m_textDocument;
-    QPointer<QTextDocument> m_document;
-    QMetaObject::Connection m_contents;
+    EditorDocument m_editor;
     QString m_text;
     QByteArray m_mask;
-    int m_cursor = 0;
     QStringList m_bindings;
     int m_prefixStart = 0;
     QString m_prefix;

@@ -36,36 +36,15 @@ bool isOpening(QChar c)
 
 } // namespace
 
-EditorNavigation::EditorNavigation(QObject *parent) : QObject(parent) { }
-
-void EditorNavigation::setTextDocument(QQuickTextDocument *document)
+EditorNavigation::EditorNavigation(QObject *parent) : QObject(parent)
 {
-    if (m_textDocument == document)
-        return;
-    m_textDocument = document;
-    setDocument(document ? document->textDocument() : nullptr);
-    Q_EMIT textDocumentChanged();
-}
-
-void EditorNavigation::setDocument(QTextDocument *document)
-{
-    if (m_document == document)
-        return;
-    disconnect(m_contents);
-    m_document = document;
-    if (document)
-        m_contents = connect(document, &QTextDocument::contentsChanged, this,
-                             &EditorNavigation::rescan);
-    rescan();
-}
-
-void EditorNavigation::setCursorPosition(int position)
-{
-    if (m_cursor == position)
-        return;
-    m_cursor = position;
-    Q_EMIT cursorPositionChanged();
-    updateBrackets();
+    connect(&m_editor, &EditorDocument::textDocumentChanged, this,
+            &EditorNavigation::textDocumentChanged);
+    connect(&m_editor, &EditorDocument::contentsChanged, this, &EditorNavigation::rescan);
+    connect(&m_editor, &EditorDocument::cursorPositionChanged, this,
+            &EditorNavigation::cursorPositionChanged);
+    connect(&m_editor, &EditorDocument::cursorPositionChanged, this,
+            &EditorNavigation::updateBrackets);
 }
 
 void EditorNavigation::setLineInput(const QString &input)
@@ -79,7 +58,7 @@ void EditorNavigation::setLineInput(const QString &input)
 
 void EditorNavigation::rescan()
 {
-    m_text = m_document ? m_document->toPlainText() : QString();
+    m_text = m_editor.document() ? m_editor.document()->toPlainText() : QString();
     m_mask = codeMask(m_text);
     updateBrackets();
     updateLineTarget();
@@ -87,7 +66,7 @@ void EditorNavigation::rescan()
 
 void EditorNavigation::updateBrackets()
 {
-    const int bracket = bracketBeside(m_text, m_mask, m_cursor);
+    const int bracket = bracketBeside(m_text, m_mask, m_editor.cursorPosition());
     const int matching = bracket >= 0 ? matchingBracket(m_text, m_mask, bracket) : -1;
     if (bracket == m_bracket && matching == m_matching)
         return;
@@ -128,10 +107,10 @@ void EditorNavigation::updateLineTarget()
 
 int EditorNavigation::positionOf(int line, int column) const
 {
-    if (!m_document)
+    if (!m_editor.document())
         return 0;
-    const int blocks = m_document->blockCount();
-    const QTextBlock block = m_document->findBlockByNumber(qBound(1, line, blocks) - 1);
+    const int blocks = m_editor.document()->blockCount();
+    const QTextBlock block = m_editor.document()->findBlockByNumber(qBound(1, line, blocks) - 1);
     // length() counts the block's break; the last column is the one just before it.
     return block.position() + qBound(1, column, block.length()) - 1;
 }

@@ -1,11 +1,10 @@
 #pragma once
 
+#include "editordocument.h"
+
 #include <QByteArray>
 #include <QObject>
-#include <QPointer>
 #include <QQmlEngine>
-#include <QQuickTextDocument>
-#include <QTextDocument>
 
 namespace switchyard::models {
 
@@ -34,11 +33,11 @@ class EditorNavigation : public QObject
 public:
     explicit EditorNavigation(QObject *parent = nullptr);
 
-    QQuickTextDocument *textDocument() const { return m_textDocument; }
-    void setTextDocument(QQuickTextDocument *document);
-    void setDocument(QTextDocument *document);
-    int cursorPosition() const { return m_cursor; }
-    void setCursorPosition(int position);
+    QQuickTextDocument *textDocument() const { return m_editor.textDocument(); }
+    void setTextDocument(QQuickTextDocument *document) { m_editor.setTextDocument(document); }
+    void setDocument(QTextDocument *document) { m_editor.setDocument(document); }
+    int cursorPosition() const { return m_editor.cursorPosition(); }
+    void setCursorPosition(int position) { m_editor.setCursorPosition(position); }
     int bracket() const { return m_bracket; }
     int matchingBracket() const { return m_matching; }
     QString lineInput() const { return m_lineInput; }
@@ -70,12 +69,9 @@ private:
     void updateBrackets();
     void updateLineTarget();
 
-    QPointer<QQuickTextDocument> m_textDocument;
-    QPointer<QTextDocument> m_document;
-    QMetaObject::Connection m_contents;
+    EditorDocument m_editor;
     QString m_text;
     QByteArray m_mask;
-    int m_cursor = 0;
     int m_bracket = -1;
     int m_matching = -1;
     QString m_lineInput;

@@ -17,27 +17,13 @@ bool isWordChar(QChar c)
 
 } // namespace
 
-EditorSearch::EditorSearch(QObject *parent) : QObject(parent) { }
-
-void EditorSearch::setTextDocument(QQuickTextDocument *document)
+EditorSearch::EditorSearch(QObject *parent) : QObject(parent)
 {
-    if (m_textDocument == document)
-        return;
-    m_textDocument = document;
-    setDocument(document ? document->textDocument() : nullptr);
-    Q_EMIT textDocumentChanged();
-}
-
-void EditorSearch::setDocument(QTextDocument *document)
-{
-    if (m_document == document)
-        return;
-    disconnect(m_contents);
-    m_document = document;
-    if (document)
-        m_contents
-                = connect(document, &QTextDocument::contentsChanged, this, &EditorSearch::refind);
-    refind();
+    connect(&m_editor, &EditorDocument::textDocumentChanged, this,
+            &EditorSearch::textDocumentChanged);
+    connect(&m_editor, &EditorDocument::contentsChanged, this, &EditorSearch::refind);
+    connect(&m_editor, &EditorDocument::selectionChanged, this, &EditorSearch::selectionChanged);
+    connect(&m_editor, &EditorDocument::selectionChanged, this, &EditorSearch::updateCurrent);
 }
 
 void EditorSearch::setTerm(const QString &term)
@@ -65,24 +51,6 @@ void EditorSearch::setWholeWord(bool on)
     m_wholeWord = on;
     Q_EMIT wholeWordChanged();
     refind();
-}
-
-void EditorSearch::setSelectionStart(int position)
-{
-    if (m_selectionStart == position)
-        return;
-    m_selectionStart = position;
-    Q_EMIT selectionChanged();
-    updateCurrent();
-}
-
-void EditorSearch::setSelectionEnd(int position)
-{
-    if (m_selectionEnd == position)
-        return;
-    m_selectionEnd = position;
-    Q_EMIT selectionChanged();
-    updateCurrent();
 }
 
 QVariantList EditorSearch::matches() const
@@ -121,7 +89,7 @@ void EditorSearch::refind()
 {
     // One character per document position (a block break is one '\n'), so a match's index in
     // this text is its position in the document and in the TextArea.
-    const QString text = m_document ? m_document->toPlainText() : QString();
+    const QString text = document() ? document()->toPlainText() : QString();
     QList<int> found = find(text, m_term, m_caseSensitive, m_wholeWord);
     if (found != m_matches) {
         m_matches = std::move(found);
@@ -134,9 +102,9 @@ void EditorSearch::refind()
 void EditorSearch::updateCurrent()
 {
     int current = -1;
-    if (m_selectionEnd - m_selectionStart == m_term.size()) {
-        const auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), m_selectionStart);
-        if (it != m_matches.cend() && *it == m_selectionStart)
+    if (selectionEnd() - selectionStart() == m_term.size()) {
+        const auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), selectionStart());
+        if (it != m_matches.cend() && *it == selectionStart())
             current = int(it - m_matches.cbegin());
     }
     if (current != m_current) {
@@ -181,12 +149,12 @@ int EditorSearch::previous(int before) const
 
 int EditorSearch::nextMatch() const
 {
-    return next(m_current >= 0 ? m_selectionEnd : m_selectionStart);
+    return next(m_current >= 0 ? selectionEnd() : selectionStart());
 }
 
 int EditorSearch::previousMatch() const
 {
-    return previous(m_selectionStart);
+    return previous(selectionStart());
 }
 
 int EditorSearch::start(int index) const
@@ -201,9 +169,9 @@ int EditorSearch::end(int index) const
 
 int EditorSearch::replace(int start, int end, const QString &replacement)
 {
-    if (!m_document || end - start != m_term.size() || !m_matches.contains(start))
+    if (!document() || end - start != m_term.size() || !m_matches.contains(start))
         return next(start);
-    QTextCursor cursor(m_document);
+    QTextCursor cursor(document());
     cursor.beginEditBlock();
     cursor.setPosition(start);
     cursor.setPosition(end, QTextCursor::KeepAnchor);
@@ -215,11 +183,11 @@ int EditorSearch::replace(int start, int end, const QString &replacement)
 
 int EditorSearch::replaceAll(const QString &replacement)
 {
-    if (!m_document || m_matches.isEmpty())
+    if (!document() || m_matches.isEmpty())
         return 0;
     const QList<int> targets = m_matches;
     const int length = int(m_term.size());
-    QTextCursor cursor(m_document);
+    QTextCursor cursor(document());
     cursor.beginEditBlock();
     // From the last match back, so the positions still to replace stay where they were found.
     for (auto it = targets.crbegin(); it != targets.crend(); ++it) {

@@ -1,10 +1,9 @@
 #pragma once
 
+#include "editordocument.h"
+
 #include <QObject>
-#include <QPointer>
 #include <QQmlEngine>
-#include <QQuickTextDocument>
-#include <QTextDocument>
 #include <QVariantList>
 
 namespace switchyard::models {
@@ -38,11 +37,11 @@ class EditorSearch : public QObject
 public:
     explicit EditorSearch(QObject *parent = nullptr);
 
-    QQuickTextDocument *textDocument() const { return m_textDocument; }
-    void setTextDocument(QQuickTextDocument *document);
+    QQuickTextDocument *textDocument() const { return m_editor.textDocument(); }
+    void setTextDocument(QQuickTextDocument *document) { m_editor.setTextDocument(document); }
     // The document searched; what setTextDocument() sets, and what tests set directly.
-    void setDocument(QTextDocument *document);
-    QTextDocument *document() const { return m_document; }
+    void setDocument(QTextDocument *document) { m_editor.setDocument(document); }
+    QTextDocument *document() const { return m_editor.document(); }
 
     QString term() const { return m_term; }
     void setTerm(const QString &term);
@@ -50,10 +49,10 @@ public:
     void setCaseSensitive(bool on);
     bool wholeWord() const { return m_wholeWord; }
     void setWholeWord(bool on);
-    int selectionStart() const { return m_selectionStart; }
-    void setSelectionStart(int position);
-    int selectionEnd() const { return m_selectionEnd; }
-    void setSelectionEnd(int position);
+    int selectionStart() const { return m_editor.selectionStart(); }
+    void setSelectionStart(int position) { m_editor.setSelectionStart(position); }
+    int selectionEnd() const { return m_editor.selectionEnd(); }
+    void setSelectionEnd(int position) { m_editor.setSelectionEnd(position); }
 
     QVariantList matches() const;
     int count() const { return int(m_matches.size()); }
@@ -97,14 +96,10 @@ private:
     void updateCurrent();
     void updateStatus();
 
-    QPointer<QQuickTextDocument> m_textDocument;
-    QPointer<QTextDocument> m_document;
-    QMetaObject::Connection m_contents;
+    EditorDocument m_editor;
     QString m_term;
     bool m_caseSensitive = false;
     bool m_wholeWord = false;
-    int m_selectionStart = 0;
-    int m_selectionEnd = 0;
     QList<int> m_matches;
     int m_current = -1;
     QString m_status;

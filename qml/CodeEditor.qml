@@ -7,8 +7,9 @@ import Switchyard.Models
 // A JavaScript editor: line numbers, highlighting, and the line a load error names, marked in
 // the gutter and underlined in the text. The text scrolls both ways and follows the cursor; the
 // gutter only follows it vertically, so long lines never push the line numbers away.
-// Find and replace (EditorSearch), Go to line and bracket matching (EditorNavigation) and
-// completion (EditorCompletion) are decided in C++; this file shows them and moves the selection.
+// Find and replace (EditorSearch), Go to line and bracket matching (EditorNavigation),
+// completion (EditorCompletion) and further cursors (EditorCursors) are decided in C++; this
+// file shows them, moves the selection and hands the cursors its keys and Alt+clicks.
 Frame {
     id: editor
     property alias text: area.text
@@ -20,6 +21,7 @@ Frame {
     property alias search: search
     property alias navigation: navigation
     property alias completion: completion
+    property alias cursors: cursors
     property alias completionPopup: completionPopup
     // The Worker's bindings, offered after `env.` (as the views list them: "NAME (type)").
     property alias bindings: completion.bindings
@@ -195,6 +197,16 @@ Frame {
         id: completion
         textDocument: area.textDocument
         cursorPosition: area.cursorPosition
+    }
+    EditorCursors {
+        id: cursors
+        textDocument: area.textDocument
+        cursorPosition: area.cursorPosition
+        selectionStart: area.selectionStart
+        selectionEnd: area.selectionEnd
+        readOnly: area.readOnly
+        onPrimaryMoved: (anchor, position) => area.select(anchor, position)
+        onRevealed: (position) => editor.ensureVisible(area.positionToRectangle(position))
     }
     EditorNavigation {
         id: navigation
@@ -408,6 +420,19 @@ Frame {
                 color: navigation.matchingBracket >= 0 ? Theme.bracketMatch : Theme.errorFill
             }
         }
+        Repeater {
+            model: cursors.segments
+            Rectangle {
+                required property var modelData
+                readonly property rect first: { area.length; return area.positionToRectangle(modelData.start) }
+                readonly property rect last: { area.length; return area.positionToRectangle(modelData.end) }
+                x: first.x
+                y: first.y
+                width: Math.max(2, last.x - first.x)
+                height: first.height
+                color: Theme.cursorSelection
+            }
+        }
 
         TextArea {
             id: area
@@ -431,25 +456,57 @@ Frame {
             }
             // Two spaces for Tab, as the shipped Workers are indented; with the completion list
             // open, Tab and Enter take its choice, Up and Down move in it.
-            Keys.onTabPressed: completionPopup.opened ? editor.acceptCompletion() : insert(cursorPosition, "  ")
+            Keys.onTabPressed: (event) => {
+                if (completionPopup.opened)
+                    editor.acceptCompletion()
+                else if (!cursors.keyPress(event.key, event.modifiers, event.text))
+                    insert(cursorPosition, "  ")
+            }
             Keys.onReturnPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) editor.acceptCompletion() }
             Keys.onEnterPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) editor.acceptCompletion() }
             Keys.onUpPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) completionList.decrementCurrentIndex() }
             Keys.onDownPressed: (event) => { event.accepted = completionPopup.opened; if (event.accepted) completionList.incrementCurrentIndex() }
+            // Escape closes the list, then drops the added cursors, then closes the bars.
             Keys.onEscapePressed: (event) => {
-                event.accepted = completionPopup.opened || editor.barsOpen
                 if (completionPopup.opened)
                     editor.closeCompletion()
+                else if (cursors.keyPress(event.key, event.modifiers, event.text))
+                    return
                 else if (editor.barsOpen)
                     editor.closeBars()
+                else
+                    event.accepted = false
             }
-            // The dot is typed after this runs: look once it is in the text.
+            // Every other key goes to the added cursors first (they take what they act on). The
+            // dot is typed after this runs: look once it is in the text.
             Keys.onPressed: (event) => {
+                if (cursors.keyPress(event.key, event.modifiers, event.text)) {
+                    event.accepted = true
+                    return
+                }
                 if (event.text === ".")
                     Qt.callLater(editor.openCompletion, true)
                 event.accepted = false
             }
             onActiveFocusChanged: if (!activeFocus) editor.closeCompletion()
+
+            // Alt+Click adds a cursor; a plain click drops the added ones and goes on to the
+            // TextArea.
+            MouseArea {
+                objectName: "cursorClicks"
+                anchors.fill: parent
+                acceptedButtons: Qt.LeftButton
+                cursorShape: Qt.IBeamCursor
+                onPressed: (mouse) => {
+                    if (mouse.modifiers & Qt.AltModifier) {
+                        area.forceActiveFocus()
+                        cursors.addCursor(area.positionAt(mouse.x, mouse.y))
+                    } else {
+                        cursors.clear()
+                        mouse.accepted = false
+                    }
+                }
+            }
 
             Popup {
                 id: completionPopup
@@ -497,6 +554,20 @@ Frame {
                         }
                     }
                 }
+            }
+        }
+
+        // Over the text, the added cursors' carets (the TextArea draws its own).
+        Repeater {
+            model: cursors.carets
+            Rectangle {
+                required property int modelData
+                readonly property rect at: { area.length; return area.positionToRectangle(modelData) }
+                x: at.x
+                y: at.y
+                width: 2
+                height: at.height
+                color: Theme.caret
             }
         }
     }

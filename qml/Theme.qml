@@ -22,6 +22,9 @@ QtObject {
     // Behind the code editor's text: every find match, and a bracket with its partner.
     readonly property color findMatch: dark ? "#5c4a14" : "#fff59d"
     readonly property color bracketMatch: dark ? "#2f4f6f" : "#c5e1f5"
+    // The code editor's added cursors: their carets over the text, their selections behind it.
+    readonly property color caret: system.text
+    readonly property color cursorSelection: dark ? "#264f78" : "#add6ff"
 
     readonly property int gap: 4 // between parts of one control group
     readonly property int spacing: 8 // between controls

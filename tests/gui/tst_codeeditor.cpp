@@ -1,11 +1,15 @@
-// The code editor's find bar, Replace all, Go to line, bracket jump, error link and completion
-// (its list under the cursor, the Worker's bindings after `env.`), used from the
+// The code editor's find bar, Replace all, Go to line, bracket jump, error link, completion
+// (its list under the cursor, the Worker's bindings after `env.`) and multiple cursors (Alt+Click,
+// Ctrl+Alt+Down, Ctrl+D, Ctrl+Shift+L; typing at each, copy, one Undo, Escape), used from the
 // keyboard in the real window as a user does (the Namespaces view's editor), each checked in the
 // editor's text, selection and cursor.
 #include "../common/demowindow.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QTest>
 #include <QtQuickTest/quicktest.h>
 
@@ -46,6 +50,8 @@ private Q_SLOTS:
     void errorTextGoesToTheError();
     void completesBindingsAfterEnv();
     void ctrlSpaceCompletesGlobals();
+    void typesAtEveryCursor();
+    void ctrlDSelectsEachOccurrence();
 
 private:
     QQuickItem *child(QQuickItem *parent, const char *objectName) const
@@ -68,6 +74,25 @@ private:
     {
         for (QChar c : text)
             QTest::keyClick(m_window, c.toLatin1());
+    }
+    // Where `position` is in the window, just inside the character after it.
+    QPoint scenePoint(int position) const
+    {
+        QRectF r;
+        QMetaObject::invokeMethod(m_area, "positionToRectangle", Q_RETURN_ARG(QRectF, r),
+                                  Q_ARG(int, position));
+        return m_area->mapToScene(QPointF(r.x() + 1, r.y() + r.height() / 2)).toPoint();
+    }
+    // The added cursors' carets the editor draws (2 px wide, over the text).
+    int drawnCarets() const
+    {
+        auto *flick = qvariant_cast<QQuickItem *>(m_editor->property("flickable"));
+        auto *content = qvariant_cast<QQuickItem *>(flick->property("contentItem"));
+        int n = 0;
+        for (QQuickItem *item : content->childItems())
+            if (item->inherits("QQuickRectangle") && item->isVisible() && item->width() == 2)
+                ++n;
+        return n;
     }
     int selectionStart() const { return m_area->property("selectionStart").toInt(); }
     int selectionEnd() const { return m_area->property("selectionEnd").toInt(); }
@@ -465,6 +490,124 @@ void tst_CodeEditor::ctrlSpaceCompletesGlobals()
     QTest::qWait(100);
     QVERIFY(!popup->property("opened").toBool());
     QCOMPARE(completion->property("count").toInt(), 0);
+}
+
+// Alt+Click and Ctrl+Alt+Down add cursors; what is typed lands at each of them, Ctrl+Z takes
+// each keystroke back at all of them at once, and Escape or a plain click leaves one cursor.
+void tst_CodeEditor::typesAtEveryCursor()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("\\.qml|QML|qml:")));
+    auto *cursors = qvariant_cast<QObject *>(m_editor->property("cursors"));
+    QVERIFY(cursors);
+    const QString lines = QStringLiteral("let a = 1;\nlet b = 2;\nlet c = 3;\n");
+    m_editor->setProperty("text", lines);
+    QCOMPARE(cursors->property("count").toInt(), 1);
+    // Clicked where the text is: scrolled back to its start (a test before may have left it
+    // further down).
+    auto *flick = qvariant_cast<QQuickItem *>(m_editor->property("flickable"));
+    flick->setProperty("contentX", 0);
+    flick->setProperty("contentY", 0);
+    m_area->setProperty("cursorPosition", 4);
+
+    QTest::keyClick(m_window, Qt::Key_Down, Qt::ControlModifier | Qt::AltModifier);
+    QTRY_COMPARE(cursors->property("count").toInt(), 2);
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 4);
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::AltModifier, scenePoint(26));
+    QTRY_COMPARE(cursors->property("count").toInt(), 3);
+    QVERIFY(m_area->hasActiveFocus());
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 4);
+    QTRY_COMPARE(drawnCarets(), 2);
+
+    type(QStringLiteral("xy"));
+    QTRY_COMPARE(text(), QStringLiteral("let xya = 1;\nlet xyb = 2;\nlet xyc = 3;\n"));
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 6);
+    QTest::keyClick(m_window, Qt::Key_Backspace);
+    QTRY_COMPARE(text(), QStringLiteral("let xa = 1;\nlet xb = 2;\nlet xc = 3;\n"));
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_COMPARE(text(), QStringLiteral("let x\na = 1;\nlet x\nb = 2;\nlet x\nc = 3;\n"));
+    QTest::keyClick(m_window, Qt::Key_Tab);
+    QTRY_COMPARE(text(), QStringLiteral("let x\n  a = 1;\nlet x\n  b = 2;\nlet x\n  c = 3;\n"));
+    // The carets follow the text they stand in.
+    QTRY_COMPARE(drawnCarets(), 2);
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 8);
+
+    // Each Ctrl+Z is one keystroke at all three.
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), QStringLiteral("let x\na = 1;\nlet x\nb = 2;\nlet x\nc = 3;\n"));
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), QStringLiteral("let xa = 1;\nlet xb = 2;\nlet xc = 3;\n"));
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), lines);
+
+    // Escape: one cursor again, and typing is the TextArea's.
+    QVERIFY(cursors->property("count").toInt() > 1);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_COMPARE(cursors->property("count").toInt(), 1);
+    QTRY_COMPARE(drawnCarets(), 0);
+    const int at = m_area->property("cursorPosition").toInt();
+    type(QStringLiteral("z"));
+    QString typed = lines;
+    typed.insert(at, u'z');
+    QTRY_COMPARE(text(), typed);
+
+    // A plain click drops the added cursors too, and puts the TextArea's where it lands.
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::AltModifier, scenePoint(2));
+    QTRY_COMPARE(cursors->property("count").toInt(), 2);
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, scenePoint(15));
+    QTRY_COMPARE(cursors->property("count").toInt(), 1);
+    QCOMPARE(m_area->property("cursorPosition").toInt(), 15);
+}
+
+// Ctrl+D selects the word at the cursor, then each next occurrence round the end; copy takes
+// them all, what is typed replaces them all, and Ctrl+Z puts them back a keystroke at a time.
+// Ctrl+Shift+L selects every occurrence at once.
+void tst_CodeEditor::ctrlDSelectsEachOccurrence()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("\\.qml|QML|qml:")));
+    auto *cursors = qvariant_cast<QObject *>(m_editor->property("cursors"));
+    const int first = int(code.indexOf(QLatin1String("greeting")));
+    const int second = int(code.indexOf(QLatin1String("greeting"), first + 1));
+    const int third = int(code.indexOf(QLatin1String("greeting"), second + 1));
+    m_area->setProperty("cursorPosition", second + 3);
+
+    QTest::keyClick(m_window, Qt::Key_D, Qt::ControlModifier);
+    QTRY_COMPARE(selectionStart(), second);
+    QCOMPARE(selectionEnd(), second + 8);
+    QCOMPARE(cursors->property("count").toInt(), 1);
+    QTest::keyClick(m_window, Qt::Key_D, Qt::ControlModifier);
+    QTRY_COMPARE(cursors->property("count").toInt(), 2);
+    QTest::keyClick(m_window, Qt::Key_D, Qt::ControlModifier);
+    QTRY_COMPARE(cursors->property("count").toInt(), 3);
+    QCOMPARE(cursors->property("segments").toList().size(), 2);
+    // The TextArea keeps the one it started from.
+    QCOMPARE(selectionStart(), second);
+    // Copy takes all three, a line each.
+    QGuiApplication::clipboard()->clear();
+    QTest::keyClick(m_window, Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(),
+                 QStringLiteral("greeting\ngreeting\ngreeting"));
+
+    type(QStringLiteral("hi"));
+    QString replaced = code;
+    replaced.replace(QLatin1String("greeting"), QLatin1String("hi"));
+    QTRY_COMPARE(text(), replaced);
+    QVERIFY(third > second);
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTest::keyClick(m_window, Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE(text(), code);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_COMPARE(cursors->property("count").toInt(), 1);
+
+    // Ctrl+Shift+L: all of them at once.
+    m_area->setProperty("cursorPosition", first + 1);
+    QTest::keyClick(m_window, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(cursors->property("count").toInt(), 3);
+    QCOMPARE(selectionStart(), first);
+    QCOMPARE(selectionEnd(), first + 8);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_COMPARE(cursors->property("count").toInt(), 1);
 }
 
 QTEST_MAIN(tst_CodeEditor)
