@@ -491,12 +491,25 @@ void lazyPropertyGetter(v8::Local<v8::Name> name, const v8::PropertyCallbackInfo
     v8::Local<v8::Context> context = iso->GetCurrentContext();
     v8::Local<v8::Value> argv[] = {name};
     v8::Local<v8::Value> value;
-    if (info.Data()->IsFunction()
-        && info.Data()
-                   .As<v8::Function>()
-                   ->Call(context, v8::Undefined(iso), 1, argv)
-                   .ToLocal(&value))
-        info.GetReturnValue().Set(value);
+    if (!info.Data()->IsFunction()
+        || !info.Data()
+                    .As<v8::Function>()
+                    ->Call(context, v8::Undefined(iso), 1, argv)
+                    .ToLocal(&value))
+        return;
+    // When a value comes back, V8 (Accessors::ReplaceAccessorWithDataProperty) CHECKs that the
+    // holder still has this property as an accessor, and a failed CHECK ends the process. Code the
+    // function ran (a Worker's, reached through what it replaced) may have deleted or redefined it:
+    // then the read throws instead.
+    if (!info.Holder()->HasRealNamedCallbackProperty(context, name).FromMaybe(false)) {
+        if (!iso->IsExecutionTerminating())
+            throwTypeError(iso,
+                           QStringLiteral("%1 was redefined while it loaded")
+                                   .arg(name->IsString() ? toQString(iso, name)
+                                                         : QStringLiteral("A property")));
+        return;
+    }
+    info.GetReturnValue().Set(value);
 }
 
 void defineLazy(const Info &info)
