@@ -107,6 +107,8 @@ bool RuntimeStack::start(const Config &config, QString *error)
     engineConfig.memoryBudgetBytes = config.memoryBudgetBytes;
     if (config.instanceIdleTimeoutMs >= 0)
         engineConfig.idleTimeoutMs = config.instanceIdleTimeoutMs;
+    if (config.instanceTrimAfterMs >= 0)
+        engineConfig.trimAfterIdleMs = config.instanceTrimAfterMs;
     m_outboundPolicy = engineConfig.outboundPolicy;
     m_outboundPolicy->setAllowPrivateNetworks(config.allowPrivateOutbound);
     m_engine = std::make_unique<engine::Engine>(m_v8, engineConfig);

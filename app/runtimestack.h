@@ -63,6 +63,9 @@ public:
         // (0: none; negative: the engine's default). See EngineConfig.
         qint64 memoryBudgetBytes = 0;
         qint64 instanceIdleTimeoutMs = -1;
+        // When an idle Instance is trimmed (EngineConfig::trimAfterIdleMs; 0: never; negative:
+        // the engine's default).
+        qint64 instanceTrimAfterMs = -1;
         // The Cache API's bound (<dataDir>/cache.db); 0: store::CacheStore's default.
         qint64 cacheMaxBytes = 0;
     };

@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "cputime.h"
 #include "enginecore.h"
 #include "instance.h"
 #include "invocationcontext.h"
@@ -46,7 +47,7 @@ EngineCore::EngineCore(V8Platform &platform, EngineConfig config)
     if (preludeRunner && this->config.warmContexts > 0)
         warmPool = std::make_unique<WarmPool>(*this, this->config.warmContexts);
     evictor = std::make_unique<Evictor>(*this, this->config.memoryBudgetBytes,
-                                        this->config.idleTimeoutMs);
+                                        this->config.idleTimeoutMs, this->config.trimAfterIdleMs);
     releases->core = this;
 }
 
@@ -163,6 +164,20 @@ int EngineCore::evictIdle(qint64 targetBytes, qint64 idleBeforeNs)
         instances.erase(it);
         evictor->evicted();
         ++evicted;
+    }
+    // Trimming costs an executor a full collection per Instance: only while short work is not
+    // waiting for executors, oldest first, a bounded number a pass.
+    if (config.trimAfterIdleMs > 0 && !scheduler->shortLaneBusy()) {
+        const qint64 trimBefore = monotonicNowNs() - config.trimAfterIdleMs * 1'000'000;
+        int trimmed = 0;
+        for (const Candidate &candidate : candidates) {
+            if (trimmed >= config.trimsPerPass || candidate.lastUsedNs >= trimBefore)
+                break;
+            if (candidate.instance->trim()) {
+                evictor->trimmed();
+                ++trimmed;
+            }
+        }
     }
     // An isolate is disposed of on an executor, not here: one evicted or released meanwhile may
     // be held by nothing else now.
@@ -361,6 +376,11 @@ qint64 Engine::memoryBudgetBytes() const
 quint64 Engine::evictions() const
 {
     return d->evictor->evictions();
+}
+
+quint64 Engine::trims() const
+{
+    return d->evictor->trims();
 }
 
 quint64 Engine::cpuTimerKills() const

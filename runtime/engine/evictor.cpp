@@ -28,8 +28,9 @@ qint64 defaultMemoryBudgetBytes()
     return physical / 4;
 }
 
-Evictor::Evictor(EngineCore &core, qint64 budgetBytes, qint64 idleTimeoutMs)
-    : m_core(core), m_budgetBytes(budgetBytes), m_idleTimeoutMs(std::max<qint64>(0, idleTimeoutMs))
+Evictor::Evictor(EngineCore &core, qint64 budgetBytes, qint64 idleTimeoutMs, qint64 trimAfterIdleMs)
+    : m_core(core), m_budgetBytes(budgetBytes), m_idleTimeoutMs(std::max<qint64>(0, idleTimeoutMs)),
+      m_trimAfterIdleMs(std::max<qint64>(0, trimAfterIdleMs))
 {
     m_thread = std::thread([this] { loop(); });
 }
@@ -66,9 +67,14 @@ void Evictor::account(qint64 delta)
 void Evictor::loop()
 {
     using std::chrono::milliseconds;
-    // Often enough that an Instance outlives its idle timeout by an eighth of it at most.
-    const milliseconds tick(m_idleTimeoutMs > 0 ? std::clamp<qint64>(m_idleTimeoutMs / 8, 10, 1000)
-                                                : 0);
+    // Often enough that an Instance outlives its idle timeout, or waits for its trim, by an
+    // eighth of it at most.
+    qint64 tickMs = 0;
+    for (const qint64 after : {m_idleTimeoutMs, m_trimAfterIdleMs}) {
+        if (after > 0)
+            tickMs = std::min(tickMs > 0 ? tickMs : 1000, std::clamp<qint64>(after / 8, 10, 1000));
+    }
+    const milliseconds tick(tickMs);
     // A pass that could not get under the budget (what is left has work in flight) is tried
     // again after this, not on every turn that reports memory.
     constexpr milliseconds retry(10);

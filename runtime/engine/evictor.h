@@ -18,8 +18,9 @@ class EngineCore;
 class Evictor
 {
 public:
-    // `budgetBytes` > 0; `idleTimeoutMs` 0: Instances are never evicted for idling alone.
-    Evictor(EngineCore &core, qint64 budgetBytes, qint64 idleTimeoutMs);
+    // `budgetBytes` > 0; `idleTimeoutMs` 0: Instances are never evicted for idling alone;
+    // `trimAfterIdleMs` 0: never trimmed (EngineConfig::trimAfterIdleMs).
+    Evictor(EngineCore &core, qint64 budgetBytes, qint64 idleTimeoutMs, qint64 trimAfterIdleMs = 0);
     ~Evictor();
     Evictor(const Evictor &) = delete;
     Evictor &operator=(const Evictor &) = delete;
@@ -36,6 +37,8 @@ public:
     // is woken.
     void account(qint64 delta);
     void evicted() { m_evictions.fetch_add(1, std::memory_order_relaxed); }
+    quint64 trims() const { return m_trims.load(std::memory_order_relaxed); }
+    void trimmed() { m_trims.fetch_add(1, std::memory_order_relaxed); }
 
 private:
     void loop();
@@ -43,8 +46,10 @@ private:
     EngineCore &m_core;
     const qint64 m_budgetBytes;
     const qint64 m_idleTimeoutMs;
+    const qint64 m_trimAfterIdleMs;
     std::atomic<qint64> m_usedBytes = 0;
     std::atomic<quint64> m_evictions = 0;
+    std::atomic<quint64> m_trims = 0;
     std::atomic_bool m_nudged = false;
     std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -177,6 +177,22 @@ bool Instance::evict()
     return true;
 }
 
+bool Instance::trim()
+{
+    {
+        std::lock_guard lock(m_queueMutex);
+        if (m_trimmed || m_evicted || m_scheduled || !m_queue.empty() || !m_idle.load())
+            return false;
+        m_trimmed = true;
+        Queued item;
+        item.trim = true;
+        m_queue.push_back(std::move(item));
+        m_scheduled = true;
+    }
+    m_core.scheduler->schedule(shared_from_this());
+    return true;
+}
+
 void Instance::expire(std::shared_ptr<InvocationContext> invocation)
 {
     InvocationContext *raw = invocation.get();
@@ -199,6 +215,8 @@ void Instance::run(Executor &executor)
 {
     auto self = shared_from_this(); // outlives the Locker below even if the engine forgets us
     bool busy = true;
+    bool used = false; // ran anything but a trim
+    bool trimmed = false;
     qint64 measured = -1;
     qint64 now = 0;
     std::unique_ptr<WarmContext> warm;
@@ -243,6 +261,15 @@ void Instance::run(Executor &executor)
                 item = std::move(m_queue.front());
                 m_queue.pop_front();
             }
+            if (item.trim) {
+                // The heap's committed size is what eviction counts; V8 shrinks it on this only.
+                if (!m_dead && m_state == State::Ready) {
+                    isolate()->MemoryPressureNotification(v8::MemoryPressureLevel::kCritical);
+                    trimmed = true;
+                }
+                continue;
+            }
+            used = true;
             if (item.start) // registered before anything can fail it
                 m_active.emplace(item.invocation->id, item.invocation);
             if (item.event && item.invocation)
@@ -269,7 +296,7 @@ void Instance::run(Executor &executor)
         busy = !m_active.empty() || !m_timers.empty() || !m_orphans.empty();
         // Memory is read at most every few milliseconds: it changes slowly, and a hot Instance
         // is the last one eviction would pick anyway.
-        if (now - m_measuredAtNs >= measureEveryNs) {
+        if (trimmed || now - m_measuredAtNs >= measureEveryNs) {
             m_measuredAtNs = now;
             v8::HeapStatistics heap;
             isolate()->GetHeapStatistics(&heap);
@@ -284,7 +311,10 @@ void Instance::run(Executor &executor)
             m_scheduled = false;
         // Stable while nothing is scheduled: all that changes it runs in a turn.
         m_idle = !again && !busy && !m_dead;
-        m_lastUsedNs = now;
+        if (used) {
+            m_lastUsedNs = now;
+            m_trimmed = false;
+        }
         if (measured >= 0 && !m_evicted) {
             m_core.evictor->account(measured - m_countedBytes);
             m_countedBytes = measured;

@@ -70,6 +70,10 @@ public:
     // Instance was idle and nothing was queued for it, and now takes no more Invocations; its
     // memory stops counting against the budget.
     bool evict();
+    // Any thread (EngineCore::evictIdle): an idle Instance not trimmed since it last ran gets a
+    // turn of its own that runs a full garbage collection and hands the free pages back. False
+    // when it has work, was evicted, or was trimmed already. Does not count as a use for LRU.
+    bool trim();
     const QString &name() const { return m_source.name; }
 
     // For natives: valid only inside a task.
@@ -102,6 +106,7 @@ private:
         bool start = false;
         bool timers = false; // fire the timers that are due
         bool event = false; // a new event of its Invocation: the CPU limit starts again
+        bool trim = false; // collect garbage and give free pages back (trim())
     };
     enum class State { New, Ready, Failed };
 
@@ -215,6 +220,7 @@ private:
     // it). m_countedBytes is what this Instance counts in the engine's memory total: its heap's
     // committed pages plus its binary data, measured at the end of a turn.
     bool m_evicted = false;
+    bool m_trimmed = false; // since the last turn that ran something else
     std::atomic_bool m_idle = false;
     std::atomic<qint64> m_lastUsedNs = 0;
     qint64 m_countedBytes = 0;

@@ -93,13 +93,15 @@ private Q_SLOTS:
     void workInFlightIsNeverEvicted();
     void concurrentRequestsAcrossEvictions();
     void idleInstancesAreEvicted();
+    void idleInstancesAreTrimmedOnce();
 
 private:
-    QString start(qint64 budgetBytes, qint64 idleTimeoutMs)
+    QString start(qint64 budgetBytes, qint64 idleTimeoutMs, qint64 trimAfterMs = -1)
     {
         m_stack.configure = [=](app::RuntimeStack::Config &config) {
             config.memoryBudgetBytes = budgetBytes;
             config.instanceIdleTimeoutMs = idleTimeoutMs;
+            config.instanceTrimAfterMs = trimAfterMs;
         };
         return m_stack.start(*m_v8, QString::fromLatin1(kNamespace), kDispatcher);
     }
@@ -317,4 +319,32 @@ void tst_Eviction::idleInstancesAreEvicted()
 }
 
 QTEST_GUILESS_MAIN(tst_Eviction)
+void tst_Eviction::idleInstancesAreTrimmedOnce()
+{
+    // No eviction at all; an Instance idle for 300 ms gives its free pages back once, and stays.
+    const QString error = start(1ll << 30, 0, 300);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QList<QByteArray> workers {"alpha", "bravo", "charlie", "delta"};
+    for (const QByteArray &w : workers) {
+        QVERIFY(m_stack.putUserWorker(QString::fromLatin1(w), counterWorker(w)).isEmpty());
+        QCOMPARE(get(w).body, w + " 1");
+    }
+    const qint64 counted = engine().memoryUsedBytes();
+    // The four and the dispatcher.
+    QTRY_VERIFY_WITH_TIMEOUT(engine().trims() >= 5, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(engine().memoryUsedBytes() < counted, 20000);
+    // Trimmed, not evicted: each answers from the Instance it had, its state intact.
+    const quint64 trimmed = engine().trims();
+    QCOMPARE(engine().evictions(), quint64(0));
+    for (const QByteArray &w : workers)
+        QCOMPARE(get(w).body, w + " 2");
+    // Used again, each is trimmed again once it idles.
+    QTRY_VERIFY_WITH_TIMEOUT(engine().trims() >= trimmed + 5, 20000);
+    const quint64 afterUse = engine().trims();
+    // Idle but trimmed already: several more passes of the evictor trim nothing.
+    QTest::qWait(1500);
+    QCOMPARE(engine().trims(), afterUse);
+    QCOMPARE(engine().evictions(), quint64(0));
+}
+
 #include "tst_eviction.moc"
