@@ -2,11 +2,18 @@
 
 #include "editornavigation.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTextCursor>
 
 #include <algorithm>
+
+Q_LOGGING_CATEGORY(lcCompletion, "switchyard.gui.completion")
 
 namespace switchyard::models {
 
@@ -19,198 +26,90 @@ bool isIdentifierChar(QChar c)
     return c.isLetterOrNumber() || c == u'_' || c == u'$';
 }
 
-QList<Suggestion> members(std::initializer_list<std::pair<const char *, const char *>> list)
+// What @cloudflare/workers-types declares, read at build time by models/completion/generate.mjs
+// (README.md there): each type's members, and the Worker's global scope. Offered as declared,
+// as Cloudflare's editor offers it, including what Switchyard's runtime does not implement: the
+// editor completes code for Cloudflare's Workers, not only for this runtime.
+struct DeclaredTypes
+{
+    QHash<QString, QList<Suggestion>> types;
+    QList<Suggestion> globals;
+};
+
+QList<Suggestion> suggestionsFrom(const QJsonArray &array)
 {
     QList<Suggestion> out;
-    for (const auto &[name, detail] : list) {
-        const QString d = QString::fromUtf8(detail);
-        out.append({QString::fromLatin1(name),
-                    d.startsWith(u'(') ? QStringLiteral("method") : QStringLiteral("property"), d});
+    out.reserve(array.size());
+    for (const QJsonValue &value : array) {
+        const QJsonObject entry = value.toObject();
+        out.append({entry.value(u"name").toString(), entry.value(u"kind").toString(),
+                    entry.value(u"detail").toString()});
     }
     return out;
 }
 
-const QList<Suggestion> &bodyMembers()
+const DeclaredTypes &declaredTypes()
 {
-    static const QList<Suggestion> list = members({{"body", "ReadableStream | null"},
-                                                   {"bodyUsed", "boolean"},
-                                                   {"headers", "Headers"},
-                                                   {"arrayBuffer", "(): Promise<ArrayBuffer>"},
-                                                   {"blob", "(): Promise<Blob>"},
-                                                   {"formData", "(): Promise<FormData>"},
-                                                   {"json", "(): Promise<any>"},
-                                                   {"text", "(): Promise<string>"}});
-    return list;
+    static const DeclaredTypes declared = [] {
+        DeclaredTypes out;
+        QFile file(QStringLiteral(":/switchyard/completion/workers-types.json"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            qCWarning(lcCompletion) << "no completion data:" << file.errorString();
+            return out;
+        }
+        QJsonParseError error;
+        const QJsonObject root = QJsonDocument::fromJson(file.readAll(), &error).object();
+        if (error.error != QJsonParseError::NoError)
+            qCWarning(lcCompletion) << "completion data unreadable:" << error.errorString();
+        const QJsonObject types = root.value(u"types").toObject();
+        for (auto it = types.begin(); it != types.end(); ++it)
+            out.types.insert(it.key(), suggestionsFrom(it.value().toArray()));
+        out.globals = suggestionsFrom(root.value(u"globals").toArray());
+        return out;
+    }();
+    return declared;
 }
 
-QList<Suggestion> requestMembers()
+// The workers-types type each member context completes.
+QString contextType(const QString &context)
 {
-    return bodyMembers()
-            + members({{"method", "string"},
-                       {"url", "string"},
-                       {"cf", "IncomingRequestCfProperties"},
-                       {"signal", "AbortSignal"},
-                       {"redirect", "string"},
-                       {"fetcher", "Fetcher | null"},
-                       {"clone", "(): Request"}});
-}
-
-QList<Suggestion> responseMembers()
-{
-    return bodyMembers()
-            + members({{"status", "number"},
-                       {"statusText", "string"},
-                       {"ok", "boolean"},
-                       {"redirected", "boolean"},
-                       {"url", "string"},
-                       {"webSocket", "WebSocket | null"},
-                       {"clone", "(): Response"}});
-}
-
-QList<Suggestion> contextMembers(const QString &context)
-{
-    if (context == QLatin1String("request"))
-        return requestMembers();
-    if (context == QLatin1String("response"))
-        return responseMembers();
-    if (context == QLatin1String("Response"))
-        return members({{"json", "(data, init?): Response"},
-                        {"redirect", "(url, status?): Response"},
-                        {"error", "(): Response"}});
-    if (context == QLatin1String("url"))
-        return members({{"href", "string"},
-                        {"origin", "string"},
-                        {"protocol", "string"},
-                        {"username", "string"},
-                        {"password", "string"},
-                        {"host", "string"},
-                        {"hostname", "string"},
-                        {"port", "string"},
-                        {"pathname", "string"},
-                        {"search", "string"},
-                        {"searchParams", "URLSearchParams"},
-                        {"hash", "string"},
-                        {"toString", "(): string"},
-                        {"toJSON", "(): string"}});
-    if (context == QLatin1String("headers"))
-        return members({{"get", "(name): string | null"},
-                        {"getAll", "(name): string[]"},
-                        {"has", "(name): boolean"},
-                        {"set", "(name, value): void"},
-                        {"append", "(name, value): void"},
-                        {"delete", "(name): void"},
-                        {"entries", "(): Iterator"},
-                        {"keys", "(): Iterator"},
-                        {"values", "(): Iterator"},
-                        {"forEach", "(callback): void"}});
-    if (context == QLatin1String("crypto"))
-        return members({{"subtle", "SubtleCrypto"},
-                        {"getRandomValues", "(array): array"},
-                        {"randomUUID", "(): string"},
-                        {"DigestStream", "(algorithm)"}});
-    if (context == QLatin1String("subtle"))
-        return members({{"encrypt", "(algorithm, key, data): Promise<ArrayBuffer>"},
-                        {"decrypt", "(algorithm, key, data): Promise<ArrayBuffer>"},
-                        {"sign", "(algorithm, key, data): Promise<ArrayBuffer>"},
-                        {"verify", "(algorithm, key, signature, data): Promise<boolean>"},
-                        {"digest", "(algorithm, data): Promise<ArrayBuffer>"},
-                        {"generateKey", "(algorithm, extractable, usages): Promise<CryptoKey>"},
-                        {"deriveKey", "(algorithm, base, derived, extractable, usages)"},
-                        {"deriveBits", "(algorithm, base, length): Promise<ArrayBuffer>"},
-                        {"importKey", "(format, keyData, algorithm, extractable, usages)"},
-                        {"exportKey", "(format, key): Promise<ArrayBuffer | JsonWebKey>"},
-                        {"wrapKey", "(format, key, wrappingKey, algorithm)"},
-                        {"unwrapKey", "(format, wrapped, unwrappingKey, algorithm, ...)"},
-                        {"timingSafeEqual", "(a, b): boolean"}});
-    if (context == QLatin1String("caches"))
-        return members({{"default", "Cache"}, {"open", "(name): Promise<Cache>"}});
-    if (context == QLatin1String("ctx"))
-        return members({{"waitUntil", "(promise): void"}, {"passThroughOnException", "(): void"}});
-    if (context == QLatin1String("event"))
-        return members({{"request", "Request"},
-                        {"respondWith", "(response): void"},
-                        {"waitUntil", "(promise): void"},
-                        {"passThroughOnException", "(): void"}});
-    if (context == QLatin1String("console"))
-        return members({{"log", "(...data): void"},
-                        {"info", "(...data): void"},
-                        {"warn", "(...data): void"},
-                        {"error", "(...data): void"},
-                        {"debug", "(...data): void"},
-                        {"trace", "(...data): void"},
-                        {"table", "(data): void"},
-                        {"time", "(label?): void"},
-                        {"timeEnd", "(label?): void"},
-                        {"assert", "(condition, ...data): void"}});
-    return {};
+    static const QHash<QString, QString> types {
+            {QStringLiteral("request"), QStringLiteral("Request")},
+            {QStringLiteral("response"), QStringLiteral("Response")},
+            {QStringLiteral("Response"), QStringLiteral("Response (static)")},
+            {QStringLiteral("url"), QStringLiteral("URL")},
+            {QStringLiteral("searchParams"), QStringLiteral("URLSearchParams")},
+            {QStringLiteral("headers"), QStringLiteral("Headers")},
+            {QStringLiteral("crypto"), QStringLiteral("Crypto")},
+            {QStringLiteral("subtle"), QStringLiteral("SubtleCrypto")},
+            {QStringLiteral("caches"), QStringLiteral("CacheStorage")},
+            {QStringLiteral("cache"), QStringLiteral("Cache")},
+            {QStringLiteral("ctx"), QStringLiteral("ExecutionContext")},
+            {QStringLiteral("event"), QStringLiteral("FetchEvent")},
+            {QStringLiteral("console"), QStringLiteral("Console")},
+    };
+    return types.value(context);
 }
 
 const QList<Suggestion> &globals()
 {
     static const QList<Suggestion> list = [] {
-        QList<Suggestion> out;
-        const auto add = [&out](const char *kind, std::initializer_list<const char *> names) {
-            for (const char *name : names)
-                out.append({QString::fromLatin1(name), QString::fromLatin1(kind), {}});
-        };
-        add("function",
-            {"fetch", "structuredClone", "setTimeout", "clearTimeout", "setInterval",
-             "clearInterval", "queueMicrotask", "atob", "btoa", "addEventListener",
-             "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI", "parseInt",
-             "parseFloat", "isNaN", "isFinite"});
-        add("class",
-            {"Response",
-             "Request",
-             "Headers",
-             "URL",
-             "URLSearchParams",
-             "URLPattern",
-             "WebSocketPair",
-             "WebSocket",
-             "TextEncoder",
-             "TextDecoder",
-             "ReadableStream",
-             "WritableStream",
-             "TransformStream",
-             "AbortController",
-             "AbortSignal",
-             "Blob",
-             "File",
-             "FormData",
-             "Event",
-             "EventTarget",
-             "CompressionStream",
-             "DecompressionStream",
-             "FixedLengthStream",
-             "HTMLRewriter",
-             "Promise",
-             "Map",
-             "Set",
-             "WeakMap",
-             "Array",
-             "Object",
-             "String",
-             "Number",
-             "Boolean",
-             "Date",
-             "Error",
-             "TypeError",
-             "RegExp",
-             "Uint8Array",
-             "ArrayBuffer",
-             "DataView",
-             "BigInt",
-             "Symbol",
-             "Proxy"});
-        add("namespace",
-            {"crypto", "caches", "console", "JSON", "Math", "Reflect", "Intl", "globalThis",
-             "navigator", "scheduler", "performance"});
-        add("keyword", {"async",      "await",   "break",  "case",     "catch", "class",  "const",
-                        "continue",   "default", "delete", "do",       "else",  "export", "extends",
-                        "false",      "finally", "for",    "function", "if",    "import", "in",
-                        "instanceof", "let",     "new",    "null",     "of",    "return", "static",
-                        "super",      "switch",  "this",   "throw",    "true",  "try",    "typeof",
-                        "undefined",  "var",     "void",   "while",    "yield"});
+        QList<Suggestion> out = declaredTypes().globals;
+        QSet<QString> declared;
+        for (const Suggestion &s : std::as_const(out))
+            declared.insert(s.name);
+        // JavaScript's keywords are its syntax, which no declaration file lists.
+        for (const char *keyword :
+             {"async",      "await",   "break",  "case",     "catch", "class",  "const",
+              "continue",   "default", "delete", "do",       "else",  "export", "extends",
+              "false",      "finally", "for",    "function", "if",    "import", "in",
+              "instanceof", "let",     "new",    "null",     "of",    "return", "static",
+              "super",      "switch",  "this",   "throw",    "true",  "try",    "typeof",
+              "undefined",  "var",     "void",   "while",    "yield"}) {
+            const QString name = QString::fromLatin1(keyword);
+            if (!declared.contains(name))
+                out.append({name, QStringLiteral("keyword"), {}});
+        }
         return out;
     }();
     return list;
@@ -299,6 +198,11 @@ int EditorCompletion::accept(int row)
     return start + int(name.size());
 }
 
+QList<EditorCompletion::Suggestion> EditorCompletion::typeMembers(const QString &type)
+{
+    return declaredTypes().types.value(type);
+}
+
 int EditorCompletion::identifierStart(const QString &text, int cursor)
 {
     cursor = qBound(0, cursor, int(text.size()));
@@ -333,17 +237,22 @@ QString EditorCompletion::contextBefore(int dot) const
         // A digit before the dot is a number; anything else, e.g. `f().`, an unknown object.
         return dot > 0 && m_text.at(dot - 1).isDigit() ? QString() : QStringLiteral("member");
     const QString object = m_text.mid(start, dot - start);
-    for (const char *known : {"Response", "crypto", "subtle", "caches", "console", "headers"})
+    for (const char *known :
+         {"Response", "crypto", "subtle", "caches", "console", "headers", "searchParams"})
         if (object == QLatin1String(known))
             return object;
+    if (object == QLatin1String("default") && start >= 7
+        && QStringView(m_text).mid(start - 7, 7) == QLatin1String("caches."))
+        return QStringLiteral("cache");
 
     // The handler's parameters say which name is which: fetch(request, env, ctx) {.
     static const QRegularExpression handler(QStringLiteral(
             "\\bfetch\\s*\\(\\s*([A-Za-z_$][\\w$]*)?\\s*(?:,\\s*([A-Za-z_$][\\w$]*)\\s*)?"
             "(?:,\\s*([A-Za-z_$][\\w$]*)\\s*)?\\)\\s*\\{"));
     static const QRegularExpression created(QStringLiteral(
-            "\\b([A-Za-z_$][\\w$]*)\\s*=\\s*(?:new\\s+(Request|Response|URL|Headers)\\b|"
-            "await\\s+(fetch)\\b)"));
+            "\\b([A-Za-z_$][\\w$]*)\\s*=\\s*(?:new\\s+(Request|Response|URLSearchParams|URL|"
+            "Headers)\\b|"
+            "await\\s+(fetch)\\b|(caches\\s*\\.\\s*default|await\\s+caches\\s*\\.\\s*open)\\b)"));
     for (auto it = handler.globalMatch(m_text); it.hasNext();) {
         const auto match = it.next();
         if (!m_mask.at(match.capturedStart(0)))
@@ -359,7 +268,11 @@ QString EditorCompletion::contextBefore(int dot) const
         const auto match = it.next();
         if (match.captured(1) != object || !m_mask.at(match.capturedStart(0)))
             continue;
+        if (match.capturedLength(4))
+            return QStringLiteral("cache");
         const QString type = match.captured(2);
+        if (type == QLatin1String("URLSearchParams"))
+            return QStringLiteral("searchParams");
         if (type == QLatin1String("Request"))
             return QStringLiteral("request");
         if (type == QLatin1String("URL"))
@@ -377,6 +290,7 @@ QString EditorCompletion::contextBefore(int dot) const
             {QStringLiteral("url"), QStringLiteral("url")},
             {QStringLiteral("response"), QStringLiteral("response")},
             {QStringLiteral("res"), QStringLiteral("response")},
+            {QStringLiteral("cache"), QStringLiteral("cache")},
     };
     return usual.value(object, QStringLiteral("member"));
 }
@@ -394,7 +308,7 @@ QList<Suggestion> EditorCompletion::candidates(const QString &context, int typed
     if (global)
         out = globals();
     else if (context != QLatin1String("member"))
-        return contextMembers(context);
+        return typeMembers(contextType(context));
     // Identifiers already written, but not the one being typed.
     QSet<QString> seen;
     for (const Suggestion &s : std::as_const(out))

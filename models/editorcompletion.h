@@ -11,14 +11,17 @@ namespace switchyard::models {
 
 // What the code editor offers to complete at its cursor: the identifier being typed (`prefix`,
 // from `prefixStart` to the cursor) and the names that fit where it stands. After `env.` those
-// are the Worker's own bindings; after a Request, Response, URL, Headers, crypto.subtle, caches,
-// ctx or event, console, their members; anywhere else workerd's globals, JavaScript's keywords
-// and the identifiers already in the document. Names that start with the prefix in any case are
+// are the Worker's own bindings; after a Request, Response, URL, URLSearchParams, Headers, crypto,
+// crypto.subtle, caches, a Cache, ctx or event, console, their members; anywhere else the Worker's
+// globals, JavaScript's keywords and the identifiers already in the document. Members and globals,
+// with their signatures, are what @cloudflare/workers-types declares (generated at build time,
+// models/completion/README.md). Names that start with the prefix in any case are
 // offered, those that match its case first, then the shorter ones. Nothing is offered inside a
 // string, a template literal's text or a comment (EditorNavigation's scanner decides which).
 // Which variable holds what is guessed from the code, not parsed: the parameters of a
 // `fetch(request, env, ctx) {` handler, `x = new Request(`, `new URL(`, `new Response(`,
-// `await fetch(`, and the usual names (request, req, env, ctx, event, url, response).
+// `await fetch(`, `new URLSearchParams(`, `caches.default`, `await caches.open(`, and the usual
+// names (request, req, env, ctx, event, url, response, res, cache, searchParams).
 class EditorCompletion : public QAbstractListModel
 {
     Q_OBJECT
@@ -32,9 +35,9 @@ class EditorCompletion : public QAbstractListModel
     Q_PROPERTY(QStringList bindings READ bindings WRITE setBindings NOTIFY bindingsChanged)
     Q_PROPERTY(int prefixStart READ prefixStart NOTIFY prefixChanged)
     Q_PROPERTY(QString prefix READ prefix NOTIFY prefixChanged)
-    // What stands before the dot: "env", "request", "response", "Response", "url", "headers",
-    // "crypto", "subtle", "caches", "ctx", "console"; "member" for an object it does not know;
-    // empty outside a member access.
+    // What stands before the dot: "env", "request", "response", "Response", "url",
+    // "searchParams", "headers", "crypto", "subtle", "caches", "cache", "ctx", "event", "console";
+    // "member" for an object it does not know; empty outside a member access.
     Q_PROPERTY(QString context READ context NOTIFY prefixChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
@@ -44,7 +47,8 @@ public:
     struct Suggestion
     {
         QString name;
-        QString kind; // binding, property, method, function, class, namespace, keyword, identifier
+        // binding, property, method, function, class, namespace, variable, keyword, identifier
+        QString kind;
         QString detail;
         bool operator==(const Suggestion &other) const = default;
     };
@@ -74,6 +78,11 @@ public:
     // just after the inserted name, or -1 when there is no such row.
     Q_INVOKABLE int accept(int row);
 
+    // The members @cloudflare/workers-types declares for `type` ("Request", "Response",
+    // "Response (static)", "Headers", "URL", "URLSearchParams", "Crypto", "SubtleCrypto",
+    // "CacheStorage", "Cache", "ExecutionContext", "FetchEvent", "Console"), by name; empty for
+    // another type.
+    static QList<Suggestion> typeMembers(const QString &type);
     // Where the identifier that ends at `cursor` starts (`cursor` itself when none does).
     static int identifierStart(const QString &text, int cursor);
     // Whether `cursor` stands in code, not in a string, template text or comment.

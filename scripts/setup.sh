@@ -50,7 +50,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Node.js and npm: the build bundles npm packages into the Worker prelude (runtime/engine/js/vendor,
-# `npm ci` from its lock file), and a test deploys with the real wrangler. Whatever node the
+# `npm ci` from its lock file), generates the editor's completion from @cloudflare/workers-types
+# (models/completion, likewise), and a test deploys with the real wrangler. Whatever node the
 # machine has is kept (another repository's nodejs would conflict with Debian's npm).
 if ! command -v npm >/dev/null 2>&1; then
   apt_update

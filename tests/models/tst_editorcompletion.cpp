@@ -1,7 +1,9 @@
 // What the code editor offers to complete at its cursor: the Worker's bindings after `env.`, the
-// members of what stands before a dot, workerd's globals, keywords and the document's own
+// members of what stands before a dot, the Worker's globals, keywords and the document's own
 // identifiers elsewhere, ordered by case and length; nothing in strings or comments; and the
-// typed prefix replaced in one undo step.
+// typed prefix replaced in one undo step. Members, globals and their signatures are
+// @cloudflare/workers-types' (the package-lock.json in models/completion pins its version; a new
+// version may change the signatures `details` expects).
 #include "editorcompletion.h"
 
 #include <QAbstractItemModelTester>
@@ -64,7 +66,9 @@ private Q_SLOTS:
         QTest::newRow("request") << "request.|"
                                  << "request"
                                  << "" << QStringList {}
-                                 << QStringList {"url", "method", "headers", "cf", "json", "clone"}
+                                 << QStringList {"url",  "method",     "headers", "cf",
+                                                 "json", "clone",      "bytes",   "signal",
+                                                 "body", "arrayBuffer"}
                                  << QStringList {"status", "API_URL"};
         QTest::newRow("handler's request parameter")
                 << handler + "req.me|"
@@ -76,7 +80,7 @@ private Q_SLOTS:
         QTest::newRow("Response statics") << "Response.|"
                                           << "Response"
                                           << "" << QStringList {"json", "error", "redirect"} << none
-                                          << QStringList {"status"};
+                                          << QStringList {"status", "prototype"};
         QTest::newRow("await fetch gives a response")
                 << handler + "upstream.st|"
                 << "response"
@@ -93,17 +97,36 @@ private Q_SLOTS:
                 << "subtle"
                 << "d" << QStringList {"digest", "decrypt", "deriveKey", "deriveBits"} << none
                 << QStringList {"sign"};
+        QTest::newRow("crypto.subtle: workerd's own")
+                << "crypto.subtle.t|"
+                << "subtle"
+                << "t" << QStringList {"timingSafeEqual"} << none << none;
         QTest::newRow("crypto") << "crypto.|"
                                 << "crypto"
                                 << "" << QStringList {}
-                                << QStringList {"subtle", "randomUUID", "getRandomValues"} << none;
+                                << QStringList {"subtle", "randomUUID", "getRandomValues",
+                                                "DigestStream"}
+                                << none;
         QTest::newRow("caches") << "caches.|"
                                 << "caches"
                                 << "" << QStringList {"open", "default"} << none << none;
+        QTest::newRow("caches.default")
+                << "caches.default.|"
+                << "cache"
+                << "" << QStringList {"put", "match", "delete"} << none << QStringList {"open"};
+        QTest::newRow("caches.open gives a cache")
+                << "const mine = await caches.open('v1');\nmine.m|"
+                << "cache"
+                << "m" << QStringList {"match"} << none << none;
+        QTest::newRow("cache") << "cache.p|"
+                               << "cache"
+                               << "p" << QStringList {"put"} << none << none;
         QTest::newRow("ctx") << "ctx.|"
                              << "ctx"
-                             << "" << QStringList {"waitUntil", "passThroughOnException"} << none
-                             << none;
+                             << "" << QStringList {}
+                             << QStringList {"waitUntil", "passThroughOnException", "abort",
+                                             "props", "exports"}
+                             << QStringList {"respondWith"};
         QTest::newRow("handler's own name for ctx")
                 << handler + "context.w|"
                 << "ctx"
@@ -111,15 +134,32 @@ private Q_SLOTS:
         QTest::newRow("event") << "event.|"
                                << "event"
                                << "" << QStringList {}
-                               << QStringList {"waitUntil", "passThroughOnException", "respondWith"}
+                               << QStringList {"waitUntil",   "passThroughOnException",
+                                               "respondWith", "request",
+                                               "type",        "preventDefault"}
                                << none;
         QTest::newRow("console") << "console.l|"
                                  << "console"
                                  << "l" << QStringList {"log"} << none << none;
+        QTest::newRow("console: every method")
+                << "console.|"
+                << "console"
+                << "" << QStringList {}
+                << QStringList {"log",   "warn",     "error",   "table",
+                                "group", "groupEnd", "timeLog", "countReset"}
+                << none;
         QTest::newRow("headers of a request")
                 << "request.headers.g|"
                 << "headers"
-                << "g" << QStringList {"get", "getAll"} << none << none;
+                << "g" << QStringList {"get", "getAll", "getSetCookie"} << none << none;
+        QTest::newRow("url.searchParams")
+                << "url.searchParams.g|"
+                << "searchParams"
+                << "g" << QStringList {"get", "getAll"} << none << QStringList {"getSetCookie"};
+        QTest::newRow("new URLSearchParams instance")
+                << "const query = new URLSearchParams('a=1');\nquery.s|"
+                << "searchParams"
+                << "s" << QStringList {"set", "size", "sort"} << none << none;
         QTest::newRow("globals: exact case and shorter first")
                 << "Resp|"
                 << ""
@@ -143,9 +183,13 @@ private Q_SLOTS:
                 << "const zebra = 1;\n|"
                 << ""
                 << "" << QStringList {}
-                << QStringList {"fetch",      "WebSocketPair",   "const", "zebra",
-                                "URLPattern", "structuredClone", "atob",  "btoa"}
-                << none;
+                << QStringList {"fetch",        "WebSocketPair",   "const",       "zebra",
+                                "URLPattern",   "structuredClone", "atob",        "btoa",
+                                "HTMLRewriter", "reportError",     "WebAssembly", "globalThis",
+                                "undefined",    "Iterator",        "scheduler"}
+                // Classes that only type bindings and imports are not the Worker's globals.
+                << QStringList {"D1Database", "DurableObjectNamespace", "KVNamespace",
+                                "CloudflareWorkersModule"};
         QTest::newRow("unknown object: the document's names")
                 << "const total = 1;\nfoo().to|"
                 << "member"
@@ -218,6 +262,118 @@ private Q_SLOTS:
         // Every suggestion starts with the prefix, in some case.
         for (const QString &name : got)
             QVERIFY2(name.startsWith(prefix, Qt::CaseInsensitive), qPrintable(name));
+    }
+
+    // Kind and detail as @cloudflare/workers-types declares them: a method's or function's
+    // signature as its declaration writes it, a property's type.
+    void details_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("detail");
+        QTest::newRow("Headers.get") << "request.headers.get|"
+                                     << "method"
+                                     << "(name: string): string | null";
+        QTest::newRow("a request's cf: the incoming request's")
+                << "request.cf|"
+                << "property"
+                << "IncomingRequestCfProperties<unknown>";
+        QTest::newRow("a nullable property") << "response.webSocket|"
+                                             << "property"
+                                             << "WebSocket | null";
+        QTest::newRow("a static") << "Response.redirect|"
+                                  << "method"
+                                  << "(url: string, status?: number): Response";
+        QTest::newRow("timingSafeEqual")
+                << "crypto.subtle.timingSafeEqual|"
+                << "method"
+                << "(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean";
+        QTest::newRow("a getter") << "crypto.subtle|"
+                                  << "property"
+                                  << "SubtleCrypto";
+        QTest::newRow("a class as a member") << "crypto.DigestStream|"
+                                             << "class"
+                                             << "";
+        QTest::newRow("waitUntil") << "ctx.waitUntil|"
+                                   << "method"
+                                   << "(promise: Promise<any>): void";
+        QTest::newRow("Cache.put")
+                << "caches.default.put|"
+                << "method"
+                << "(request: RequestInfo | URL, response: Response): Promise<void>";
+        QTest::newRow("a global function") << "atob|"
+                                           << "function"
+                                           << "(data: string): string";
+        QTest::newRow("overloads") << "setTimeout|"
+                                   << "function"
+                                   << "(callback: (...args: any[]) => void, msDelay?: number): "
+                                      "number (+1 overload)";
+        QTest::newRow("a global class") << "URLPattern|"
+                                        << "class"
+                                        << "";
+        QTest::newRow("an ECMAScript class") << "Promise|"
+                                             << "class"
+                                             << "";
+        QTest::newRow("a global object") << "console|"
+                                         << "namespace"
+                                         << "Console";
+        QTest::newRow("a global value") << "NaN|"
+                                        << "variable"
+                                        << "number";
+        QTest::newRow("a keyword") << "return|"
+                                   << "keyword"
+                                   << "";
+    }
+    void details()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, kind);
+        QFETCH(QString, detail);
+        const int cursor = int(text.indexOf(u'|'));
+        text.remove(cursor, 1);
+        QTextDocument doc(text);
+        EditorCompletion completion;
+        completion.setDocument(&doc);
+        completion.setCursorPosition(cursor);
+        QVERIFY(completion.count() > 0);
+        // The name typed in full comes first: its exact case and the shortest.
+        const QModelIndex first = completion.index(0);
+        QCOMPARE(first.data(EditorCompletion::NameRole).toString(), completion.prefix());
+        QCOMPARE(first.data(EditorCompletion::KindRole).toString(), kind);
+        QCOMPARE(first.data(EditorCompletion::DetailRole).toString(), detail);
+    }
+
+    // The data generated from workers-types at build time is in the binary and complete.
+    void generatedTypes()
+    {
+        for (const char *type : {"Request", "Response", "Response (static)", "Headers", "URL",
+                                 "URLSearchParams", "Crypto", "SubtleCrypto", "CacheStorage",
+                                 "Cache", "ExecutionContext", "FetchEvent", "Console"})
+            QVERIFY2(!EditorCompletion::typeMembers(QString::fromLatin1(type)).isEmpty(), type);
+        const auto response = EditorCompletion::typeMembers(QStringLiteral("Response"));
+        QVERIFY2(response.size() >= 10, qPrintable(QString::number(response.size())));
+        QVERIFY(response.contains(EditorCompletion::Suggestion {
+                QStringLiteral("status"), QStringLiteral("property"), QStringLiteral("number")}));
+        QVERIFY(response.contains(
+                EditorCompletion::Suggestion {QStringLiteral("text"), QStringLiteral("method"),
+                                              QStringLiteral("(): Promise<string>")}));
+        QVERIFY(EditorCompletion::typeMembers(QStringLiteral("SubtleCrypto")).size() >= 13);
+        for (const auto &member : response) {
+            QVERIFY(!member.name.isEmpty());
+            QVERIFY2(member.kind == u"method" || member.kind == u"property"
+                             || member.kind == u"class",
+                     qPrintable(member.name + u' ' + member.kind));
+            // Symbol-keyed members are not reachable by a name.
+            QVERIFY2(!member.name.startsWith(u"__@"), qPrintable(member.name));
+        }
+        QVERIFY(EditorCompletion::typeMembers(QStringLiteral("D1Database")).isEmpty());
+
+        // The globals: well over the hand-written list they replace.
+        QTextDocument doc(QStringLiteral(" "));
+        EditorCompletion completion;
+        completion.setDocument(&doc);
+        completion.setCursorPosition(0);
+        QVERIFY2(completion.count() > 150, qPrintable(QString::number(completion.count())));
     }
 
     void bindingRoles()
