@@ -325,6 +325,18 @@ int main(int argc, char **argv)
         std::printf("| … the same once idle and trimmed | %.2f MiB (%llu trims) |\n",
                     (trimmed - before) / instances,
                     static_cast<unsigned long long>(engine.trims() - trimsBefore));
+        // What a trimmed Instance's next request is billed, against the one after it.
+        for (int round = 0; round < 2; ++round) {
+            Counter again;
+            for (int i = 0; i < instances; ++i) {
+                engine.invokeFetch(many[size_t(i)], request(), {}, {}, nullptr, again.callback());
+                if (i % 64 == 63)
+                    again.waitFor(i + 1);
+            }
+            again.waitFor(instances);
+            std::printf("| CPU billed per request, %s | %.3f ms |\n",
+                        round == 0 ? "first after the trim" : "second", again.meanCpuMs());
+        }
         return 0;
     }
 
