@@ -26,7 +26,12 @@ V8Platform::V8Platform(int workerThreads)
     // its first request (~0.4 ms billed over warm instead of ~1.3): with it, V8 10.2 leaves a
     // Worker stopped at its CPU limit stopped again on its next request
     // (tst_dispatch limitKillDoesNotBrick).
-    static const char flags[] = "--no-verify-snapshot-checksum";
+    // No Sparkplug: its baseline compiler runs on the isolate's own thread, and every new isolate
+    // compiles the prelude's hot functions again, in a batch that the first request's budget
+    // interrupt sets off. That was half of what a new Worker's first request was billed over its
+    // warm ones (tst_coldbilling). Optimized code is made on V8's background threads, and no
+    // dispatch benchmark changed without Sparkplug (docs/benchmarks.md, "Fair billing").
+    static const char flags[] = "--no-verify-snapshot-checksum --no-sparkplug";
     v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
     // For profiling (e.g. --perf-basic-prof, so perf can name JIT frames); not a user setting.
     const QByteArray extra = qgetenv("SWITCHYARD_V8_FLAGS");
