@@ -117,8 +117,7 @@ Instance::~Instance()
             body.stream->cancel();
         m_bodiesIn.clear();
         m_orphans.clear();
-        m_watch.Reset();
-        m_pump.Reset();
+        m_hooks.reset();
         m_env.Reset();
         m_internals.Reset();
         m_exports.Reset();
@@ -234,6 +233,8 @@ void Instance::run(Executor &executor)
         if (warm) {
             m_context = std::move(warm->context);
             m_internals = std::move(warm->internals);
+            m_hooks.watch = std::move(warm->hooks.watch);
+            m_hooks.pump = std::move(warm->hooks.pump);
             warm.reset();
         }
         m_executor = &executor;
@@ -402,23 +403,13 @@ void Instance::initialize(const QVariantList &firstEnv)
         if (tryCatch.HasTerminated())
             return;
 
-        // What a startup snapshot cannot hold (CONTRACT.md): V8 10.2 cannot serialize lazy data
-        // properties, so the prelude makes them now, once per Instance.
-        v8::Local<v8::Value> prepare = getProperty(context, internals, "prepareContext");
-        if (!prepare.IsEmpty() && prepare->IsFunction()
-            && prepare.As<v8::Function>()->Call(context, internals, 0, nullptr).IsEmpty()) {
+        // A context from the warm pool was readied there, off the first request's path.
+        if (m_hooks.watch.IsEmpty()
+            && !prepareForWorkers(context, internals, &Instance::settledCallback,
+                                  &Instance::bodyChunkCallback, &m_hooks)) {
             if (!tryCatch.HasTerminated())
                 failWith(QStringLiteral("Error"),
                          QStringLiteral("internal error in the prelude: %1")
-                                 .arg(toQString(iso, tryCatch.Exception())));
-            return;
-        }
-
-        // Before any Worker code runs (it may replace Promise.prototype.then or Reflect.apply).
-        if (!makeWatch(context, internals)) {
-            if (!tryCatch.HasTerminated())
-                failWith(QStringLiteral("Error"),
-                         QStringLiteral("internal error: %1")
                                  .arg(toQString(iso, tryCatch.Exception())));
             return;
         }
@@ -705,76 +696,8 @@ void Instance::deliver(const std::shared_ptr<InvocationContext> &invocation)
     }
     v8::Local<v8::Value> args[] = {result, v8::Number::New(iso, double(invocation->id)),
                                    v8::Boolean::New(iso, fetchEvent)};
-    if (m_watch.Get(iso)->Call(context, v8::Undefined(iso), 3, args).IsEmpty())
+    if (m_hooks.watch.Get(iso)->Call(context, v8::Undefined(iso), 3, args).IsEmpty())
         return threw();
-}
-
-namespace {
-// settled(id, value, fulfilled) once an Invocation's result settles; a fetch handler's result (a
-// Response or a Promise of one) goes through internals.readResponse first. The same promise
-// reactions the engine made with v8::Function::New per Invocation, with one function per Instance.
-constexpr char watchSource[] = R"JS((function (internals, settled) {
-  'use strict';
-  const NativePromise = Promise;
-  const then = Promise.prototype.then;
-  const apply = Reflect.apply;
-  return function (result, id, fetchEvent) {
-    let promise = result;
-    if (fetchEvent) {
-      promise = new NativePromise((resolve) => resolve(result));
-      promise = apply(then, promise, [(value) => internals.readResponse(value, id)]);
-    }
-    apply(then, promise, [(value) => settled(id, value, true), (error) => settled(id, error, false)]);
-  };
-}))JS";
-
-// pump(reader, id): the next chunk of Invocation `id`'s response body goes to chunk(id, value, ok).
-constexpr char pumpSource[] = R"JS((function (internals, chunk) {
-  'use strict';
-  const then = Promise.prototype.then;
-  const apply = Reflect.apply;
-  return function (reader, id) {
-    apply(then, internals.readBodyChunk(reader), [(value) => chunk(id, value, true), (error) => chunk(id, error, false)]);
-  };
-}))JS";
-
-// The engine's own functions compiled whole, inner functions too: V8 would otherwise compile each
-// on its first call, inside the Instance's first Invocation and on its CPU clock.
-v8::MaybeLocal<v8::Script> compileEagerly(v8::Local<v8::Context> context, const char *source)
-{
-    v8::ScriptCompiler::Source code(toV8String(context->GetIsolate(), source));
-    return v8::ScriptCompiler::Compile(context, &code, v8::ScriptCompiler::kEagerCompile);
-}
-} // namespace
-
-bool Instance::makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals)
-{
-    v8::Isolate *iso = context->GetIsolate();
-    v8::Local<v8::Script> script;
-    v8::Local<v8::Value> factory;
-    v8::Local<v8::Function> settled;
-    v8::Local<v8::Value> watch;
-    if (!compileEagerly(context, watchSource).ToLocal(&script)
-        || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
-        || !v8::Function::New(context, &Instance::settledCallback).ToLocal(&settled))
-        return false;
-    v8::Local<v8::Value> args[] = {internals, settled};
-    if (!factory.As<v8::Function>()->Call(context, v8::Undefined(iso), 2, args).ToLocal(&watch)
-        || !watch->IsFunction())
-        return false;
-    m_watch.Reset(iso, watch.As<v8::Function>());
-    v8::Local<v8::Function> chunk;
-    v8::Local<v8::Value> pump;
-    if (!compileEagerly(context, pumpSource).ToLocal(&script)
-        || !script->Run(context).ToLocal(&factory) || !factory->IsFunction()
-        || !v8::Function::New(context, &Instance::bodyChunkCallback).ToLocal(&chunk))
-        return false;
-    v8::Local<v8::Value> pumpArgs[] = {internals, chunk};
-    if (!factory.As<v8::Function>()->Call(context, v8::Undefined(iso), 2, pumpArgs).ToLocal(&pump)
-        || !pump->IsFunction())
-        return false;
-    m_pump.Reset(iso, pump.As<v8::Function>());
-    return true;
 }
 
 void Instance::settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info)
@@ -1548,7 +1471,7 @@ void Instance::pullBody(quint64 invocationId)
     v8::Local<v8::Value> args[]
             = {invocation->bodyReader.Get(iso), v8::Number::New(iso, double(invocationId))};
     v8::TryCatch tryCatch(iso);
-    if (m_pump.Get(iso)->Call(context, v8::Undefined(iso), 2, args).IsEmpty()
+    if (m_hooks.pump.Get(iso)->Call(context, v8::Undefined(iso), 2, args).IsEmpty()
         && !tryCatch.HasTerminated())
         onBodyChunk(invocationId, tryCatch.Exception(), false);
 }

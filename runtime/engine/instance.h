@@ -1,5 +1,6 @@
 #pragma once
 
+#include "contexthooks.h"
 #include "invocationcontext.h"
 #include "modules.h"
 #include "outboundfetch.h"
@@ -60,6 +61,13 @@ public:
     // Engine shutdown, with no executor left: ends every Invocation still waiting.
     void shutdown();
 
+    // The native ends of a context's hooks (contexthooks.h), which find their Instance through
+    // the isolate: settled(invocationId, value, fulfilled) by the watch hook's promise reactions,
+    // and a response body's chunk by the pump hook. Public for the warm pool, which makes the
+    // hooks before any Instance has the context.
+    static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+    static void bodyChunkCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
+
     // Eviction (EngineCore::evictIdle), any thread. Nothing was in flight when its last turn
     // ended: no Invocation (waitUntil() work and streamed bodies included), no timer, no I/O an
     // ended Invocation left pending.
@@ -117,9 +125,6 @@ private:
     void yieldToShortWork();
     void deliver(const std::shared_ptr<InvocationContext> &invocation);
     void deliverOrFail(const std::shared_ptr<InvocationContext> &invocation);
-    // settled(invocationId, value, fulfilled), called by m_watch's promise reactions.
-    bool makeWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> internals);
-    static void settledCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onSettled(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
     bool watchWaitUntil(const std::shared_ptr<InvocationContext> &invocation);
     void afterResponse(const std::shared_ptr<InvocationContext> &invocation);
@@ -151,7 +156,6 @@ private:
                    v8::Local<v8::Object> reader, ResponseData &response);
     void pullBody(quint64 invocationId);
     void stopBody(quint64 invocationId);
-    static void bodyChunkCallback(const v8::FunctionCallbackInfo<v8::Value> &info);
     void onBodyChunk(quint64 invocationId, v8::Local<v8::Value> value, bool fulfilled);
     // The body ended one way or another: the Invocation ends once its waitUntil() work has too.
     void bodyEnded(const std::shared_ptr<InvocationContext> &invocation);
@@ -195,8 +199,7 @@ private:
     v8::Global<v8::Context> m_context;
     v8::Global<v8::Object> m_internals;
     v8::Global<v8::Object> m_exports; // the module Worker's default export
-    v8::Global<v8::Function> m_watch; // (result, invocationId, fetchEvent): see makeWatch
-    v8::Global<v8::Function> m_pump; // (reader, invocationId): one chunk of a response body
+    ContextHooks m_hooks;
     // The env object of the last Invocation and the descriptors it was made from.
     v8::Global<v8::Value> m_env;
     QVariantList m_envDescriptors;

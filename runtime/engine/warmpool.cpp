@@ -1,6 +1,7 @@
 #include "warmpool.h"
 
 #include "enginecore.h"
+#include "instance.h"
 #include "isolate.h"
 #include "logging.h"
 #include "natives.h"
@@ -20,6 +21,7 @@ WarmContext::~WarmContext()
         return;
     v8::Locker locker(isolate->get());
     v8::Isolate::Scope scope(isolate->get());
+    hooks.reset();
     internals.Reset();
     context.Reset();
 }
@@ -111,7 +113,11 @@ std::unique_ptr<WarmContext> WarmPool::prepare()
     // contexts made from the snapshot's on the spot, when the pool was empty).
     if (prelude.hasSnapshot() && m_core.config.warmUpInstances)
         prelude.warmUpContext(context, internals);
-    if (tryCatch.HasCaught() || warm->isolate->memoryExceeded())
+    // After the warm-up, as an Instance does: the warm-up runs no Worker code either.
+    if (tryCatch.HasCaught()
+        || !prepareForWorkers(context, internals, &Instance::settledCallback,
+                              &Instance::bodyChunkCallback, &warm->hooks)
+        || warm->isolate->memoryExceeded())
         return nullptr;
     warm->context.Reset(iso, context);
     warm->internals.Reset(iso, internals);

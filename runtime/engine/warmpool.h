@@ -1,5 +1,7 @@
 #pragma once
 
+#include "contexthooks.h"
+
 #include <v8-context.h>
 #include <v8-object.h>
 #include <v8-persistent-handle.h>
@@ -15,8 +17,9 @@ namespace switchyard::engine {
 class EngineCore;
 class Isolate;
 
-// A fresh isolate with one context in which the prelude has run: what every Instance starts from
-// before its own Script's code. Never used by two Instances.
+// A fresh isolate with one context in which the prelude and the warm-up have run, readied for
+// Worker code (contexthooks.h): what every Instance starts from before its own Script's code.
+// Never used by two Instances.
 struct WarmContext
 {
     ~WarmContext();
@@ -24,6 +27,7 @@ struct WarmContext
     std::unique_ptr<Isolate> isolate;
     v8::Global<v8::Context> context;
     v8::Global<v8::Object> internals;
+    ContextHooks hooks;
 };
 
 // Prepares WarmContexts ahead of need on a background thread, so a new Script's first Invocation
