@@ -75,6 +75,8 @@ private Q_SLOTS:
     void realPreludeLoadsFromResources();
     void preparedContextsStartFresh_data();
     void preparedContextsStartFresh();
+    void engineHooksPrecedeWorkerCode_data();
+    void engineHooksPrecedeWorkerCode();
 
 private:
     ScriptPtr compile(const char *name, const QStringList &files)
@@ -487,6 +489,49 @@ void tst_EngineInvocation::preparedContextsStartFresh()
                 QJsonDocument(body.value(QStringLiteral("random")).toArray()).toJson()));
     }
     QCOMPARE(randoms.size(), 4);
+}
+
+void tst_EngineInvocation::engineHooksPrecedeWorkerCode_data()
+{
+    preparedContextsStartFresh_data();
+}
+
+void tst_EngineInvocation::engineHooksPrecedeWorkerCode()
+{
+    // The engine follows each Invocation's result through functions it made in the context before
+    // any Worker code ran there (in the warm pool for a pooled context), holding the Reflect.apply
+    // they call. A Worker that breaks Reflect.apply while it loads still has its responses read
+    // and its streamed body pumped, and the prelude's lazy globals are there for it. (Not
+    // Promise.prototype.then: the prelude's own body readers still call it, unlike workerd's.)
+    QFETCH(int, warmContexts);
+    QFETCH(bool, startupSnapshot);
+    EngineConfig config;
+    config.executorThreads = 2;
+    config.warmContexts = warmContexts;
+    config.startupSnapshot = startupSnapshot;
+    Engine engine(*m_platform, config);
+    QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
+    QTest::qWait(300); // the pool fills meanwhile
+    const QString code = QStringLiteral(
+            "const Stream = ReadableStream;\n"
+            "Reflect.apply = function () { throw new Error('apply is broken'); };\n"
+            "export default { fetch(request) {\n"
+            "  if (new URL(request.url).pathname === '/stream')\n"
+            "    return new Response(new Stream({ start(c) {\n"
+            "      c.enqueue(new TextEncoder().encode('streamed')); c.close(); } }));\n"
+            "  return new Response('plain ' + typeof Stream);\n"
+            "} };\n// %1");
+    for (int i = 0; i < 2; ++i) {
+        ScriptPtr script = engine.compile(ScriptSource::esModules(
+                QStringLiteral("tamper-%1").arg(i), {{QStringLiteral("i.js"), code.arg(i)}},
+                QStringLiteral("i.js")));
+        const InvocationResult plain = invoke(engine, script, get("http://r/"));
+        QCOMPARE(plain.error, QString());
+        QCOMPARE(bodyOf(plain), QStringLiteral("plain function"));
+        const InvocationResult streamed = invoke(engine, script, get("http://r/stream"));
+        QCOMPARE(streamed.error, QString());
+        QCOMPARE(bodyOf(streamed), QStringLiteral("streamed"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_EngineInvocation)
