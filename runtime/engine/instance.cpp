@@ -233,8 +233,7 @@ void Instance::run(Executor &executor)
         if (warm) {
             m_context = std::move(warm->context);
             m_internals = std::move(warm->internals);
-            m_hooks.watch = std::move(warm->hooks.watch);
-            m_hooks.pump = std::move(warm->hooks.pump);
+            m_hooks = std::move(warm->hooks);
             warm.reset();
         }
         m_executor = &executor;

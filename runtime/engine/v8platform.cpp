@@ -30,7 +30,7 @@ V8Platform::V8Platform(int workerThreads)
     // compiles the prelude's hot functions again, in a batch that the first request's budget
     // interrupt sets off. That was half of what a new Worker's first request was billed over its
     // warm ones (tst_coldbilling). Optimized code is made on V8's background threads, and no
-    // dispatch benchmark changed without Sparkplug (docs/benchmarks.md, "Fair billing").
+    // dispatch benchmark changed without Sparkplug (docs/benchmarks.md, "Without Sparkplug").
     static const char flags[] = "--no-verify-snapshot-checksum --no-sparkplug";
     v8::V8::SetFlagsFromString(flags, sizeof(flags) - 1);
     // For profiling (e.g. --perf-basic-prof, so perf can name JIT frames); not a user setting.

@@ -83,6 +83,18 @@ private:
     {
         return compileFixture(*m_engine, name, files);
     }
+    // An Engine preparing its contexts as preparedContextsStartFresh_data()'s row says, given the
+    // time to fill its warm pool.
+    std::unique_ptr<Engine> preparedEngine(int warmContexts, bool startupSnapshot)
+    {
+        EngineConfig config;
+        config.executorThreads = 2;
+        config.warmContexts = warmContexts;
+        config.startupSnapshot = startupSnapshot;
+        auto engine = std::make_unique<Engine>(*m_platform, config);
+        QTest::qWait(300);
+        return engine;
+    }
     std::unique_ptr<V8Platform> m_platform;
     std::unique_ptr<Engine> m_engine;
 };
@@ -456,13 +468,9 @@ void tst_EngineInvocation::preparedContextsStartFresh()
     // the same Math.random() sequence (a snapshot also holds the state V8 seeded it with).
     QFETCH(int, warmContexts);
     QFETCH(bool, startupSnapshot);
-    EngineConfig config;
-    config.executorThreads = 2;
-    config.warmContexts = warmContexts;
-    config.startupSnapshot = startupSnapshot;
-    Engine engine(*m_platform, config);
+    const std::unique_ptr<Engine> prepared = preparedEngine(warmContexts, startupSnapshot);
+    Engine &engine = *prepared;
     QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
-    QTest::qWait(300); // the pool fills meanwhile
     const QString code = QStringLiteral(
             "const seen = globalThis.marker; globalThis.marker = 'set';\n"
             "const origin = performance.timeOrigin;\n"
@@ -505,13 +513,9 @@ void tst_EngineInvocation::engineHooksPrecedeWorkerCode()
     // Promise.prototype.then: the prelude's own body readers still call it, unlike workerd's.)
     QFETCH(int, warmContexts);
     QFETCH(bool, startupSnapshot);
-    EngineConfig config;
-    config.executorThreads = 2;
-    config.warmContexts = warmContexts;
-    config.startupSnapshot = startupSnapshot;
-    Engine engine(*m_platform, config);
+    const std::unique_ptr<Engine> prepared = preparedEngine(warmContexts, startupSnapshot);
+    Engine &engine = *prepared;
     QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
-    QTest::qWait(300); // the pool fills meanwhile
     const QString code = QStringLiteral(
             "const Stream = ReadableStream;\n"
             "Reflect.apply = function () { throw new Error('apply is broken'); };\n"
