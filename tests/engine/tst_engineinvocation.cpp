@@ -83,10 +83,12 @@ private:
     {
         return compileFixture(*m_engine, name, files);
     }
-    // An Engine preparing its contexts as preparedContextsStartFresh_data()'s row says, given the
-    // time to fill its warm pool.
-    std::unique_ptr<Engine> preparedEngine(int warmContexts, bool startupSnapshot)
+    // An Engine preparing its contexts as the current row of preparedContextsStartFresh_data()
+    // says, given the time to fill its warm pool.
+    std::unique_ptr<Engine> preparedEngine()
     {
+        QFETCH(int, warmContexts);
+        QFETCH(bool, startupSnapshot);
         EngineConfig config;
         config.executorThreads = 2;
         config.warmContexts = warmContexts;
@@ -466,9 +468,7 @@ void tst_EngineInvocation::preparedContextsStartFresh()
     // the prelude evaluated): each Script gets its own, performance.timeOrigin is when its
     // Instance started, one Worker's globals never reach the next one's, and no two Workers draw
     // the same Math.random() sequence (a snapshot also holds the state V8 seeded it with).
-    QFETCH(int, warmContexts);
-    QFETCH(bool, startupSnapshot);
-    const std::unique_ptr<Engine> prepared = preparedEngine(warmContexts, startupSnapshot);
+    const std::unique_ptr<Engine> prepared = preparedEngine();
     Engine &engine = *prepared;
     QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
     const QString code = QStringLiteral(
@@ -511,9 +511,7 @@ void tst_EngineInvocation::engineHooksPrecedeWorkerCode()
     // they call. A Worker that breaks Reflect.apply while it loads still has its responses read
     // and its streamed body pumped, and the prelude's lazy globals are there for it. (Not
     // Promise.prototype.then: the prelude's own body readers still call it, unlike workerd's.)
-    QFETCH(int, warmContexts);
-    QFETCH(bool, startupSnapshot);
-    const std::unique_ptr<Engine> prepared = preparedEngine(warmContexts, startupSnapshot);
+    const std::unique_ptr<Engine> prepared = preparedEngine();
     Engine &engine = *prepared;
     QVERIFY2(engine.preludeError().isNull(), qPrintable(engine.preludeError()));
     const QString code = QStringLiteral(
