@@ -267,7 +267,10 @@ QString Engine::preludeError() const
 
 ScriptError Engine::check(const ScriptSource &source)
 {
+    const QByteArray digest = CheckedSources::digest(source);
     std::lock_guard lock(d->checkMutex);
+    if (d->checked.contains(digest))
+        return {};
     if (!d->checkIsolate)
         d->checkIsolate = std::make_unique<Isolate>(d->config.heapLimitBytes);
     v8::Isolate *iso = d->checkIsolate->get();
@@ -280,7 +283,8 @@ ScriptError Engine::check(const ScriptSource &source)
     v8::Context::Scope contextScope(context);
     ModuleLoader loader(iso);
     ScriptError error;
-    loader.load(context, source, &error);
+    if (loader.load(context, source, &error))
+        d->checked.insert(digest);
     return error;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "checkedsources.h"
 #include "engine.h"
 #include "evictor.h"
 #include "prelude.h"
@@ -58,6 +59,7 @@ public:
     std::unique_ptr<Isolate> checkIsolate;
     // Reused by every check(): compiling and linking modules runs no code in it.
     v8::Global<v8::Context> checkContext;
+    CheckedSources checked;
 
     mutable std::mutex instancesMutex;
     struct Slot

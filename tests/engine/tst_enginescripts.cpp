@@ -2,6 +2,7 @@
 // where (module:line:column) — found without running any Worker code.
 #include "enginetest.h"
 
+#include "engine/checkedsources.h"
 #include "engine/v8platform.h"
 
 #include <QTest>
@@ -24,6 +25,9 @@ private Q_SLOTS:
     void unknownImportNamesImporterAndSpecifier();
     void missingMainModule();
     void checkRunsNoCode();
+    void checkRemembersOnlyWhatPassed_data();
+    void checkRemembersOnlyWhatPassed();
+    void checkedSourcesForgetTheOldest();
     void topLevelThrowFailsInvocations();
 
 private:
@@ -150,6 +154,94 @@ void tst_EngineScripts::checkRunsNoCode()
             QStringLiteral("i.js"));
     QVERIFY(m_engine->check(spin).isNull());
     QVERIFY(m_engine->check(modules("t", {"top_throw.js"})).isNull());
+}
+
+// Three modules of three kinds, which check() passes.
+static ScriptSource memoSource()
+{
+    return ScriptSource::esModules(
+            QStringLiteral("memo"),
+            {{QStringLiteral("index.js"),
+              QStringLiteral("import data from './data.json';\nimport { f } from './lib.js';\n"
+                             "export default { fetch() { return new Response(f(data)); } };")},
+             {QStringLiteral("lib.js"), QStringLiteral("export const f = (d) => d.x;")},
+             {QStringLiteral("data.json"), {}, ModuleKind::Json, "{\"x\": \"ok\"}"}},
+            QStringLiteral("index.js"));
+}
+
+// A source that passed check() is not parsed again (CheckedSources); one that differs from it in
+// any part of its modules must be, and what fails must fail every time.
+void tst_EngineScripts::checkRemembersOnlyWhatPassed_data()
+{
+    QTest::addColumn<ScriptSource>("variant");
+    QTest::addColumn<QString>("error"); // empty: passes
+
+    ScriptSource s = memoSource();
+    s.name = QStringLiteral("renamed");
+    QTest::newRow("the same, under another Worker name") << s << QString();
+    s = memoSource();
+    s.mainModule = QStringLiteral("main.js");
+    QTest::newRow("main module") << s << QStringLiteral("No such module \"main.js\"");
+    s = memoSource();
+    s.modules[1].name = QStringLiteral("lib2.js");
+    QTest::newRow("a module's name")
+            << s << QStringLiteral("No such module \"./lib.js\" imported from \"index.js\"");
+    s = memoSource();
+    s.modules[1].code = QStringLiteral("export const f = (d) => d.x;\nconst f = 1;");
+    QTest::newRow("a module's code")
+            << s
+            << QStringLiteral("lib.js:2:7: SyntaxError: Identifier 'f' has already been declared");
+    s = memoSource();
+    s.modules[2].bytes = "{\"x\": ";
+    QTest::newRow("a module's bytes") << s << QStringLiteral("data.json");
+    s = memoSource();
+    s.modules[1].kind = ModuleKind::Json;
+    s.modules[1].bytes = s.modules[1].code.toUtf8();
+    QTest::newRow("a module's kind") << s << QStringLiteral("lib.js");
+}
+
+void tst_EngineScripts::checkRemembersOnlyWhatPassed()
+{
+    QFETCH(ScriptSource, variant);
+    QFETCH(QString, error);
+    const ScriptError first = m_engine->check(memoSource());
+    QVERIFY2(first.isNull(), qPrintable(first.message));
+    for (int i = 0; i < 2; ++i) {
+        const ScriptError result = m_engine->check(variant);
+        if (error.isEmpty())
+            QVERIFY2(result.isNull(), qPrintable(result.message));
+        else
+            QVERIFY2(result.message.contains(error), qPrintable(result.message));
+    }
+    // And the remembered source still compiles into a Script that runs.
+    ScriptError compileError;
+    const ScriptPtr script = m_engine->compile(memoSource(), &compileError);
+    QVERIFY2(script, qPrintable(compileError.message));
+    QCOMPARE(bodyOf(invoke(*m_engine, script, get("http://memo/"))), QStringLiteral("ok"));
+}
+
+void tst_EngineScripts::checkedSourcesForgetTheOldest()
+{
+    CheckedSources checked(2);
+    auto source = [](const char *code) {
+        return ScriptSource::esModules(QStringLiteral("w"),
+                                       {{QStringLiteral("i.js"), QString::fromLatin1(code)}},
+                                       QStringLiteral("i.js"));
+    };
+    const QByteArray a = CheckedSources::digest(source("export default 1;"));
+    const QByteArray b = CheckedSources::digest(source("export default 2;"));
+    const QByteArray c = CheckedSources::digest(source("export default 3;"));
+    QCOMPARE(CheckedSources::digest(source("export default 1;")), a);
+    QVERIFY(a != b && b != c && a != c);
+    checked.insert(a);
+    checked.insert(b);
+    checked.insert(b);
+    QCOMPARE(checked.size(), 2);
+    checked.insert(c);
+    QCOMPARE(checked.size(), 2);
+    QVERIFY(!checked.contains(a));
+    QVERIFY(checked.contains(b));
+    QVERIFY(checked.contains(c));
 }
 
 void tst_EngineScripts::topLevelThrowFailsInvocations()
