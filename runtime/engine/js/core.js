@@ -43,6 +43,45 @@
     }
   };
 
+  // ---- character scans ----
+  // For the request path's checks of headers and URLs, instead of regular expressions: V8
+  // compiles a regular expression to machine code in every isolate that runs it twice, and the
+  // ones the request path used cost every new Worker's context ~2 ms of start-up CPU, most of it
+  // the code pages' permission changes (docs/benchmarks.md, "Regular expressions and the warm
+  // pool"). `pred` is given UTF-16 code units, as a regular expression without the u flag sees.
+  $.someChar = function (s, pred) {
+    for (let i = 0; i < s.length; i++) if (pred(s.charCodeAt(i))) return true;
+    return false;
+  };
+  // Non-empty and every unit matching: /^[...]+$/.
+  $.madeOf = function (s, pred) {
+    if (s.length === 0) return false;
+    for (let i = 0; i < s.length; i++) if (!pred(s.charCodeAt(i))) return false;
+    return true;
+  };
+  // Without the matching units at either end: s.replace(/^[...]+|[...]+$/g, '').
+  $.trimChars = function (s, pred) {
+    let a = 0, b = s.length;
+    while (a < b && pred(s.charCodeAt(a))) a++;
+    while (b > a && pred(s.charCodeAt(b - 1))) b--;
+    return a === 0 && b === s.length ? s : s.slice(a, b);
+  };
+  const isAsciiAlpha = (c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  const isAsciiDigit = (c) => c >= 0x30 && c <= 0x39;
+  $.isAsciiAlpha = isAsciiAlpha;
+  $.isAsciiDigit = isAsciiDigit;
+  $.isAsciiHex = (c) => isAsciiDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+  $.isAsciiAlnum = (c) => isAsciiAlpha(c) || isAsciiDigit(c);
+  $.isNonAscii = (c) => c > 0x7f;
+  // USVString conversion: lone surrogates become U+FFFD. Strings without any are the rule.
+  $.toUSV = function (s) {
+    s = String(s);
+    let i = 0;
+    for (; i < s.length; i++) { const c = s.charCodeAt(i); if (c >= 0xd800 && c <= 0xdfff) break; }
+    if (i === s.length) return s;
+    return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  };
+
   // ---- byte helpers ----
   $.toBytes = function (source, what) {
     // BufferSource -> Uint8Array view (no copy)

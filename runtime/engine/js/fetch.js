@@ -5,21 +5,38 @@
   const BODY_USED = 'Body has already been used. It can only be used once. Use tee() first if you need to read it twice.';
 
   // ---------------------------------------------------------------- Headers
-  const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  // Scans are loops and indexOf, not regular expressions, which would be compiled in every new
+  // context (core.js, "character scans"); each is written out where it runs on every request.
+  const isAsciiAlnum = $.isAsciiAlnum;
+  // RFC 9110 tchar: ! # $ % & ' * + - . ^ _ ` | ~ DIGIT ALPHA
+  function isTokenChar(c) {
+    if (isAsciiAlnum(c)) return true;
+    switch (c) {
+      case 0x21: case 0x23: case 0x24: case 0x25: case 0x26: case 0x27: case 0x2a: case 0x2b:
+      case 0x2d: case 0x2e: case 0x5e: case 0x5f: case 0x60: case 0x7c: case 0x7e: return true;
+      default: return false;
+    }
+  }
+  const isHttpWhitespace = (c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  const hasNulCrLf = (v) => v.indexOf('\n') !== -1 || v.indexOf('\r') !== -1 || v.indexOf('\0') !== -1;
+  const isTabOrSpace = (c) => c === 0x09 || c === 0x20;
   const headersState = $.slot(); // Headers -> {map: Map<lname, string[]>, guard}
   function normalizeValue(v) {
     v = String(v);
     for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) > 0xff) throw new TypeError('Cannot convert argument to a ByteString because the character at index ' + i + ' has a value of ' + v.charCodeAt(i) + ' which is greater than 255.');
-    return v.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+    const n = v.length;
+    if (n === 0 || (!isHttpWhitespace(v.charCodeAt(0)) && !isHttpWhitespace(v.charCodeAt(n - 1)))) return v;
+    return $.trimChars(v, isHttpWhitespace);
   }
   function checkName(n) {
     n = String(n);
-    if (!tokenRe.test(n)) throw new TypeError('Invalid header name.');
+    if (n.length === 0) throw new TypeError('Invalid header name.');
+    for (let i = 0; i < n.length; i++) if (!isTokenChar(n.charCodeAt(i))) throw new TypeError('Invalid header name.');
     return n.toLowerCase();
   }
   function checkValue(v) {
     v = normalizeValue(v);
-    if (/[\0\r\n]/.test(v)) throw new TypeError('Invalid header value.');
+    if (hasNulCrLf(v)) throw new TypeError('Invalid header value.');
     return v;
   }
   function hGet(self) { const s = headersState.get(self); if (!s) throw new TypeError('Illegal invocation'); return s; }
@@ -126,7 +143,8 @@
   });
   Object.defineProperty(hIterProto, Symbol.toStringTag, { value: 'Headers Iterator', configurable: true });
   function headersIter(s, kind) { const it = Object.create(hIterProto); hIterState.set(it, { s, kind, i: 0 }); return it; }
-  const needsCleaning = /[\0\r\n]|^[\t ]|[\t ]$/;
+  const needsCleaning = (v) => v.length > 0 && (isTabOrSpace(v.charCodeAt(0))
+    || isTabOrSpace(v.charCodeAt(v.length - 1)) || hasNulCrLf(v));
   function headersFromPairs(pairs, guard) {
     const h = new Headers();
     const s = headersState.get(h);
@@ -134,7 +152,7 @@
       // be lenient with what the network gives us, but keep the invariants
       let ln; try { ln = checkName(n); } catch (_) { continue; }
       let val = String(v);
-      if (needsCleaning.test(val)) val = val.replace(/[\0\r\n]/g, ' ').replace(/^[\t ]+|[\t ]+$/g, '');
+      if (needsCleaning(val)) val = val.replace(/[\0\r\n]/g, ' ').replace(/^[\t ]+|[\t ]+$/g, '');
       const list = s.map.get(ln); if (list) list.push(val); else s.map.set(ln, [val]);
     }
     s.guard = guard || 'none';
@@ -151,7 +169,7 @@
   const ILLEGAL = 'Illegal invocation: function called with incorrect `this` reference. See https://developers.cloudflare.com/workers/observability/errors/#illegal-invocation-errors for details.';
   const blobState = $.slot(); // Blob -> {bytes: Uint8Array, type}
   const fileState = $.slot(); // File -> {name, lastModified}
-  const toUSV = (s) => String(s).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const toUSV = $.toUSV;
   // The type rule as workerd has it: a character outside U+0020..U+007F makes it empty (the File
   // API stops at U+007E), else lower-cased.
   const blobType = (t) => { t = String(t); return /[^\x20-\x7f]/.test(t) ? '' : t.toLowerCase(); };
@@ -595,6 +613,8 @@
   // and the Invocation that asked (`originOf`), see readResponse.
   const responseState = $.slot();
   const nullBodyStatus = [101, 103, 204, 205, 304];
+  // reason-phrase: HTAB, SP, VCHAR, obs-text
+  const notStatusTextChar = (c) => !(c === 0x09 || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff));
   const redirectStatus = [301, 302, 303, 307, 308];
   let internalCtor = false;
   // workerd fills in the reason phrase a Response was not given: the registered one, else the class's.
@@ -631,7 +651,7 @@
         throw new RangeError('Responses may only be constructed with status codes in the range 200 to 599, inclusive.');
       }
       const statusText = init.statusText === undefined ? defaultStatusText(status) : String(init.statusText);
-      if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
+      if (init.statusText !== undefined && $.someChar(statusText, notStatusTextChar)) throw new TypeError('Invalid statusText');
       const headers = new Headers(init.headers);
       let b;
       if (body !== null && body !== undefined) {

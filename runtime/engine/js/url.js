@@ -9,9 +9,18 @@
   const isSpecialScheme = (s) => Object.prototype.hasOwnProperty.call(special, s);
   const defaultPort = (s) => (isSpecialScheme(s) ? special[s] : null);
 
-  const isAlpha = (c) => c !== undefined && /^[A-Za-z]$/.test(c);
+  // Scans are loops, not regular expressions, which would be compiled in every new context
+  // (core.js, "character scans").
+  const isAsciiAlnum = $.isAsciiAlnum, isAsciiDigit = $.isAsciiDigit;
+  // On the parser's code points (one- or two-unit strings; undefined at the end).
+  const isAlpha = (c) => c !== undefined && c.length === 1 && $.isAsciiAlpha(c.charCodeAt(0));
   const isDigit = (c) => c !== undefined && c >= '0' && c <= '9';
-  const isHex = (c) => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
+  const isHex = (c) => c !== undefined && c.length === 1 && $.isAsciiHex(c.charCodeAt(0));
+  const isSchemeChar = (c) => c !== undefined && c.length === 1 && isSchemeCode(c.charCodeAt(0));
+  const isSchemeCode = (c) => isAsciiAlnum(c) || c === 0x2b || c === 0x2d || c === 0x2e;
+  const isOctal = (c) => c >= 0x30 && c <= 0x37;
+  const isC0OrSpace = (c) => c <= 0x20;
+  const isTabOrNewline = (c) => c === 0x09 || c === 0x0a || c === 0x0d;
 
   // percent-encode sets as predicates on a code point (number)
   const inC0 = (c) => c < 0x20 || c > 0x7e;
@@ -62,8 +71,16 @@
 
   // ---- hosts ----
   const FAILURE = Symbol('failure');
-  const forbiddenHost = /[\u0000\u0009\u000A\u000D #/:<>?@[\\\]^|]/;
-  const forbiddenDomain = /[\u0000-\u001F #%/:<>?@[\\\]^|\u007F]/;
+  // The forbidden host code points, and the forbidden domain ones (those, C0 controls, %, DEL).
+  function isForbiddenHostCode(c) {
+    switch (c) {
+      case 0x00: case 0x09: case 0x0a: case 0x0d: case 0x20: case 0x23: case 0x2f: case 0x3a:
+      case 0x3c: case 0x3e: case 0x3f: case 0x40: case 0x5b: case 0x5c: case 0x5d: case 0x5e:
+      case 0x7c: return true;
+      default: return false;
+    }
+  }
+  const isForbiddenDomainCode = (c) => c <= 0x1f || c === 0x25 || c === 0x7f || isForbiddenHostCode(c);
 
   function parseIPv4Number(s) {
     if (s === '') return FAILURE;
@@ -71,8 +88,7 @@
     if (s.length >= 2 && (s.startsWith('0x') || s.startsWith('0X'))) { R = 16; s = s.slice(2); }
     else if (s.length >= 2 && s[0] === '0') { R = 8; s = s.slice(1); }
     if (s === '') return 0;
-    const re = R === 10 ? /^[0-9]+$/ : R === 16 ? /^[0-9A-Fa-f]+$/ : /^[0-7]+$/;
-    if (!re.test(s)) return FAILURE;
+    if (!$.madeOf(s, R === 10 ? $.isAsciiDigit : R === 16 ? $.isAsciiHex : isOctal)) return FAILURE;
     // may exceed 2^53 for long inputs; that's fine since it only has to compare > limits
     return R === 16 ? parseInt(s, 16) : R === 8 ? parseInt(s, 8) : parseInt(s, 10);
   }
@@ -83,7 +99,11 @@
       parts.pop();
     }
     const last = parts[parts.length - 1];
-    if (last !== '' && /^[0-9]+$/.test(last)) return true;
+    if (last !== '') {
+      let i = 0;
+      while (i < last.length && isAsciiDigit(last.charCodeAt(i))) i++;
+      if (i === last.length) return true;
+    }
     return parseIPv4Number(last) !== FAILURE;
   }
   function parseIPv4(s) {
@@ -263,24 +283,28 @@
       const rest = label.slice(4);
       if (rest === '') return false;
       const decoded = punycodeDecode(rest);
-      if (decoded === null || decoded === '' || !/[^\x00-\x7f]/.test(decoded)) return false;
+      if (decoded === null || decoded === '' || !$.someChar(decoded, $.isNonAscii)) return false;
     }
     return true;
   }
   function domainToASCII(domain) {
     // UTS #46 subset: map fullwidth/ideographic dots, lowercase, drop soft hyphen/ZW joiners, NFC.
-    let d = domain.replace(/[\u3002\uFF0E\uFF61]/g, '.').replace(/[\u00AD\u200B\u2060\uFEFF\u034F\u180B-\u180D\uFE00-\uFE0F]/g, '');
-    d = d.toLowerCase();
-    if (/[^\x00-\x7f]/.test(d)) {
-      d = d.normalize('NFKC').toLowerCase();
-      d = d.split('.').map((label) => (/[^\x00-\x7f]/.test(label) ? 'xn--' + punycodeEncode(label) : label)).join('.');
+    // Every code point the mapping touches is outside ASCII.
+    let d = domain.toLowerCase();
+    if ($.someChar(d, $.isNonAscii)) {
+      d = domain.replace(/[\u3002\uFF0E\uFF61]/g, '.').replace(/[\u00AD\u200B\u2060\uFEFF\u034F\u180B-\u180D\uFE00-\uFE0F]/g, '');
+      d = d.toLowerCase();
+      if ($.someChar(d, $.isNonAscii)) {
+        d = d.normalize('NFKC').toLowerCase();
+        d = d.split('.').map((label) => ($.someChar(label, $.isNonAscii) ? 'xn--' + punycodeEncode(label) : label)).join('.');
+      }
     }
     if (d === '') return FAILURE;
     if (d.includes('xn--') && !validXnLabels(d)) return FAILURE;
     return d;
   }
   function parseOpaqueHost(input) {
-    if (forbiddenHost.test(input)) return FAILURE;
+    if ($.someChar(input, isForbiddenHostCode)) return FAILURE;
     return encodeStr(input, inC0);
   }
   function parseHost(input, isOpaque) {
@@ -293,7 +317,7 @@
     const domain = utf8DecodeNoBOM(percentDecodeString(input));
     const ascii = domainToASCII(domain);
     if (ascii === FAILURE) return FAILURE;
-    if (forbiddenDomain.test(ascii)) return FAILURE;
+    if ($.someChar(ascii, isForbiddenDomainCode)) return FAILURE;
     if (endsInANumber(ascii)) return parseIPv4(ascii);
     return ascii;
   }
@@ -329,9 +353,9 @@
   function basicParse(input, base, url, stateOverride) {
     if (!url) {
       url = newRecord();
-      input = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+      input = $.trimChars(input, isC0OrSpace);
     }
-    input = input.replace(/[\t\n\r]/g, '');
+    if ($.someChar(input, isTabOrNewline)) input = input.replace(/[\t\n\r]/g, '');
     let state = stateOverride || S.SCHEME_START;
     let buffer = '';
     let atSignSeen = false, insideBrackets = false, passwordTokenSeen = false;
@@ -347,7 +371,7 @@
           else return FAILURE;
           break;
         case S.SCHEME:
-          if (c !== undefined && /^[A-Za-z0-9+\-.]$/.test(c)) buffer += c.toLowerCase();
+          if (isSchemeChar(c)) buffer += c.toLowerCase();
           else if (c === ':') {
             if (stateOverride) {
               if (isSpecialScheme(url.scheme) !== isSpecialScheme(buffer)) return url;
@@ -577,28 +601,67 @@
     return out;
   }
   // The URL nearly every request carries (http or https, ASCII host, numeric port, a path and
-  // query of characters no percent-encode set touches, no dot segments, no fragment) split by one
-  // regular expression; it gives the record the basic parser would. Anything else (credentials,
-  // IP or punycode hosts, characters to encode, dot segments, a fragment) returns null and goes
-  // the whole way (tests/webapi/fixtures/url.js checks both).
-  const plainURL = /^(https?):\/\/([a-z0-9.-]+)(?::([0-9]*))?(\/[a-z0-9\-._~!$&'()*+,;=:@\/%]*)?(?:\?([a-z0-9\-._~!$&()*+,;=:@\/?%]*))?$/i;
+  // query of characters no percent-encode set touches, no dot segments, no fragment), scanned in
+  // one pass; it gives the record the basic parser would. Anything else (credentials, IP or
+  // punycode hosts, characters to encode, dot segments, a fragment) returns null and goes the
+  // whole way (tests/webapi/fixtures/url.js checks both). In regular-expression terms, ASCII
+  // case-insensitive: ^(https?)://([a-z0-9.-]+)(?::([0-9]*))?(/[a-z0-9-._~!$&'()*+,;=:@/%]*)?
+  // (?:\?([a-z0-9-._~!$&()*+,;=:@/?%]*))?$
+  const isPlainHostCode = (c) => isAsciiAlnum(c) || c === 0x2e || c === 0x2d;
+  function isPlainPathCode(c) {
+    if (isAsciiAlnum(c)) return true;
+    switch (c) {
+      case 0x21: case 0x24: case 0x25: case 0x26: case 0x27: case 0x28: case 0x29: case 0x2a:
+      case 0x2b: case 0x2c: case 0x2d: case 0x2e: case 0x2f: case 0x3a: case 0x3b: case 0x3d:
+      case 0x40: case 0x5f: case 0x7e: return true;
+      default: return false;
+    }
+  }
+  const isPlainQueryCode = (c) => c === 0x3f || (c !== 0x27 && isPlainPathCode(c));
+  const lowerAsciiAt = (s, i) => { const c = s.charCodeAt(i); return c >= 0x41 && c <= 0x5a ? c + 0x20 : c; };
   function parsePlainURL(input) {
-    const m = plainURL.exec(input);
-    if (m === null) return null;
-    const scheme = m[1].toLowerCase();
-    const host = m[2].toLowerCase();
+    const n = input.length;
+    if (lowerAsciiAt(input, 0) !== 0x68 || lowerAsciiAt(input, 1) !== 0x74
+      || lowerAsciiAt(input, 2) !== 0x74 || lowerAsciiAt(input, 3) !== 0x70) return null;
+    let p = lowerAsciiAt(input, 4) === 0x73 ? 5 : 4;
+    const scheme = p === 5 ? 'https' : 'http';
+    if (input.charCodeAt(p) !== 0x3a || input.charCodeAt(p + 1) !== 0x2f || input.charCodeAt(p + 2) !== 0x2f) return null;
+    p += 3;
+    const hostStart = p;
+    while (p < n && isPlainHostCode(input.charCodeAt(p))) p++;
+    if (p === hostStart) return null;
+    const host = input.slice(hostStart, p).toLowerCase();
+    let portText = '';
+    if (input.charCodeAt(p) === 0x3a) {
+      const start = ++p;
+      while (p < n && isAsciiDigit(input.charCodeAt(p))) p++;
+      portText = input.slice(start, p);
+    }
+    let pathText = null;
+    if (input.charCodeAt(p) === 0x2f) {
+      const start = p++;
+      while (p < n && isPlainPathCode(input.charCodeAt(p))) p++;
+      pathText = input.slice(start, p);
+    }
+    let query = null;
+    if (input.charCodeAt(p) === 0x3f) {
+      const start = ++p;
+      while (p < n && isPlainQueryCode(input.charCodeAt(p))) p++;
+      query = input.slice(start, p);
+    }
+    if (p !== n) return null;
     if (endsInANumber(host) || host.includes('xn--')) return null;
     let port = null;
-    if (m[3] !== undefined && m[3] !== '') {
-      port = parseInt(m[3], 10);
+    if (portText !== '') {
+      port = parseInt(portText, 10);
       if (port > 65535) return null;
       if (port === defaultPort(scheme)) port = null;
     }
-    const path = m[4] === undefined ? [''] : m[4].slice(1).split('/');
+    const path = pathText === null ? [''] : pathText.slice(1).split('/');
     for (const segment of path) {
       if (isSingleDot(segment) || isDoubleDot(segment)) return null;
     }
-    return { scheme, username: '', password: '', host, port, path, query: m[5] === undefined ? null : m[5], fragment: null };
+    return { scheme, username: '', password: '', host, port, path, query, fragment: null };
   }
   function parseURLRecord(input, baseStr) {
     if (baseStr === undefined) {
@@ -632,7 +695,7 @@
     }
     return out;
   }
-  const toUSV = (s) => String(s).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const toUSV = $.toUSV;
   function formSerialize(list) {
     return list.map(([n, v]) => encodeStr(n, inForm, true) + '=' + encodeStr(v, inForm, true)).join('&');
   }
