@@ -437,6 +437,10 @@ for (const f of fixtures) {
     const get = I.makeRequest('GET', 'https://h.example/p', run('[["Host", "h.example"]]'), body, undefined);
     check('makeRequest GET drops body', get.body === null && get.method === 'GET' && get.cf === undefined);
     check('makeRequest headers immutable', (() => { try { get.headers.set('a', 'b'); return false; } catch (e) { return e instanceof c.G.TypeError; } })());
+    // Headers from the network are cleaned, not refused: NUL, CR and LF become spaces, tabs and
+    // spaces at either end go, and a pair with an invalid name is left out.
+    const dirty = I.makeRequest('GET', 'https://h.example/p', run(String.raw`[["x-a", " a\r\nb\t"], ["x-b", "\u0000v"], ["x-c", "\t c d "], ["x-d", "plain"], ["bad name", "x"]]`), null, undefined);
+    check('makeRequest cleans network headers', JSON.stringify([...dirty.headers]) === JSON.stringify([['x-a', 'a  b'], ['x-b', 'v'], ['x-c', 'c d'], ['x-d', 'plain']]));
     const post = I.makeRequest('POST', 'https://h.example/p', run('[]'), body, run('({ hostMetadata: { a: 1 } })'));
     check('makeRequest POST body + cf', post.cf.hostMetadata.a === 1 && (await post.text()) === 'abc');
     const handle = {};

@@ -152,7 +152,7 @@
       // be lenient with what the network gives us, but keep the invariants
       let ln; try { ln = checkName(n); } catch (_) { continue; }
       let val = String(v);
-      if (needsCleaning(val)) val = val.replace(/[\0\r\n]/g, ' ').replace(/^[\t ]+|[\t ]+$/g, '');
+      if (needsCleaning(val)) val = $.trimChars(val.replace(/[\0\r\n]/g, ' '), isTabOrSpace);
       const list = s.map.get(ln); if (list) list.push(val); else s.map.set(ln, [val]);
     }
     s.guard = guard || 'none';

@@ -11,11 +11,11 @@
 
   // Scans are loops, not regular expressions, which would be compiled in every new context
   // (core.js, "character scans").
-  const isAsciiAlnum = $.isAsciiAlnum, isAsciiDigit = $.isAsciiDigit;
+  const isAsciiAlnum = $.isAsciiAlnum, isAsciiDigit = $.isAsciiDigit, isAsciiHex = $.isAsciiHex;
   // On the parser's code points (one- or two-unit strings; undefined at the end).
   const isAlpha = (c) => c !== undefined && c.length === 1 && $.isAsciiAlpha(c.charCodeAt(0));
   const isDigit = (c) => c !== undefined && c >= '0' && c <= '9';
-  const isHex = (c) => c !== undefined && c.length === 1 && $.isAsciiHex(c.charCodeAt(0));
+  const isHex = (c) => c !== undefined && c.length === 1 && isAsciiHex(c.charCodeAt(0));
   const isSchemeChar = (c) => c !== undefined && c.length === 1 && isSchemeCode(c.charCodeAt(0));
   const isSchemeCode = (c) => isAsciiAlnum(c) || c === 0x2b || c === 0x2d || c === 0x2e;
   const isOctal = (c) => c >= 0x30 && c <= 0x37;
@@ -59,13 +59,12 @@
     const out = [];
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
-      if (b === 0x25 && i + 2 < bytes.length && isHexByte(bytes[i + 1]) && isHexByte(bytes[i + 2])) {
+      if (b === 0x25 && i + 2 < bytes.length && isAsciiHex(bytes[i + 1]) && isAsciiHex(bytes[i + 2])) {
         out.push(parseInt(String.fromCharCode(bytes[i + 1], bytes[i + 2]), 16)); i += 2;
       } else out.push(b);
     }
     return new Uint8Array(out);
   }
-  function isHexByte(b) { return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66); }
   const percentDecodeString = (s) => percentDecodeBytes(natives.utf8Encode(s));
   const utf8DecodeNoBOM = (u8) => natives.utf8Decode(u8, false);
 
@@ -88,7 +87,7 @@
     if (s.length >= 2 && (s.startsWith('0x') || s.startsWith('0X'))) { R = 16; s = s.slice(2); }
     else if (s.length >= 2 && s[0] === '0') { R = 8; s = s.slice(1); }
     if (s === '') return 0;
-    if (!$.madeOf(s, R === 10 ? $.isAsciiDigit : R === 16 ? $.isAsciiHex : isOctal)) return FAILURE;
+    if (!$.madeOf(s, R === 10 ? isAsciiDigit : R === 16 ? isAsciiHex : isOctal)) return FAILURE;
     // may exceed 2^53 for long inputs; that's fine since it only has to compare > limits
     return R === 16 ? parseInt(s, 16) : R === 8 ? parseInt(s, 8) : parseInt(s, 10);
   }
